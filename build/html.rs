@@ -1,0 +1,355 @@
+//! Parser of one AWS "Actions, resources, and condition keys" page.
+//!
+//! Follows the rules of upstream policy_sentry's `create_database` (0.15.2) exactly, quirks
+//! included, because the embedded data must equal upstream's parse field by field: tables are
+//! found by their header text, an actions table ends at the first row that does not have six
+//! cells, rows of a `rowspan` are merged, and a later row with the same resource type replaces
+//! an earlier one.
+
+use indexmap::IndexMap;
+use scraper::{ElementRef, Html, Node, Selector};
+
+/// Collapse every run of whitespace to one space and trim (upstream's `chomp`).
+pub fn chomp(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Delete all whitespace (upstream's `no_white_space`).
+pub fn no_white_space(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+/// One row of an action's resource-type table.
+#[derive(Debug, Clone)]
+pub struct ResourceTypeRow {
+    pub resource_type: String,
+    pub required: bool,
+    pub condition_keys: Vec<String>,
+    pub dependent_actions: Vec<String>,
+}
+
+/// What the action's first cell said about its API documentation link.
+#[derive(Debug, Clone)]
+pub enum LinkSeen {
+    /// The cell had no `<a>` at all: upstream keeps the link of the previous action (its
+    /// variable is not reset), which the merge step reproduces.
+    Unchanged,
+    Set(Option<String>),
+}
+
+#[derive(Debug, Clone)]
+pub struct PageAction {
+    /// Name as stored (after dropping " [permission only]").
+    pub name: String,
+    /// Name as the override lookup sees it (before that drop).
+    pub name_for_override: String,
+    pub description: String,
+    pub access_level: String,
+    pub resource_types: IndexMap<String, ResourceTypeRow>,
+    pub link: LinkSeen,
+}
+
+#[derive(Debug, Clone)]
+pub struct PageResource {
+    pub name: String,
+    pub arn: String,
+    pub condition_keys: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PageCondition {
+    pub name: String,
+    pub description: String,
+    pub value_type: String,
+}
+
+#[derive(Debug)]
+pub struct Page {
+    pub file: String,
+    pub service_name: String,
+    pub prefix: String,
+    pub actions: Vec<PageAction>,
+    pub resources: Vec<PageResource>,
+    pub conditions: Vec<PageCondition>,
+    /// Actions tables that ended early at a row without six cells: (last action read, row
+    /// number of the stop). Upstream loses what follows; so do we, for parity, and we report it.
+    pub truncations: Vec<(String, usize)>,
+}
+
+struct Selectors {
+    main: Selector,
+    title: Selector,
+    table_div: Selector,
+    th: Selector,
+    tr: Selector,
+    td: Selector,
+    a: Selector,
+    p: Selector,
+    code: Selector,
+}
+
+fn selector(s: &str) -> Selector {
+    // The selectors are literals in this file; a parse failure is a programming error.
+    Selector::parse(s).unwrap_or_else(|e| panic!("invalid selector {s}: {e:?}"))
+}
+
+impl Selectors {
+    fn new() -> Self {
+        Selectors {
+            main: selector("#main-content"),
+            title: selector("h1.topictitle"),
+            table_div: selector("div.table-contents"),
+            th: selector("th"),
+            tr: selector("tr"),
+            td: selector("td"),
+            a: selector("a"),
+            p: selector("p"),
+            code: selector("code"),
+        }
+    }
+}
+
+fn text(e: ElementRef<'_>) -> String {
+    e.text().collect()
+}
+
+/// Upstream compares each `<th>`'s serialised HTML, whitespace-collapsed and lower-cased, with
+/// a substring (`"actions"`, `"<th> condition keys </th>"`).
+fn header_matches(headers: &[String], needle: &str) -> bool {
+    headers.iter().any(|h| h.contains(needle))
+}
+
+/// Remove `.*Actions, resources, and condition keys for *` (case-insensitive, `.` not matching
+/// a newline) as upstream's `re.sub` does, line by line.
+fn strip_title_phrase(title: &str) -> String {
+    const PHRASE: &str = "actions, resources, and condition keys for";
+    let mut out = String::with_capacity(title.len());
+    for (i, line) in title.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let lower = line.to_ascii_lowercase();
+        match lower.rfind(PHRASE) {
+            Some(pos) => {
+                let rest = &line[pos + PHRASE.len()..];
+                out.push_str(rest.trim_start_matches(' '));
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+pub fn parse_page(file: &str, html: &str) -> Result<Page, String> {
+    let sel = Selectors::new();
+    let doc = Html::parse_document(html);
+    let main = doc
+        .select(&sel.main)
+        .next()
+        .ok_or_else(|| format!("{file}: no element with id=\"main-content\""))?;
+    let title = main
+        .select(&sel.title)
+        .next()
+        .ok_or_else(|| format!("{file}: no <h1 class=\"topictitle\"> in main-content"))?;
+    let service_name = chomp(&strip_title_phrase(&text(title)).replace("</h1>", ""));
+
+    // The prefix: the first child of the title's parent whose serialisation mentions "prefix",
+    // then the first <code class="code"> in it.
+    let parent = title
+        .parent()
+        .and_then(ElementRef::wrap)
+        .ok_or_else(|| format!("{file}: the page title has no parent element"))?;
+    let mut prefix = None;
+    for child in parent.children() {
+        let holder = match child.value() {
+            Node::Element(_) => ElementRef::wrap(child),
+            Node::Text(t) if t.contains("prefix") => {
+                return Err(format!("{file}: text mentioning the prefix outside an element"));
+            }
+            _ => None,
+        };
+        let Some(holder) = holder else { continue };
+        if !holder.html().contains("prefix") {
+            continue;
+        }
+        let code = holder
+            .select(&sel.code)
+            .find(|c| c.value().attr("class") == Some("code") && c.value().attrs().count() == 1)
+            .ok_or_else(|| {
+                format!("{file}: the paragraph naming the service prefix has no <code class=\"code\">")
+            })?;
+        prefix = Some(chomp(&code.inner_html()));
+        break;
+    }
+    let prefix = prefix.ok_or_else(|| format!("{file}: no \"service prefix:\" paragraph after the title"))?;
+    if prefix.is_empty() {
+        return Err(format!("{file}: empty service prefix"));
+    }
+
+    let tables: Vec<(ElementRef<'_>, Vec<String>)> = main
+        .select(&sel.table_div)
+        .map(|div| {
+            let headers = div.select(&sel.th).map(|th| chomp(&th.html()).to_lowercase()).collect();
+            (div, headers)
+        })
+        .collect();
+
+    let mut page = Page {
+        file: file.to_string(),
+        service_name,
+        prefix,
+        actions: Vec::new(),
+        resources: Vec::new(),
+        conditions: Vec::new(),
+        truncations: Vec::new(),
+    };
+
+    for (div, headers) in &tables {
+        if header_matches(headers, "actions") && header_matches(headers, "description") {
+            parse_actions_table(file, *div, &sel, &mut page)?;
+        }
+    }
+    for (div, headers) in &tables {
+        if header_matches(headers, "resource types") && header_matches(headers, "arn") {
+            for (i, row) in div.select(&sel.tr).enumerate() {
+                let cells: Vec<ElementRef<'_>> = row.select(&sel.td).collect();
+                if cells.is_empty() {
+                    continue;
+                }
+                if cells.len() != 3 {
+                    return Err(format!(
+                        "{file}: resource types table row {i} has {} cells, expected 3 (resource type, ARN, condition keys)",
+                        cells.len()
+                    ));
+                }
+                page.resources.push(PageResource {
+                    name: chomp(&text(cells[0])),
+                    arn: no_white_space(&text(cells[1])),
+                    condition_keys: cells[2].select(&sel.p).map(|p| chomp(&text(p))).collect(),
+                });
+            }
+        }
+    }
+    for (div, headers) in &tables {
+        if header_matches(headers, "<th> condition keys </th>") && header_matches(headers, "<th> type </th>") {
+            for (i, row) in div.select(&sel.tr).enumerate() {
+                let cells: Vec<ElementRef<'_>> = row.select(&sel.td).collect();
+                if cells.is_empty() {
+                    continue;
+                }
+                if cells.len() != 3 {
+                    return Err(format!(
+                        "{file}: condition keys table row {i} has {} cells, expected 3 (key, description, type)",
+                        cells.len()
+                    ));
+                }
+                page.conditions.push(PageCondition {
+                    name: no_white_space(&text(cells[0])),
+                    description: chomp(&text(cells[1])),
+                    value_type: chomp(&text(cells[2])),
+                });
+            }
+        }
+    }
+    Ok(page)
+}
+
+fn parse_actions_table(file: &str, div: ElementRef<'_>, sel: &Selectors, page: &mut Page) -> Result<(), String> {
+    let rows: Vec<ElementRef<'_>> = div.select(&sel.tr).collect();
+    let mut row_number = 0;
+    while row_number < rows.len() {
+        let mut cells: Vec<ElementRef<'_>> = rows[row_number].select(&sel.td).collect();
+        if cells.is_empty() {
+            row_number += 1;
+            continue;
+        }
+        if cells.len() != 6 {
+            let last = page.actions.last().map(|a| a.name.clone()).unwrap_or_default();
+            page.truncations.push((last, row_number));
+            break;
+        }
+        let mut rowspan: usize = match cells[0].value().attr("rowspan") {
+            Some(v) => v
+                .trim()
+                .parse()
+                .map_err(|_| format!("{file}: actions table row {row_number}: rowspan {v:?} is not a number"))?,
+            None => 1,
+        };
+
+        let mut link = LinkSeen::Unchanged;
+        let mut name = String::new();
+        for a in cells[0].select(&sel.a) {
+            match a.value().attr("href") {
+                None => link = LinkSeen::Set(None),
+                Some(href) => {
+                    link = LinkSeen::Set(Some(href.to_string()));
+                    name = chomp(&text(a));
+                }
+            }
+        }
+        if name.is_empty() {
+            name = chomp(&text(cells[0]));
+        }
+        let name_for_override = name.clone();
+        let description = chomp(&text(cells[1]));
+        let access_level = chomp(&text(cells[2]));
+
+        let mut resource_types = IndexMap::new();
+        let mut resource_cell = 3;
+        while rowspan > 0 {
+            if cells.len() == 3 || cells.len() == 6 {
+                let mut resource_type = chomp(&text(cells[resource_cell]));
+                let cond_cell = cells[resource_cell + 1];
+                let condition_keys: Vec<String> = if text(cond_cell).is_empty() {
+                    Vec::new()
+                } else {
+                    cond_cell.select(&sel.p).map(|p| chomp(&text(p))).collect()
+                };
+                let dep_cell = cells[resource_cell + 2];
+                let mut dependent_actions = Vec::new();
+                if !text(dep_cell).is_empty() {
+                    for p in dep_cell.select(&sel.p) {
+                        let action = chomp(&text(p));
+                        let mut parts = action.split(':');
+                        let (Some(service), Some(rest), None) = (parts.next(), parts.next(), parts.next()) else {
+                            return Err(format!(
+                                "{file}: action {name}: dependent action {action:?} is not of the form service:Action"
+                            ));
+                        };
+                        dependent_actions.push(format!("{}:{rest}", service.to_lowercase()));
+                    }
+                }
+                let required = resource_type.contains('*');
+                if required {
+                    resource_type = resource_type.trim_matches('*').to_string();
+                }
+                resource_types.insert(
+                    resource_type.clone(),
+                    ResourceTypeRow { resource_type, required, condition_keys, dependent_actions },
+                );
+            }
+            rowspan -= 1;
+            if rowspan > 0 {
+                row_number += 1;
+                resource_cell = 0;
+                let row = rows.get(row_number).ok_or_else(|| {
+                    format!("{file}: action {name}: rowspan runs past the end of the actions table")
+                })?;
+                cells = row.select(&sel.td).collect();
+            }
+        }
+        if name.contains("[permission only]") {
+            name = name.split(' ').next().unwrap_or_default().to_string();
+        }
+        page.actions.push(PageAction { name, name_for_override, description, access_level, resource_types, link });
+        row_number += 1;
+    }
+    Ok(())
+}

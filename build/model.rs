@@ -1,0 +1,154 @@
+//! The IAM database as build.rs assembles it from the parsed pages, before code generation.
+//! Maps keep insertion order and a re-inserted key keeps its place but takes the new value,
+//! exactly like the Python dicts of upstream's iam-definition.json.
+
+use indexmap::IndexMap;
+
+use crate::html::{LinkSeen, Page, ResourceTypeRow};
+use crate::overrides::Overrides;
+
+pub const LEVELS: [&str; 5] = ["Read", "Write", "List", "Tagging", "Permissions management"];
+
+#[derive(Debug)]
+pub struct Privilege {
+    pub name: String,
+    pub description: String,
+    /// Index into [`LEVELS`] after the bundled overrides.
+    pub level: u8,
+    /// Index into [`LEVELS`] as the page says.
+    pub raw_level: u8,
+    pub resource_types: IndexMap<String, ResourceTypeRow>,
+    pub link: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Resource {
+    pub name: String,
+    pub arn: String,
+    pub condition_keys: Vec<String>,
+}
+
+#[derive(Debug)]
+pub struct Condition {
+    pub name: String,
+    pub description: String,
+    pub value_type: String,
+}
+
+#[derive(Debug)]
+pub struct Service {
+    pub prefix: String,
+    pub name: String,
+    pub url: String,
+    pub privileges: IndexMap<String, Privilege>,
+    pub resources: IndexMap<String, Resource>,
+    pub conditions: IndexMap<String, Condition>,
+}
+
+#[derive(Debug, Default)]
+pub struct Database {
+    pub services: IndexMap<String, Service>,
+    /// (page file, last action before the stop, row number) of actions tables cut short.
+    pub truncations: Vec<(String, String, usize)>,
+    /// Actions whose level the bundled overrides changed.
+    pub overridden: usize,
+    pub pages: usize,
+}
+
+pub fn level_index(level: &str) -> Option<u8> {
+    LEVELS.iter().position(|l| *l == level).map(|i| i as u8)
+}
+
+const AUTHORIZATION_URL_PREFIX: &str = "https://docs.aws.amazon.com/service-authorization/latest/reference";
+
+impl Database {
+    /// Merge pages in file-name order (the caller sorts them).
+    pub fn from_pages(pages: Vec<Page>, overrides: &Overrides) -> Result<Database, String> {
+        let mut db = Database { pages: pages.len(), ..Database::default() };
+        // Upstream never resets its `api_documentation_link` variable between actions.
+        let mut current_link: Option<String> = None;
+        for page in pages {
+            let service = db.services.entry(page.prefix.clone()).or_insert_with(|| Service {
+                prefix: page.prefix.clone(),
+                name: page.service_name.clone(),
+                url: format!("{AUTHORIZATION_URL_PREFIX}/{}", page.file),
+                privileges: IndexMap::new(),
+                resources: IndexMap::new(),
+                conditions: IndexMap::new(),
+            });
+            for action in page.actions {
+                if let LinkSeen::Set(link) = action.link {
+                    current_link = link;
+                }
+                let raw_level = level_index(&action.access_level).ok_or_else(|| {
+                    format!(
+                        "{}: action {}: access level {:?} is none of {:?}",
+                        page.file, action.name, action.access_level, LEVELS
+                    )
+                })?;
+                let level = match overrides.level_for(&page.prefix, &action.name_for_override) {
+                    Some(l) if l != raw_level => l,
+                    _ => raw_level,
+                };
+                service.privileges.insert(
+                    action.name.clone(),
+                    Privilege {
+                        name: action.name,
+                        description: action.description,
+                        level,
+                        raw_level,
+                        resource_types: action.resource_types,
+                        link: current_link.clone(),
+                    },
+                );
+            }
+            for r in page.resources {
+                service.resources.insert(r.name.clone(), Resource { name: r.name, arn: r.arn, condition_keys: r.condition_keys });
+            }
+            for c in page.conditions {
+                service.conditions.insert(
+                    c.name.clone(),
+                    Condition { name: c.name, description: c.description, value_type: c.value_type },
+                );
+            }
+            for (action, row) in page.truncations {
+                db.truncations.push((page.file.clone(), action, row));
+            }
+        }
+        db.overridden = db
+            .services
+            .values()
+            .flat_map(|s| s.privileges.values())
+            .filter(|p| p.level != p.raw_level)
+            .count();
+        Ok(db)
+    }
+
+    pub fn action_count(&self) -> usize {
+        self.services.values().map(|s| s.privileges.len()).sum()
+    }
+
+    /// The floors every build must meet: never ship silently empty tables.
+    pub fn check_floors(&self) -> Result<(), String> {
+        const MIN_SERVICES: usize = 300;
+        if self.services.len() < MIN_SERVICES {
+            return Err(format!(
+                "only {} services parsed, expected at least {MIN_SERVICES}: is the page set complete?",
+                self.services.len()
+            ));
+        }
+        for (prefix, action) in [("s3", "GetObject"), ("iam", "PassRole"), ("ec2", "RunInstances"), ("kms", "Decrypt")] {
+            let service = self
+                .services
+                .get(prefix)
+                .ok_or_else(|| format!("service prefix {prefix:?} missing from the parsed pages"))?;
+            if !service.privileges.contains_key(action) {
+                return Err(format!("action {prefix}:{action} missing from the parsed pages"));
+            }
+            if service.resources.is_empty() {
+                return Err(format!("service {prefix} has no resource types"));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,77 @@
+//! `policy_sentry data info | export`: what the binary carries, and all of it as JSON.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Subcommand, ValueEnum};
+use policy_sentry::data;
+
+use super::{GlobalArgs, OutputFormat};
+
+#[derive(Args, Debug)]
+pub struct DataArgs {
+    #[command(subcommand)]
+    pub command: DataCommand,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DataCommand {
+    /// Snapshot date, source, page count, page-set sha256, counts and overrides.
+    Info {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        fmt: OutputFormat,
+    },
+    /// Print the whole embedded database.
+    Export {
+        /// Export format: upstream's iam-definition.json (schema v2).
+        #[arg(long, value_enum, default_value_t = ExportFormat::IamDefinition)]
+        format: ExportFormat,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ExportFormat {
+    IamDefinition,
+}
+
+pub fn run(args: &DataArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    match &args.command {
+        DataCommand::Info { fmt } => info(*fmt),
+        DataCommand::Export { format: ExportFormat::IamDefinition } => {
+            let levels = global.level_source()?;
+            let stdout = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::new(stdout);
+            data::write_iam_definition(&mut out, &levels).context("writing the export")?;
+            writeln!(out)?;
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn info(fmt: OutputFormat) -> anyhow::Result<ExitCode> {
+    let s = data::snapshot();
+    match fmt {
+        OutputFormat::Json => super::print_json(&s)?,
+        OutputFormat::Yaml => super::print_yaml(&s)?,
+        OutputFormat::Text | OutputFormat::Csv => {
+            let mut out = std::io::stdout().lock();
+            writeln!(out, "source: {}", s.source)?;
+            writeln!(out, "date: {}", s.date)?;
+            writeln!(out, "pages: {}", s.pages)?;
+            writeln!(out, "page-set sha256: {}", s.page_set_sha256)?;
+            writeln!(out, "services: {}", s.services)?;
+            writeln!(out, "actions: {}", s.actions)?;
+            writeln!(out, "resource types: {}", s.resource_types)?;
+            writeln!(out, "condition keys: {}", s.condition_keys)?;
+            writeln!(out, "bundled access-level overrides: {} entries, {} actions changed", s.bundled_overrides, s.overridden_actions)?;
+            writeln!(out, "actions tables cut short at a row without six cells (as upstream): {}", s.truncated_tables.len())?;
+            for (page, action, row) in s.truncated_tables {
+                writeln!(out, "  {page}: after {action} (row {row})")?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,124 @@
+//! Command-line interface: argument definitions and dispatch. One module per command; the
+//! domain logic lives in the library, this layer only parses, reads files and prints.
+
+mod data;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use policy_sentry::data::{AccessLevelOverrides, LevelSource};
+
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\nIAM data: see `policy_sentry data info`"
+);
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "policy_sentry",
+    version,
+    long_version = LONG_VERSION,
+    about = "Write least-privilege AWS IAM policies, query the IAM database, audit policies.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Log level for messages on stderr.
+    #[arg(short = 'v', long = "verbose", global = true, value_enum, ignore_case = true)]
+    pub verbose: Option<LogLevel>,
+    /// Use the access levels exactly as the AWS pages state them (no overrides).
+    #[arg(long, global = true, conflicts_with = "access_level_overrides_file")]
+    pub no_overrides: bool,
+    /// Apply this access-level overrides file (upstream's YAML format) instead of the bundled one.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub access_level_overrides_file: Option<PathBuf>,
+}
+
+impl GlobalArgs {
+    /// The access levels the user asked for.
+    pub fn level_source(&self) -> anyhow::Result<LevelSource> {
+        if self.no_overrides {
+            return Ok(LevelSource::Raw);
+        }
+        match &self.access_level_overrides_file {
+            Some(path) => Ok(LevelSource::Custom(std::sync::Arc::new(AccessLevelOverrides::from_file(path)?))),
+            None => Ok(LevelSource::Bundled),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum LogLevel {
+    Critical,
+    Error,
+    Warning,
+    Info,
+    Debug,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum OutputFormat {
+    Json,
+    Yaml,
+    Text,
+    Csv,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// What IAM data this binary carries, and all of it as JSON.
+    Data(data::DataArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Data(args) => data::run(args, &cli.global),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<serde_json::Error>().is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+    })
+}
+
+/// Print one JSON document (4-space indent, as upstream) and a newline on stdout.
+pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, serde_json::ser::PrettyFormatter::with_indent(b"    "));
+    value.serialize(&mut ser)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Print one YAML document (no anchors) on stdout.
+pub fn print_yaml<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
+    let text = serde_saphyr::to_string(value)?;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        writeln!(out)?;
+    }
+    Ok(())
+}

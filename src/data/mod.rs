@@ -1,0 +1,501 @@
+//! The IAM database compiled into the binary: services, actions, resource types and condition
+//! keys of the AWS Service Authorization Reference, with typed, case-insensitive lookups.
+//!
+//! Handles ([`Service`], [`Action`], [`ResourceType`], [`ConditionKey`]) are small `Copy` ids
+//! into static tables; their accessors return `&'static str`. Nothing is loaded at start-up.
+//!
+//! ```
+//! use policy_sentry::data::{Action, AccessLevel};
+//! let get_object = Action::lookup("S3:getobject").unwrap();
+//! assert_eq!(get_object.full_name(), "s3:GetObject");
+//! assert_eq!(get_object.access_level(), AccessLevel::Read);
+//! ```
+
+mod export;
+mod overrides;
+pub(crate) mod tables;
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+pub use export::write_iam_definition;
+pub use overrides::{AccessLevelOverrides, LevelSource, OverridesError};
+use tables::{ACTIONS, CONDITIONS, LISTS, RESOURCES, ROWS, SERVICES, Str};
+
+/// An IAM access level, as the AWS pages name them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccessLevel {
+    Read,
+    Write,
+    List,
+    Tagging,
+    PermissionsManagement,
+}
+
+impl AccessLevel {
+    /// All levels, in the order templates list them.
+    pub const ALL: [AccessLevel; 5] = [
+        AccessLevel::Read,
+        AccessLevel::Write,
+        AccessLevel::List,
+        AccessLevel::Tagging,
+        AccessLevel::PermissionsManagement,
+    ];
+
+    /// The pages' spelling: `Read`, …, `Permissions management` (upstream's stored value).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AccessLevel::Read => "Read",
+            AccessLevel::Write => "Write",
+            AccessLevel::List => "List",
+            AccessLevel::Tagging => "Tagging",
+            AccessLevel::PermissionsManagement => "Permissions management",
+        }
+    }
+
+    /// The command-line and template spelling: `read`, …, `permissions-management`.
+    pub const fn cli_name(self) -> &'static str {
+        match self {
+            AccessLevel::Read => "read",
+            AccessLevel::Write => "write",
+            AccessLevel::List => "list",
+            AccessLevel::Tagging => "tagging",
+            AccessLevel::PermissionsManagement => "permissions-management",
+        }
+    }
+
+    /// Parse either spelling, case-insensitively (`read`, `Permissions management`,
+    /// `permissions-management`).
+    pub fn parse(s: &str) -> Option<AccessLevel> {
+        let norm: String = s.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '_')).collect();
+        AccessLevel::ALL.into_iter().find(|l| l.as_str().replace(' ', "").eq_ignore_ascii_case(&norm))
+    }
+}
+
+impl fmt::Display for AccessLevel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for AccessLevel {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for AccessLevel {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        AccessLevel::parse(s).ok_or_else(|| {
+            format!("unknown access level {s:?}: expected read, write, list, tagging or permissions-management")
+        })
+    }
+}
+
+/// The value type of a condition key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConditionType {
+    String,
+    ArrayOfString,
+    Arn,
+    ArrayOfArn,
+    Bool,
+    ArrayOfBool,
+    Date,
+    ArrayOfDate,
+    Numeric,
+    ArrayOfNumeric,
+    IpAddress,
+    ArrayOfIpAddress,
+}
+
+impl ConditionType {
+    /// Canonical spelling (`String`, `ArrayOfString`, `ARN`, …).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ConditionType::String => "String",
+            ConditionType::ArrayOfString => "ArrayOfString",
+            ConditionType::Arn => "ARN",
+            ConditionType::ArrayOfArn => "ArrayOfARN",
+            ConditionType::Bool => "Bool",
+            ConditionType::ArrayOfBool => "ArrayOfBool",
+            ConditionType::Date => "Date",
+            ConditionType::ArrayOfDate => "ArrayOfDate",
+            ConditionType::Numeric => "Numeric",
+            ConditionType::ArrayOfNumeric => "ArrayOfNumeric",
+            ConditionType::IpAddress => "IPAddress",
+            ConditionType::ArrayOfIpAddress => "ArrayOfIPAddress",
+        }
+    }
+}
+
+/// Look `prefix:name` up in a perfect-hash index, lower-casing without allocating for
+/// ordinary key lengths.
+fn lookup2(map: &phf::Map<tables::Key, u32>, prefix: &str, name: &str) -> Option<u32> {
+    let len = prefix.len() + 1 + name.len();
+    let mut buf = [0u8; 192];
+    if len <= buf.len() && prefix.is_ascii() && name.is_ascii() {
+        buf[..prefix.len()].copy_from_slice(prefix.as_bytes());
+        buf[prefix.len()] = b':';
+        buf[prefix.len() + 1..len].copy_from_slice(name.as_bytes());
+        buf[..len].make_ascii_lowercase();
+        // ASCII in, ASCII out.
+        let key = std::str::from_utf8(&buf[..len]).ok()?;
+        map.get(key).copied()
+    } else {
+        let key = format!("{}:{}", prefix.to_lowercase(), name.to_lowercase());
+        map.get(key.as_str()).copied()
+    }
+}
+
+/// A service: one service prefix of the AWS pages.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Service(u32);
+
+impl Service {
+    /// Look a service up by prefix, case-insensitively (`S3` → `s3`).
+    pub fn lookup(prefix: &str) -> Option<Service> {
+        let found = if prefix.bytes().any(|b| b.is_ascii_uppercase()) {
+            tables::SERVICE_INDEX.get(prefix.to_ascii_lowercase().as_str())
+        } else {
+            tables::SERVICE_INDEX.get(prefix)
+        };
+        found.map(|&i| Service(i))
+    }
+
+    /// Every service in data order (page file-name order, as upstream's JSON).
+    pub fn all() -> impl ExactSizeIterator<Item = Service> + Clone {
+        (0..SERVICES.len() as u32).map(Service)
+    }
+
+    /// Every service sorted by prefix.
+    pub fn sorted() -> impl ExactSizeIterator<Item = Service> + Clone {
+        tables::SERVICES_SORTED.iter().map(|&i| Service(u32::from(i)))
+    }
+
+    fn rec(self) -> &'static tables::Sv {
+        &SERVICES[self.0 as usize]
+    }
+
+    /// The service prefix (`s3`).
+    pub fn prefix(self) -> &'static str {
+        self.rec().prefix.get()
+    }
+
+    /// The service name (`Amazon S3`).
+    pub fn name(self) -> &'static str {
+        self.rec().name.get()
+    }
+
+    /// URL of the service's page in the Service Authorization Reference.
+    pub fn authorization_url(self) -> &'static str {
+        self.rec().url.get()
+    }
+
+    /// The service's actions in page order.
+    pub fn actions(self) -> impl ExactSizeIterator<Item = Action> + Clone {
+        self.rec().actions.range().map(|i| Action(i as u32))
+    }
+
+    /// The service's resource types in page order.
+    pub fn resource_types(self) -> impl ExactSizeIterator<Item = ResourceType> + Clone {
+        self.rec().resources.range().map(|i| ResourceType(i as u32))
+    }
+
+    /// The service's condition keys in page order.
+    pub fn condition_keys(self) -> impl ExactSizeIterator<Item = ConditionKey> + Clone {
+        self.rec().conditions.range().map(|i| ConditionKey(i as u32))
+    }
+
+    /// An action of this service by name, case-insensitively.
+    pub fn action(self, name: &str) -> Option<Action> {
+        lookup2(&tables::ACTION_INDEX, self.prefix(), name).map(Action)
+    }
+
+    /// A resource type of this service by name, case-insensitively.
+    pub fn resource_type(self, name: &str) -> Option<ResourceType> {
+        lookup2(&tables::RESOURCE_INDEX, self.prefix(), name).map(ResourceType)
+    }
+
+    /// A condition key listed by this service, case-insensitively.
+    pub fn condition_key(self, name: &str) -> Option<ConditionKey> {
+        lookup2(&tables::CONDITION_INDEX, self.prefix(), name).map(ConditionKey)
+    }
+}
+
+impl fmt::Debug for Service {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Service({})", self.prefix())
+    }
+}
+
+/// An IAM action (`s3:GetObject`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Action(u32);
+
+impl Action {
+    /// Look up `prefix:Name`, case-insensitively. Returns `None` for unknown actions and for
+    /// strings without exactly one colon.
+    pub fn lookup(full_name: &str) -> Option<Action> {
+        let (prefix, name) = full_name.split_once(':')?;
+        if name.contains(':') {
+            return None;
+        }
+        lookup2(&tables::ACTION_INDEX, prefix, name).map(Action)
+    }
+
+    /// Every action in data order.
+    pub fn all() -> impl ExactSizeIterator<Item = Action> + Clone {
+        (0..ACTIONS.len() as u32).map(Action)
+    }
+
+    /// Every action sorted by `prefix:Name`, case-insensitively.
+    pub fn sorted() -> impl ExactSizeIterator<Item = Action> + Clone {
+        tables::ACTIONS_SORTED.iter().map(|&i| Action(i))
+    }
+
+    fn rec(self) -> &'static tables::A {
+        &ACTIONS[self.0 as usize]
+    }
+
+    /// The action's service.
+    pub fn service(self) -> Service {
+        Service(self.rec().service)
+    }
+
+    /// The action name in the page's case (`GetObject`).
+    pub fn name(self) -> &'static str {
+        self.rec().name.get()
+    }
+
+    /// `prefix:Name` (`s3:GetObject`).
+    pub fn full_name(self) -> String {
+        format!("{}:{}", self.service().prefix(), self.name())
+    }
+
+    /// The page's description.
+    pub fn description(self) -> &'static str {
+        self.rec().description.get()
+    }
+
+    /// Access level after the bundled overrides (what upstream stores).
+    pub fn access_level(self) -> AccessLevel {
+        self.rec().level
+    }
+
+    /// Access level exactly as the AWS page states it.
+    pub fn raw_access_level(self) -> AccessLevel {
+        self.rec().raw_level
+    }
+
+    /// Link to the API documentation, when the page has one.
+    pub fn api_documentation_link(self) -> Option<&'static str> {
+        self.rec().link.get_opt()
+    }
+
+    /// The action's resource-type rows in page order. A row whose name is empty means the
+    /// action can be used without a resource (only `"Resource": "*"` for that row).
+    pub fn resource_types(self) -> impl ExactSizeIterator<Item = ActionResourceType> + Clone {
+        let service = self.rec().service;
+        self.rec().rows.range().map(move |i| ActionResourceType(i as u32, service))
+    }
+}
+
+impl fmt::Debug for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Action({}:{})", self.service().prefix(), self.name())
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.service().prefix(), self.name())
+    }
+}
+
+impl Serialize for Action {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// One resource-type row of an action's table.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ActionResourceType(u32, u32);
+
+impl ActionResourceType {
+    fn rec(self) -> &'static tables::R {
+        &ROWS[self.0 as usize]
+    }
+
+    /// The resource type name as the action table writes it, without the `*`; empty for the
+    /// row of condition keys that apply without a resource.
+    pub fn name(self) -> &'static str {
+        self.rec().resource_type.get()
+    }
+
+    /// Whether the page marks the resource type as required (`*`).
+    pub fn required(self) -> bool {
+        self.rec().required
+    }
+
+    /// Condition keys listed on this row.
+    pub fn condition_keys(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
+        LISTS[self.rec().condition_keys.range()].iter().map(|s| s.get())
+    }
+
+    /// Dependent actions listed on this row (`iam:PassRole`; service part lower-case).
+    pub fn dependent_actions(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
+        LISTS[self.rec().dependent_actions.range()].iter().map(|s| s.get())
+    }
+
+    /// The service's resource type of this name, if the service defines one.
+    pub fn resource_type(self) -> Option<ResourceType> {
+        if self.name().is_empty() {
+            return None;
+        }
+        Service(self.1).resource_type(self.name())
+    }
+}
+
+impl fmt::Debug for ActionResourceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ActionResourceType({:?}, required: {})", self.name(), self.required())
+    }
+}
+
+/// A resource type of a service (`s3` `object`), with its ARN format.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceType(u32);
+
+impl ResourceType {
+    /// Look up by service prefix and name, case-insensitively.
+    pub fn lookup(prefix: &str, name: &str) -> Option<ResourceType> {
+        Service::lookup(prefix)?.resource_type(name)
+    }
+
+    fn rec(self) -> &'static tables::Rs {
+        &RESOURCES[self.0 as usize]
+    }
+
+    /// The resource type's service.
+    pub fn service(self) -> Service {
+        Service(self.rec().service)
+    }
+
+    /// Name in the page's case (`object`, secretsmanager's `Secret`).
+    pub fn name(self) -> &'static str {
+        self.rec().name.get()
+    }
+
+    /// The raw ARN format (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`).
+    pub fn arn_format(self) -> &'static str {
+        self.rec().arn.get()
+    }
+
+    /// Condition keys that apply to this resource type.
+    pub fn condition_keys(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
+        LISTS[self.rec().condition_keys.range()].iter().map(|s| s.get())
+    }
+}
+
+impl fmt::Debug for ResourceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ResourceType({}:{})", self.service().prefix(), self.name())
+    }
+}
+
+/// A condition key as listed by one service (`s3:x-amz-acl`, `aws:ResourceTag/${TagKey}`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConditionKey(u32);
+
+impl ConditionKey {
+    /// Look up a key listed by a service, case-insensitively.
+    pub fn lookup(prefix: &str, key: &str) -> Option<ConditionKey> {
+        Service::lookup(prefix)?.condition_key(key)
+    }
+
+    fn rec(self) -> &'static tables::C {
+        &CONDITIONS[self.0 as usize]
+    }
+
+    /// The service whose page lists the key.
+    pub fn service(self) -> Service {
+        Service(self.rec().service)
+    }
+
+    /// The key in the page's case.
+    pub fn name(self) -> &'static str {
+        self.rec().name.get()
+    }
+
+    /// The page's description.
+    pub fn description(self) -> &'static str {
+        self.rec().description.get()
+    }
+
+    /// The value type.
+    pub fn value_type(self) -> ConditionType {
+        self.rec().value_type
+    }
+
+    /// The value type exactly as the page spells it (`ARN`, sometimes `Arn`).
+    pub fn value_type_text(self) -> &'static str {
+        self.rec().type_text.get()
+    }
+}
+
+impl fmt::Debug for ConditionKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ConditionKey({}: {})", self.service().prefix(), self.name())
+    }
+}
+
+/// Where the embedded data comes from, and how much of it there is.
+#[derive(Clone, Debug, Serialize)]
+pub struct Snapshot {
+    /// The page source (file or folder and its origin).
+    pub source: &'static str,
+    /// Date of the pages (`2024-07-15`), or `unknown`.
+    pub date: &'static str,
+    /// Number of `list_*.html` pages parsed.
+    pub pages: usize,
+    /// sha256 over the page set (`LC_ALL=C sha256sum list_*.html | sha256sum`).
+    pub page_set_sha256: &'static str,
+    pub services: usize,
+    pub actions: usize,
+    pub resource_types: usize,
+    pub condition_keys: usize,
+    /// Entries in the bundled access-level overrides file.
+    pub bundled_overrides: usize,
+    /// Actions whose stored level differs from the page's because of the overrides.
+    pub overridden_actions: usize,
+    /// Actions tables that ended at a row without six cells: (page, last action, row).
+    /// Upstream drops the rest of such a table; so do we, for parity.
+    pub truncated_tables: &'static [(&'static str, &'static str, u32)],
+}
+
+/// Provenance and counts of the embedded data.
+pub fn snapshot() -> Snapshot {
+    let info = &tables::BUILD_INFO;
+    Snapshot {
+        source: info.source,
+        date: info.date,
+        pages: info.pages,
+        page_set_sha256: info.page_set_sha256,
+        services: SERVICES.len(),
+        actions: ACTIONS.len(),
+        resource_types: RESOURCES.len(),
+        condition_keys: CONDITIONS.len(),
+        bundled_overrides: tables::BUNDLED_OVERRIDES.len(),
+        overridden_actions: info.overridden_actions,
+        truncated_tables: info.truncations,
+    }
+}
+
+/// The bundled access-level overrides as (service prefix, level, lower-case action name).
+pub fn bundled_overrides() -> impl ExactSizeIterator<Item = (&'static str, AccessLevel, &'static str)> {
+    tables::BUNDLED_OVERRIDES.iter().map(|&(p, l, a): &(Str, AccessLevel, Str)| (p.get(), l, a.get()))
+}

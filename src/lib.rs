@@ -1,0 +1,9 @@
+//! Policy Sentry: AWS IAM least-privilege policies from the IAM database compiled into the
+//! crate. See the README for the command-line tool.
+//!
+//! ```
+//! let cloud9 = policy_sentry::data::Service::lookup("cloud9").unwrap();
+//! assert_eq!(cloud9.name(), "AWS Cloud9");
+//! ```
+
+pub mod data;

@@ -6,4 +6,14 @@
 //! assert_eq!(cloud9.name(), "AWS Cloud9");
 //! ```
 
+pub mod arn;
+pub mod audit;
 pub mod data;
+#[cfg(feature = "download")]
+pub mod download;
+pub mod error;
+pub mod expand;
+pub mod query;
+pub mod suggest;
+pub mod template;
+pub mod write;

@@ -1,7 +1,16 @@
 //! Command-line interface: argument definitions and dispatch. One module per command; the
 //! domain logic lives in the library, this layer only parses, reads files and prints.
 
+mod analyze;
+mod check;
+mod create_template;
 mod data;
+#[cfg(feature = "download")]
+mod download_policies;
+mod expand;
+mod query;
+mod write_policy;
+mod write_policy_dir;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -75,6 +84,23 @@ pub enum OutputFormat {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Write a template file to fill in (crud or actions mode).
+    CreateTemplate(create_template::CreateTemplateArgs),
+    /// Write a least-privilege policy from a template.
+    WritePolicy(write_policy::WritePolicyArgs),
+    /// Write a policy for every template in a folder.
+    WritePolicyDir(write_policy_dir::WritePolicyDirArgs),
+    /// Look up actions, ARN formats, condition keys and services.
+    Query(query::QueryArgs),
+    /// Expand wildcard actions (s3:Get*) to the actions they match.
+    Expand(expand::ExpandArgs),
+    /// Lint policy files offline (text, JSON or SARIF findings).
+    Check(check::CheckArgs),
+    /// Report risky permissions in policies (privilege escalation, exposure).
+    Analyze(analyze::AnalyzeArgs),
+    /// Download an account's IAM policies for offline analysis.
+    #[cfg(feature = "download")]
+    DownloadPolicies(download_policies::DownloadPoliciesArgs),
     /// What IAM data this binary carries, and all of it as JSON.
     Data(data::DataArgs),
 }
@@ -82,6 +108,15 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
+        Command::CreateTemplate(args) => create_template::run(args, &cli.global),
+        Command::WritePolicy(args) => write_policy::run(args, &cli.global),
+        Command::WritePolicyDir(args) => write_policy_dir::run(args, &cli.global),
+        Command::Query(args) => query::run(args, &cli.global),
+        Command::Expand(args) => expand::run(args, &cli.global),
+        Command::Check(args) => check::run(args, &cli.global),
+        Command::Analyze(args) => analyze::run(args, &cli.global),
+        #[cfg(feature = "download")]
+        Command::DownloadPolicies(args) => download_policies::run(args),
         Command::Data(args) => data::run(args, &cli.global),
     };
     match result {

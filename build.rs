@@ -63,17 +63,19 @@ fn run() -> Result<(), String> {
     }
     let loaded = started.elapsed();
 
-    let pages = parse_all(&snapshot)?;
+    let (pages, skipped) = parse_all(&snapshot)?;
     let parsed = started.elapsed();
-    let db = model::Database::from_pages(pages, &overrides)?;
+    let mut db = model::Database::from_pages(pages, &overrides)?;
+    db.skipped_pages = skipped;
     db.check_floors().map_err(|e| format!("{}: {e}", snapshot.source))?;
 
     let (code, strings) = codegen::generate(&db, &snapshot, &overrides)?;
     write_if_changed(&out_dir.join("iam_tables.rs"), &code)?;
     write_if_changed(&out_dir.join("iam_strings.txt"), &strings)?;
     println!(
-        "cargo:warning=policy_sentry: parsed {} pages ({} services, {} actions) in {:.1?} (read {:.1?}, parse {:.1?})",
+        "cargo:warning=policy_sentry: parsed {} pages ({} skipped; {} services, {} actions) in {:.1?} (read {:.1?}, parse {:.1?})",
         snapshot.pages.len(),
+        db.skipped_pages.len(),
         db.services.len(),
         db.action_count(),
         started.elapsed(),
@@ -84,10 +86,10 @@ fn run() -> Result<(), String> {
 }
 
 /// Parse pages on every core; results keep file-name order.
-fn parse_all(snapshot: &source::Snapshot) -> Result<Vec<html::Page>, String> {
+fn parse_all(snapshot: &source::Snapshot) -> Result<(Vec<html::Page>, Vec<String>), String> {
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<html::Page, String>>> = Vec::new();
+    let mut results: Vec<Option<Result<Option<html::Page>, String>>> = Vec::new();
     results.resize_with(snapshot.pages.len(), || None);
     let results = std::sync::Mutex::new(results);
     std::thread::scope(|scope| {
@@ -105,10 +107,18 @@ fn parse_all(snapshot: &source::Snapshot) -> Result<Vec<html::Page>, String> {
         }
     });
     let results = results.into_inner().map_err(|_| "a parser thread panicked".to_string())?;
-    results
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err("a page was not parsed (parser thread panicked)".to_string())))
-        .collect()
+    let mut pages = Vec::new();
+    let mut skipped = Vec::new();
+    for (result, file) in results.into_iter().zip(&snapshot.pages) {
+        match result.unwrap_or_else(|| Err("a page was not parsed (parser thread panicked)".to_string()))? {
+            Some(page) => pages.push(page),
+            None => {
+                println!("cargo:warning=policy_sentry: skipped {}: no id=\"main-content\" (not a reference page)", file.name);
+                skipped.push(file.name.clone());
+            }
+        }
+    }
+    Ok((pages, skipped))
 }
 
 fn write_if_changed(path: &Path, content: &str) -> Result<(), String> {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::hash::{Hash, Hasher};
 
-use crate::model::{Database, LEVELS};
+use crate::model::Database;
 use crate::overrides::Overrides;
 use crate::source::Snapshot;
 
@@ -122,7 +122,7 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
         snapshot.date,
         snapshot.page_set_sha256
     );
-    out.push_str("use super::AccessLevel::{List, PermissionsManagement, Read, Tagging, Write};\n\nconst fn s(off: u32, len: u32) -> Str { Str { off, len } }\nconst fn sp(start: u32, len: u32) -> Span { Span { start, len } }\nconst N: Str = Str::NONE;\n\n");
+    out.push_str("use super::AccessLevel::{List, PermissionsManagement, Read, Tagging, Write};\n\nconst fn s(off: u32, len: u32) -> Str { Str { off, len } }\nconst fn sp(start: u32, len: u32) -> Span { Span { start, len } }\n#[allow(dead_code)]\nconst N: Str = Str::NONE;\n\n");
 
     let mut services = String::new();
     let mut actions = String::new();
@@ -285,14 +285,14 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
         .collect();
     let _ = writeln!(
         out,
-        "pub(crate) static BUILD_INFO: BuildInfo = BuildInfo {{\n    source: {},\n    date: {},\n    pages: {},\n    page_set_sha256: {},\n    overridden_actions: {},\n    truncations: &[{}],\n}};\n",
+        "pub(crate) static BUILD_INFO: BuildInfo = BuildInfo {{\n    source: {},\n    date: {},\n    pages: {},\n    page_set_sha256: {},\n    overridden_actions: {},\n    truncations: &[{}],\n    skipped_pages: &[{}],\n}};\n",
         rust_str(&snapshot.source),
         rust_str(&snapshot.date),
         snapshot.pages.len(),
         rust_str(&snapshot.page_set_sha256),
         db.overridden,
-        truncations.join(", ")
+        truncations.join(", "),
+        db.skipped_pages.iter().map(|p| rust_str(p)).collect::<Vec<_>>().join(", ")
     );
-    let _ = LEVELS;
     Ok((out, blob.text))
 }

@@ -147,13 +147,14 @@ fn strip_title_phrase(title: &str) -> String {
     out
 }
 
-pub fn parse_page(file: &str, html: &str) -> Result<Page, String> {
+/// `Ok(None)`: the page has no `id="main-content"` element — not a reference page (the 2026
+/// set has a "301 Moved Permanently" stub). Upstream skips such pages; we skip and report them.
+pub fn parse_page(file: &str, html: &str) -> Result<Option<Page>, String> {
     let sel = Selectors::new();
     let doc = Html::parse_document(html);
-    let main = doc
-        .select(&sel.main)
-        .next()
-        .ok_or_else(|| format!("{file}: no element with id=\"main-content\""))?;
+    let Some(main) = doc.select(&sel.main).next() else {
+        return Ok(None);
+    };
     let title = main
         .select(&sel.title)
         .next()
@@ -258,7 +259,7 @@ pub fn parse_page(file: &str, html: &str) -> Result<Page, String> {
             }
         }
     }
-    Ok(page)
+    Ok(Some(page))
 }
 
 fn parse_actions_table(file: &str, div: ElementRef<'_>, sel: &Selectors, page: &mut Page) -> Result<(), String> {

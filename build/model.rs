@@ -52,7 +52,8 @@ pub struct Database {
     pub truncations: Vec<(String, String, usize)>,
     /// Actions whose level the bundled overrides changed.
     pub overridden: usize,
-    pub pages: usize,
+    /// Pages without a `main-content` element (redirect stubs), skipped like upstream.
+    pub skipped_pages: Vec<String>,
 }
 
 pub fn level_index(level: &str) -> Option<u8> {
@@ -64,7 +65,7 @@ const AUTHORIZATION_URL_PREFIX: &str = "https://docs.aws.amazon.com/service-auth
 impl Database {
     /// Merge pages in file-name order (the caller sorts them).
     pub fn from_pages(pages: Vec<Page>, overrides: &Overrides) -> Result<Database, String> {
-        let mut db = Database { pages: pages.len(), ..Database::default() };
+        let mut db = Database::default();
         // Upstream never resets its `api_documentation_link` variable between actions.
         let mut current_link: Option<String> = None;
         for page in pages {

@@ -71,6 +71,10 @@ fn info(fmt: OutputFormat) -> anyhow::Result<ExitCode> {
             for (page, action, row) in s.truncated_tables {
                 writeln!(out, "  {page}: after {action} (row {row})")?;
             }
+            writeln!(out, "pages skipped (no main-content, as upstream): {}", s.skipped_pages.len())?;
+            for page in s.skipped_pages {
+                writeln!(out, "  {page}")?;
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -475,6 +475,8 @@ pub struct Snapshot {
     /// Actions tables that ended at a row without six cells: (page, last action, row).
     /// Upstream drops the rest of such a table; so do we, for parity.
     pub truncated_tables: &'static [(&'static str, &'static str, u32)],
+    /// Pages without a `main-content` element (redirect stubs), skipped like upstream.
+    pub skipped_pages: &'static [&'static str],
 }
 
 /// Provenance and counts of the embedded data.
@@ -492,6 +494,7 @@ pub fn snapshot() -> Snapshot {
         bundled_overrides: tables::BUNDLED_OVERRIDES.len(),
         overridden_actions: info.overridden_actions,
         truncated_tables: info.truncations,
+        skipped_pages: info.skipped_pages,
     }
 }
 

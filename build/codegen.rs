@@ -52,31 +52,33 @@ impl Blob {
     }
 }
 
-/// A phf key at build time: hashes like the `str` it stands for, prints as a blob slice.
-struct BlobKey {
+/// A phf key at build time: hashes like the lower-case `str` it stands for and prints as the
+/// record id wrapped in the runtime key type, which compares by looking at the record itself.
+/// So the tables hold no key strings at all.
+struct IdKey {
     text: String,
-    off: u32,
-    len: u32,
+    id: u32,
+    type_name: &'static str,
 }
-impl PartialEq for BlobKey {
+impl PartialEq for IdKey {
     fn eq(&self, other: &Self) -> bool {
         self.text == other.text
     }
 }
-impl Eq for BlobKey {}
-impl Hash for BlobKey {
+impl Eq for IdKey {}
+impl Hash for IdKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.text.hash(state)
     }
 }
-impl phf_shared::PhfHash for BlobKey {
+impl phf_shared::PhfHash for IdKey {
     fn phf_hash<H: Hasher>(&self, state: &mut H) {
         self.text.as_str().phf_hash(state)
     }
 }
-impl phf_shared::FmtConst for BlobKey {
+impl phf_shared::FmtConst for IdKey {
     fn fmt_const(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Key {{ off: {}, len: {} }}", self.off, self.len)
+        write!(f, "{}({})", self.type_name, self.id)
     }
 }
 
@@ -90,19 +92,18 @@ impl Index {
     fn add(&mut self, key: String, value: u32) {
         self.keys.push((key, value));
     }
-    /// Emit a `phf::Map<Key, u32>`. Later duplicates win, like a Python dict assignment.
-    fn emit(self, name: &str, what: &str, blob: &mut Blob, out: &mut String) {
+    /// Emit a `phf::Set` of record ids. Later duplicates win, like a Python dict assignment.
+    fn emit(self, name: &str, type_name: &'static str, what: &str, out: &mut String) {
         let mut dedup: indexmap::IndexMap<String, u32> = indexmap::IndexMap::new();
         for (k, v) in self.keys {
             dedup.insert(k, v);
         }
-        let mut map = phf_codegen::Map::new();
-        map.phf_path("phf");
-        for (text, value) in dedup {
-            let (off, len) = blob.intern(&text);
-            map.entry(BlobKey { text, off, len }, value.to_string());
+        let mut set = phf_codegen::Set::new();
+        set.phf_path("phf");
+        for (text, id) in dedup {
+            set.entry(IdKey { text, id, type_name });
         }
-        let _ = writeln!(out, "/// {what}\npub(crate) static {name}: phf::Map<Key, u32> = {};\n", map.build());
+        let _ = writeln!(out, "/// {what}\npub(crate) static {name}: phf::Set<{type_name}> = {};\n", set.build());
     }
 }
 
@@ -256,10 +257,10 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
         sorted_services.iter().map(|(_, id)| id.to_string()).collect::<Vec<_>>().join(",")
     );
 
-    service_index.emit("SERVICE_INDEX", "lower-case service prefix → service id", &mut blob, &mut out);
-    action_index.emit("ACTION_INDEX", "lower-case `prefix:action` → action id", &mut blob, &mut out);
-    resource_index.emit("RESOURCE_INDEX", "lower-case `prefix:resource-type` → resource id", &mut blob, &mut out);
-    condition_index.emit("CONDITION_INDEX", "lower-case `prefix:condition-key` → condition id", &mut blob, &mut out);
+    service_index.emit("SERVICE_INDEX", "SvKey", "lower-case service prefix → service id", &mut out);
+    action_index.emit("ACTION_INDEX", "AKey", "lower-case `prefix:action` → action id", &mut out);
+    resource_index.emit("RESOURCE_INDEX", "RsKey", "lower-case `prefix:resource-type` → resource id", &mut out);
+    condition_index.emit("CONDITION_INDEX", "CKey", "lower-case `prefix:condition-key` → condition id", &mut out);
 
     let mut bundled = String::new();
     let mut n_bundled = 0;

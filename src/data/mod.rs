@@ -133,7 +133,7 @@ impl ConditionType {
 
 /// Look `prefix:name` up in a perfect-hash index, lower-casing without allocating for
 /// ordinary key lengths.
-fn lookup2(map: &phf::Map<tables::Key, u32>, prefix: &str, name: &str) -> Option<u32> {
+fn lookup2<K: phf::PhfEq<str> + IdOf>(set: &phf::Set<K>, prefix: &str, name: &str) -> Option<u32> {
     let len = prefix.len() + 1 + name.len();
     let mut buf = [0u8; 192];
     if len <= buf.len() && prefix.is_ascii() && name.is_ascii() {
@@ -143,10 +143,30 @@ fn lookup2(map: &phf::Map<tables::Key, u32>, prefix: &str, name: &str) -> Option
         buf[..len].make_ascii_lowercase();
         // ASCII in, ASCII out.
         let key = std::str::from_utf8(&buf[..len]).ok()?;
-        map.get(key).copied()
+        set.get_key(key).map(IdOf::id)
     } else {
         let key = format!("{}:{}", prefix.to_lowercase(), name.to_lowercase());
-        map.get(key.as_str()).copied()
+        set.get_key(key.as_str()).map(IdOf::id)
+    }
+}
+
+/// The record id inside a perfect-hash key.
+trait IdOf {
+    fn id(&self) -> u32;
+}
+impl IdOf for tables::AKey {
+    fn id(&self) -> u32 {
+        self.0
+    }
+}
+impl IdOf for tables::RsKey {
+    fn id(&self) -> u32 {
+        self.0
+    }
+}
+impl IdOf for tables::CKey {
+    fn id(&self) -> u32 {
+        self.0
     }
 }
 
@@ -158,11 +178,11 @@ impl Service {
     /// Look a service up by prefix, case-insensitively (`S3` → `s3`).
     pub fn lookup(prefix: &str) -> Option<Service> {
         let found = if prefix.bytes().any(|b| b.is_ascii_uppercase()) {
-            tables::SERVICE_INDEX.get(prefix.to_ascii_lowercase().as_str())
+            tables::SERVICE_INDEX.get_key(prefix.to_ascii_lowercase().as_str())
         } else {
-            tables::SERVICE_INDEX.get(prefix)
+            tables::SERVICE_INDEX.get_key(prefix)
         };
-        found.map(|&i| Service(i))
+        found.map(|k| Service(k.0))
     }
 
     /// Every service in data order (page file-name order, as upstream's JSON).

@@ -95,16 +95,53 @@ pub(crate) struct C {
     pub type_text: Str,
 }
 
-/// A perfect-hash key: a slice of [`STRINGS`], compared with the (lower-case) query.
-pub(crate) struct Key {
-    pub off: u32,
-    pub len: u32,
+// Perfect-hash keys hold only a record id; equality looks at the record itself, so the
+// indexes carry no key strings. Queries arrive lower-case (as the keys were hashed).
+
+/// Key of [`SERVICE_INDEX`]: a service id.
+pub(crate) struct SvKey(pub u32);
+/// Key of [`ACTION_INDEX`]: an action id, matched as `prefix:name`.
+pub(crate) struct AKey(pub u32);
+/// Key of [`RESOURCE_INDEX`]: a resource id, matched as `prefix:name`.
+pub(crate) struct RsKey(pub u32);
+/// Key of [`CONDITION_INDEX`]: a condition id, matched as `prefix:key`.
+pub(crate) struct CKey(pub u32);
+
+#[inline]
+fn eq_qualified(service: u32, name: Str, query: &str) -> bool {
+    let prefix = SERVICES[service as usize].prefix.get();
+    let name = name.get();
+    query.len() == prefix.len() + 1 + name.len()
+        && query.as_bytes()[prefix.len()] == b':'
+        && query[..prefix.len()].eq_ignore_ascii_case(prefix)
+        && query[prefix.len() + 1..].eq_ignore_ascii_case(name)
 }
 
-impl phf::PhfEq<str> for Key {
+impl phf::PhfEq<str> for SvKey {
     #[inline]
-    fn phf_eq(&self, other: &str) -> bool {
-        Str { off: self.off, len: self.len }.get() == other
+    fn phf_eq(&self, query: &str) -> bool {
+        SERVICES[self.0 as usize].prefix.get().eq_ignore_ascii_case(query)
+    }
+}
+impl phf::PhfEq<str> for AKey {
+    #[inline]
+    fn phf_eq(&self, query: &str) -> bool {
+        let a = &ACTIONS[self.0 as usize];
+        eq_qualified(a.service, a.name, query)
+    }
+}
+impl phf::PhfEq<str> for RsKey {
+    #[inline]
+    fn phf_eq(&self, query: &str) -> bool {
+        let r = &RESOURCES[self.0 as usize];
+        eq_qualified(r.service, r.name, query)
+    }
+}
+impl phf::PhfEq<str> for CKey {
+    #[inline]
+    fn phf_eq(&self, query: &str) -> bool {
+        let c = &CONDITIONS[self.0 as usize];
+        eq_qualified(c.service, c.name, query)
     }
 }
 

@@ -3,11 +3,13 @@
 
 mod analyze;
 mod check;
+mod completions;
 mod create_template;
 mod data;
 #[cfg(feature = "download")]
 mod download_policies;
 mod expand;
+mod initialize;
 mod query;
 mod write_policy;
 mod write_policy_dir;
@@ -103,9 +105,16 @@ pub enum Command {
     DownloadPolicies(download_policies::DownloadPoliciesArgs),
     /// What IAM data this binary carries, and all of it as JSON.
     Data(data::DataArgs),
+    /// Kept for old scripts: the database is compiled in, so this only explains.
+    Initialize(initialize::InitializeArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
 }
 
 pub fn main() -> ExitCode {
+    if let Some(code) = completions::from_environment() {
+        return code;
+    }
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::CreateTemplate(args) => create_template::run(args, &cli.global),
@@ -118,6 +127,8 @@ pub fn main() -> ExitCode {
         #[cfg(feature = "download")]
         Command::DownloadPolicies(args) => download_policies::run(args),
         Command::Data(args) => data::run(args, &cli.global),
+        Command::Initialize(args) => initialize::run(args, &cli.global),
+        Command::Completions(args) => completions::run(args),
     };
     match result {
         Ok(code) => code,

@@ -115,7 +115,7 @@ pub fn main() -> ExitCode {
     if let Some(code) = completions::from_environment() {
         return code;
     }
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(split_single_argument(std::env::args_os().collect()));
     let result = match &cli.command {
         Command::CreateTemplate(args) => create_template::run(args, &cli.global),
         Command::WritePolicy(args) => write_policy::run(args, &cli.global),
@@ -140,6 +140,73 @@ pub fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// The 2020 Docker image word-split its one argument (`docker run … policy_sentry "query
+/// action-table --service s3"`). No valid command line is a single argument with spaces, so a
+/// lone argument containing whitespace is split the way a shell would (quotes respected).
+fn split_single_argument(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    if args.len() != 2 {
+        return args;
+    }
+    let Some(line) = args[1].to_str() else { return args };
+    if !line.trim().contains(char::is_whitespace) {
+        return args;
+    }
+    match shell_words(line) {
+        Some(words) => std::iter::once(args[0].clone()).chain(words.into_iter().map(Into::into)).collect(),
+        None => args,
+    }
+}
+
+/// Split like a POSIX shell: whitespace separates words, single quotes are literal, double
+/// quotes allow `\"` escapes. `None` for an unterminated quote.
+fn shell_words(line: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => word.push(c),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => word.push(chars.next()?),
+                        c => word.push(c),
+                    }
+                }
+            }
+            '\\' => {
+                in_word = true;
+                word.push(chars.next()?);
+            }
+            c if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                word.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    Some(words)
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -167,4 +234,29 @@ pub fn print_yaml<T: serde::Serialize>(value: &T) -> anyhow::Result<()> {
         writeln!(out)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_string_command_lines_are_split_like_a_shell() {
+        assert_eq!(
+            shell_words("query action-table --service 's3' -r \"*\"").unwrap(),
+            ["query", "action-table", "--service", "s3", "-r", "*"]
+        );
+        assert_eq!(shell_words("write-policy --crud").unwrap(), ["write-policy", "--crud"]);
+        assert!(shell_words("query 'unterminated").is_none());
+        let args: Vec<std::ffi::OsString> = vec!["p".into(), "--help".into()];
+        assert_eq!(split_single_argument(args.clone()), args);
+        let args: Vec<std::ffi::OsString> = vec!["p".into(), "data info".into()];
+        assert_eq!(split_single_argument(args), vec![std::ffi::OsString::from("p"), "data".into(), "info".into()]);
+    }
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
 }

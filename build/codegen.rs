@@ -107,6 +107,14 @@ impl Index {
     }
 }
 
+/// The packed records have narrow length fields: fail the build rather than truncate.
+fn fits(value: usize, max: usize, what: &str, action: &str) -> Result<(), String> {
+    if value > max {
+        return Err(format!("action {action}: {value} {what}, more than the tables' limit of {max}"));
+    }
+    Ok(())
+}
+
 fn rust_str(s: &str) -> String {
     format!("{s:?}")
 }
@@ -138,6 +146,8 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
     let mut resource_index = Index::new();
     let mut condition_index = Index::new();
     let mut sorted_actions: Vec<(String, String, u32)> = Vec::new();
+    let mut rt_names: HashMap<String, usize> = HashMap::new();
+    let mut rt_table = String::new();
 
     let mut push_list = |blob: &mut Blob, lists: &mut String, items: &[String]| -> String {
         let start = n_lists;
@@ -158,21 +168,31 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
             for row in p.resource_types.values() {
                 let keys = push_list(&mut blob, &mut lists, &row.condition_keys);
                 let deps = push_list(&mut blob, &mut lists, &row.dependent_actions);
-                let _ = writeln!(
-                    rows,
-                    "R{{resource_type:{},required:{},condition_keys:{keys},dependent_actions:{deps}}},",
-                    blob.s(&row.resource_type),
-                    row.required
-                );
+                let rt_id = match rt_names.get(&row.resource_type) {
+                    Some(&id) => id,
+                    None => {
+                        let id = rt_names.len();
+                        let _ = write!(rt_table, "{},", blob.s(&row.resource_type));
+                        rt_names.insert(row.resource_type.clone(), id);
+                        id
+                    }
+                };
+                fits(row.condition_keys.len(), u8::MAX as usize, "condition keys on one row", &p.name)?;
+                fits(row.dependent_actions.len(), u8::MAX as usize, "dependent actions on one row", &p.name)?;
+                let _ = writeln!(rows, "R::new({rt_id},{},{keys},{deps}),", row.required);
                 n_rows += 1;
             }
             let link = match &p.link {
                 Some(l) => blob.s(l),
                 None => "N".to_string(),
             };
+            fits(p.name.len(), u8::MAX as usize, "bytes in an action name", &p.name)?;
+            fits(p.description.len(), u16::MAX as usize, "bytes in a description", &p.name)?;
+            fits(p.link.as_ref().map_or(0, String::len), u8::MAX as usize, "bytes in an API link", &p.name)?;
+            fits(p.resource_types.len(), u8::MAX as usize, "resource-type rows", &p.name)?;
             let _ = writeln!(
                 actions,
-                "A{{service:{service_id},level:{},raw_level:{},name:{},description:{},link:{link},rows:sp({rows_start},{})}},",
+                "A::new({service_id},{},{},{},{},{link},sp({rows_start},{})),",
                 LEVEL_VARIANTS[p.level as usize],
                 LEVEL_VARIANTS[p.raw_level as usize],
                 blob.s(&p.name),
@@ -236,6 +256,11 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
     let _ = writeln!(out, "pub(crate) static SERVICES: [Sv; {n_services}] = [\n{services}];\n");
     let _ = writeln!(out, "pub(crate) static ACTIONS: [A; {n_actions}] = [\n{actions}];\n");
     let _ = writeln!(out, "pub(crate) static ROWS: [R; {n_rows}] = [\n{rows}];\n");
+    let _ = writeln!(
+        out,
+        "/// Distinct resource-type names of the action rows.\npub(crate) static RESOURCE_TYPE_NAMES: [Str; {}] = [{rt_table}];\n",
+        rt_names.len()
+    );
     let _ = writeln!(out, "pub(crate) static RESOURCES: [Rs; {n_resources}] = [\n{resources}];\n");
     let _ = writeln!(out, "pub(crate) static CONDITIONS: [C; {n_conditions}] = [\n{conditions}];\n");
     let _ = writeln!(out, "pub(crate) static LISTS: [Str; {n_lists}] = [\n{lists}];\n");

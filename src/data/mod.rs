@@ -282,12 +282,12 @@ impl Action {
 
     /// The action's service.
     pub fn service(self) -> Service {
-        Service(self.rec().service)
+        Service(u32::from(self.rec().service))
     }
 
     /// The action name in the page's case (`GetObject`).
     pub fn name(self) -> &'static str {
-        self.rec().name.get()
+        self.rec().name().get()
     }
 
     /// `prefix:Name` (`s3:GetObject`).
@@ -297,7 +297,7 @@ impl Action {
 
     /// The page's description.
     pub fn description(self) -> &'static str {
-        self.rec().description.get()
+        self.rec().description().get()
     }
 
     /// Access level after the bundled overrides (what upstream stores).
@@ -312,14 +312,14 @@ impl Action {
 
     /// Link to the API documentation, when the page has one.
     pub fn api_documentation_link(self) -> Option<&'static str> {
-        self.rec().link.get_opt()
+        self.rec().link().get_opt()
     }
 
     /// The action's resource-type rows in page order. A row whose name is empty means the
     /// action can be used without a resource (only `"Resource": "*"` for that row).
     pub fn resource_types(self) -> impl ExactSizeIterator<Item = ActionResourceType> + Clone {
-        let service = self.rec().service;
-        self.rec().rows.range().map(move |i| ActionResourceType(i as u32, service))
+        let service = u32::from(self.rec().service);
+        self.rec().rows().range().map(move |i| ActionResourceType(i as u32, service))
     }
 }
 
@@ -353,7 +353,7 @@ impl ActionResourceType {
     /// The resource type name as the action table writes it, without the `*`; empty for the
     /// row of condition keys that apply without a resource.
     pub fn name(self) -> &'static str {
-        self.rec().resource_type.get()
+        self.rec().resource_type().get()
     }
 
     /// Whether the page marks the resource type as required (`*`).
@@ -363,12 +363,12 @@ impl ActionResourceType {
 
     /// Condition keys listed on this row.
     pub fn condition_keys(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
-        LISTS[self.rec().condition_keys.range()].iter().map(|s| s.get())
+        LISTS[self.rec().condition_keys().range()].iter().map(|s| s.get())
     }
 
     /// Dependent actions listed on this row (`iam:PassRole`; service part lower-case).
     pub fn dependent_actions(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
-        LISTS[self.rec().dependent_actions.range()].iter().map(|s| s.get())
+        LISTS[self.rec().dependent_actions().range()].iter().map(|s| s.get())
     }
 
     /// The service's resource type of this name, if the service defines one.

@@ -55,26 +55,93 @@ pub(crate) struct Sv {
     pub conditions: Span,
 }
 
-/// An action.
+/// An action, packed: 28 bytes (lengths fit the narrow fields; build.rs checks).
 pub(crate) struct A {
-    pub service: u32,
+    pub service: u16,
     pub level: AccessLevel,
     pub raw_level: AccessLevel,
-    pub name: Str,
-    pub description: Str,
-    pub link: Str,
-    /// Into [`ROWS`].
-    pub rows: Span,
+    name_len: u8,
+    link_len: u8,
+    description_len: u16,
+    rows_len: u8,
+    name_off: u32,
+    description_off: u32,
+    /// `u32::MAX`: no link.
+    link_off: u32,
+    rows_start: u32,
 }
 
-/// One resource-type row of an action.
+impl A {
+    pub const fn new(service: u16, level: AccessLevel, raw_level: AccessLevel, name: Str, description: Str, link: Str, rows: Span) -> A {
+        A {
+            service,
+            level,
+            raw_level,
+            name_len: name.len as u8,
+            link_len: link.len as u8,
+            description_len: description.len as u16,
+            rows_len: rows.len as u8,
+            name_off: name.off,
+            description_off: description.off,
+            link_off: link.off,
+            rows_start: rows.start,
+        }
+    }
+    #[inline]
+    pub fn name(&self) -> Str {
+        Str { off: self.name_off, len: u32::from(self.name_len) }
+    }
+    #[inline]
+    pub fn description(&self) -> Str {
+        Str { off: self.description_off, len: u32::from(self.description_len) }
+    }
+    #[inline]
+    pub fn link(&self) -> Str {
+        Str { off: self.link_off, len: u32::from(self.link_len) }
+    }
+    /// Into [`ROWS`].
+    #[inline]
+    pub fn rows(&self) -> Span {
+        Span { start: self.rows_start, len: u32::from(self.rows_len) }
+    }
+}
+
+/// One resource-type row of an action, packed: 16 bytes.
 pub(crate) struct R {
-    pub resource_type: Str,
+    /// Into [`RESOURCE_TYPE_NAMES`].
+    resource_type: u16,
     pub required: bool,
+    keys_len: u8,
+    deps_len: u8,
+    keys_start: u32,
+    deps_start: u32,
+}
+
+impl R {
+    pub const fn new(resource_type: u16, required: bool, keys: Span, deps: Span) -> R {
+        R {
+            resource_type,
+            required,
+            keys_len: keys.len as u8,
+            deps_len: deps.len as u8,
+            keys_start: keys.start,
+            deps_start: deps.start,
+        }
+    }
+    #[inline]
+    pub fn resource_type(&self) -> Str {
+        RESOURCE_TYPE_NAMES[self.resource_type as usize]
+    }
     /// Into [`LISTS`].
-    pub condition_keys: Span,
+    #[inline]
+    pub fn condition_keys(&self) -> Span {
+        Span { start: self.keys_start, len: u32::from(self.keys_len) }
+    }
     /// Into [`LISTS`].
-    pub dependent_actions: Span,
+    #[inline]
+    pub fn dependent_actions(&self) -> Span {
+        Span { start: self.deps_start, len: u32::from(self.deps_len) }
+    }
 }
 
 /// A resource type of a service.
@@ -127,7 +194,7 @@ impl phf::PhfEq<str> for AKey {
     #[inline]
     fn phf_eq(&self, query: &str) -> bool {
         let a = &ACTIONS[self.0 as usize];
-        eq_qualified(a.service, a.name, query)
+        eq_qualified(u32::from(a.service), a.name(), query)
     }
 }
 impl phf::PhfEq<str> for RsKey {

@@ -31,7 +31,8 @@ fn main() {
 
 fn run() -> Result<(), String> {
     let started = Instant::now();
-    let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
+    let manifest_dir =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").map_err(|e| e.to_string())?);
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
@@ -42,19 +43,27 @@ fn run() -> Result<(), String> {
     println!("cargo:rerun-if-changed={}", overrides_path.display());
     let overrides_text = std::fs::read_to_string(&overrides_path)
         .map_err(|e| format!("cannot read {}: {e}", overrides_path.display()))?;
-    let overrides = overrides::Overrides::parse(&overrides_path.display().to_string(), &overrides_text)?;
+    let overrides =
+        overrides::Overrides::parse(&overrides_path.display().to_string(), &overrides_text)?;
 
     let snapshot = match std::env::var_os("POLICY_SENTRY_AWS_DOCS") {
         Some(dir) if !dir.is_empty() => {
             let dir = Path::new(&dir);
-            let dir = if dir.is_relative() { manifest_dir.join(dir) } else { dir.to_path_buf() };
+            let dir = if dir.is_relative() {
+                manifest_dir.join(dir)
+            } else {
+                dir.to_path_buf()
+            };
             println!("cargo:rerun-if-changed={}", dir.display());
             source::load_dir(&dir)?
         }
         _ => {
             let archive = manifest_dir.join("aws-docs/pages.tar.gz");
             println!("cargo:rerun-if-changed={}", archive.display());
-            println!("cargo:rerun-if-changed={}", manifest_dir.join("aws-docs/snapshot.txt").display());
+            println!(
+                "cargo:rerun-if-changed={}",
+                manifest_dir.join("aws-docs/snapshot.txt").display()
+            );
             source::load_tar_gz(&archive)?
         }
     };
@@ -67,7 +76,8 @@ fn run() -> Result<(), String> {
     let parsed = started.elapsed();
     let mut db = model::Database::from_pages(pages, &overrides)?;
     db.skipped_pages = skipped;
-    db.check_floors().map_err(|e| format!("{}: {e}", snapshot.source))?;
+    db.check_floors()
+        .map_err(|e| format!("{}: {e}", snapshot.source))?;
 
     let (code, strings) = codegen::generate(&db, &snapshot, &overrides)?;
     write_if_changed(&out_dir.join("iam_tables.rs"), &code)?;
@@ -87,7 +97,10 @@ fn run() -> Result<(), String> {
 
 /// Parse pages on every core; results keep file-name order.
 fn parse_all(snapshot: &source::Snapshot) -> Result<(Vec<html::Page>, Vec<String>), String> {
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut results: Vec<Option<Result<Option<html::Page>, String>>> = Vec::new();
     results.resize_with(snapshot.pages.len(), || None);
@@ -97,7 +110,9 @@ fn parse_all(snapshot: &source::Snapshot) -> Result<(Vec<html::Page>, Vec<String
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(page) = snapshot.pages.get(i) else { break };
+                    let Some(page) = snapshot.pages.get(i) else {
+                        break;
+                    };
                     let parsed = html::parse_page(&page.name, &page.html);
                     if let Ok(mut r) = results.lock() {
                         r[i] = Some(parsed);
@@ -106,14 +121,21 @@ fn parse_all(snapshot: &source::Snapshot) -> Result<(Vec<html::Page>, Vec<String
             });
         }
     });
-    let results = results.into_inner().map_err(|_| "a parser thread panicked".to_string())?;
+    let results = results
+        .into_inner()
+        .map_err(|_| "a parser thread panicked".to_string())?;
     let mut pages = Vec::new();
     let mut skipped = Vec::new();
     for (result, file) in results.into_iter().zip(&snapshot.pages) {
-        match result.unwrap_or_else(|| Err("a page was not parsed (parser thread panicked)".to_string()))? {
+        match result
+            .unwrap_or_else(|| Err("a page was not parsed (parser thread panicked)".to_string()))?
+        {
             Some(page) => pages.push(page),
             None => {
-                println!("cargo:warning=policy_sentry: skipped {}: no id=\"main-content\" (not a reference page)", file.name);
+                println!(
+                    "cargo:warning=policy_sentry: skipped {}: no id=\"main-content\" (not a reference page)",
+                    file.name
+                );
                 skipped.push(file.name.clone());
             }
         }

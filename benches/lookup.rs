@@ -34,5 +34,7 @@ fn service_lookup() -> Option<Service> {
 #[divan::bench]
 fn actions_of_service_at_level() -> usize {
     let s3 = Service::lookup(black_box("s3")).unwrap();
-    s3.actions().filter(|a| a.access_level() == policy_sentry::data::AccessLevel::Write).count()
+    s3.actions()
+        .filter(|a| a.access_level() == policy_sentry::data::AccessLevel::Write)
+        .count()
 }

@@ -101,16 +101,26 @@ impl Index {
         let mut set = phf_codegen::Set::new();
         set.phf_path("phf");
         for (text, id) in dedup {
-            set.entry(IdKey { text, id, type_name });
+            set.entry(IdKey {
+                text,
+                id,
+                type_name,
+            });
         }
-        let _ = writeln!(out, "/// {what}\npub(crate) static {name}: phf::Set<{type_name}> = {};\n", set.build());
+        let _ = writeln!(
+            out,
+            "/// {what}\npub(crate) static {name}: phf::Set<{type_name}> = {};\n",
+            set.build()
+        );
     }
 }
 
 /// The packed records have narrow length fields: fail the build rather than truncate.
 fn fits(value: usize, max: usize, what: &str, action: &str) -> Result<(), String> {
     if value > max {
-        return Err(format!("action {action}: {value} {what}, more than the tables' limit of {max}"));
+        return Err(format!(
+            "action {action}: {value} {what}, more than the tables' limit of {max}"
+        ));
     }
     Ok(())
 }
@@ -119,7 +129,11 @@ fn rust_str(s: &str) -> String {
     format!("{s:?}")
 }
 
-pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Result<(String, String), String> {
+pub fn generate(
+    db: &Database,
+    snapshot: &Snapshot,
+    overrides: &Overrides,
+) -> Result<(String, String), String> {
     let mut blob = Blob::default();
     let mut out = String::new();
     let _ = writeln!(
@@ -139,7 +153,8 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
     let mut resources = String::new();
     let mut conditions = String::new();
     let mut lists = String::new();
-    let (mut n_actions, mut n_rows, mut n_resources, mut n_conditions, mut n_lists) = (0u32, 0u32, 0u32, 0u32, 0u32);
+    let (mut n_actions, mut n_rows, mut n_resources, mut n_conditions, mut n_lists) =
+        (0u32, 0u32, 0u32, 0u32, 0u32);
 
     let mut service_index = Index::new();
     let mut action_index = Index::new();
@@ -177,8 +192,18 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
                         id
                     }
                 };
-                fits(row.condition_keys.len(), u8::MAX as usize, "condition keys on one row", &p.name)?;
-                fits(row.dependent_actions.len(), u8::MAX as usize, "dependent actions on one row", &p.name)?;
+                fits(
+                    row.condition_keys.len(),
+                    u8::MAX as usize,
+                    "condition keys on one row",
+                    &p.name,
+                )?;
+                fits(
+                    row.dependent_actions.len(),
+                    u8::MAX as usize,
+                    "dependent actions on one row",
+                    &p.name,
+                )?;
                 let _ = writeln!(rows, "R::new({rt_id},{},{keys},{deps}),", row.required);
                 n_rows += 1;
             }
@@ -186,10 +211,30 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
                 Some(l) => blob.s(l),
                 None => "N".to_string(),
             };
-            fits(p.name.len(), u8::MAX as usize, "bytes in an action name", &p.name)?;
-            fits(p.description.len(), u16::MAX as usize, "bytes in a description", &p.name)?;
-            fits(p.link.as_ref().map_or(0, String::len), u8::MAX as usize, "bytes in an API link", &p.name)?;
-            fits(p.resource_types.len(), u8::MAX as usize, "resource-type rows", &p.name)?;
+            fits(
+                p.name.len(),
+                u8::MAX as usize,
+                "bytes in an action name",
+                &p.name,
+            )?;
+            fits(
+                p.description.len(),
+                u16::MAX as usize,
+                "bytes in a description",
+                &p.name,
+            )?;
+            fits(
+                p.link.as_ref().map_or(0, String::len),
+                u8::MAX as usize,
+                "bytes in an API link",
+                &p.name,
+            )?;
+            fits(
+                p.resource_types.len(),
+                u8::MAX as usize,
+                "resource-type rows",
+                &p.name,
+            )?;
             let _ = writeln!(
                 actions,
                 "A::new({service_id},{},{},{},{},{link},sp({rows_start},{})),",
@@ -199,8 +244,19 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
                 blob.s(&p.description),
                 n_rows - rows_start
             );
-            action_index.add(format!("{}:{}", service.prefix.to_lowercase(), p.name.to_lowercase()), n_actions);
-            sorted_actions.push((format!("{}:{}", service.prefix, p.name).to_lowercase(), format!("{}:{}", service.prefix, p.name), n_actions));
+            action_index.add(
+                format!(
+                    "{}:{}",
+                    service.prefix.to_lowercase(),
+                    p.name.to_lowercase()
+                ),
+                n_actions,
+            );
+            sorted_actions.push((
+                format!("{}:{}", service.prefix, p.name).to_lowercase(),
+                format!("{}:{}", service.prefix, p.name),
+                n_actions,
+            ));
             n_actions += 1;
         }
         let resources_start = n_resources;
@@ -212,7 +268,14 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
                 blob.s(&r.name),
                 blob.s(&r.arn)
             );
-            resource_index.add(format!("{}:{}", service.prefix.to_lowercase(), r.name.to_lowercase()), n_resources);
+            resource_index.add(
+                format!(
+                    "{}:{}",
+                    service.prefix.to_lowercase(),
+                    r.name.to_lowercase()
+                ),
+                n_resources,
+            );
             n_resources += 1;
         }
         let conditions_start = n_conditions;
@@ -227,7 +290,11 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
                         service.prefix,
                         c.name,
                         c.value_type,
-                        CONDITION_TYPES.iter().map(|(_, v)| *v).collect::<Vec<_>>().join(", ")
+                        CONDITION_TYPES
+                            .iter()
+                            .map(|(_, v)| *v)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )
                 })?;
             let _ = writeln!(
@@ -237,7 +304,14 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
                 blob.s(&c.description),
                 blob.s(&c.value_type)
             );
-            condition_index.add(format!("{}:{}", service.prefix.to_lowercase(), c.name.to_lowercase()), n_conditions);
+            condition_index.add(
+                format!(
+                    "{}:{}",
+                    service.prefix.to_lowercase(),
+                    c.name.to_lowercase()
+                ),
+                n_conditions,
+            );
             n_conditions += 1;
         }
         let _ = writeln!(
@@ -253,39 +327,86 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
     }
 
     let n_services = db.services.len();
-    let _ = writeln!(out, "pub(crate) static SERVICES: [Sv; {n_services}] = [\n{services}];\n");
-    let _ = writeln!(out, "pub(crate) static ACTIONS: [A; {n_actions}] = [\n{actions}];\n");
+    let _ = writeln!(
+        out,
+        "pub(crate) static SERVICES: [Sv; {n_services}] = [\n{services}];\n"
+    );
+    let _ = writeln!(
+        out,
+        "pub(crate) static ACTIONS: [A; {n_actions}] = [\n{actions}];\n"
+    );
     let _ = writeln!(out, "pub(crate) static ROWS: [R; {n_rows}] = [\n{rows}];\n");
     let _ = writeln!(
         out,
         "/// Distinct resource-type names of the action rows.\npub(crate) static RESOURCE_TYPE_NAMES: [Str; {}] = [{rt_table}];\n",
         rt_names.len()
     );
-    let _ = writeln!(out, "pub(crate) static RESOURCES: [Rs; {n_resources}] = [\n{resources}];\n");
-    let _ = writeln!(out, "pub(crate) static CONDITIONS: [C; {n_conditions}] = [\n{conditions}];\n");
-    let _ = writeln!(out, "pub(crate) static LISTS: [Str; {n_lists}] = [\n{lists}];\n");
+    let _ = writeln!(
+        out,
+        "pub(crate) static RESOURCES: [Rs; {n_resources}] = [\n{resources}];\n"
+    );
+    let _ = writeln!(
+        out,
+        "pub(crate) static CONDITIONS: [C; {n_conditions}] = [\n{conditions}];\n"
+    );
+    let _ = writeln!(
+        out,
+        "pub(crate) static LISTS: [Str; {n_lists}] = [\n{lists}];\n"
+    );
 
     sorted_actions.sort();
     let _ = writeln!(
         out,
         "/// Action ids sorted by `prefix:name`, case-insensitively.\npub(crate) static ACTIONS_SORTED: [u32; {}] = [{}];\n",
         sorted_actions.len(),
-        sorted_actions.iter().map(|(_, _, id)| id.to_string()).collect::<Vec<_>>().join(",")
+        sorted_actions
+            .iter()
+            .map(|(_, _, id)| id.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
     );
-    let mut sorted_services: Vec<(String, usize)> =
-        db.services.keys().enumerate().map(|(i, p)| (p.to_lowercase(), i)).collect();
+    let mut sorted_services: Vec<(String, usize)> = db
+        .services
+        .keys()
+        .enumerate()
+        .map(|(i, p)| (p.to_lowercase(), i))
+        .collect();
     sorted_services.sort();
     let _ = writeln!(
         out,
         "/// Service ids sorted by prefix.\npub(crate) static SERVICES_SORTED: [u16; {}] = [{}];\n",
         sorted_services.len(),
-        sorted_services.iter().map(|(_, id)| id.to_string()).collect::<Vec<_>>().join(",")
+        sorted_services
+            .iter()
+            .map(|(_, id)| id.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
     );
 
-    service_index.emit("SERVICE_INDEX", "SvKey", "lower-case service prefix → service id", &mut out);
-    action_index.emit("ACTION_INDEX", "AKey", "lower-case `prefix:action` → action id", &mut out);
-    resource_index.emit("RESOURCE_INDEX", "RsKey", "lower-case `prefix:resource-type` → resource id", &mut out);
-    condition_index.emit("CONDITION_INDEX", "CKey", "lower-case `prefix:condition-key` → condition id", &mut out);
+    service_index.emit(
+        "SERVICE_INDEX",
+        "SvKey",
+        "lower-case service prefix → service id",
+        &mut out,
+    );
+    action_index.emit(
+        "ACTION_INDEX",
+        "AKey",
+        "lower-case `prefix:action` → action id",
+        &mut out,
+    );
+    resource_index.emit(
+        "RESOURCE_INDEX",
+        "RsKey",
+        "lower-case `prefix:resource-type` → resource id",
+        &mut out,
+    );
+    condition_index.emit(
+        "CONDITION_INDEX",
+        "CKey",
+        "lower-case `prefix:condition-key` → condition id",
+        &mut out,
+    );
 
     let mut bundled = String::new();
     let mut n_bundled = 0;
@@ -318,7 +439,11 @@ pub fn generate(db: &Database, snapshot: &Snapshot, overrides: &Overrides) -> Re
         rust_str(&snapshot.page_set_sha256),
         db.overridden,
         truncations.join(", "),
-        db.skipped_pages.iter().map(|p| rust_str(p)).collect::<Vec<_>>().join(", ")
+        db.skipped_pages
+            .iter()
+            .map(|p| rust_str(p))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     Ok((out, blob.text))
 }

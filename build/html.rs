@@ -172,7 +172,9 @@ pub fn parse_page(file: &str, html: &str) -> Result<Option<Page>, String> {
         let holder = match child.value() {
             Node::Element(_) => ElementRef::wrap(child),
             Node::Text(t) if t.contains("prefix") => {
-                return Err(format!("{file}: text mentioning the prefix outside an element"));
+                return Err(format!(
+                    "{file}: text mentioning the prefix outside an element"
+                ));
             }
             _ => None,
         };
@@ -184,12 +186,15 @@ pub fn parse_page(file: &str, html: &str) -> Result<Option<Page>, String> {
             .select(&sel.code)
             .find(|c| c.value().attr("class") == Some("code") && c.value().attrs().count() == 1)
             .ok_or_else(|| {
-                format!("{file}: the paragraph naming the service prefix has no <code class=\"code\">")
+                format!(
+                    "{file}: the paragraph naming the service prefix has no <code class=\"code\">"
+                )
             })?;
         prefix = Some(chomp(&code.inner_html()));
         break;
     }
-    let prefix = prefix.ok_or_else(|| format!("{file}: no \"service prefix:\" paragraph after the title"))?;
+    let prefix = prefix
+        .ok_or_else(|| format!("{file}: no \"service prefix:\" paragraph after the title"))?;
     if prefix.is_empty() {
         return Err(format!("{file}: empty service prefix"));
     }
@@ -197,7 +202,10 @@ pub fn parse_page(file: &str, html: &str) -> Result<Option<Page>, String> {
     let tables: Vec<(ElementRef<'_>, Vec<String>)> = main
         .select(&sel.table_div)
         .map(|div| {
-            let headers = div.select(&sel.th).map(|th| chomp(&th.html()).to_lowercase()).collect();
+            let headers = div
+                .select(&sel.th)
+                .map(|th| chomp(&th.html()).to_lowercase())
+                .collect();
             (div, headers)
         })
         .collect();
@@ -239,7 +247,9 @@ pub fn parse_page(file: &str, html: &str) -> Result<Option<Page>, String> {
         }
     }
     for (div, headers) in &tables {
-        if header_matches(headers, "<th> condition keys </th>") && header_matches(headers, "<th> type </th>") {
+        if header_matches(headers, "<th> condition keys </th>")
+            && header_matches(headers, "<th> type </th>")
+        {
             for (i, row) in div.select(&sel.tr).enumerate() {
                 let cells: Vec<ElementRef<'_>> = row.select(&sel.td).collect();
                 if cells.is_empty() {
@@ -262,7 +272,12 @@ pub fn parse_page(file: &str, html: &str) -> Result<Option<Page>, String> {
     Ok(Some(page))
 }
 
-fn parse_actions_table(file: &str, div: ElementRef<'_>, sel: &Selectors, page: &mut Page) -> Result<(), String> {
+fn parse_actions_table(
+    file: &str,
+    div: ElementRef<'_>,
+    sel: &Selectors,
+    page: &mut Page,
+) -> Result<(), String> {
     let rows: Vec<ElementRef<'_>> = div.select(&sel.tr).collect();
     let mut row_number = 0;
     while row_number < rows.len() {
@@ -272,15 +287,18 @@ fn parse_actions_table(file: &str, div: ElementRef<'_>, sel: &Selectors, page: &
             continue;
         }
         if cells.len() != 6 {
-            let last = page.actions.last().map(|a| a.name.clone()).unwrap_or_default();
+            let last = page
+                .actions
+                .last()
+                .map(|a| a.name.clone())
+                .unwrap_or_default();
             page.truncations.push((last, row_number));
             break;
         }
         let mut rowspan: usize = match cells[0].value().attr("rowspan") {
-            Some(v) => v
-                .trim()
-                .parse()
-                .map_err(|_| format!("{file}: actions table row {row_number}: rowspan {v:?} is not a number"))?,
+            Some(v) => v.trim().parse().map_err(|_| {
+                format!("{file}: actions table row {row_number}: rowspan {v:?} is not a number")
+            })?,
             None => 1,
         };
 
@@ -319,7 +337,9 @@ fn parse_actions_table(file: &str, div: ElementRef<'_>, sel: &Selectors, page: &
                     for p in dep_cell.select(&sel.p) {
                         let action = chomp(&text(p));
                         let mut parts = action.split(':');
-                        let (Some(service), Some(rest), None) = (parts.next(), parts.next(), parts.next()) else {
+                        let (Some(service), Some(rest), None) =
+                            (parts.next(), parts.next(), parts.next())
+                        else {
                             return Err(format!(
                                 "{file}: action {name}: dependent action {action:?} is not of the form service:Action"
                             ));
@@ -333,7 +353,12 @@ fn parse_actions_table(file: &str, div: ElementRef<'_>, sel: &Selectors, page: &
                 }
                 resource_types.insert(
                     resource_type.clone(),
-                    ResourceTypeRow { resource_type, required, condition_keys, dependent_actions },
+                    ResourceTypeRow {
+                        resource_type,
+                        required,
+                        condition_keys,
+                        dependent_actions,
+                    },
                 );
             }
             rowspan -= 1;
@@ -349,7 +374,14 @@ fn parse_actions_table(file: &str, div: ElementRef<'_>, sel: &Selectors, page: &
         if name.contains("[permission only]") {
             name = name.split(' ').next().unwrap_or_default().to_string();
         }
-        page.actions.push(PageAction { name, name_for_override, description, access_level, resource_types, link });
+        page.actions.push(PageAction {
+            name,
+            name_for_override,
+            description,
+            access_level,
+            resource_types,
+            link,
+        });
         row_number += 1;
     }
     Ok(())

@@ -60,7 +60,8 @@ pub fn level_index(level: &str) -> Option<u8> {
     LEVELS.iter().position(|l| *l == level).map(|i| i as u8)
 }
 
-const AUTHORIZATION_URL_PREFIX: &str = "https://docs.aws.amazon.com/service-authorization/latest/reference";
+const AUTHORIZATION_URL_PREFIX: &str =
+    "https://docs.aws.amazon.com/service-authorization/latest/reference";
 
 impl Database {
     /// Merge pages in file-name order (the caller sorts them).
@@ -69,14 +70,17 @@ impl Database {
         // Upstream never resets its `api_documentation_link` variable between actions.
         let mut current_link: Option<String> = None;
         for page in pages {
-            let service = db.services.entry(page.prefix.clone()).or_insert_with(|| Service {
-                prefix: page.prefix.clone(),
-                name: page.service_name.clone(),
-                url: format!("{AUTHORIZATION_URL_PREFIX}/{}", page.file),
-                privileges: IndexMap::new(),
-                resources: IndexMap::new(),
-                conditions: IndexMap::new(),
-            });
+            let service = db
+                .services
+                .entry(page.prefix.clone())
+                .or_insert_with(|| Service {
+                    prefix: page.prefix.clone(),
+                    name: page.service_name.clone(),
+                    url: format!("{AUTHORIZATION_URL_PREFIX}/{}", page.file),
+                    privileges: IndexMap::new(),
+                    resources: IndexMap::new(),
+                    conditions: IndexMap::new(),
+                });
             for action in page.actions {
                 if let LinkSeen::Set(link) = action.link {
                     current_link = link;
@@ -104,12 +108,23 @@ impl Database {
                 );
             }
             for r in page.resources {
-                service.resources.insert(r.name.clone(), Resource { name: r.name, arn: r.arn, condition_keys: r.condition_keys });
+                service.resources.insert(
+                    r.name.clone(),
+                    Resource {
+                        name: r.name,
+                        arn: r.arn,
+                        condition_keys: r.condition_keys,
+                    },
+                );
             }
             for c in page.conditions {
                 service.conditions.insert(
                     c.name.clone(),
-                    Condition { name: c.name, description: c.description, value_type: c.value_type },
+                    Condition {
+                        name: c.name,
+                        description: c.description,
+                        value_type: c.value_type,
+                    },
                 );
             }
             for (action, row) in page.truncations {
@@ -138,13 +153,19 @@ impl Database {
                 self.services.len()
             ));
         }
-        for (prefix, action) in [("s3", "GetObject"), ("iam", "PassRole"), ("ec2", "RunInstances"), ("kms", "Decrypt")] {
-            let service = self
-                .services
-                .get(prefix)
-                .ok_or_else(|| format!("service prefix {prefix:?} missing from the parsed pages"))?;
+        for (prefix, action) in [
+            ("s3", "GetObject"),
+            ("iam", "PassRole"),
+            ("ec2", "RunInstances"),
+            ("kms", "Decrypt"),
+        ] {
+            let service = self.services.get(prefix).ok_or_else(|| {
+                format!("service prefix {prefix:?} missing from the parsed pages")
+            })?;
             if !service.privileges.contains_key(action) {
-                return Err(format!("action {prefix}:{action} missing from the parsed pages"));
+                return Err(format!(
+                    "action {prefix}:{action} missing from the parsed pages"
+                ));
             }
             if service.resources.is_empty() {
                 return Err(format!("service {prefix} has no resource types"));

@@ -19,8 +19,9 @@ impl Overrides {
         for (prefix, levels) in raw {
             let mut entries = Vec::new();
             for (level, actions) in levels {
-                let index = level_index(&level)
-                    .ok_or_else(|| format!("{path}: service {prefix}: unknown access level {level:?}"))?;
+                let index = level_index(&level).ok_or_else(|| {
+                    format!("{path}: service {prefix}: unknown access level {level:?}")
+                })?;
                 entries.push((index, actions));
             }
             by_service.insert(prefix, entries);
@@ -34,16 +35,18 @@ impl Overrides {
         self.by_service
             .get(prefix)?
             .iter()
-            .find(|(_, actions)| actions.iter().any(|a| *a == lower))
+            .find(|(_, actions)| actions.contains(&lower))
             .map(|(level, _)| *level)
     }
 
     /// (prefix, level, lower-case action) for every entry, in file order.
     pub fn entries(&self) -> impl Iterator<Item = (&str, u8, &str)> {
         self.by_service.iter().flat_map(|(prefix, levels)| {
-            levels
-                .iter()
-                .flat_map(move |(level, actions)| actions.iter().map(move |a| (prefix.as_str(), *level, a.as_str())))
+            levels.iter().flat_map(move |(level, actions)| {
+                actions
+                    .iter()
+                    .map(move |a| (prefix.as_str(), *level, a.as_str()))
+            })
         })
     }
 }

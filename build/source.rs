@@ -38,10 +38,12 @@ fn page_set_hash(pages: &[PageFile]) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 /// `key: value` lines describing a snapshot (`aws-docs/snapshot.txt`).
@@ -61,9 +63,12 @@ fn read_snapshot_info(path: &Path) -> Option<(String, String)> {
 
 pub fn load_tar_gz(path: &Path) -> Result<Snapshot, String> {
     let file = fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(std::io::BufReader::new(file)));
+    let mut archive =
+        tar::Archive::new(flate2::read::GzDecoder::new(std::io::BufReader::new(file)));
     let mut pages = Vec::new();
-    let entries = archive.entries().map_err(|e| format!("{}: not a tar.gz archive: {e}", path.display()))?;
+    let entries = archive
+        .entries()
+        .map_err(|e| format!("{}: not a tar.gz archive: {e}", path.display()))?;
     for entry in entries {
         let mut entry = entry.map_err(|e| format!("{}: corrupt archive: {e}", path.display()))?;
         let name = entry
@@ -82,30 +87,56 @@ pub fn load_tar_gz(path: &Path) -> Result<Snapshot, String> {
     }
     pages.sort_by(|a, b| a.name.cmp(&b.name));
     let info = path.parent().map(|d| d.join("snapshot.txt"));
-    let (source, date) = info.as_deref().and_then(read_snapshot_info).unwrap_or_else(|| {
-        (format!("{}", path.display()), "unknown".to_string())
-    });
+    let (source, date) = info
+        .as_deref()
+        .and_then(read_snapshot_info)
+        .unwrap_or_else(|| (format!("{}", path.display()), "unknown".to_string()));
     let page_set_sha256 = page_set_hash(&pages);
-    Ok(Snapshot { source, date, pages, page_set_sha256 })
+    Ok(Snapshot {
+        source,
+        date,
+        pages,
+        page_set_sha256,
+    })
 }
 
 pub fn load_dir(dir: &Path) -> Result<Snapshot, String> {
     let mut names: Vec<PathBuf> = fs::read_dir(dir)
-        .map_err(|e| format!("POLICY_SENTRY_AWS_DOCS={}: cannot read the folder: {e}", dir.display()))?
+        .map_err(|e| {
+            format!(
+                "POLICY_SENTRY_AWS_DOCS={}: cannot read the folder: {e}",
+                dir.display()
+            )
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.file_name().and_then(|n| n.to_str()).is_some_and(is_page_name))
+        .filter(|p| {
+            p.is_file()
+                && p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(is_page_name)
+        })
         .collect();
     names.sort();
     let mut pages = Vec::with_capacity(names.len());
     for path in names {
         let html = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
         pages.push(PageFile { name, html });
     }
     let (source, date) = read_snapshot_info(&dir.join("snapshot.txt")).unwrap_or_else(|| {
-        let date = std::env::var("POLICY_SENTRY_AWS_DOCS_DATE").unwrap_or_else(|_| "unknown".to_string());
+        let date =
+            std::env::var("POLICY_SENTRY_AWS_DOCS_DATE").unwrap_or_else(|_| "unknown".to_string());
         (format!("POLICY_SENTRY_AWS_DOCS={}", dir.display()), date)
     });
     let page_set_sha256 = page_set_hash(&pages);
-    Ok(Snapshot { source, date, pages, page_set_sha256 })
+    Ok(Snapshot {
+        source,
+        date,
+        pages,
+        page_set_sha256,
+    })
 }

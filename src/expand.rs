@@ -50,7 +50,9 @@ pub fn expand(pattern: &str) -> Vec<Action> {
         return Action::lookup(pattern).into_iter().collect();
     }
     let services: Vec<Service> = if service_pat.contains(['*', '?']) {
-        Service::sorted().filter(|s| glob_match(service_pat, s.prefix())).collect()
+        Service::sorted()
+            .filter(|s| glob_match(service_pat, s.prefix()))
+            .collect()
     } else {
         Service::lookup(service_pat).into_iter().collect()
     };
@@ -78,7 +80,10 @@ mod tests {
 
     #[test]
     fn expands_like_upstream() {
-        let names: Vec<String> = expand("s3:Get*Tagging").iter().map(|a| a.to_string()).collect();
+        let names: Vec<String> = expand("s3:Get*Tagging")
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
         assert_eq!(
             names,
             [

@@ -17,7 +17,8 @@ fn bin() -> &'static str {
 }
 
 fn reference() -> Option<PathBuf> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/reference-policy-sentry");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/reference-policy-sentry");
     path.exists().then_some(path)
 }
 
@@ -26,7 +27,11 @@ fn run(program: &Path, args: &[&str], dir: &Path, stdin: Option<&[u8]>) -> Outpu
         .args(args)
         .current_dir(dir)
         .env("HOME", dir)
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -133,45 +138,158 @@ struct Row {
 const QUERIES: &[(&str, &[&str], &[&str])] = &[
     (
         "query action-table --service s3 --wildcard-only --fmt yaml",
-        &["query", "action-table", "--service", "s3", "--wildcard-only"],
+        &[
+            "query",
+            "action-table",
+            "--service",
+            "s3",
+            "--wildcard-only",
+        ],
         &["query", "action-table", "-s", "s3", "-r", "*"],
     ),
     (
         "query action-table --service s3 --access-level write --wildcard-only --fmt yaml",
-        &["query", "action-table", "--service", "s3", "--access-level", "write", "--wildcard-only"],
-        &["query", "action-table", "-s", "s3", "-a", "write", "-r", "*"],
+        &[
+            "query",
+            "action-table",
+            "--service",
+            "s3",
+            "--access-level",
+            "write",
+            "--wildcard-only",
+        ],
+        &[
+            "query",
+            "action-table",
+            "-s",
+            "s3",
+            "-a",
+            "write",
+            "-r",
+            "*",
+        ],
     ),
     (
         "query action-table --service all --access-level permissions-management",
-        &["query", "action-table", "--service", "all", "--access-level", "permissions-management"],
-        &["query", "action-table", "--service", "all", "--access-level", "permissions-management"],
+        &[
+            "query",
+            "action-table",
+            "--service",
+            "all",
+            "--access-level",
+            "permissions-management",
+        ],
+        &[
+            "query",
+            "action-table",
+            "--service",
+            "all",
+            "--access-level",
+            "permissions-management",
+        ],
     ),
-    ("query action-table --service ram", &["query", "action-table", "--service", "ram"], &["query", "action-table", "--service", "ram"]),
+    (
+        "query action-table --service ram",
+        &["query", "action-table", "--service", "ram"],
+        &["query", "action-table", "--service", "ram"],
+    ),
     (
         "query action-table --service ram --name tagresource",
-        &["query", "action-table", "--service", "ram", "--name", "tagresource"],
-        &["query", "action-table", "--service", "ram", "--name", "tagresource"],
+        &[
+            "query",
+            "action-table",
+            "--service",
+            "ram",
+            "--name",
+            "tagresource",
+        ],
+        &[
+            "query",
+            "action-table",
+            "--service",
+            "ram",
+            "--name",
+            "tagresource",
+        ],
     ),
     (
         "query action-table --service ram --access-level permissions-management",
-        &["query", "action-table", "--service", "ram", "--access-level", "permissions-management"],
-        &["query", "action-table", "--service", "ram", "--access-level", "permissions-management"],
+        &[
+            "query",
+            "action-table",
+            "--service",
+            "ram",
+            "--access-level",
+            "permissions-management",
+        ],
+        &[
+            "query",
+            "action-table",
+            "--service",
+            "ram",
+            "--access-level",
+            "permissions-management",
+        ],
     ),
     (
         "query action-table --service ses --condition ses:FeedbackAddress",
-        &["query", "action-table", "--service", "ses", "--condition", "ses:FeedbackAddress"],
-        &["query", "action-table", "--service", "ses", "--condition", "ses:FeedbackAddress"],
+        &[
+            "query",
+            "action-table",
+            "--service",
+            "ses",
+            "--condition",
+            "ses:FeedbackAddress",
+        ],
+        &[
+            "query",
+            "action-table",
+            "--service",
+            "ses",
+            "--condition",
+            "ses:FeedbackAddress",
+        ],
     ),
-    ("query arn-table --service ssm", &["query", "arn-table", "--service", "ssm"], &["query", "arn-table", "--service", "ssm"]),
+    (
+        "query arn-table --service ssm",
+        &["query", "arn-table", "--service", "ssm"],
+        &["query", "arn-table", "--service", "ssm"],
+    ),
     (
         "query arn-table --service cloud9 --name environment",
-        &["query", "arn-table", "--service", "cloud9", "--name", "environment"],
-        &["query", "arn-table", "--service", "cloud9", "--name", "environment"],
+        &[
+            "query",
+            "arn-table",
+            "--service",
+            "cloud9",
+            "--name",
+            "environment",
+        ],
+        &[
+            "query",
+            "arn-table",
+            "--service",
+            "cloud9",
+            "--name",
+            "environment",
+        ],
     ),
     (
         "query arn-table --service cloud9 --list-arn-types",
-        &["query", "arn-table", "--service", "cloud9", "--list-arn-types"],
-        &["query", "arn-table", "--service", "cloud9", "--list-arn-types"],
+        &[
+            "query",
+            "arn-table",
+            "--service",
+            "cloud9",
+            "--list-arn-types",
+        ],
+        &[
+            "query",
+            "arn-table",
+            "--service",
+            "cloud9",
+            "--list-arn-types",
+        ],
     ),
     (
         "query condition-table --service cloud9",
@@ -180,8 +298,22 @@ const QUERIES: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "query condition-table --service cloud9 --name cloud9:Permissions",
-        &["query", "condition-table", "--service", "cloud9", "--name", "cloud9:Permissions"],
-        &["query", "condition-table", "--service", "cloud9", "--name", "cloud9:Permissions"],
+        &[
+            "query",
+            "condition-table",
+            "--service",
+            "cloud9",
+            "--name",
+            "cloud9:Permissions",
+        ],
+        &[
+            "query",
+            "condition-table",
+            "--service",
+            "cloud9",
+            "--name",
+            "cloud9:Permissions",
+        ],
     ),
 ];
 
@@ -193,18 +325,38 @@ fn every_2020_readme_command_line() {
     let ours = Path::new(bin());
     let reference = reference();
     if reference.is_none() {
-        eprintln!("SKIPPED: the same-data comparison (../shared/tools/reference-policy-sentry not found); running the 'works' checks only");
+        eprintln!(
+            "SKIPPED: the same-data comparison (../shared/tools/reference-policy-sentry not found); running the 'works' checks only"
+        );
     }
     let mut rows: Vec<Row> = Vec::new();
 
     // create-template with --name, both types: the modern text with the name filled in.
     for (kind, file) in [("crud", "crud.yml"), ("actions", "tmp.yml")] {
-        let out = run(ours, &["create-template", "--name", "myRole", "--output-file", file, "--template-type", kind], d, None);
+        let out = run(
+            ours,
+            &[
+                "create-template",
+                "--name",
+                "myRole",
+                "--output-file",
+                file,
+                "--template-type",
+                kind,
+            ],
+            d,
+            None,
+        );
         let written = std::fs::read_to_string(d.join(file)).unwrap_or_default();
         let works = out.status.success() && written.contains("name: myRole");
         let same = reference.as_ref().map(|r| {
             let refdir = tempfile::tempdir().unwrap();
-            run(r, &["create-template", "-o", "t.yml", "-t", kind], refdir.path(), None);
+            run(
+                r,
+                &["create-template", "-o", "t.yml", "-t", kind],
+                refdir.path(),
+                None,
+            );
             let theirs = std::fs::read_to_string(refdir.path().join("t.yml")).unwrap_or_default();
             theirs.replace("name: ''", "name: myRole") == written
         });
@@ -218,8 +370,24 @@ fn every_2020_readme_command_line() {
             same_data: same,
         });
         // The 2020 tool appended to an existing file; ours refuses.
-        let again = run(ours, &["create-template", "--name", "myRole", "--output-file", file, "--template-type", kind], d, None);
-        assert!(!again.status.success(), "create-template overwrote/appended to {file}");
+        let again = run(
+            ours,
+            &[
+                "create-template",
+                "--name",
+                "myRole",
+                "--output-file",
+                file,
+                "--template-type",
+                kind,
+            ],
+            d,
+            None,
+        );
+        assert!(
+            !again.status.success(),
+            "create-template overwrote/appended to {file}"
+        );
     }
 
     // write-policy with the 2020 formats, from a file and from stdin.
@@ -228,14 +396,32 @@ fn every_2020_readme_command_line() {
     std::fs::write(d.join("actions2020.yml"), ACTIONS_2020).unwrap();
     std::fs::write(d.join("actions-modern.yml"), ACTIONS_MODERN).unwrap();
     let expect = |modern: &str| -> Option<Value> {
-        reference.as_ref().map(|r| ours_data(&run(r, &["write-policy", "-i", modern], d, None).stdout).unwrap_or(Value::Null))
+        reference.as_ref().map(|r| {
+            ours_data(&run(r, &["write-policy", "-i", modern], d, None).stdout)
+                .unwrap_or(Value::Null)
+        })
     };
     let crud_expected = expect("crud-modern.yml");
     let actions_expected = expect("actions-modern.yml");
     let cases: [(&'static str, Vec<&str>, Option<&[u8]>, &Option<Value>); 3] = [
-        ("write-policy --crud --input-file crud.yml", vec!["write-policy", "--crud", "--input-file", "crud2020.yml"], None, &crud_expected),
-        ("write-policy --input-file examples/yml/actions.yml", vec!["write-policy", "--input-file", "actions2020.yml"], None, &actions_expected),
-        ("cat crud.yml | policy_sentry write-policy --crud", vec!["write-policy", "--crud"], Some(CRUD_2020.as_bytes()), &crud_expected),
+        (
+            "write-policy --crud --input-file crud.yml",
+            vec!["write-policy", "--crud", "--input-file", "crud2020.yml"],
+            None,
+            &crud_expected,
+        ),
+        (
+            "write-policy --input-file examples/yml/actions.yml",
+            vec!["write-policy", "--input-file", "actions2020.yml"],
+            None,
+            &actions_expected,
+        ),
+        (
+            "cat crud.yml | policy_sentry write-policy --crud",
+            vec!["write-policy", "--crud"],
+            Some(CRUD_2020.as_bytes()),
+            &crud_expected,
+        ),
     ];
     for (line, args, stdin, expected) in cases {
         let out = run(ours, &args, d, stdin);
@@ -250,16 +436,38 @@ fn every_2020_readme_command_line() {
     // The shipped examples run from the project root as the README writes them.
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for (line, args) in [
-        ("write-policy --crud --input-file examples/yml/crud.yml", vec!["write-policy", "--crud", "--input-file", "examples/yml/crud.yml"]),
-        ("write-policy --input-file examples/yml/actions.yml (shipped file)", vec!["write-policy", "--input-file", "examples/yml/actions.yml"]),
+        (
+            "write-policy --crud --input-file examples/yml/crud.yml",
+            vec![
+                "write-policy",
+                "--crud",
+                "--input-file",
+                "examples/yml/crud.yml",
+            ],
+        ),
+        (
+            "write-policy --input-file examples/yml/actions.yml (shipped file)",
+            vec!["write-policy", "--input-file", "examples/yml/actions.yml"],
+        ),
     ] {
         let out = run(ours, &args, root, None);
-        rows.push(Row { line, works: out.status.success() && ours_data(&out.stdout).is_some(), same_data: None });
+        rows.push(Row {
+            line,
+            works: out.status.success() && ours_data(&out.stdout).is_some(),
+            same_data: None,
+        });
     }
     let out_dir = d.join("output-dir");
     let out = run(
         ours,
-        &["write-policy-dir", "--crud", "--input-dir", &root.join("examples/input-dir").display().to_string(), "--output-dir", &out_dir.display().to_string()],
+        &[
+            "write-policy-dir",
+            "--crud",
+            "--input-dir",
+            &root.join("examples/input-dir").display().to_string(),
+            "--output-dir",
+            &out_dir.display().to_string(),
+        ],
         d,
         None,
     );
@@ -278,13 +486,21 @@ fn every_2020_readme_command_line() {
             let theirs = run(r, modern, d, None);
             Some(upstream_data(&String::from_utf8_lossy(&theirs.stdout))) == data
         });
-        rows.push(Row { line, works: out.status.success() && data.is_some(), same_data: same });
+        rows.push(Row {
+            line,
+            works: out.status.success() && data.is_some(),
+            same_data: same,
+        });
         // The 2020 line asked for YAML: that must parse too.
         if line.ends_with("--fmt yaml") {
             let mut yaml_args = args.to_vec();
             yaml_args.extend(["--fmt", "yaml"]);
             let out = run(ours, &yaml_args, d, None);
-            assert!(out.status.success() && !out.stdout.is_empty(), "{line}: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success() && !out.stdout.is_empty(),
+                "{line}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
     }
 
@@ -295,25 +511,64 @@ fn every_2020_readme_command_line() {
         ("initialize --fetch", vec!["initialize", "--fetch"]),
         (
             "initialize --access-level-overrides-file ~/.policy_sentry/access-level-overrides.yml",
-            vec!["initialize", "--access-level-overrides-file", "overrides.yml"],
+            vec![
+                "initialize",
+                "--access-level-overrides-file",
+                "overrides.yml",
+            ],
         ),
     ] {
         let out = run(ours, &args, d, None);
-        rows.push(Row { line, works: out.status.success() && !d.join(".policy_sentry").exists(), same_data: None });
+        rows.push(Row {
+            line,
+            works: out.status.success() && !d.join(".policy_sentry").exists(),
+            same_data: None,
+        });
     }
 
     // analyze, on the 2020 folder layout and on the shipped example policy.
     let account = d.join(".policy_sentry/analysis/123456789012/customer-managed");
     std::fs::create_dir_all(&account).unwrap();
-    std::fs::copy(root.join("examples/analyze/explicit-actions.json"), account.join("explicit-actions.json")).unwrap();
+    std::fs::copy(
+        root.join("examples/analyze/explicit-actions.json"),
+        account.join("explicit-actions.json"),
+    )
+    .unwrap();
     for (line, args) in [
-        ("analyze downloaded-policies", vec!["analyze", "downloaded-policies"]),
-        ("analyze downloaded-policies --include-markdown-report", vec!["analyze", "downloaded-policies", "--include-markdown-report"]),
+        (
+            "analyze downloaded-policies",
+            vec!["analyze", "downloaded-policies"],
+        ),
+        (
+            "analyze downloaded-policies --include-markdown-report",
+            vec![
+                "analyze",
+                "downloaded-policies",
+                "--include-markdown-report",
+            ],
+        ),
     ] {
         let out = run(ours, &args, d, None);
-        rows.push(Row { line, works: out.status.success() && ours_data(&out.stdout).is_some(), same_data: None });
+        rows.push(Row {
+            line,
+            works: out.status.success() && ours_data(&out.stdout).is_some(),
+            same_data: None,
+        });
     }
-    let out = run(ours, &["analyze", "policy-file", "--policy", &root.join("examples/analyze/explicit-actions.json").display().to_string()], d, None);
+    let out = run(
+        ours,
+        &[
+            "analyze",
+            "policy-file",
+            "--policy",
+            &root
+                .join("examples/analyze/explicit-actions.json")
+                .display()
+                .to_string(),
+        ],
+        d,
+        None,
+    );
     rows.push(Row {
         line: "analyze policy-file --policy examples/analyze/explicit-actions.json",
         works: out.status.success() && d.join("report.json").exists(),
@@ -322,25 +577,56 @@ fn every_2020_readme_command_line() {
 
     // click 7 completion spellings.
     for (line, value) in [
-        ("eval \"$(_POLICY_SENTRY_COMPLETE=source policy_sentry)\"", "source"),
-        ("eval \"$(_POLICY_SENTRY_COMPLETE=source_zsh policy_sentry)\"", "source_zsh"),
+        (
+            "eval \"$(_POLICY_SENTRY_COMPLETE=source policy_sentry)\"",
+            "source",
+        ),
+        (
+            "eval \"$(_POLICY_SENTRY_COMPLETE=source_zsh policy_sentry)\"",
+            "source_zsh",
+        ),
     ] {
-        let out = Command::new(bin()).env("_POLICY_SENTRY_COMPLETE", value).output().unwrap();
-        rows.push(Row { line, works: out.status.success() && out.stdout.len() > 1000, same_data: None });
+        let out = Command::new(bin())
+            .env("_POLICY_SENTRY_COMPLETE", value)
+            .output()
+            .unwrap();
+        rows.push(Row {
+            line,
+            works: out.status.success() && out.stdout.len() > 1000,
+            same_data: None,
+        });
     }
 
-    eprintln!("\n| 2020 command line | works | same data as upstream's modern equivalent |\n|---|---|---|");
+    eprintln!(
+        "\n| 2020 command line | works | same data as upstream's modern equivalent |\n|---|---|---|"
+    );
     for r in &rows {
         let same = match r.same_data {
             Some(true) => "yes",
             Some(false) => "NO",
             None => "n/a",
         };
-        eprintln!("| `{}` | {} | {} |", r.line, if r.works { "yes" } else { "NO" }, same);
+        eprintln!(
+            "| `{}` | {} | {} |",
+            r.line,
+            if r.works { "yes" } else { "NO" },
+            same
+        );
     }
     let compared = rows.iter().filter(|r| r.same_data.is_some()).count();
     let same = rows.iter().filter(|r| r.same_data == Some(true)).count();
-    eprintln!("\n{} lines, {} work; {same} of {compared} compared give the same data", rows.len(), rows.iter().filter(|r| r.works).count());
-    let broken: Vec<&str> = rows.iter().filter(|r| !r.works || r.same_data == Some(false)).map(|r| r.line).collect();
-    assert!(broken.is_empty(), "2020 command lines that fail or differ: {broken:#?}");
+    eprintln!(
+        "\n{} lines, {} work; {same} of {compared} compared give the same data",
+        rows.len(),
+        rows.iter().filter(|r| r.works).count()
+    );
+    let broken: Vec<&str> = rows
+        .iter()
+        .filter(|r| !r.works || r.same_data == Some(false))
+        .map(|r| r.line)
+        .collect();
+    assert!(
+        broken.is_empty(),
+        "2020 command lines that fail or differ: {broken:#?}"
+    );
 }

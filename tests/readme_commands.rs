@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn readme_command_lines() -> Vec<String> {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let mut lines = Vec::new();
     let mut in_sh = false;
     for line in readme.lines() {
@@ -23,11 +24,21 @@ fn readme_command_lines() -> Vec<String> {
             continue;
         }
         // Drop a trailing `# comment` (none of our commands contain " #" otherwise).
-        let command = line.split(" # ").next().unwrap_or_default().trim().to_string();
+        let command = line
+            .split(" # ")
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
         if command.is_empty() || !command.contains("policy_sentry") {
             continue;
         }
-        let skipped = ["cargo ", "RUSTFLAGS=", "scripts/", "POLICY_SENTRY_AWS_DOCS="];
+        let skipped = [
+            "cargo ",
+            "RUSTFLAGS=",
+            "scripts/",
+            "POLICY_SENTRY_AWS_DOCS=",
+        ];
         if skipped.iter().any(|p| command.starts_with(p)) || command.contains("download-policies") {
             continue;
         }
@@ -53,11 +64,22 @@ fn copy_dir(from: &Path, to: &Path) {
 #[ignore = "enabled when the write, query and audit commands land"]
 fn every_readme_command_runs() {
     let lines = readme_command_lines();
-    assert!(lines.len() >= 25, "expected the README's cheat sheets, found {} command lines", lines.len());
+    assert!(
+        lines.len() >= 25,
+        "expected the README's cheat sheets, found {} command lines",
+        lines.len()
+    );
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"), &dir.path().join("examples"));
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"),
+        &dir.path().join("examples"),
+    );
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_policy_sentry"));
-    let path = format!("{}:{}", bin.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
     let mut failures = Vec::new();
     for line in &lines {
         let out = Command::new("bash")
@@ -71,8 +93,17 @@ fn every_readme_command_runs() {
         // `check` reports findings with exit 1 by design.
         let ok = code == 0 || (code == 1 && line.contains(" check ") && out.stdout.len() > 0);
         if !ok {
-            failures.push(format!("{line}\n  exit {code}\n  stderr: {}", String::from_utf8_lossy(&out.stderr).trim()));
+            failures.push(format!(
+                "{line}\n  exit {code}\n  stderr: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} README commands failed:\n{}", failures.len(), lines.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} README commands failed:\n{}",
+        failures.len(),
+        lines.len(),
+        failures.join("\n")
+    );
 }

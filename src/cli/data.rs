@@ -39,7 +39,9 @@ pub enum ExportFormat {
 pub fn run(args: &DataArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         DataCommand::Info { fmt } => info(*fmt),
-        DataCommand::Export { format: ExportFormat::IamDefinition } => {
+        DataCommand::Export {
+            format: ExportFormat::IamDefinition,
+        } => {
             let levels = global.level_source()?;
             let stdout = std::io::stdout().lock();
             let mut out = std::io::BufWriter::new(stdout);
@@ -66,12 +68,24 @@ fn info(fmt: OutputFormat) -> anyhow::Result<ExitCode> {
             writeln!(out, "actions: {}", s.actions)?;
             writeln!(out, "resource types: {}", s.resource_types)?;
             writeln!(out, "condition keys: {}", s.condition_keys)?;
-            writeln!(out, "bundled access-level overrides: {} entries, {} actions changed", s.bundled_overrides, s.overridden_actions)?;
-            writeln!(out, "actions tables cut short at a row without six cells (as upstream): {}", s.truncated_tables.len())?;
+            writeln!(
+                out,
+                "bundled access-level overrides: {} entries, {} actions changed",
+                s.bundled_overrides, s.overridden_actions
+            )?;
+            writeln!(
+                out,
+                "actions tables cut short at a row without six cells (as upstream): {}",
+                s.truncated_tables.len()
+            )?;
             for (page, action, row) in s.truncated_tables {
                 writeln!(out, "  {page}: after {action} (row {row})")?;
             }
-            writeln!(out, "pages skipped (no main-content, as upstream): {}", s.skipped_pages.len())?;
+            writeln!(
+                out,
+                "pages skipped (no main-content, as upstream): {}",
+                s.skipped_pages.len()
+            )?;
             for page in s.skipped_pages {
                 writeln!(out, "  {page}")?;
             }

@@ -55,10 +55,16 @@ impl Serialize for Privilege<'_> {
         st.serialize_field("privilege", a.name())?;
         st.serialize_field("description", a.description())?;
         st.serialize_field("access_level", self.1.level(a).as_str())?;
-        st.serialize_field("resource_types", &Iter(a.resource_types().map(|r| (r.name(), Row(r)))))?;
+        st.serialize_field(
+            "resource_types",
+            &Iter(a.resource_types().map(|r| (r.name(), Row(r)))),
+        )?;
         st.serialize_field(
             "resource_types_lower_name",
-            &Iter(a.resource_types().map(|r| (r.name().to_lowercase(), r.name()))),
+            &Iter(
+                a.resource_types()
+                    .map(|r| (r.name().to_lowercase(), r.name())),
+            ),
         )?;
         st.serialize_field("api_documentation_link", &a.api_documentation_link())?;
         st.end()
@@ -99,14 +105,29 @@ impl Serialize for ServiceEntry<'_> {
         st.serialize_field("service_name", sv.name())?;
         st.serialize_field("prefix", sv.prefix())?;
         st.serialize_field("service_authorization_url", sv.authorization_url())?;
-        st.serialize_field("privileges", &Iter(sv.actions().map(|a| (a.name(), Privilege(a, levels)))))?;
-        st.serialize_field("privileges_lower_name", &Iter(sv.actions().map(|a| (a.name().to_lowercase(), a.name()))))?;
-        st.serialize_field("resources", &Iter(sv.resource_types().map(|r| (r.name(), Resource(r)))))?;
+        st.serialize_field(
+            "privileges",
+            &Iter(sv.actions().map(|a| (a.name(), Privilege(a, levels)))),
+        )?;
+        st.serialize_field(
+            "privileges_lower_name",
+            &Iter(sv.actions().map(|a| (a.name().to_lowercase(), a.name()))),
+        )?;
+        st.serialize_field(
+            "resources",
+            &Iter(sv.resource_types().map(|r| (r.name(), Resource(r)))),
+        )?;
         st.serialize_field(
             "resources_lower_name",
-            &Iter(sv.resource_types().map(|r| (r.name().to_lowercase(), r.name()))),
+            &Iter(
+                sv.resource_types()
+                    .map(|r| (r.name().to_lowercase(), r.name())),
+            ),
         )?;
-        st.serialize_field("conditions", &Iter(sv.condition_keys().map(|c| (c.name(), Condition(c)))))?;
+        st.serialize_field(
+            "conditions",
+            &Iter(sv.condition_keys().map(|c| (c.name(), Condition(c)))),
+        )?;
         st.end()
     }
 }
@@ -135,6 +156,9 @@ impl Serialize for Document<'_> {
 /// assert_eq!(json["s3"]["privileges"]["GetObject"]["access_level"], "Read");
 /// ```
 pub fn write_iam_definition<W: Write>(out: W, levels: &LevelSource) -> serde_json::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(out, serde_json::ser::PrettyFormatter::with_indent(b"  "));
+    let mut ser = serde_json::Serializer::with_formatter(
+        out,
+        serde_json::ser::PrettyFormatter::with_indent(b"  "),
+    );
     Document(levels).serialize(&mut ser)
 }

@@ -68,8 +68,14 @@ impl AccessLevel {
     /// Parse either spelling, case-insensitively (`read`, `Permissions management`,
     /// `permissions-management`).
     pub fn parse(s: &str) -> Option<AccessLevel> {
-        let norm: String = s.trim().chars().filter(|c| !matches!(c, ' ' | '-' | '_')).collect();
-        AccessLevel::ALL.into_iter().find(|l| l.as_str().replace(' ', "").eq_ignore_ascii_case(&norm))
+        let norm: String = s
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '_'))
+            .collect();
+        AccessLevel::ALL
+            .into_iter()
+            .find(|l| l.as_str().replace(' ', "").eq_ignore_ascii_case(&norm))
     }
 }
 
@@ -192,7 +198,9 @@ impl Service {
 
     /// Every service sorted by prefix.
     pub fn sorted() -> impl ExactSizeIterator<Item = Service> + Clone {
-        tables::SERVICES_SORTED.iter().map(|&i| Service(u32::from(i)))
+        tables::SERVICES_SORTED
+            .iter()
+            .map(|&i| Service(u32::from(i)))
     }
 
     fn rec(self) -> &'static tables::Sv {
@@ -226,7 +234,10 @@ impl Service {
 
     /// The service's condition keys in page order.
     pub fn condition_keys(self) -> impl ExactSizeIterator<Item = ConditionKey> + Clone {
-        self.rec().conditions.range().map(|i| ConditionKey(i as u32))
+        self.rec()
+            .conditions
+            .range()
+            .map(|i| ConditionKey(i as u32))
     }
 
     /// An action of this service by name, case-insensitively.
@@ -319,7 +330,10 @@ impl Action {
     /// action can be used without a resource (only `"Resource": "*"` for that row).
     pub fn resource_types(self) -> impl ExactSizeIterator<Item = ActionResourceType> + Clone {
         let service = u32::from(self.rec().service);
-        self.rec().rows().range().map(move |i| ActionResourceType(i as u32, service))
+        self.rec()
+            .rows()
+            .range()
+            .map(move |i| ActionResourceType(i as u32, service))
     }
 }
 
@@ -363,12 +377,16 @@ impl ActionResourceType {
 
     /// Condition keys listed on this row.
     pub fn condition_keys(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
-        LISTS[self.rec().condition_keys().range()].iter().map(|s| s.get())
+        LISTS[self.rec().condition_keys().range()]
+            .iter()
+            .map(|s| s.get())
     }
 
     /// Dependent actions listed on this row (`iam:PassRole`; service part lower-case).
     pub fn dependent_actions(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
-        LISTS[self.rec().dependent_actions().range()].iter().map(|s| s.get())
+        LISTS[self.rec().dependent_actions().range()]
+            .iter()
+            .map(|s| s.get())
     }
 
     /// The service's resource type of this name, if the service defines one.
@@ -382,7 +400,12 @@ impl ActionResourceType {
 
 impl fmt::Debug for ActionResourceType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ActionResourceType({:?}, required: {})", self.name(), self.required())
+        write!(
+            f,
+            "ActionResourceType({:?}, required: {})",
+            self.name(),
+            self.required()
+        )
     }
 }
 
@@ -417,13 +440,20 @@ impl ResourceType {
 
     /// Condition keys that apply to this resource type.
     pub fn condition_keys(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
-        LISTS[self.rec().condition_keys.range()].iter().map(|s| s.get())
+        LISTS[self.rec().condition_keys.range()]
+            .iter()
+            .map(|s| s.get())
     }
 }
 
 impl fmt::Debug for ResourceType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ResourceType({}:{})", self.service().prefix(), self.name())
+        write!(
+            f,
+            "ResourceType({}:{})",
+            self.service().prefix(),
+            self.name()
+        )
     }
 }
 
@@ -469,7 +499,12 @@ impl ConditionKey {
 
 impl fmt::Debug for ConditionKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ConditionKey({}: {})", self.service().prefix(), self.name())
+        write!(
+            f,
+            "ConditionKey({}: {})",
+            self.service().prefix(),
+            self.name()
+        )
     }
 }
 
@@ -519,6 +554,9 @@ pub fn snapshot() -> Snapshot {
 }
 
 /// The bundled access-level overrides as (service prefix, level, lower-case action name).
-pub fn bundled_overrides() -> impl ExactSizeIterator<Item = (&'static str, AccessLevel, &'static str)> {
-    tables::BUNDLED_OVERRIDES.iter().map(|&(p, l, a): &(Str, AccessLevel, Str)| (p.get(), l, a.get()))
+pub fn bundled_overrides()
+-> impl ExactSizeIterator<Item = (&'static str, AccessLevel, &'static str)> {
+    tables::BUNDLED_OVERRIDES
+        .iter()
+        .map(|&(p, l, a): &(Str, AccessLevel, Str)| (p.get(), l, a.get()))
 }

@@ -27,7 +27,11 @@ pub enum OverridesError {
     #[error(
         "{origin}: service {service}: unknown access level {level:?}; expected one of Read, Write, List, Tagging, Permissions management"
     )]
-    UnknownLevel { origin: String, service: String, level: String },
+    UnknownLevel {
+        origin: String,
+        service: String,
+        level: String,
+    },
 }
 
 /// A parsed overrides file.
@@ -43,34 +47,57 @@ type RawOverrides = Vec<(String, Option<Vec<(String, Option<Vec<String>>)>>)>;
 impl AccessLevelOverrides {
     /// Parse the YAML text of an overrides file; `origin` names it in errors.
     pub fn from_yaml_str(origin: &str, text: &str) -> Result<Self, OverridesError> {
-        let raw: serde_json::Value = serde_saphyr::from_str(text)
-            .map_err(|e| OverridesError::Syntax { origin: origin.to_string(), message: e.to_string() })?;
-        let raw = raw_structure(&raw)
-            .map_err(|message| OverridesError::Syntax { origin: origin.to_string(), message })?;
+        let raw: serde_json::Value =
+            serde_saphyr::from_str(text).map_err(|e| OverridesError::Syntax {
+                origin: origin.to_string(),
+                message: e.to_string(),
+            })?;
+        let raw = raw_structure(&raw).map_err(|message| OverridesError::Syntax {
+            origin: origin.to_string(),
+            message,
+        })?;
         let mut by_service: HashMap<String, Vec<(AccessLevel, Vec<String>)>> = HashMap::new();
         let mut entries = 0;
         for (service, levels) in raw {
             for (level_name, actions) in levels.unwrap_or_default() {
-                let level = match AccessLevel::ALL.into_iter().find(|l| l.as_str() == level_name) {
+                let level = match AccessLevel::ALL
+                    .into_iter()
+                    .find(|l| l.as_str() == level_name)
+                {
                     Some(l) => l,
-                    None => AccessLevel::parse(&level_name).ok_or_else(|| OverridesError::UnknownLevel {
-                        origin: origin.to_string(),
-                        service: service.clone(),
-                        level: level_name.clone(),
+                    None => AccessLevel::parse(&level_name).ok_or_else(|| {
+                        OverridesError::UnknownLevel {
+                            origin: origin.to_string(),
+                            service: service.clone(),
+                            level: level_name.clone(),
+                        }
                     })?,
                 };
-                let actions: Vec<String> = actions.unwrap_or_default().iter().map(|a| a.to_lowercase()).collect();
+                let actions: Vec<String> = actions
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|a| a.to_lowercase())
+                    .collect();
                 entries += actions.len();
-                by_service.entry(service.to_lowercase()).or_default().push((level, actions));
+                by_service
+                    .entry(service.to_lowercase())
+                    .or_default()
+                    .push((level, actions));
             }
         }
-        Ok(AccessLevelOverrides { by_service, entries })
+        Ok(AccessLevelOverrides {
+            by_service,
+            entries,
+        })
     }
 
     /// Read and parse an overrides file.
     pub fn from_file(path: &Path) -> Result<Self, OverridesError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| OverridesError::Io { origin: origin.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| OverridesError::Io {
+            origin: origin.clone(),
+            source,
+        })?;
         Self::from_yaml_str(&origin, &text)
     }
 
@@ -128,7 +155,11 @@ fn raw_structure(value: &serde_json::Value) -> Result<RawOverrides, String> {
                 }
                 Some(list)
             }
-            _ => return Err(format!("service {service}: expected a mapping of access levels")),
+            _ => {
+                return Err(format!(
+                    "service {service}: expected a mapping of access levels"
+                ));
+            }
         };
         out.push((service, levels));
     }

@@ -16,7 +16,10 @@ pub(crate) struct Str {
 impl Str {
     /// "No string" (an absent API documentation link).
     #[allow(dead_code)] // used by the generated tables only when a link is absent
-    pub const NONE: Str = Str { off: u32::MAX, len: 0 };
+    pub const NONE: Str = Str {
+        off: u32::MAX,
+        len: 0,
+    };
 
     #[inline]
     pub fn get(self) -> &'static str {
@@ -27,7 +30,11 @@ impl Str {
 
     #[inline]
     pub fn get_opt(self) -> Option<&'static str> {
-        if self.off == u32::MAX { None } else { Some(self.get()) }
+        if self.off == u32::MAX {
+            None
+        } else {
+            Some(self.get())
+        }
     }
 }
 
@@ -72,7 +79,15 @@ pub(crate) struct A {
 }
 
 impl A {
-    pub const fn new(service: u16, level: AccessLevel, raw_level: AccessLevel, name: Str, description: Str, link: Str, rows: Span) -> A {
+    pub const fn new(
+        service: u16,
+        level: AccessLevel,
+        raw_level: AccessLevel,
+        name: Str,
+        description: Str,
+        link: Str,
+        rows: Span,
+    ) -> A {
         A {
             service,
             level,
@@ -89,20 +104,32 @@ impl A {
     }
     #[inline]
     pub fn name(&self) -> Str {
-        Str { off: self.name_off, len: u32::from(self.name_len) }
+        Str {
+            off: self.name_off,
+            len: u32::from(self.name_len),
+        }
     }
     #[inline]
     pub fn description(&self) -> Str {
-        Str { off: self.description_off, len: u32::from(self.description_len) }
+        Str {
+            off: self.description_off,
+            len: u32::from(self.description_len),
+        }
     }
     #[inline]
     pub fn link(&self) -> Str {
-        Str { off: self.link_off, len: u32::from(self.link_len) }
+        Str {
+            off: self.link_off,
+            len: u32::from(self.link_len),
+        }
     }
     /// Into [`ROWS`].
     #[inline]
     pub fn rows(&self) -> Span {
-        Span { start: self.rows_start, len: u32::from(self.rows_len) }
+        Span {
+            start: self.rows_start,
+            len: u32::from(self.rows_len),
+        }
     }
 }
 
@@ -135,12 +162,18 @@ impl R {
     /// Into [`LISTS`].
     #[inline]
     pub fn condition_keys(&self) -> Span {
-        Span { start: self.keys_start, len: u32::from(self.keys_len) }
+        Span {
+            start: self.keys_start,
+            len: u32::from(self.keys_len),
+        }
     }
     /// Into [`LISTS`].
     #[inline]
     pub fn dependent_actions(&self) -> Span {
-        Span { start: self.deps_start, len: u32::from(self.deps_len) }
+        Span {
+            start: self.deps_start,
+            len: u32::from(self.deps_len),
+        }
     }
 }
 
@@ -187,7 +220,10 @@ fn eq_qualified(service: u32, name: Str, query: &str) -> bool {
 impl phf::PhfEq<str> for SvKey {
     #[inline]
     fn phf_eq(&self, query: &str) -> bool {
-        SERVICES[self.0 as usize].prefix.get().eq_ignore_ascii_case(query)
+        SERVICES[self.0 as usize]
+            .prefix
+            .get()
+            .eq_ignore_ascii_case(query)
     }
 }
 impl phf::PhfEq<str> for AKey {

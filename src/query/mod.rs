@@ -1,1 +1,91 @@
-//! (in progress)
+//! Questions about the IAM database: upstream's querying API (`policy_sentry.querying`), named
+//! the Rust way and returning typed, serde-serialisable values.
+//!
+//! Every function is pure (no I/O). Names are case-insensitive; answers use the pages'
+//! canonical case. Unknown services, actions, resource types and condition keys are errors with
+//! close-match suggestions ([`LookupError`]) where upstream silently answers nothing. Answers
+//! over all services are sorted by `prefix:Name`, case-insensitively; answers about one service
+//! keep the page order. Functions that depend on access levels take a [`LevelSource`] so that
+//! callers choose between the bundled overrides, AWS's raw levels and a user's overrides.
+//!
+//! ```
+//! use policy_sentry::query;
+//! let actions = query::actions_for_service("cloud9").unwrap();
+//! assert_eq!(actions[0].to_string(), "cloud9:ActivateEC2Remote");
+//! ```
+
+mod actions;
+mod arns;
+mod conditions;
+mod services;
+
+pub use actions::{
+    ActionData, ActionRow, action, action_rows, actions_for_resource_type, actions_for_service,
+    actions_with_access_level, actions_with_condition_key, actions_with_resource_type_and_level, all_actions,
+    dependent_actions, filter_by_access_level, wildcard_only_actions,
+};
+pub use arns::{
+    ArnTypes, ResourceTypeDetails, arn_formats, resource_type, resource_type_for_format, resource_types,
+};
+pub use conditions::{
+    ConditionKeyDetails, condition_key, condition_key_matches, condition_keys, condition_keys_available_to_raw_arn,
+    condition_value_type, conditions_for_action_and_raw_arn,
+};
+pub use services::{ServiceSummary, service_prefixes, services};
+
+use crate::data::Service;
+use crate::error::LookupError;
+
+/// The services a question covers: one service, or all of them (upstream's prefix `all`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Every service; answers are sorted by `prefix:Name`.
+    All,
+    /// One service; answers keep the page order.
+    One(Service),
+}
+
+impl Scope {
+    /// `all` (any case) or a service prefix (see [`service`]).
+    ///
+    /// ```
+    /// use policy_sentry::query::Scope;
+    /// assert_eq!(Scope::parse("ALL").unwrap(), Scope::All);
+    /// assert!(matches!(Scope::parse("S3").unwrap(), Scope::One(s) if s.prefix() == "s3"));
+    /// assert!(Scope::parse("s4").is_err());
+    /// ```
+    pub fn parse(prefix: &str) -> Result<Scope, LookupError> {
+        if prefix.eq_ignore_ascii_case("all") {
+            Ok(Scope::All)
+        } else {
+            service(prefix).map(Scope::One)
+        }
+    }
+}
+
+impl From<Service> for Scope {
+    fn from(service: Service) -> Scope {
+        Scope::One(service)
+    }
+}
+
+/// The service with this prefix, case-insensitively. Like upstream, `catalog` (the service
+/// part of Service Catalog's portfolio and product ARNs) is read as `servicecatalog`.
+///
+/// ```
+/// use policy_sentry::query::service;
+/// assert_eq!(service("Catalog").unwrap().prefix(), "servicecatalog");
+/// assert!(service("s4").unwrap_err().to_string().contains("did you mean s3"));
+/// ```
+pub fn service(prefix: &str) -> Result<Service, LookupError> {
+    if prefix.eq_ignore_ascii_case("catalog") {
+        return crate::error::service("servicecatalog");
+    }
+    crate::error::service(prefix)
+}
+
+/// Remove repeated items, keeping the first of each (upstream's lists may repeat an item).
+fn dedup_in_order<T: std::hash::Hash + Eq + Copy>(items: &mut Vec<T>) {
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items.retain(|item| seen.insert(*item));
+}

@@ -1,0 +1,98 @@
+//! Questions about resource types and their ARN formats (upstream's `querying/arns.py`).
+
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use super::{dedup_in_order, service};
+use crate::data::{ResourceType, Service};
+use crate::error::LookupError;
+use crate::suggest::suggest;
+
+/// The raw ARN formats of a service's resource table, in table order, each once (upstream's
+/// `get_raw_arns_for_service`, which repeats a format two resource types share). A page may
+/// list formats of other services (ssm lists `arn:${Partition}:s3:::${BucketName}`).
+///
+/// ```
+/// let s3 = policy_sentry::query::arn_formats("s3").unwrap();
+/// assert_eq!(s3[1], "arn:${Partition}:s3:::${BucketName}");
+/// ```
+pub fn arn_formats(prefix: &str) -> Result<Vec<&'static str>, LookupError> {
+    let mut formats: Vec<&'static str> = service(prefix)?.resource_types().map(ResourceType::arn_format).collect();
+    dedup_in_order(&mut formats);
+    Ok(formats)
+}
+
+/// A service's resource types; serialises as `{name: ARN format}` in table order (upstream's
+/// `get_arn_types_for_service`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArnTypes(pub Vec<ResourceType>);
+
+impl Serialize for ArnTypes {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for rt in &self.0 {
+            map.serialize_entry(rt.name(), rt.arn_format())?;
+        }
+        map.end()
+    }
+}
+
+/// A service's resource types in table order.
+///
+/// ```
+/// let s3 = policy_sentry::query::resource_types("s3").unwrap();
+/// assert_eq!(s3.0[0].name(), "accesspoint");
+/// ```
+pub fn resource_types(prefix: &str) -> Result<ArnTypes, LookupError> {
+    Ok(ArnTypes(service(prefix)?.resource_types().collect()))
+}
+
+/// Details of a resource type (upstream's `get_arn_type_details`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ResourceTypeDetails {
+    /// The name in the page's case.
+    pub resource_type_name: &'static str,
+    pub raw_arn: &'static str,
+    pub condition_keys: Vec<&'static str>,
+}
+
+/// A resource type of a service by name, case-insensitively, with suggestions when unknown.
+///
+/// ```
+/// let object = policy_sentry::query::resource_type("s3", "Object").unwrap();
+/// assert_eq!(object.raw_arn, "arn:${Partition}:s3:::${BucketName}/${ObjectName}");
+/// assert!(policy_sentry::query::resource_type("s3", "objekt").unwrap_err().to_string().contains("object"));
+/// ```
+pub fn resource_type(prefix: &str, name: &str) -> Result<ResourceTypeDetails, LookupError> {
+    let service = service(prefix)?;
+    let rt = find_resource_type(service, name)?;
+    Ok(ResourceTypeDetails {
+        resource_type_name: rt.name(),
+        raw_arn: rt.arn_format(),
+        condition_keys: rt.condition_keys().collect(),
+    })
+}
+
+fn find_resource_type(service: Service, name: &str) -> Result<ResourceType, LookupError> {
+    service.resource_type(name).ok_or_else(|| LookupError::UnknownResourceType {
+        prefix: service.prefix().to_string(),
+        name: name.to_string(),
+        suggestions: suggest(name, service.resource_types().map(ResourceType::name), 3)
+            .into_iter()
+            .map(String::from)
+            .collect(),
+    })
+}
+
+/// The resource type whose ARN format is `raw` (case-insensitively), looked up in the service
+/// the format names (upstream's `get_resource_type_name_with_raw_arn`).
+///
+/// ```
+/// let bucket = policy_sentry::query::resource_type_for_format("arn:${Partition}:s3:::${BucketName}").unwrap();
+/// assert_eq!(bucket.name(), "bucket");
+/// ```
+pub fn resource_type_for_format(raw: &str) -> Option<ResourceType> {
+    let prefix = raw.split(':').nth(2)?;
+    let service = service(prefix).ok()?;
+    service.resource_types().find(|rt| rt.arn_format().eq_ignore_ascii_case(raw))
+}

@@ -10,13 +10,15 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     let (mut pi, mut ti) = (0, 0);
     let (mut star, mut mark) = (None, 0);
     while ti < t.len() {
-        if pi < p.len() && (p[pi] == b'?' || p[pi].eq_ignore_ascii_case(&t[ti])) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == b'*' {
+        // `*` first: a `*` in the text must not be consumed as a literal by a `*` in the
+        // pattern (found by fuzzing: `*` failed to match `*2N`).
+        if pi < p.len() && p[pi] == b'*' {
             star = Some(pi);
             mark = ti;
             pi += 1;
+        } else if pi < p.len() && (p[pi] == b'?' || p[pi].eq_ignore_ascii_case(&t[ti])) {
+            pi += 1;
+            ti += 1;
         } else if let Some(s) = star {
             pi = s + 1;
             mark += 1;
@@ -76,6 +78,39 @@ mod tests {
         assert!(!glob_match("Get*Tagging", "GetObject"));
         assert!(glob_match("*", ""));
         assert!(glob_match("Get?bject", "GetObject"));
+    }
+
+    /// Fuzzing regression (fuzz/fuzz_targets/glob_match.rs): a `*` in the text was consumed as
+    /// a literal by the pattern's `*`, so `*` did not match `*2N`.
+    #[test]
+    fn star_in_text_is_not_a_literal_for_the_pattern_star() {
+        assert!(glob_match("*", "*2N"));
+        assert!(glob_match("**2N", "**2N"));
+        assert!(glob_match("s3:*", "s3:*"));
+    }
+
+    /// Textbook dynamic programme: `m[i][j]` = pattern[i..] matches text[j..].
+    fn reference(pattern: &[u8], text: &[u8]) -> bool {
+        let (np, nt) = (pattern.len(), text.len());
+        let mut m = vec![vec![false; nt + 1]; np + 1];
+        m[np][nt] = true;
+        for i in (0..np).rev() {
+            for j in (0..=nt).rev() {
+                m[i][j] = match pattern[i] {
+                    b'*' => m[i + 1][j] || (j < nt && m[i][j + 1]),
+                    b'?' => j < nt && m[i + 1][j + 1],
+                    c => j < nt && c.eq_ignore_ascii_case(&text[j]) && m[i + 1][j + 1],
+                };
+            }
+        }
+        m[0][0]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_the_reference_matcher(pattern in "[aAb*?:]{0,12}", text in "[aAbB*?:]{0,16}") {
+            proptest::prop_assert_eq!(glob_match(&pattern, &text), reference(pattern.as_bytes(), text.as_bytes()));
+        }
     }
 
     #[test]

@@ -21,15 +21,16 @@ mod services;
 
 pub use actions::{
     ActionData, ActionRow, action, action_rows, actions_for_resource_type, actions_for_service,
-    actions_with_access_level, actions_with_condition_key, actions_with_resource_type_and_level, all_actions,
-    dependent_actions, filter_by_access_level, wildcard_only_actions,
+    actions_with_access_level, actions_with_condition_key, actions_with_resource_type_and_level,
+    all_actions, dependent_actions, filter_by_access_level, wildcard_only_actions,
 };
 pub use arns::{
-    ArnTypes, ResourceTypeDetails, arn_formats, resource_type, resource_type_for_format, resource_types,
+    ArnTypes, ResourceTypeDetails, arn_formats, resource_type, resource_type_for_format,
+    resource_types,
 };
 pub use conditions::{
-    ConditionKeyDetails, condition_key, condition_key_matches, condition_keys, condition_keys_available_to_raw_arn,
-    condition_value_type, conditions_for_action_and_raw_arn,
+    ConditionKeyDetails, condition_key, condition_key_matches, condition_keys,
+    condition_keys_available_to_raw_arn, condition_value_type, conditions_for_action_and_raw_arn,
 };
 pub use services::{ServiceSummary, service_prefixes, services};
 

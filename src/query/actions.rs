@@ -307,7 +307,8 @@ pub fn actions_with_resource_type_and_level(
 /// Actions that support a condition key on any of their rows (upstream's
 /// `get_actions_matching_condition_key`), each once. The key is matched case-insensitively; a
 /// concrete key such as `s3:ExistingObjectTag/backup` or `aws:ResourceTag/Owner` also selects
-/// the documented pattern key it fits (`s3:ExistingObjectTag/<key>`). A key the scope never
+/// the documented pattern key it fits (`s3:ExistingObjectTag/<key>`); upstream matches the
+/// key exactly and repeats an action once per row that lists it. A key the scope never
 /// mentions is an error.
 ///
 /// ```
@@ -324,9 +325,15 @@ pub fn actions_with_condition_key(scope: Scope, key: &str) -> Result<Vec<Action>
             })
             .collect()
     };
-    let exact = with(&|k: &str| k.eq_ignore_ascii_case(key));
+    // The key as written first: a page may list two keys that differ only in case
+    // (`ec2-instance-connect:maxTunnelDuration` and `…:MaxTunnelDuration`).
+    let exact = with(&|k: &str| k == key);
     if !exact.is_empty() {
         return Ok(exact);
+    }
+    let any_case = with(&|k: &str| k.eq_ignore_ascii_case(key));
+    if !any_case.is_empty() {
+        return Ok(any_case);
     }
     let by_pattern = with(&|k: &str| super::condition_key_matches(k, key));
     if !by_pattern.is_empty() {

@@ -25,6 +25,8 @@ pub struct QueryArgs {
     pub command: QueryCommand,
 }
 
+// The variants are named after upstream's subcommands (`action-table`, …).
+#[allow(clippy::enum_variant_names)]
 #[derive(Subcommand, Debug)]
 pub enum QueryCommand {
     /// Actions: of a service, at an access level, on a resource type, with a condition key,

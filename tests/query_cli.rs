@@ -405,3 +405,67 @@ fn headings_go_to_stderr_with_verbose() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v.as_array().unwrap().len() > 5);
 }
+
+#[test]
+fn the_2020_readme_query_lines_work() {
+    // spec/removed-2020.md, section 1; their data is covered by the generated cases.
+    for line in [
+        "query action-table --service s3 --wildcard-only --fmt yaml",
+        "query action-table --service s3 --access-level write --wildcard-only --fmt yaml",
+        "query action-table --service all --access-level permissions-management",
+        "query action-table --service ram",
+        "query action-table --service ram --name tagresource",
+        "query action-table --service ram --access-level permissions-management",
+        "query action-table --service ses --condition ses:FeedbackAddress",
+        "query arn-table --service ssm",
+        "query arn-table --service cloud9 --name environment",
+        "query arn-table --service cloud9 --list-arn-types",
+        "query condition-table --service cloud9",
+        "query condition-table --service cloud9 --name cloud9:Permissions",
+    ] {
+        let args: Vec<&str> = line.split(' ').collect();
+        let out = run(&args);
+        assert!(
+            out.status.success(),
+            "{line}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let fmt = if line.ends_with("yaml") {
+            "yaml"
+        } else {
+            "json"
+        };
+        let value = parse_ours(&String::from_utf8_lossy(&out.stdout), fmt).unwrap();
+        assert!(
+            value.as_array().is_some_and(|a| !a.is_empty())
+                || value.as_object().is_some_and(|o| !o.is_empty()),
+            "{line}: empty answer"
+        );
+        // The 2020 Docker image's one-string form.
+        let one_string = run(&[line]);
+        assert_eq!(one_string.stdout, out.stdout, "{line} as one argument");
+    }
+}
+
+#[test]
+fn help_shows_the_modern_interface() {
+    let out = run(&["query", "action-table", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--service",
+        "--name",
+        "--access-level",
+        "--condition",
+        "--resource-type",
+        "--fmt",
+    ] {
+        assert!(help.contains(flag), "{flag} missing from help");
+    }
+    assert!(
+        !help.contains("--wildcard-only"),
+        "the 2020 alias is hidden"
+    );
+    let arn = run(&["query", "arn-table", "-s", "all"]);
+    assert_eq!(arn.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&arn.stderr).contains("only for `query action-table`"));
+}

@@ -289,6 +289,17 @@ pub fn actions_for_resource_type(
 /// Actions at an access level with a row for a resource type (upstream's
 /// `get_actions_with_arn_type_and_access_level`); `*` means the wildcard-only actions at that
 /// level.
+///
+/// ```
+/// use policy_sentry::data::{AccessLevel, LevelSource};
+/// use policy_sentry::query::{Scope, actions_with_resource_type_and_level};
+/// let s3 = Scope::parse("s3").unwrap();
+/// let write_on_objects =
+///     actions_with_resource_type_and_level(s3, "object", AccessLevel::Write, &LevelSource::Bundled).unwrap();
+/// assert_eq!(write_on_objects[0].to_string(), "s3:AbortMultipartUpload");
+/// let wildcard_list = actions_with_resource_type_and_level(s3, "*", AccessLevel::List, &LevelSource::Bundled).unwrap();
+/// assert!(wildcard_list.iter().any(|a| a.to_string() == "s3:ListAllMyBuckets"));
+/// ```
 pub fn actions_with_resource_type_and_level(
     scope: Scope,
     resource_type: &str,

@@ -1,14 +1,531 @@
-//! `policy_sentry query` (in progress).
+//! `policy_sentry query action-table | arn-table | condition-table | service-table`.
+//!
+//! The answers follow upstream's decision tree (spec/cli.md) so that every combination of
+//! options carries the same data, with upstream's defects fixed (spec/known-defects.md):
+//! stdout is one document in the requested format (D1), `-s all` answers are sorted (D2),
+//! unknown names are errors with suggestions (D3, D4), `-n` with `-a` answers the action (D5),
+//! YAML has no anchors (D6), CSV is quoted (D20). Options upstream ignores in a branch are
+//! still ignored, for the same data, but a warning on stderr says so.
 
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Args;
+use anyhow::bail;
+use clap::{Args, Subcommand, ValueEnum};
+use policy_sentry::data::{AccessLevel, LevelSource, Service};
+use policy_sentry::error::LookupError;
+use policy_sentry::query::{self, Scope};
+use serde::Serialize;
 
 use super::GlobalArgs;
 
 #[derive(Args, Debug)]
-pub struct QueryArgs {}
+pub struct QueryArgs {
+    #[command(subcommand)]
+    pub command: QueryCommand,
+}
 
-pub fn run(_args: &QueryArgs, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`query` is not available in this build yet")
+// The variants are named after upstream's subcommands (`action-table`, …).
+#[allow(clippy::enum_variant_names)]
+#[derive(Subcommand, Debug)]
+pub enum QueryCommand {
+    /// Actions: of a service, at an access level, on a resource type, with a condition key,
+    /// or one action's details.
+    ActionTable(ActionTableArgs),
+    /// Resource types and their ARN formats.
+    ArnTable(ArnTableArgs),
+    /// Condition keys and their details.
+    ConditionTable(ConditionTableArgs),
+    /// Every service prefix and service name.
+    ServiceTable(ServiceTableArgs),
+}
+
+/// The access levels as the command line spells them.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum LevelArg {
+    Read,
+    Write,
+    List,
+    Tagging,
+    PermissionsManagement,
+}
+
+impl From<LevelArg> for AccessLevel {
+    fn from(level: LevelArg) -> AccessLevel {
+        match level {
+            LevelArg::Read => AccessLevel::Read,
+            LevelArg::Write => AccessLevel::Write,
+            LevelArg::List => AccessLevel::List,
+            LevelArg::Tagging => AccessLevel::Tagging,
+            LevelArg::PermissionsManagement => AccessLevel::PermissionsManagement,
+        }
+    }
+}
+
+/// Output formats of the table queries.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum TableFormat {
+    /// One JSON document (4-space indent).
+    Json,
+    /// One YAML document.
+    Yaml,
+    /// One item a line.
+    Text,
+}
+
+/// Output formats of `service-table`.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum ServiceTableFormat {
+    Json,
+    Yaml,
+    /// `prefix,service_name` rows (RFC 4180 quoting).
+    Csv,
+    /// `prefix<TAB>service name` lines.
+    Text,
+}
+
+#[derive(Args, Debug)]
+pub struct ActionTableArgs {
+    /// Service prefix (`s3`, any case), or `all`.
+    #[arg(short = 's', long, value_name = "PREFIX")]
+    pub service: String,
+    /// Action name without the prefix (`GetObject`, any case; `Get*` for a prefix match).
+    #[arg(short = 'n', long, value_name = "ACTION")]
+    pub name: Option<String>,
+    /// Only actions at this access level.
+    #[arg(
+        short = 'a',
+        long,
+        value_enum,
+        ignore_case = true,
+        value_name = "LEVEL"
+    )]
+    pub access_level: Option<LevelArg>,
+    /// Actions that support this condition key (`s3:x-amz-acl`).
+    #[arg(short = 'c', long, value_name = "KEY")]
+    pub condition: Option<String>,
+    /// Actions on this resource type (`object`); `*` = actions that support only the `*`
+    /// resource.
+    #[arg(short = 'r', long, value_name = "TYPE")]
+    pub resource_type: Option<String>,
+    /// 2020 spelling of `--resource-type '*'`.
+    #[arg(long, hide = true, conflicts_with = "resource_type")]
+    pub wildcard_only: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Json)]
+    pub fmt: TableFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct ArnTableArgs {
+    /// Service prefix (`s3`, any case).
+    #[arg(short = 's', long, value_name = "PREFIX")]
+    pub service: String,
+    /// One resource type's details (`bucket`, any case).
+    #[arg(short = 'n', long, value_name = "TYPE")]
+    pub name: Option<String>,
+    /// Resource type names with their ARN formats.
+    #[arg(short = 'l', long)]
+    pub list_arn_types: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Json)]
+    pub fmt: TableFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct ConditionTableArgs {
+    /// Service prefix (`s3`, any case).
+    #[arg(short = 's', long, value_name = "PREFIX")]
+    pub service: String,
+    /// One condition key's details (`s3:x-amz-acl`, any case).
+    #[arg(short = 'n', long, value_name = "KEY")]
+    pub name: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TableFormat::Json)]
+    pub fmt: TableFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct ServiceTableArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ServiceTableFormat::Json)]
+    pub fmt: ServiceTableFormat,
+}
+
+pub fn run(args: &QueryArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let out = Output { global };
+    match &args.command {
+        QueryCommand::ActionTable(a) => action_table(a, &global.level_source()?, &out)?,
+        QueryCommand::ArnTable(a) => arn_table(a, &out)?,
+        QueryCommand::ConditionTable(a) => condition_table(a, &out)?,
+        QueryCommand::ServiceTable(a) => service_table(a.fmt)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Where headings and warnings go: stderr, headings only for a person (a terminal) or `-v`.
+struct Output<'a> {
+    global: &'a GlobalArgs,
+}
+
+impl Output<'_> {
+    fn heading(&self, text: &str) {
+        if self.global.verbose.is_some() || std::io::stderr().is_terminal() {
+            eprintln!("{text}");
+        }
+    }
+
+    /// Upstream answers some combinations by ignoring options; we give the same answer but
+    /// say so.
+    fn ignored(&self, options: &[(&str, bool)], because: &str) {
+        let given: Vec<&str> = options
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(o, _)| *o)
+            .collect();
+        if !given.is_empty() {
+            eprintln!(
+                "warning: {} ignored {because} (as upstream)",
+                given.join(" and ")
+            );
+        }
+    }
+}
+
+/// A service prefix from the command line. `catalog`, which the library reads as
+/// `servicecatalog` for ARNs, is not a service here (upstream answers nothing for it).
+fn cli_service(prefix: &str) -> Result<Service, LookupError> {
+    if prefix.eq_ignore_ascii_case("catalog") {
+        return Err(LookupError::UnknownService {
+            prefix: prefix.to_string(),
+            suggestions: vec!["servicecatalog".to_string()],
+        });
+    }
+    query::service(prefix)
+}
+
+/// A service of arn-table or condition-table, which have no `all`.
+fn one_service(prefix: &str, command: &str) -> anyhow::Result<Service> {
+    if prefix.eq_ignore_ascii_case("all") {
+        bail!(
+            "`query {command}` takes one service prefix; `--service all` is only for `query action-table`"
+        );
+    }
+    Ok(cli_service(prefix)?)
+}
+
+fn action_table(args: &ActionTableArgs, levels: &LevelSource, out: &Output) -> anyhow::Result<()> {
+    let fmt = args.fmt;
+    let resource_type = match (&args.resource_type, args.wildcard_only) {
+        (_, true) => Some("*"),
+        (r, false) => r.as_deref(),
+    };
+    let level: Option<AccessLevel> = args.access_level.map(Into::into);
+    let name = args.name.as_deref();
+    let condition = args.condition.as_deref();
+    let level_text = args.access_level.map(|l| AccessLevel::from(l).cli_name());
+
+    if args.service.eq_ignore_ascii_case("all") {
+        let answer: Vec<String> = if let Some(level) = level {
+            out.ignored(
+                &[
+                    ("--name", name.is_some()),
+                    ("--condition", condition.is_some()),
+                    ("--resource-type", resource_type.is_some()),
+                ],
+                "with --service all --access-level",
+            );
+            out.heading(&format!(
+                "{} actions across ALL services:",
+                level.cli_name()
+            ));
+            strings(query::actions_with_access_level(Scope::All, level, levels))
+        } else if resource_type == Some("*") {
+            out.ignored(
+                &[
+                    ("--name", name.is_some()),
+                    ("--condition", condition.is_some()),
+                ],
+                "with --service all --resource-type '*'",
+            );
+            out.heading("ALL actions that do not support resource ARN constraints");
+            strings(query::wildcard_only_actions(Scope::All, None, levels))
+        } else {
+            out.ignored(
+                &[
+                    ("--name", name.is_some()),
+                    ("--condition", condition.is_some()),
+                    ("--resource-type", resource_type.is_some()),
+                ],
+                "with --service all (without --access-level or --resource-type '*')",
+            );
+            out.heading("All services in the database:");
+            query::service_prefixes()
+                .into_iter()
+                .map(String::from)
+                .collect()
+        };
+        return print_list(&answer, fmt);
+    }
+
+    let service = cli_service(&args.service)?;
+    let prefix = service.prefix();
+    let scope = Scope::One(service);
+    match (name, level, resource_type, condition) {
+        (None, Some(level), None, _) => {
+            out.ignored(
+                &[("--condition", condition.is_some())],
+                "with --access-level",
+            );
+            out.heading(&format!(
+                "All IAM actions under the {prefix} service that have the access level {}:",
+                level.cli_name()
+            ));
+            print_list(
+                &strings(query::actions_with_access_level(scope, level, levels)),
+                fmt,
+            )
+        }
+        (None, Some(level), Some(resource_type), _) => {
+            out.ignored(
+                &[("--condition", condition.is_some())],
+                "with --access-level and --resource-type",
+            );
+            out.heading(&format!(
+                "{prefix} {} actions that have the resource type {}:",
+                level.cli_name().to_uppercase(),
+                resource_type.to_uppercase()
+            ));
+            let answer =
+                query::actions_with_resource_type_and_level(scope, resource_type, level, levels)?;
+            print_list(&strings(answer), fmt)
+        }
+        (_, _, _, Some(condition)) => {
+            out.ignored(
+                &[
+                    ("--name", name.is_some()),
+                    ("--access-level", level.is_some()),
+                    ("--resource-type", resource_type.is_some()),
+                ],
+                "with --condition",
+            );
+            out.heading(&format!(
+                "IAM actions under {prefix} service that support the {condition} condition only:"
+            ));
+            print_list(
+                &strings(query::actions_with_condition_key(scope, condition)?),
+                fmt,
+            )
+        }
+        (_, _, Some(resource_type), None) => {
+            out.ignored(
+                &[
+                    ("--name", name.is_some()),
+                    ("--access-level", level.is_some()),
+                ],
+                "with --resource-type",
+            );
+            out.heading(&format!(
+                "IAM actions under {prefix} service that have the resource type {resource_type}:"
+            ));
+            print_list(
+                &strings(query::actions_for_resource_type(scope, resource_type)?),
+                fmt,
+            )
+        }
+        (Some(name), level, None, None) => {
+            let mut data = query::action_rows(prefix, name, levels)?;
+            if let Some(level) = level {
+                // D5: upstream lists the whole service here; we answer the action at that level.
+                let other_levels: Vec<String> = data
+                    .rows
+                    .iter()
+                    .filter(|row| row.access_level != level)
+                    .map(|row| {
+                        format!(
+                            "{} is at the {} level",
+                            row.action,
+                            row.access_level.cli_name()
+                        )
+                    })
+                    .collect();
+                data.rows.retain(|row| row.access_level == level);
+                if data.rows.is_empty() {
+                    let mut reasons = other_levels;
+                    reasons.dedup();
+                    bail!(
+                        "no action matching `{prefix}:{name}` is at the {} level: {}",
+                        level_text.unwrap_or_default(),
+                        reasons.join(", ")
+                    );
+                }
+            }
+            print_action_rows(&data, fmt)
+        }
+        (None, None, None, None) => {
+            out.heading(&format!("ALL {prefix} actions:"));
+            print_list(&strings(query::actions_for_service(prefix)?), fmt)
+        }
+    }
+}
+
+fn arn_table(args: &ArnTableArgs, out: &Output) -> anyhow::Result<()> {
+    let service = one_service(&args.service, "arn-table")?;
+    let prefix = service.prefix();
+    match &args.name {
+        None if !args.list_arn_types => {
+            let formats = query::arn_formats(prefix)?;
+            print_list(
+                &formats.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
+                args.fmt,
+            )
+        }
+        None => {
+            let types = query::resource_types(prefix)?;
+            match args.fmt {
+                TableFormat::Text => print_lines(
+                    types
+                        .0
+                        .iter()
+                        .map(|rt| format!("{}\t{}", rt.name(), rt.arn_format())),
+                ),
+                fmt => print_value(&types, fmt),
+            }
+        }
+        Some(name) => {
+            out.ignored(&[("--list-arn-types", args.list_arn_types)], "with --name");
+            let details = query::resource_type(prefix, name)?;
+            match args.fmt {
+                TableFormat::Text => print_lines([
+                    format!("resource_type_name: {}", details.resource_type_name),
+                    format!("raw_arn: {}", details.raw_arn),
+                    format!("condition_keys: {}", details.condition_keys.join(", ")),
+                ]),
+                fmt => print_value(&details, fmt),
+            }
+        }
+    }
+}
+
+fn condition_table(args: &ConditionTableArgs, _out: &Output) -> anyhow::Result<()> {
+    let service = one_service(&args.service, "condition-table")?;
+    let prefix = service.prefix();
+    match &args.name {
+        None => {
+            let keys = query::condition_keys(prefix)?;
+            print_list(
+                &keys.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
+                args.fmt,
+            )
+        }
+        Some(name) => {
+            let details = query::condition_key(prefix, name)?;
+            match args.fmt {
+                TableFormat::Text => print_lines([
+                    format!("name: {}", details.name),
+                    format!("description: {}", details.description),
+                    format!("condition_value_type: {}", details.condition_value_type),
+                ]),
+                fmt => print_value(&details, fmt),
+            }
+        }
+    }
+}
+
+fn service_table(fmt: ServiceTableFormat) -> anyhow::Result<()> {
+    let services = query::services();
+    match fmt {
+        ServiceTableFormat::Json => super::print_json(&services),
+        ServiceTableFormat::Yaml => super::print_yaml(&services),
+        ServiceTableFormat::Csv => print_lines(
+            std::iter::once("prefix,service_name".to_string()).chain(
+                services
+                    .iter()
+                    .map(|s| format!("{},{}", csv_field(s.prefix), csv_field(s.service_name))),
+            ),
+        ),
+        ServiceTableFormat::Text => print_lines(
+            services
+                .iter()
+                .map(|s| format!("{}\t{}", s.prefix, s.service_name)),
+        ),
+    }
+}
+
+/// A CSV field, quoted per RFC 4180 when it holds a comma, quote or line break (D20).
+fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_string()
+    }
+}
+
+fn strings<T: ToString>(items: Vec<T>) -> Vec<String> {
+    items.iter().map(ToString::to_string).collect()
+}
+
+fn print_list(items: &[String], fmt: TableFormat) -> anyhow::Result<()> {
+    match fmt {
+        TableFormat::Text => print_lines(items.iter()),
+        fmt => print_value(&items, fmt),
+    }
+}
+
+fn print_value<T: Serialize>(value: &T, fmt: TableFormat) -> anyhow::Result<()> {
+    match fmt {
+        TableFormat::Yaml => super::print_yaml(value),
+        TableFormat::Json | TableFormat::Text => super::print_json(value),
+    }
+}
+
+fn print_action_rows(data: &query::ActionData, fmt: TableFormat) -> anyhow::Result<()> {
+    if fmt != TableFormat::Text {
+        return print_value(data, fmt);
+    }
+    let mut lines = Vec::new();
+    for row in &data.rows {
+        lines.push(format!(
+            "{}\t{}\t{}",
+            row.action,
+            row.access_level.cli_name(),
+            row.resource_arn_format
+        ));
+    }
+    print_lines(lines)
+}
+
+fn print_lines<I, S>(lines: I) -> anyhow::Result<()>
+where
+    I: IntoIterator<Item = S>,
+    S: std::fmt::Display,
+{
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for line in lines {
+        writeln!(out, "{line}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        assert_eq!(csv_field("Amazon S3"), "Amazon S3");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+
+    #[test]
+    fn catalog_is_not_a_command_line_service() {
+        let err = cli_service("catalog").unwrap_err();
+        assert!(
+            err.to_string().contains("did you mean servicecatalog"),
+            "{err}"
+        );
+        assert_eq!(cli_service("S3").unwrap().prefix(), "s3");
+    }
 }

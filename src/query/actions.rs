@@ -1,7 +1,7 @@
 //! Questions about actions (upstream's `querying/actions.py`).
 
-use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 use super::{Scope, dedup_in_order, service};
 use crate::data::{AccessLevel, Action, LevelSource, Service};
@@ -12,7 +12,7 @@ use crate::suggest::suggest;
 ///
 /// ```
 /// let cloud9 = policy_sentry::query::actions_for_service("CLOUD9").unwrap();
-/// assert_eq!(cloud9.len(), 29);
+/// assert_eq!(cloud9.len(), 30);
 /// assert_eq!(cloud9[1].to_string(), "cloud9:CreateEnvironmentEC2");
 /// ```
 pub fn actions_for_service(prefix: &str) -> Result<Vec<Action>, LookupError> {
@@ -85,7 +85,11 @@ impl Serialize for ActionData {
 /// assert_eq!(data.rows[0].resource_arn_format, "arn:${Partition}:s3:::${BucketName}/${ObjectName}");
 /// assert_eq!(data.rows.last().unwrap().resource_arn_format, "*");
 /// ```
-pub fn action_rows(prefix: &str, name: &str, levels: &LevelSource) -> Result<ActionData, LookupError> {
+pub fn action_rows(
+    prefix: &str,
+    name: &str,
+    levels: &LevelSource,
+) -> Result<ActionData, LookupError> {
     let service = service(prefix)?;
     let name = match name.split_once(':') {
         Some((p, rest)) if super::service(p).ok() == Some(service) => rest,
@@ -94,8 +98,10 @@ pub fn action_rows(prefix: &str, name: &str, levels: &LevelSource) -> Result<Act
     let actions: Vec<Action> = match name.strip_suffix('*') {
         Some(stem) => {
             let stem = stem.to_ascii_lowercase();
-            let found: Vec<Action> =
-                service.actions().filter(|a| a.name().to_ascii_lowercase().starts_with(&stem)).collect();
+            let found: Vec<Action> = service
+                .actions()
+                .filter(|a| a.name().to_ascii_lowercase().starts_with(&stem))
+                .collect();
             if found.is_empty() {
                 return Err(LookupError::UnknownAction {
                     action: format!("{}:{name}", service.prefix()),
@@ -106,19 +112,24 @@ pub fn action_rows(prefix: &str, name: &str, levels: &LevelSource) -> Result<Act
         }
         None => vec![service_action(service, name)?],
     };
-    let rows = actions.into_iter().flat_map(|a| rows_of(a, levels)).collect();
+    let rows = actions
+        .into_iter()
+        .flat_map(|a| rows_of(a, levels))
+        .collect();
     Ok(ActionData { service, rows })
 }
 
 /// An action of `service` by name, or an error with close names.
 fn service_action(service: Service, name: &str) -> Result<Action, LookupError> {
-    service.action(name).ok_or_else(|| LookupError::UnknownAction {
-        action: format!("{}:{name}", service.prefix()),
-        suggestions: suggest(name, service.actions().map(Action::name), 3)
-            .into_iter()
-            .map(|n| format!("{}:{n}", service.prefix()))
-            .collect(),
-    })
+    service
+        .action(name)
+        .ok_or_else(|| LookupError::UnknownAction {
+            action: format!("{}:{name}", service.prefix()),
+            suggestions: suggest(name, service.actions().map(Action::name), 3)
+                .into_iter()
+                .map(|n| format!("{}:{n}", service.prefix()))
+                .collect(),
+        })
 }
 
 fn rows_of(action: Action, levels: &LevelSource) -> Vec<ActionRow> {
@@ -128,14 +139,20 @@ fn rows_of(action: Action, levels: &LevelSource) -> Vec<ActionRow> {
         .filter(|row| row.name().is_empty())
         .flat_map(|row| row.condition_keys())
         .collect();
-    let dependent_actions: Vec<&'static str> = action.resource_types().flat_map(|row| row.dependent_actions()).collect();
+    let dependent_actions: Vec<&'static str> = action
+        .resource_types()
+        .flat_map(|row| row.dependent_actions())
+        .collect();
     action
         .resource_types()
         .map(|row| {
             // Upstream looks the row's name up in the service's resource table by exact case.
-            let resource = service.resource_type(row.name()).filter(|rt| !row.name().is_empty() && rt.name() == row.name());
-            let mut condition_keys: Vec<&'static str> =
-                resource.map(|rt| rt.condition_keys().collect()).unwrap_or_default();
+            let resource = service
+                .resource_type(row.name())
+                .filter(|rt| !row.name().is_empty() && rt.name() == row.name());
+            let mut condition_keys: Vec<&'static str> = resource
+                .map(|rt| rt.condition_keys().collect())
+                .unwrap_or_default();
             condition_keys.extend(keys_without_resource.iter().copied());
             ActionRow {
                 action,
@@ -167,8 +184,14 @@ fn actions_in(scope: Scope) -> Box<dyn Iterator<Item = Action>> {
 /// let tagging = actions_with_access_level(s3, AccessLevel::Tagging, &LevelSource::Bundled);
 /// assert_eq!(tagging[0].to_string(), "s3:DeleteJobTagging");
 /// ```
-pub fn actions_with_access_level(scope: Scope, level: AccessLevel, levels: &LevelSource) -> Vec<Action> {
-    actions_in(scope).filter(|&a| levels.level(a) == level).collect()
+pub fn actions_with_access_level(
+    scope: Scope,
+    level: AccessLevel,
+    levels: &LevelSource,
+) -> Vec<Action> {
+    actions_in(scope)
+        .filter(|&a| levels.level(a) == level)
+        .collect()
 }
 
 /// Whether an action can only be used with `"Resource": "*"`: its one row has no resource type.
@@ -187,7 +210,11 @@ fn is_wildcard_only(action: Action) -> bool {
 /// let s3 = wildcard_only_actions(Scope::parse("s3").unwrap(), None, &LevelSource::Bundled);
 /// assert!(s3.iter().any(|a| a.to_string() == "s3:ListAllMyBuckets"));
 /// ```
-pub fn wildcard_only_actions(scope: Scope, level: Option<AccessLevel>, levels: &LevelSource) -> Vec<Action> {
+pub fn wildcard_only_actions(
+    scope: Scope,
+    level: Option<AccessLevel>,
+    levels: &LevelSource,
+) -> Vec<Action> {
     actions_in(scope)
         .filter(|&a| level.is_none_or(|level| levels.level(a) == level) && is_wildcard_only(a))
         .collect()
@@ -202,14 +229,19 @@ fn check_resource_type(scope: Scope, name: &str) -> Result<(), LookupError> {
     };
     let known = services.iter().any(|s| {
         s.resource_type(name).is_some()
-            || s.actions().any(|a| a.resource_types().any(|row| !row.name().is_empty() && row.name().eq_ignore_ascii_case(name)))
+            || s.actions().any(|a| {
+                a.resource_types()
+                    .any(|row| !row.name().is_empty() && row.name().eq_ignore_ascii_case(name))
+            })
     });
     if known {
         return Ok(());
     }
     let candidates: Vec<&'static str> = {
-        let mut names: Vec<&'static str> =
-            services.iter().flat_map(|s| s.resource_types().map(|rt| rt.name())).collect();
+        let mut names: Vec<&'static str> = services
+            .iter()
+            .flat_map(|s| s.resource_types().map(|rt| rt.name()))
+            .collect();
         dedup_in_order(&mut names);
         names
     };
@@ -219,12 +251,17 @@ fn check_resource_type(scope: Scope, name: &str) -> Result<(), LookupError> {
             Scope::One(s) => s.prefix().to_string(),
         },
         name: name.to_string(),
-        suggestions: suggest(name, candidates, 3).into_iter().map(String::from).collect(),
+        suggestions: suggest(name, candidates, 3)
+            .into_iter()
+            .map(String::from)
+            .collect(),
     })
 }
 
 fn has_row_for(action: Action, resource_type: &str) -> bool {
-    action.resource_types().any(|row| row.name().eq_ignore_ascii_case(resource_type))
+    action
+        .resource_types()
+        .any(|row| row.name().eq_ignore_ascii_case(resource_type))
 }
 
 /// Actions with a row for a resource type (upstream's `get_actions_matching_arn_type`); `*`
@@ -236,17 +273,33 @@ fn has_row_for(action: Action, resource_type: &str) -> bool {
 /// assert_eq!(on_objects[0].to_string(), "s3:AbortMultipartUpload");
 /// assert!(actions_for_resource_type(Scope::parse("s3").unwrap(), "objekt").is_err());
 /// ```
-pub fn actions_for_resource_type(scope: Scope, resource_type: &str) -> Result<Vec<Action>, LookupError> {
+pub fn actions_for_resource_type(
+    scope: Scope,
+    resource_type: &str,
+) -> Result<Vec<Action>, LookupError> {
     if resource_type == "*" {
         return Ok(wildcard_only_actions(scope, None, &LevelSource::Bundled));
     }
     check_resource_type(scope, resource_type)?;
-    Ok(actions_in(scope).filter(|&a| has_row_for(a, resource_type)).collect())
+    Ok(actions_in(scope)
+        .filter(|&a| has_row_for(a, resource_type))
+        .collect())
 }
 
 /// Actions at an access level with a row for a resource type (upstream's
 /// `get_actions_with_arn_type_and_access_level`); `*` means the wildcard-only actions at that
 /// level.
+///
+/// ```
+/// use policy_sentry::data::{AccessLevel, LevelSource};
+/// use policy_sentry::query::{Scope, actions_with_resource_type_and_level};
+/// let s3 = Scope::parse("s3").unwrap();
+/// let write_on_objects =
+///     actions_with_resource_type_and_level(s3, "object", AccessLevel::Write, &LevelSource::Bundled).unwrap();
+/// assert_eq!(write_on_objects[0].to_string(), "s3:AbortMultipartUpload");
+/// let wildcard_list = actions_with_resource_type_and_level(s3, "*", AccessLevel::List, &LevelSource::Bundled).unwrap();
+/// assert!(wildcard_list.iter().any(|a| a.to_string() == "s3:ListAllMyBuckets"));
+/// ```
 pub fn actions_with_resource_type_and_level(
     scope: Scope,
     resource_type: &str,
@@ -257,13 +310,16 @@ pub fn actions_with_resource_type_and_level(
         return Ok(wildcard_only_actions(scope, Some(level), levels));
     }
     check_resource_type(scope, resource_type)?;
-    Ok(actions_in(scope).filter(|&a| levels.level(a) == level && has_row_for(a, resource_type)).collect())
+    Ok(actions_in(scope)
+        .filter(|&a| levels.level(a) == level && has_row_for(a, resource_type))
+        .collect())
 }
 
 /// Actions that support a condition key on any of their rows (upstream's
 /// `get_actions_matching_condition_key`), each once. The key is matched case-insensitively; a
 /// concrete key such as `s3:ExistingObjectTag/backup` or `aws:ResourceTag/Owner` also selects
-/// the documented pattern key it fits (`s3:ExistingObjectTag/<key>`). A key the scope never
+/// the documented pattern key it fits (`s3:ExistingObjectTag/<key>`); upstream matches the
+/// key exactly and repeats an action once per row that lists it. A key the scope never
 /// mentions is an error.
 ///
 /// ```
@@ -273,11 +329,22 @@ pub fn actions_with_resource_type_and_level(
 /// ```
 pub fn actions_with_condition_key(scope: Scope, key: &str) -> Result<Vec<Action>, LookupError> {
     let with = |matches: &dyn Fn(&str) -> bool| -> Vec<Action> {
-        actions_in(scope).filter(|a| a.resource_types().any(|row| row.condition_keys().any(matches))).collect()
+        actions_in(scope)
+            .filter(|a| {
+                a.resource_types()
+                    .any(|row| row.condition_keys().any(matches))
+            })
+            .collect()
     };
-    let exact = with(&|k: &str| k.eq_ignore_ascii_case(key));
+    // The key as written first: a page may list two keys that differ only in case
+    // (`ec2-instance-connect:maxTunnelDuration` and `…:MaxTunnelDuration`).
+    let exact = with(&|k: &str| k == key);
     if !exact.is_empty() {
         return Ok(exact);
+    }
+    let any_case = with(&|k: &str| k.eq_ignore_ascii_case(key));
+    if !any_case.is_empty() {
+        return Ok(any_case);
     }
     let by_pattern = with(&|k: &str| super::condition_key_matches(k, key));
     if !by_pattern.is_empty() {
@@ -289,12 +356,20 @@ pub fn actions_with_condition_key(scope: Scope, key: &str) -> Result<Vec<Action>
         Scope::All => Service::sorted().collect(),
         Scope::One(service) => vec![service],
     };
-    if services.iter().any(|s| s.condition_keys().any(|k| super::condition_key_matches(k.name(), key))) {
+    if services.iter().any(|s| {
+        s.condition_keys()
+            .any(|k| super::condition_key_matches(k.name(), key))
+    }) {
         return Ok(Vec::new());
     }
     let mut candidates: Vec<&'static str> = services
         .iter()
-        .flat_map(|s| s.condition_keys().map(|k| k.name()).chain(s.actions().flat_map(|a| a.resource_types().flat_map(|row| row.condition_keys()))))
+        .flat_map(|s| {
+            s.condition_keys().map(|k| k.name()).chain(
+                s.actions()
+                    .flat_map(|a| a.resource_types().flat_map(|row| row.condition_keys())),
+            )
+        })
         .collect();
     dedup_in_order(&mut candidates);
     Err(LookupError::UnknownConditionKey {
@@ -303,7 +378,10 @@ pub fn actions_with_condition_key(scope: Scope, key: &str) -> Result<Vec<Action>
             Scope::One(s) => s.prefix().to_string(),
         },
         key: key.to_string(),
-        suggestions: suggest(key, candidates, 3).into_iter().map(String::from).collect(),
+        suggestions: suggest(key, candidates, 3)
+            .into_iter()
+            .map(String::from)
+            .collect(),
     })
 }
 
@@ -318,7 +396,11 @@ pub fn dependent_actions(actions: &[&str]) -> Result<Vec<&'static str>, LookupEr
     let mut out = Vec::new();
     for name in actions {
         let found = action(name)?;
-        out.extend(found.resource_types().flat_map(|row| row.dependent_actions()));
+        out.extend(
+            found
+                .resource_types()
+                .flat_map(|row| row.dependent_actions()),
+        );
     }
     out.sort_unstable_by_key(|a| a.to_ascii_lowercase());
     out.dedup();

@@ -17,7 +17,10 @@ use crate::suggest::suggest;
 /// assert_eq!(s3[1], "arn:${Partition}:s3:::${BucketName}");
 /// ```
 pub fn arn_formats(prefix: &str) -> Result<Vec<&'static str>, LookupError> {
-    let mut formats: Vec<&'static str> = service(prefix)?.resource_types().map(ResourceType::arn_format).collect();
+    let mut formats: Vec<&'static str> = service(prefix)?
+        .resource_types()
+        .map(ResourceType::arn_format)
+        .collect();
     dedup_in_order(&mut formats);
     Ok(formats)
 }
@@ -74,14 +77,16 @@ pub fn resource_type(prefix: &str, name: &str) -> Result<ResourceTypeDetails, Lo
 }
 
 fn find_resource_type(service: Service, name: &str) -> Result<ResourceType, LookupError> {
-    service.resource_type(name).ok_or_else(|| LookupError::UnknownResourceType {
-        prefix: service.prefix().to_string(),
-        name: name.to_string(),
-        suggestions: suggest(name, service.resource_types().map(ResourceType::name), 3)
-            .into_iter()
-            .map(String::from)
-            .collect(),
-    })
+    service
+        .resource_type(name)
+        .ok_or_else(|| LookupError::UnknownResourceType {
+            prefix: service.prefix().to_string(),
+            name: name.to_string(),
+            suggestions: suggest(name, service.resource_types().map(ResourceType::name), 3)
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        })
 }
 
 /// The resource type whose ARN format is `raw` (case-insensitively), looked up in the service
@@ -94,5 +99,7 @@ fn find_resource_type(service: Service, name: &str) -> Result<ResourceType, Look
 pub fn resource_type_for_format(raw: &str) -> Option<ResourceType> {
     let prefix = raw.split(':').nth(2)?;
     let service = service(prefix).ok()?;
-    service.resource_types().find(|rt| rt.arn_format().eq_ignore_ascii_case(raw))
+    service
+        .resource_types()
+        .find(|rt| rt.arn_format().eq_ignore_ascii_case(raw))
 }

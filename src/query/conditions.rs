@@ -15,7 +15,10 @@ use crate::suggest::suggest;
 /// assert_eq!(keys[0], "aws:RequestTag/${TagKey}");
 /// ```
 pub fn condition_keys(prefix: &str) -> Result<Vec<&'static str>, LookupError> {
-    Ok(service(prefix)?.condition_keys().map(ConditionKey::name).collect())
+    Ok(service(prefix)?
+        .condition_keys()
+        .map(ConditionKey::name)
+        .collect())
 }
 
 /// Details of a condition key (upstream's `get_condition_key_details`).
@@ -57,7 +60,11 @@ pub fn condition_key_matches(documented: &str, key: &str) -> bool {
 fn find_condition_key(service: Service, key: &str) -> Result<ConditionKey, LookupError> {
     service
         .condition_key(key)
-        .or_else(|| service.condition_keys().find(|k| condition_key_matches(k.name(), key)))
+        .or_else(|| {
+            service
+                .condition_keys()
+                .find(|k| condition_key_matches(k.name(), key))
+        })
         .ok_or_else(|| LookupError::UnknownConditionKey {
             prefix: service.prefix().to_string(),
             key: key.to_string(),
@@ -105,9 +112,16 @@ pub fn condition_value_type(key: &str) -> Result<String, LookupError> {
 ///     "s3:GetObject", "arn:${Partition}:s3:::${BucketName}/${ObjectName}").unwrap();
 /// assert!(keys.contains(&"s3:ExistingObjectTag/<key>"));
 /// ```
-pub fn conditions_for_action_and_raw_arn(action: &str, raw: &str) -> Result<Vec<&'static str>, LookupError> {
+pub fn conditions_for_action_and_raw_arn(
+    action: &str,
+    raw: &str,
+) -> Result<Vec<&'static str>, LookupError> {
     let found = super::action(action)?;
-    let data = super::action_rows(found.service().prefix(), found.name(), &LevelSource::Bundled)?;
+    let data = super::action_rows(
+        found.service().prefix(),
+        found.name(),
+        &LevelSource::Bundled,
+    )?;
     Ok(data
         .rows
         .into_iter()
@@ -122,7 +136,7 @@ pub fn conditions_for_action_and_raw_arn(action: &str, raw: &str) -> Result<Vec<
 /// ```
 /// let keys = policy_sentry::query::condition_keys_available_to_raw_arn(
 ///     "arn:${Partition}:ssm:${Region}:${Account}:parameter/${ParameterNameWithoutLeadingSlash}").unwrap();
-/// assert_eq!(keys, ["aws:ResourceTag/${TagKey}"]);
+/// assert_eq!(keys, ["aws:ResourceTag/${TagKey}", "ssm:resourceTag/tag-key"]);
 /// ```
 pub fn condition_keys_available_to_raw_arn(raw: &str) -> Result<Vec<&'static str>, LookupError> {
     let prefix = raw.split(':').nth(2).unwrap_or_default();

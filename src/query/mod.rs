@@ -21,15 +21,16 @@ mod services;
 
 pub use actions::{
     ActionData, ActionRow, action, action_rows, actions_for_resource_type, actions_for_service,
-    actions_with_access_level, actions_with_condition_key, actions_with_resource_type_and_level, all_actions,
-    dependent_actions, filter_by_access_level, wildcard_only_actions,
+    actions_with_access_level, actions_with_condition_key, actions_with_resource_type_and_level,
+    all_actions, dependent_actions, filter_by_access_level, wildcard_only_actions,
 };
 pub use arns::{
-    ArnTypes, ResourceTypeDetails, arn_formats, resource_type, resource_type_for_format, resource_types,
+    ArnTypes, ResourceTypeDetails, arn_formats, resource_type, resource_type_for_format,
+    resource_types,
 };
 pub use conditions::{
-    ConditionKeyDetails, condition_key, condition_key_matches, condition_keys, condition_keys_available_to_raw_arn,
-    condition_value_type, conditions_for_action_and_raw_arn,
+    ConditionKeyDetails, condition_key, condition_key_matches, condition_keys,
+    condition_keys_available_to_raw_arn, condition_value_type, conditions_for_action_and_raw_arn,
 };
 pub use services::{ServiceSummary, service_prefixes, services};
 
@@ -88,4 +89,78 @@ pub fn service(prefix: &str) -> Result<Service, LookupError> {
 fn dedup_in_order<T: std::hash::Hash + Eq + Copy>(items: &mut Vec<T>) {
     let mut seen = std::collections::HashSet::with_capacity(items.len());
     items.retain(|item| seen.insert(*item));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{AccessLevel, Action, LevelSource};
+    use proptest::prelude::*;
+
+    /// `name` with the case of each letter flipped where `flips` has a 1 bit.
+    fn mangle(name: &str, flips: u64) -> String {
+        name.chars()
+            .enumerate()
+            .map(|(i, c)| {
+                if flips >> (i % 64) & 1 == 1 {
+                    if c.is_ascii_uppercase() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        c.to_ascii_uppercase()
+                    }
+                } else {
+                    c
+                }
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn any_case_finds_the_same_action(index in 0..Action::all().len(), flips: u64) {
+            let action = Action::all().nth(index).unwrap();
+            let prefix = action.service().prefix();
+            let rows = action_rows(&mangle(prefix, flips), &mangle(action.name(), flips.rotate_left(7)), &LevelSource::Bundled).unwrap();
+            prop_assert_eq!(rows.service, action.service());
+            prop_assert_eq!(rows.rows.len(), action.resource_types().len());
+            prop_assert!(rows.rows.iter().all(|r| r.action == action));
+            prop_assert_eq!(super::action(&mangle(&action.to_string(), flips)).unwrap(), action);
+        }
+
+        #[test]
+        fn levels_partition_a_service(index in 0..Service::all().len()) {
+            let service = Service::all().nth(index).unwrap();
+            let scope = Scope::One(service);
+            let total: usize = AccessLevel::ALL
+                .into_iter()
+                .map(|level| actions_with_access_level(scope, level, &LevelSource::Bundled).len())
+                .sum();
+            prop_assert_eq!(total, service.actions().len());
+            let wildcard = wildcard_only_actions(scope, None, &LevelSource::Bundled);
+            let by_level: usize = AccessLevel::ALL
+                .into_iter()
+                .map(|level| wildcard_only_actions(scope, Some(level), &LevelSource::Bundled).len())
+                .sum();
+            prop_assert_eq!(wildcard.len(), by_level);
+            prop_assert_eq!(actions_for_resource_type(scope, "*").unwrap(), wildcard);
+        }
+
+        #[test]
+        fn every_resource_type_answers(index in 0..Service::all().len(), flips: u64) {
+            let service = Service::all().nth(index).unwrap();
+            for rt in service.resource_types() {
+                let details = resource_type(service.prefix(), &mangle(rt.name(), flips)).unwrap();
+                prop_assert_eq!(details.raw_arn, rt.arn_format());
+                let on_type = actions_for_resource_type(Scope::One(service), &mangle(rt.name(), flips)).unwrap();
+                prop_assert!(on_type.iter().all(|a| a.resource_types().any(|r| r.name().eq_ignore_ascii_case(rt.name()))));
+            }
+        }
+    }
+
+    #[test]
+    fn dedup_keeps_the_first_of_each() {
+        let mut items = vec!["b", "a", "b", "c", "a"];
+        dedup_in_order(&mut items);
+        assert_eq!(items, ["b", "a", "c"]);
+    }
 }

@@ -30,5 +30,10 @@ pub struct ServiceSummary {
 /// assert_eq!(services[0].prefix, "a4b");
 /// ```
 pub fn services() -> Vec<ServiceSummary> {
-    Service::all().map(|s| ServiceSummary { prefix: s.prefix(), service_name: s.name() }).collect()
+    Service::all()
+        .map(|s| ServiceSummary {
+            prefix: s.prefix(),
+            service_name: s.name(),
+        })
+        .collect()
 }

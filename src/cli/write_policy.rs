@@ -51,7 +51,9 @@ pub fn run(args: &WritePolicyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCo
         Some(path) if path.as_os_str() != "-" => (path.display().to_string(), read_file(path)?),
         _ => {
             if std::io::stdin().is_terminal() {
-                eprintln!("Reading the template from stdin (end with Ctrl-D); use -i FILE to read a file.");
+                eprintln!(
+                    "Reading the template from stdin (end with Ctrl-D); use -i FILE to read a file."
+                );
             }
             let mut text = String::new();
             std::io::stdin()
@@ -161,14 +163,23 @@ mod tests {
     fn minimize_takes_a_number_only_when_one_follows() {
         // D15: upstream swallows the next flag.
         let a = parse(&["--minimize", "-i", "f.yml"]);
-        assert_eq!((a.minimize(), a.input_file.as_deref()), (Some(0), Some(Path::new("f.yml"))));
+        assert_eq!(
+            (a.minimize(), a.input_file.as_deref()),
+            (Some(0), Some(Path::new("f.yml")))
+        );
         assert_eq!(parse(&["-m", "4"]).minimize(), Some(4));
         assert_eq!(parse(&["-m=4"]).minimize(), Some(4));
         assert_eq!(parse(&["--minimize=4", "-i", "f"]).minimize(), Some(4));
         assert_eq!(parse(&["-i", "f", "--minimize"]).minimize(), Some(0));
         assert_eq!(parse(&["-i", "f"]).minimize(), None);
-        assert_eq!(parse(&["--minimize", "--minimize_length", "3"]).minimize(), Some(3));
-        assert_eq!(parse(&["--input-file", "f", "--fmt", "terraform"]).fmt, PolicyFormat::Terraform);
+        assert_eq!(
+            parse(&["--minimize", "--minimize_length", "3"]).minimize(),
+            Some(3)
+        );
+        assert_eq!(
+            parse(&["--input-file", "f", "--fmt", "terraform"]).fmt,
+            PolicyFormat::Terraform
+        );
         assert!(parse(&["--crud"]).crud);
     }
 }

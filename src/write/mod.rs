@@ -52,7 +52,10 @@ pub enum WriteError {
         #[source]
         source: InvalidArn,
     },
-    #[error("`{key}`: unknown service `{service}` in ARN `{arn}`{}", did_you_mean(suggestions))]
+    #[error(
+        "`{key}`: unknown service `{service}` in ARN `{arn}`{}",
+        did_you_mean(suggestions)
+    )]
     UnknownArnService {
         key: String,
         arn: String,
@@ -153,21 +156,45 @@ fn write_crud(
         ("write", &t.write, AccessLevel::Write),
         ("list", &t.list, AccessLevel::List),
         ("tagging", &t.tagging, AccessLevel::Tagging),
-        ("permissions-management", &t.permissions_management, AccessLevel::PermissionsManagement),
+        (
+            "permissions-management",
+            &t.permissions_management,
+            AccessLevel::PermissionsManagement,
+        ),
     ];
     let mut level_arns = Vec::new();
     for (key, arns, level) in levels {
         level_arns.push((key, checked_arns(arns, key)?, level));
     }
     let exclude = checked_exclude(&t.exclude_actions, warnings)?;
-    let single = checked_actions(&t.wildcard_only.single_actions, "wildcard-only.single-actions", false)?;
+    let single = checked_actions(
+        &t.wildcard_only.single_actions,
+        "wildcard-only.single-actions",
+        false,
+    )?;
     let w = &t.wildcard_only;
     // Upstream's order: read, list, write, tagging, permissions management.
     let service_wide = [
-        ("wildcard-only.service-read", &w.service_read, AccessLevel::Read),
-        ("wildcard-only.service-list", &w.service_list, AccessLevel::List),
-        ("wildcard-only.service-write", &w.service_write, AccessLevel::Write),
-        ("wildcard-only.service-tagging", &w.service_tagging, AccessLevel::Tagging),
+        (
+            "wildcard-only.service-read",
+            &w.service_read,
+            AccessLevel::Read,
+        ),
+        (
+            "wildcard-only.service-list",
+            &w.service_list,
+            AccessLevel::List,
+        ),
+        (
+            "wildcard-only.service-write",
+            &w.service_write,
+            AccessLevel::Write,
+        ),
+        (
+            "wildcard-only.service-tagging",
+            &w.service_tagging,
+            AccessLevel::Tagging,
+        ),
         (
             "wildcard-only.service-permissions-management",
             &w.service_permissions_management,
@@ -199,7 +226,10 @@ fn write_crud(
     let skip = checked_skip(&t.skip_resource_constraints)?;
     let mut sts = Vec::new();
     for (action, arns) in t.sts.in_order() {
-        sts.push((action, checked_arns(arns, &format!("sts.{}", action.key()))?));
+        sts.push((
+            action,
+            checked_arns(arns, &format!("sts.{}", action.key()))?,
+        ));
     }
 
     group.set_exclude_actions(exclude);
@@ -348,7 +378,10 @@ fn no_match(key: &str, pattern: &str) -> WriteError {
 
 /// exclude-actions, expanded as upstream does (only patterns with `*` are globs, over the
 /// actions of the named service; `*` alone is every action), lower-cased.
-fn checked_exclude(patterns: &[String], warnings: &mut Vec<Warning>) -> Result<HashSet<String>, WriteError> {
+fn checked_exclude(
+    patterns: &[String],
+    warnings: &mut Vec<Warning>,
+) -> Result<HashSet<String>, WriteError> {
     let mut out = HashSet::new();
     for (i, pattern) in non_blank(patterns).enumerate() {
         let key = format!("exclude-actions[{i}]");
@@ -412,7 +445,11 @@ fn warn_unmatched(
             let hint = if close.is_empty() {
                 String::new()
             } else {
-                format!(" (ARN formats of {}: {})", service.prefix(), close.join(", "))
+                format!(
+                    " (ARN formats of {}: {})",
+                    service.prefix(),
+                    close.join(", ")
+                )
             };
             warnings.push(Warning {
                 key: format!("{key}[{i}]"),

@@ -314,27 +314,27 @@ fn yaml_resolves_to_non_string(s: &str) -> bool {
             if digits_or(frac, b"_") || frac.is_empty() {
                 let mut p = int_part.split(':');
                 let f = p.next().unwrap_or("");
-                if digits_or(f, b"_") && p.all(|x| !x.is_empty() && x.len() <= 2 && digits_or(x, b"")) {
+                if digits_or(f, b"_")
+                    && p.all(|x| !x.is_empty() && x.len() <= 2 && digits_or(x, b""))
+                {
                     return true;
                 }
             }
         }
     }
     // float: [0-9][0-9_]*\.[0-9_]*([eE][-+][0-9]+)?, \.[0-9_]+…, .inf, .nan
-    if matches!(
-        unsigned,
-        ".inf" | ".Inf" | ".INF"
-    ) || matches!(s, ".nan" | ".NaN" | ".NAN")
-    {
+    if matches!(unsigned, ".inf" | ".Inf" | ".INF") || matches!(s, ".nan" | ".NaN" | ".NAN") {
         return true;
     }
     if let Some((mantissa, exponent)) = split_exponent(unsigned) {
         let exponent_ok = exponent.is_none_or(|e| {
-            e.strip_prefix(['-', '+']).is_some_and(|d| digits_or(d, b""))
+            e.strip_prefix(['-', '+'])
+                .is_some_and(|d| digits_or(d, b""))
         });
         if exponent_ok {
             if let Some((int_part, frac)) = mantissa.split_once('.') {
-                let int_ok = int_part.is_empty() || (int_part.as_bytes()[0].is_ascii_digit() && digits_or(int_part, b"_"));
+                let int_ok = int_part.is_empty()
+                    || (int_part.as_bytes()[0].is_ascii_digit() && digits_or(int_part, b"_"));
                 let frac_ok = frac.bytes().all(|c| c.is_ascii_digit() || c == b'_');
                 if int_ok && frac_ok && !(int_part.is_empty() && frac.is_empty()) {
                     return true;
@@ -349,7 +349,10 @@ fn yaml_resolves_to_non_string(s: &str) -> bool {
         let mut parts = rest.splitn(2, '-');
         let month = parts.next().unwrap_or("");
         let day_and_time = parts.next().unwrap_or("");
-        let day: String = day_and_time.chars().take_while(char::is_ascii_digit).collect();
+        let day: String = day_and_time
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
         if (1..=2).contains(&month.len())
             && month.bytes().all(|c| c.is_ascii_digit())
             && (1..=2).contains(&day.len())

@@ -141,7 +141,8 @@ impl<'a> SidGroup<'a> {
     }
 
     pub(super) fn set_skip_resource_constraints(&mut self, actions: &[String]) {
-        self.skip_resource_constraints.extend(actions.iter().cloned());
+        self.skip_resource_constraints
+            .extend(actions.iter().cloned());
         for action in actions {
             self.add_action_without_resource_constraint(action, SKIP_RESOURCE_CONSTRAINTS);
         }
@@ -217,7 +218,12 @@ impl<'a> SidGroup<'a> {
 
     /// The SID, actions and dependent actions of a resource type at a level (cached: an ARN
     /// matching several rows of the same type asks again and again).
-    fn type_statement(&mut self, service_key: &str, level: AccessLevel, type_name: &str) -> TypeStatement {
+    fn type_statement(
+        &mut self,
+        service_key: &str,
+        level: AccessLevel,
+        type_name: &str,
+    ) -> TypeStatement {
         let key = (service_key.to_string(), level, type_name.to_string());
         if let Some(found) = self.by_type.get(&key) {
             return found.clone();
@@ -327,7 +333,9 @@ impl<'a> SidGroup<'a> {
                 continue;
             }
             for action in &on_wildcard {
-                if group.actions.contains(action) && !self.skip_resource_constraints.contains(action) {
+                if group.actions.contains(action)
+                    && !self.skip_resource_constraints.contains(action)
+                {
                     to_remove.push(action.clone());
                 }
             }
@@ -471,7 +479,10 @@ mod tests {
 
     #[test]
     fn sid_names_like_upstream() {
-        assert_eq!(sid_namespace("ssm", "Read", "parameter"), "SsmReadParameter");
+        assert_eq!(
+            sid_namespace("ssm", "Read", "parameter"),
+            "SsmReadParameter"
+        );
         assert_eq!(
             sid_namespace("kms", "Permissions management", "key"),
             "KmsPermissionsmanagementKey"
@@ -488,7 +499,10 @@ mod tests {
             sid_namespace("secretsmanager", "Tagging", "Secret"),
             "SecretsmanagerTaggingSecret"
         );
-        assert_eq!(merged_sid("arn:aws:s3:::mybucket").as_deref(), Some("S3MultMybucket"));
+        assert_eq!(
+            merged_sid("arn:aws:s3:::mybucket").as_deref(),
+            Some("S3MultMybucket")
+        );
         assert_eq!(
             merged_sid("arn:aws:iam::123456789012:role/a/b").as_deref(),
             Some("IamMultRoleab")

@@ -1,1 +1,352 @@
-//! (in progress)
+//! ARNs: parsing a user's ARN and deciding whether it has the resource type of an ARN format
+//! from the IAM data, with exactly upstream's rules (`policy_sentry/util/arns.py`), so that
+//! policies name the same resource types upstream names.
+//!
+//! ```
+//! use policy_sentry::arn::matches_format;
+//! assert!(matches_format("arn:aws:s3:::mybucket", "arn:${Partition}:s3:::${BucketName}"));
+//! assert!(!matches_format("arn:aws:s3:::mybucket/*", "arn:${Partition}:s3:::${BucketName}"));
+//! ```
+
+use std::fmt;
+
+/// An ARN that is not `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` with a non-empty
+/// resource.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{arn}` is not a valid ARN: expected arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, e.g. arn:aws:s3:::mybucket"
+)]
+pub struct InvalidArn {
+    pub arn: String,
+}
+
+/// The fields of an ARN. `resource` is everything after the fifth colon (upstream's
+/// "resource string", later colons included).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Arn<'a> {
+    pub partition: &'a str,
+    pub service: &'a str,
+    pub region: &'a str,
+    pub account: &'a str,
+    pub resource: &'a str,
+}
+
+impl<'a> Arn<'a> {
+    /// Parse `arn:P:S:R:A:RESOURCE`: five colons at least and a non-empty resource, the shape
+    /// upstream requires of the ARNs in a template.
+    pub fn parse(arn: &'a str) -> Result<Arn<'a>, InvalidArn> {
+        let invalid = || InvalidArn {
+            arn: arn.to_string(),
+        };
+        // Upstream's pattern uses `.`, which does not match a line break.
+        if arn.contains(['\n', '\r']) {
+            return Err(invalid());
+        }
+        let mut parts = arn.splitn(6, ':');
+        let (Some("arn"), Some(partition), Some(service), Some(region), Some(account)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return Err(invalid());
+        };
+        match parts.next() {
+            Some(resource) if !resource.is_empty() => Ok(Arn {
+                partition,
+                service,
+                region,
+                account,
+                resource,
+            }),
+            _ => Err(invalid()),
+        }
+    }
+
+    /// The resource split at its first `/` (or, without one, its first `:`) into
+    /// (resource, path), as upstream's `parse_arn`: `role/a/b` → (`role`, `a/b`).
+    pub fn resource_and_path(&self) -> (&'a str, &'a str) {
+        split_resource(self.resource)
+    }
+
+    /// The resource type segment: the first `:`/`/`-separated segment of the resource when
+    /// there is more than one (`table/t` → `table`), else `None`.
+    pub fn resource_type(&self) -> Option<&'a str> {
+        let mut segments = self.resource.split([':', '/']);
+        let first = segments.next()?;
+        segments.next().map(|_| first)
+    }
+}
+
+impl fmt::Display for Arn<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "arn:{}:{}:{}:{}:{}",
+            self.partition, self.service, self.region, self.account, self.resource
+        )
+    }
+}
+
+fn split_resource(resource: &str) -> (&str, &str) {
+    if let Some(split) = resource.split_once('/') {
+        split
+    } else if let Some(split) = resource.split_once(':') {
+        split
+    } else {
+        (resource, "")
+    }
+}
+
+/// The service field of any colon-separated string with at least six fields (upstream's
+/// `get_service_from_arn`, which accepts raw ARN formats too), else `None`.
+pub fn service_of(arn: &str) -> Option<&str> {
+    let mut parts = arn.splitn(6, ':');
+    let service = parts.nth(2)?;
+    parts.nth(2).map(|_| service)
+}
+
+/// Raw formats whose resource part needs the slash rule (upstream's `EXCLUSION_LIST`).
+const SLASH_RULE_FORMATS: [&str; 5] = [
+    "${ObjectName}",
+    "${RepositoryName}",
+    "${BucketName}",
+    "table/${TableName}",
+    "${BucketName}/${ObjectName}",
+];
+
+/// Whether `user_arn` has the resource type of `arn_format` (a raw ARN format from the data,
+/// like `arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}`), by upstream's
+/// rules (`does_arn_match`): same service (case-sensitive); a `*` resource type matches every
+/// format of the service; every literal segment of the format must appear in the ARN and, at
+/// its own position, equal the ARN's segment or face a `*`; and the formats of
+/// [`SLASH_RULE_FORMATS`] compare the number of `/`. An invalid `user_arn` never matches.
+pub fn matches_format(user_arn: &str, arn_format: &str) -> bool {
+    let Ok(user) = Arn::parse(user_arn) else {
+        return false;
+    };
+    matches_parsed(&user, arn_format)
+}
+
+/// [`matches_format`] for an ARN already parsed.
+pub fn matches_parsed(user: &Arn<'_>, arn_format: &str) -> bool {
+    if arn_format == "*" {
+        return false;
+    }
+    let mut format_fields = arn_format.splitn(6, ':');
+    if format_fields.nth(2) != Some(user.service) {
+        return false;
+    }
+    if user.resource_type() == Some("*") {
+        return true;
+    }
+    let format_resource = format_fields.nth(2).unwrap_or("");
+
+    let user_segments: Vec<&str> = user.resource.split([':', '/']).collect();
+    // Literal segments of the format; placeholders (`${…}`) match anything.
+    let literal = |segment: &str| !segment.is_empty() && !segment.contains("${");
+    for segment in format_resource.split([':', '/']).filter(|s| literal(s)) {
+        if !user_segments
+            .iter()
+            .any(|u| u.eq_ignore_ascii_case(segment))
+        {
+            return false;
+        }
+    }
+    for (index, segment) in format_resource.split([':', '/']).enumerate() {
+        if literal(segment) {
+            // Upstream fails with an IndexError when the ARN has fewer segments; no match.
+            match user_segments.get(index) {
+                Some(&u) if u == segment || u == "*" => {}
+                _ => return false,
+            }
+        }
+    }
+
+    if SLASH_RULE_FORMATS.contains(&format_resource) {
+        if format_resource == "table/${TableName}" || format_resource == "${BucketName}" {
+            return user.resource.split('/').count() == format_resource.split('/').count();
+        }
+        return user.resource.contains('/') == format_resource.contains('/');
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    // Cases of upstream's test/util/test_arns.py, with the answers the reference gives.
+    #[test]
+    fn upstream_test_cases() {
+        let cases = [
+            (
+                "arn:aws:s3:::bucket_name",
+                "arn:${Partition}:s3:::${BucketName}",
+                true,
+            ),
+            (
+                "arn:aws:codecommit:us-east-1:123456789012:MyDemoRepo",
+                "arn:${Partition}:codecommit:${Region}:${Account}:${RepositoryName}",
+                true,
+            ),
+            (
+                "arn:aws:ssm:us-east-1:123456789012:parameter/test",
+                "arn:${Partition}:ssm:${Region}:${Account}:parameter/${FullyQualifiedParameterName}",
+                true,
+            ),
+            (
+                "arn:aws:batch:region:account-id:job-definition/job-name:revision",
+                "arn:${Partition}:batch:${Region}:${Account}:job-definition/${JobDefinitionName}:${Revision}",
+                true,
+            ),
+            (
+                "arn:aws:states:region:account-id:stateMachine:stateMachineName",
+                "arn:${Partition}:states:${Region}:${Account}:stateMachine:${StateMachineName}",
+                true,
+            ),
+            (
+                "arn:aws:states:region:account-id:execution:stateMachineName:executionName",
+                "arn:${Partition}:states:${Region}:${Account}:execution:${StateMachineName}:${ExecutionId}",
+                true,
+            ),
+            (
+                "arn:aws:greengrass:${Region}:${Account}:/greengrass/definition/devices/1234567/versions/1",
+                "arn:aws:greengrass:${Region}:${Account}:/greengrass/definition/devices/${DeviceDefinitionId}/versions/${VersionId}",
+                true,
+            ),
+            (
+                "arn:${Partition}:rds:${Region}:${Account}:db:${DbInstanceName}",
+                "arn:${Partition}:rds:${Region}:${Account}:db:${DbInstanceName}",
+                true,
+            ),
+        ];
+        for (user, format, expected) in cases {
+            assert_eq!(matches_format(user, format), expected, "{user} vs {format}");
+        }
+        let rds_db = "arn:${Partition}:rds:${Region}:${Account}:db:${DbInstanceName}";
+        for other in [
+            "arn:${Partition}:rds:${Region}:${Account}:cluster:${DbClusterInstanceName}",
+            "arn:${Partition}:rds:${Region}:${Account}:cluster-endpoint:${DbClusterEndpoint}",
+            "arn:${Partition}:rds:${Region}:${Account}:cluster-pg:${ClusterParameterGroupName}",
+            "arn:${Partition}:rds:${Region}:${Account}:cluster-snapshot:${ClusterSnapshotName}",
+            "arn:${Partition}:rds:${Region}:${Account}:es:${SubscriptionName}",
+            "arn:${Partition}:rds:${Account}:global-cluster:${GlobalCluster}",
+            "arn:${Partition}:rds:${Region}:${Account}:og:${OptionGroupName}",
+            "arn:${Partition}:rds:${Region}:${Account}:pg:${ParameterGroupName}",
+            "arn:${Partition}:rds:${Region}:${Account}:db-proxy:${DbProxyId}",
+            "arn:${Partition}:rds:${Region}:${Account}:ri:${ReservedDbInstanceName}",
+            "arn:${Partition}:rds:${Region}:${Account}:secgrp:${SecurityGroupName}",
+            "arn:${Partition}:rds:${Region}:${Account}:snapshot:${SnapshotName}",
+            "arn:${Partition}:rds:${Region}:${Account}:subgrp:${SubnetGroupName}",
+            "arn:${Partition}:rds:${Region}:${Account}:target:${TargetId}",
+            "arn:${Partition}:rds:${Region}:${Account}:target-group:${TargetGroupId}",
+        ] {
+            assert!(!matches_format(other, rds_db), "{other}");
+        }
+    }
+
+    // Quirks checked against the reference runner's does_arn_match.
+    #[test]
+    fn upstream_quirks() {
+        let table = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}";
+        let backup = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/backup/${BackupName}";
+        let t = "arn:aws:dynamodb:us-east-1:123456789012:table/t";
+        let b = "arn:aws:dynamodb:us-east-1:123456789012:table/t/backup/b";
+        assert!(matches_format(t, table));
+        assert!(!matches_format(t, backup));
+        assert!(!matches_format(b, table));
+        assert!(matches_format(b, backup));
+        // Literal segments compare case-insensitively for presence, exactly by position.
+        assert!(!matches_format(
+            "arn:aws:dynamodb:us-east-1:123456789012:TABLE/t",
+            table
+        ));
+        // `*` as the resource type matches every format of the service.
+        assert!(matches_format(
+            "arn:aws:ec2:us-east-1:123456789012:*/*",
+            backup.replace("dynamodb", "ec2").as_str()
+        ));
+        // Service compared case-sensitively.
+        assert!(!matches_format(
+            "arn:aws:S3:::b",
+            "arn:${Partition}:s3:::${BucketName}"
+        ));
+        assert!(!matches_format("arn:aws:s3:::b", "*"));
+        let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+        assert!(matches_format("arn:aws:s3:::b/*", object));
+        assert!(!matches_format("arn:aws:s3:::b", object));
+        // A lambda function ARN matches function, alias and version formats.
+        let f = "arn:aws:lambda:us-east-1:123456789012:function:f";
+        for format in [
+            "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}",
+            "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}:${Alias}",
+            "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}:${Version}",
+        ] {
+            assert!(matches_format(f, format), "{format}");
+        }
+    }
+
+    #[test]
+    fn parsing() {
+        let arn = Arn::parse("arn:aws:iam::123456789012:role/a/b").unwrap();
+        assert_eq!(arn.service, "iam");
+        assert_eq!(arn.resource_and_path(), ("role", "a/b"));
+        assert_eq!(arn.resource_type(), Some("role"));
+        assert_eq!(Arn::parse("arn:aws:s3:::b").unwrap().resource_type(), None);
+        assert_eq!(
+            Arn::parse("arn:aws:states:r:a:execution:m:e")
+                .unwrap()
+                .resource_and_path(),
+            ("execution", "m:e")
+        );
+        for bad in [
+            "not-an-arn",
+            "arn:aws:s3:::",
+            "arn:aws:s3::",
+            "aws:s3:::b:c",
+            "",
+        ] {
+            assert!(Arn::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            service_of("arn:${Partition}:s3:::${BucketName}"),
+            Some("s3")
+        );
+        assert_eq!(service_of("arn:aws:s3::"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn parse_round_trips(
+            partition in "[a-z-]{0,6}",
+            service in "[a-z0-9-]{0,8}",
+            region in "[a-z0-9-]{0,8}",
+            account in "[0-9]{0,12}",
+            resource in "[a-zA-Z0-9:/*_.-]{1,30}",
+        ) {
+            let text = format!("arn:{partition}:{service}:{region}:{account}:{resource}");
+            let arn = Arn::parse(&text).unwrap();
+            prop_assert_eq!(arn.to_string(), text.as_str());
+            prop_assert_eq!(arn.resource, resource.as_str());
+        }
+
+        #[test]
+        fn a_format_filled_in_matches_itself(
+            name in "[a-zA-Z0-9_.-]{1,12}",
+        ) {
+            // Every placeholder filled with a plain name keeps the resource type.
+            let format = "arn:${Partition}:ssm:${Region}:${Account}:parameter/${FullyQualifiedParameterName}";
+            let arn = format!("arn:aws:ssm:us-east-1:123456789012:parameter/{name}");
+            prop_assert!(matches_format(&arn, format));
+            prop_assert!(!matches_format(&arn.replace(":ssm:", ":sns:"), format));
+        }
+
+        #[test]
+        fn never_panics(user in ".{0,40}", format in ".{0,40}") {
+            let _ = matches_format(&user, &format);
+        }
+    }
+}

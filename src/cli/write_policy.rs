@@ -1,14 +1,185 @@
-//! `policy_sentry write-policy` (in progress).
+//! `policy_sentry write-policy`: a template (file or stdin) in, a policy out.
 
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Args;
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use policy_sentry::template::{Mode, ParsedTemplate, SourceFormat, Template};
+use policy_sentry::write::{Policy, WriteError, WriteOptions, Written, write_policy_with_warnings};
 
 use super::GlobalArgs;
 
 #[derive(Args, Debug)]
-pub struct WritePolicyArgs {}
+pub struct WritePolicyArgs {
+    /// Template file (YAML or JSON); the template is read from stdin without it.
+    #[arg(short = 'i', long = "input-file", value_name = "FILE")]
+    pub input_file: Option<PathBuf>,
+    /// Shorten actions to safe wildcards (s3:Get*), optionally keeping at least N characters
+    /// after the colon (default 0).
+    #[arg(short = 'm', long, value_name = "N", num_args = 0..=1, default_missing_value = "0")]
+    pub minimize: Option<usize>,
+    /// Upstream's spelling of the minimum length (`--minimize --minimize_length 4`).
+    #[arg(long = "minimize_length", value_name = "N", hide = true)]
+    pub minimize_length: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PolicyFormat::Json, ignore_case = true)]
+    pub fmt: PolicyFormat,
+    /// 2020's flag for CRUD templates; the mode now comes from the template.
+    #[arg(long, hide = true)]
+    pub crud: bool,
+}
 
-pub fn run(_args: &WritePolicyArgs, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`write-policy` is not available in this build yet")
+/// `--fmt` of write-policy.
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum PolicyFormat {
+    Json,
+    Yaml,
+    Terraform,
+}
+
+impl WritePolicyArgs {
+    /// The minimum prefix length, when minimizing.
+    pub fn minimize(&self) -> Option<usize> {
+        self.minimize.map(|n| self.minimize_length.unwrap_or(n))
+    }
+}
+
+pub fn run(args: &WritePolicyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let (origin, text) = match &args.input_file {
+        Some(path) if path.as_os_str() != "-" => (path.display().to_string(), read_file(path)?),
+        _ => {
+            if std::io::stdin().is_terminal() {
+                eprintln!(
+                    "Reading the template from stdin (end with Ctrl-D); use -i FILE to read a file."
+                );
+            }
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("cannot read the template from stdin")?;
+            ("<stdin>".to_string(), text)
+        }
+    };
+    let options = WriteOptions {
+        minimize: args.minimize(),
+        levels: global.level_source()?,
+    };
+    let (written, parsed) = write_from_text(&origin, &text, args.crud, &options)?;
+    print_warnings(&origin, &parsed, &written);
+    let output = format_policy(&written.policy, args.fmt);
+    let mut out = std::io::stdout().lock();
+    out.write_all(output.as_bytes())?;
+    out.write_all(b"\n")?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The policy text as upstream prints it (before its final newline).
+pub fn format_policy(policy: &Policy, fmt: PolicyFormat) -> String {
+    match fmt {
+        PolicyFormat::Json => policy.to_json_pretty(),
+        // PyYAML's text ends with a newline and upstream's print adds one more.
+        PolicyFormat::Yaml => policy.to_yaml(),
+        PolicyFormat::Terraform => policy.to_terraform(),
+    }
+}
+
+pub fn read_file(path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: the template is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Parse and write; errors carry file, line and key.
+pub fn write_from_text(
+    origin: &str,
+    text: &str,
+    crud_flag: bool,
+    options: &WriteOptions,
+) -> anyhow::Result<(Written, ParsedTemplate)> {
+    let parsed = Template::parse(origin, text)?;
+    if crud_flag && parsed.template.mode == Mode::Actions {
+        let how = match parsed.format {
+            SourceFormat::Actions2020 => "`policy_with_actions:`",
+            _ => "`mode: actions`",
+        };
+        bail!(
+            "{origin}: --crud was given but the template is an actions template ({how}); drop --crud, or use a CRUD template (`mode: crud`)"
+        );
+    }
+    let written = write_policy_with_warnings(&parsed.template, options)
+        .map_err(|e| anyhow::anyhow!(locate(origin, &parsed, &e)))?;
+    Ok((written, parsed))
+}
+
+/// `origin:line:col: message` for a writer error, using the template's positions.
+fn locate(origin: &str, parsed: &ParsedTemplate, err: &WriteError) -> String {
+    at(origin, parsed, err.key(), &err.to_string())
+}
+
+fn at(origin: &str, parsed: &ParsedTemplate, key: &str, message: &str) -> String {
+    match parsed.positions.get(key) {
+        Some((line, column)) => format!("{origin}:{line}:{column}: {message}"),
+        None => format!("{origin}: {message}"),
+    }
+}
+
+pub fn print_warnings(origin: &str, parsed: &ParsedTemplate, written: &Written) {
+    for w in &written.warnings {
+        let message = if w.key.is_empty() {
+            w.message.clone()
+        } else {
+            format!("`{}`: {}", w.key, w.message)
+        };
+        eprintln!("warning: {}", at(origin, parsed, &w.key, &message));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: WritePolicyArgs,
+    }
+
+    fn parse(line: &[&str]) -> WritePolicyArgs {
+        let mut argv = vec!["write-policy"];
+        argv.extend_from_slice(line);
+        Cli::try_parse_from(argv).unwrap().args
+    }
+
+    #[test]
+    fn minimize_takes_a_number_only_when_one_follows() {
+        // D15: upstream swallows the next flag.
+        let a = parse(&["--minimize", "-i", "f.yml"]);
+        assert_eq!(
+            (a.minimize(), a.input_file.as_deref()),
+            (Some(0), Some(Path::new("f.yml")))
+        );
+        assert_eq!(parse(&["-m", "4"]).minimize(), Some(4));
+        assert_eq!(parse(&["-m=4"]).minimize(), Some(4));
+        assert_eq!(parse(&["--minimize=4", "-i", "f"]).minimize(), Some(4));
+        assert_eq!(parse(&["-i", "f", "--minimize"]).minimize(), Some(0));
+        assert_eq!(parse(&["-i", "f"]).minimize(), None);
+        assert_eq!(
+            parse(&["--minimize", "--minimize_length", "3"]).minimize(),
+            Some(3)
+        );
+        assert_eq!(
+            parse(&["--input-file", "f", "--fmt", "terraform"]).fmt,
+            PolicyFormat::Terraform
+        );
+        assert!(parse(&["--crud"]).crud);
+    }
 }

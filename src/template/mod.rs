@@ -1,1 +1,729 @@
-//! (in progress)
+//! Policy templates: what `write-policy` reads. A [`Template`] can be built in code or parsed
+//! from YAML or JSON text ([`Template::parse`]), in the modern format or in the 2020
+//! `policy_with_crud_levels:` / `policy_with_actions:` formats.
+//!
+//! ```
+//! use policy_sentry::template::{Mode, Template};
+//! let parsed = Template::parse("crud.yml", "mode: crud\nread:\n- arn:aws:s3:::mybucket\n").unwrap();
+//! assert_eq!(parsed.template.mode, Mode::Crud);
+//! assert_eq!(parsed.template.read, ["arn:aws:s3:::mybucket"]);
+//!
+//! let err = Template::parse("crud.yml", "mode: crud\nreed: []\n").unwrap_err();
+//! assert_eq!(err.to_string(), "crud.yml:2:1: unknown key `reed` (did you mean `read`?)");
+//! ```
+
+mod legacy;
+mod node;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::suggest::suggest;
+use node::{Node, Value};
+
+/// Which kind of template: access levels on ARNs, or a list of actions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// `mode: crud`: ARNs per access level.
+    #[default]
+    Crud,
+    /// `mode: actions`: a list of actions.
+    Actions,
+}
+
+/// The `Effect` of every statement.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Effect {
+    #[default]
+    Allow,
+    Deny,
+}
+
+impl Effect {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Effect::Allow => "Allow",
+            Effect::Deny => "Deny",
+        }
+    }
+}
+
+impl fmt::Display for Effect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `wildcard-only:`: actions that take no resource ARN.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct WildcardOnly {
+    /// Single actions (`ecr:GetAuthorizationToken`); those that can take an ARN are dropped.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub single_actions: Vec<String>,
+    /// Service prefixes: all their wildcard-only actions at the Read level.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub service_read: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub service_write: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub service_list: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub service_tagging: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub service_permissions_management: Vec<String>,
+}
+
+impl WildcardOnly {
+    pub fn is_empty(&self) -> bool {
+        *self == WildcardOnly::default()
+    }
+}
+
+/// `sts:`: role ARNs for `sts:AssumeRole*`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+pub struct Sts {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assume_role: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assume_role_with_saml: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assume_role_with_web_identity: Vec<String>,
+    /// The order in which the template listed the non-empty keys (upstream processes them in
+    /// template order); keys not listed here come after, in [`StsAction::ALL`] order.
+    #[serde(skip)]
+    pub order: Vec<StsAction>,
+}
+
+impl Sts {
+    pub fn is_empty(&self) -> bool {
+        self.assume_role.is_empty()
+            && self.assume_role_with_saml.is_empty()
+            && self.assume_role_with_web_identity.is_empty()
+    }
+
+    /// The (action, role ARNs) pairs in processing order: template order for the keys the
+    /// template listed, then the others in the order `assume-role`, `…-with-saml`,
+    /// `…-with-web-identity`.
+    pub fn in_order(&self) -> Vec<(StsAction, &[String])> {
+        let mut keys = self.order.clone();
+        for action in StsAction::ALL {
+            if !keys.contains(&action) {
+                keys.push(action);
+            }
+        }
+        keys.into_iter()
+            .map(|a| {
+                let arns = match a {
+                    StsAction::AssumeRole => &self.assume_role,
+                    StsAction::AssumeRoleWithSaml => &self.assume_role_with_saml,
+                    StsAction::AssumeRoleWithWebIdentity => &self.assume_role_with_web_identity,
+                };
+                (a, arns.as_slice())
+            })
+            .collect()
+    }
+}
+
+/// The three actions of the `sts:` section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StsAction {
+    AssumeRole,
+    AssumeRoleWithSaml,
+    AssumeRoleWithWebIdentity,
+}
+
+impl StsAction {
+    pub const ALL: [StsAction; 3] = [
+        StsAction::AssumeRole,
+        StsAction::AssumeRoleWithSaml,
+        StsAction::AssumeRoleWithWebIdentity,
+    ];
+
+    /// The template key (`assume-role-with-saml`).
+    pub const fn key(self) -> &'static str {
+        match self {
+            StsAction::AssumeRole => "assume-role",
+            StsAction::AssumeRoleWithSaml => "assume-role-with-saml",
+            StsAction::AssumeRoleWithWebIdentity => "assume-role-with-web-identity",
+        }
+    }
+
+    /// The action name (`AssumeRoleWithSAML`).
+    pub const fn action_name(self) -> &'static str {
+        match self {
+            StsAction::AssumeRole => "AssumeRole",
+            StsAction::AssumeRoleWithSaml => "AssumeRoleWithSAML",
+            StsAction::AssumeRoleWithWebIdentity => "AssumeRoleWithWebIdentity",
+        }
+    }
+}
+
+/// A policy template. Lists may contain blank entries (`''`, as create-template leaves
+/// them); they are skipped.
+///
+/// ```
+/// use policy_sentry::template::{Template, Mode};
+/// let template = Template {
+///     mode: Mode::Crud,
+///     read: vec!["arn:aws:s3:::mybucket".into()],
+///     ..Template::default()
+/// };
+/// assert!(template.wildcard_only.is_empty());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Template {
+    pub mode: Mode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub effect: Effect,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub read: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub write: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub list: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tagging: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permissions_management: Vec<String>,
+    #[serde(default, skip_serializing_if = "WildcardOnly::is_empty")]
+    pub wildcard_only: WildcardOnly,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skip_resource_constraints: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude_actions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Sts::is_empty")]
+    pub sts: Sts,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<String>,
+}
+
+/// A template parsed from text, with the position of every list entry for error messages.
+#[derive(Clone, Debug)]
+pub struct ParsedTemplate {
+    pub template: Template,
+    /// Which format the text was in.
+    pub format: SourceFormat,
+    /// Position of keys and list entries, by path (`read`, `read[2]`, `sts.assume-role[0]`).
+    pub positions: Positions,
+}
+
+/// The template formats read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceFormat {
+    /// `mode: crud|actions` (upstream 0.15).
+    Modern,
+    /// 2020's `policy_with_crud_levels:` list of entries.
+    CrudLevels2020,
+    /// 2020's `policy_with_actions:` list of entries.
+    Actions2020,
+}
+
+/// Line and column (1-based) of template paths.
+#[derive(Clone, Debug, Default)]
+pub struct Positions(HashMap<String, (u64, u64)>);
+
+impl Positions {
+    /// Where `path` (`read[2]`) is, if known.
+    pub fn get(&self, path: &str) -> Option<(u64, u64)> {
+        self.0.get(path).copied()
+    }
+
+    fn record(&mut self, path: &str, node: &Node) {
+        if node.line > 0 {
+            self.0.insert(path.to_string(), (node.line, node.column));
+        }
+    }
+}
+
+/// A template that cannot be read: where (origin, line, column, key) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", location_prefix(origin, *line, *column))]
+pub struct TemplateError {
+    /// The file name, or `<stdin>`.
+    pub origin: String,
+    /// 1-based line, 0 when unknown.
+    pub line: u64,
+    pub column: u64,
+    /// The key path concerned (`read`, `wildcard-only.single-actions[1]`), empty for the
+    /// whole document.
+    pub key: String,
+    pub message: String,
+}
+
+fn location_prefix(origin: &str, line: u64, column: u64) -> String {
+    match (line, column) {
+        (0, _) => format!("{origin}: "),
+        (l, 0) => format!("{origin}:{l}: "),
+        (l, c) => format!("{origin}:{l}:{c}: "),
+    }
+}
+
+/// Keys of a modern template, in create-template's order.
+const TOP_KEYS: [&str; 13] = [
+    "mode",
+    "name",
+    "effect",
+    "read",
+    "write",
+    "list",
+    "tagging",
+    "permissions-management",
+    "wildcard-only",
+    "skip-resource-constraints",
+    "exclude-actions",
+    "sts",
+    "actions",
+];
+const WILDCARD_KEYS: [&str; 6] = [
+    "single-actions",
+    "service-read",
+    "service-write",
+    "service-list",
+    "service-tagging",
+    "service-permissions-management",
+];
+/// Keys that only crud mode accepts.
+const CRUD_ONLY: [&str; 10] = [
+    "read",
+    "write",
+    "list",
+    "tagging",
+    "permissions-management",
+    "wildcard-only",
+    "skip-resource-constraints",
+    "exclude-actions",
+    "sts",
+    "actions",
+];
+
+/// Largest template text accepted (templates are a few KB; this bounds time and memory).
+const MAX_TEMPLATE_BYTES: usize = 8 << 20;
+
+impl Template {
+    /// Parse a template from YAML or JSON text; `origin` names the source in errors (a file
+    /// name or `<stdin>`). Blank list entries are dropped; unknown keys, wrong types, a
+    /// missing or unknown `mode` and 2020 keys mixed with modern ones are errors.
+    pub fn parse(origin: &str, text: &str) -> Result<ParsedTemplate, TemplateError> {
+        let ctx = Ctx { origin };
+        let root = ctx.load(text)?;
+        let Value::Map(entries) = &root.value else {
+            return Err(ctx.error(
+                &root,
+                "",
+                format!(
+                    "a template is a mapping of keys (mode, name, read, …), found {}",
+                    root.value.kind()
+                ),
+            ));
+        };
+        let mut positions = Positions::default();
+        if let Some(parsed) = legacy::parse(&ctx, entries, &mut positions)? {
+            return Ok(parsed);
+        }
+        let template = ctx.modern(entries, &root, &mut positions)?;
+        Ok(ParsedTemplate {
+            template,
+            format: SourceFormat::Modern,
+            positions,
+        })
+    }
+}
+
+/// Parsing context: the origin for error messages.
+pub(crate) struct Ctx<'a> {
+    origin: &'a str,
+}
+
+impl Ctx<'_> {
+    pub(crate) fn error(
+        &self,
+        node: &Node,
+        key: &str,
+        message: impl Into<String>,
+    ) -> TemplateError {
+        TemplateError {
+            origin: self.origin.to_string(),
+            line: node.line,
+            column: node.column,
+            key: key.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn load(&self, text: &str) -> Result<Node, TemplateError> {
+        let whole = |message: String| TemplateError {
+            origin: self.origin.to_string(),
+            line: 0,
+            column: 0,
+            key: String::new(),
+            message,
+        };
+        if text.len() > MAX_TEMPLATE_BYTES {
+            return Err(whole(format!(
+                "the template is {} bytes; templates over {} bytes are refused",
+                text.len(),
+                MAX_TEMPLATE_BYTES
+            )));
+        }
+        if text.trim().is_empty()
+            || text
+                .lines()
+                .all(|l| l.trim_start().starts_with('#') || l.trim().is_empty())
+        {
+            return Err(whole(
+                "the template is empty; start from `policy_sentry create-template -o FILE -t crud`"
+                    .to_string(),
+            ));
+        }
+        match serde_saphyr::from_str::<Node>(text) {
+            Ok(node) => Ok(node),
+            Err(yaml_error) => {
+                // JSON is YAML, but a few JSON texts (tabs in odd places) are not; accept them.
+                if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
+                    return Ok(Node::from_json(json));
+                }
+                let (line, column) = yaml_error
+                    .location()
+                    .map(|l| (l.line(), l.column()))
+                    .unwrap_or((0, 0));
+                let message = first_line(&yaml_error.to_string());
+                Err(TemplateError {
+                    origin: self.origin.to_string(),
+                    line,
+                    column,
+                    key: String::new(),
+                    message: format!("not valid YAML: {message}"),
+                })
+            }
+        }
+    }
+
+    fn modern(
+        &self,
+        entries: &[(Node, Node)],
+        root: &Node,
+        positions: &mut Positions,
+    ) -> Result<Template, TemplateError> {
+        let mut t = Template::default();
+        let mut mode: Option<Mode> = None;
+        let mut seen: Vec<&str> = Vec::new();
+        for (k, v) in entries {
+            let key = self.key_text(k, "")?;
+            let Some(&known) = TOP_KEYS.iter().find(|&&c| c == key) else {
+                return Err(self.unknown_key(k, &key, "", &TOP_KEYS));
+            };
+            seen.push(known);
+            positions.record(known, k);
+            match known {
+                "mode" => {
+                    mode = Some(match v.value.scalar_text().as_deref() {
+                        Some("crud") => Mode::Crud,
+                        Some("actions") => Mode::Actions,
+                        _ => {
+                            return Err(self.error(
+                                v,
+                                "mode",
+                                format!(
+                                    "`mode` must be `crud` or `actions`, found {}",
+                                    describe(&v.value)
+                                ),
+                            ));
+                        }
+                    })
+                }
+                "name" => {
+                    t.name = match &v.value {
+                        Value::Null => None,
+                        other => Some(other.scalar_text().ok_or_else(|| {
+                            self.error(
+                                v,
+                                "name",
+                                format!("`name` must be a string, found {}", other.kind()),
+                            )
+                        })?),
+                    }
+                }
+                "effect" => {
+                    t.effect = match v.value.scalar_text().as_deref() {
+                        None if v.value == Value::Null => Effect::Allow,
+                        Some("Allow") => Effect::Allow,
+                        Some("Deny") => Effect::Deny,
+                        other => {
+                            let hint = match other.map(str::to_ascii_lowercase).as_deref() {
+                                Some("allow") => " (did you mean `Allow`?)",
+                                Some("deny") => " (did you mean `Deny`?)",
+                                _ => "",
+                            };
+                            return Err(self.error(
+                                v,
+                                "effect",
+                                format!(
+                                    "`effect` must be `Allow` or `Deny`, found {}{hint}",
+                                    describe(&v.value)
+                                ),
+                            ));
+                        }
+                    }
+                }
+                "read" => t.read = self.list(v, "read", "ARNs", positions)?,
+                "write" => t.write = self.list(v, "write", "ARNs", positions)?,
+                "list" => t.list = self.list(v, "list", "ARNs", positions)?,
+                "tagging" => t.tagging = self.list(v, "tagging", "ARNs", positions)?,
+                "permissions-management" => {
+                    t.permissions_management =
+                        self.list(v, "permissions-management", "ARNs", positions)?
+                }
+                "skip-resource-constraints" => {
+                    t.skip_resource_constraints =
+                        self.list(v, "skip-resource-constraints", "actions", positions)?
+                }
+                "exclude-actions" => {
+                    t.exclude_actions = self.list(v, "exclude-actions", "actions", positions)?
+                }
+                "actions" => t.actions = self.list(v, "actions", "actions", positions)?,
+                "wildcard-only" => t.wildcard_only = self.wildcard_only(v, positions)?,
+                "sts" => t.sts = self.sts(v, positions)?,
+                // Every key of TOP_KEYS has an arm above.
+                _ => {}
+            }
+        }
+        let Some(mode) = mode else {
+            return Err(self.error(
+                root,
+                "mode",
+                "the template has no `mode`: add `mode: crud` (ARNs per access level) or `mode: actions` (a list of actions)",
+            ));
+        };
+        t.mode = mode;
+        match mode {
+            Mode::Crud => {
+                if let Some((k, _)) = entries
+                    .iter()
+                    .find(|(k, _)| k.value == Value::Str("actions".into()))
+                {
+                    return Err(self.error(
+                        k,
+                        "actions",
+                        "`actions` belongs to `mode: actions` templates; this template is `mode: crud` (list ARNs under read, write, list, tagging, permissions-management)",
+                    ));
+                }
+            }
+            Mode::Actions => {
+                if let Some(&key) = seen
+                    .iter()
+                    .find(|k| CRUD_ONLY.contains(k) && **k != "actions")
+                {
+                    let k = entries
+                        .iter()
+                        .map(|(k, _)| k)
+                        .find(|k| k.value == Value::Str(key.into()))
+                        .unwrap_or(root);
+                    return Err(self.error(
+                        k,
+                        key,
+                        format!("`{key}` belongs to `mode: crud` templates; this template is `mode: actions` (it takes only name, effect and actions)"),
+                    ));
+                }
+            }
+        }
+        Ok(t)
+    }
+
+    pub(crate) fn key_text(&self, k: &Node, parent: &str) -> Result<String, TemplateError> {
+        match &k.value {
+            Value::Str(s) => Ok(s.clone()),
+            other => Err(self.error(
+                k,
+                parent,
+                format!("keys must be strings, found {}", other.kind()),
+            )),
+        }
+    }
+
+    pub(crate) fn unknown_key(
+        &self,
+        k: &Node,
+        key: &str,
+        parent: &str,
+        valid: &[&str],
+    ) -> TemplateError {
+        let close = suggest(key, valid.iter().copied(), 1);
+        let hint = match close.first() {
+            Some(c) => format!(" (did you mean `{c}`?)"),
+            None => format!("; expected one of {}", valid.join(", ")),
+        };
+        let path = join_path(parent, key);
+        let within = if parent.is_empty() {
+            String::new()
+        } else {
+            format!(" in `{parent}`")
+        };
+        self.error(k, &path, format!("unknown key `{key}`{within}{hint}"))
+    }
+
+    /// A list of strings; null is an empty list; blank entries are dropped.
+    pub(crate) fn list(
+        &self,
+        v: &Node,
+        path: &str,
+        what: &str,
+        positions: &mut Positions,
+    ) -> Result<Vec<String>, TemplateError> {
+        let items = match &v.value {
+            Value::Null => return Ok(Vec::new()),
+            Value::Seq(items) => items,
+            other => {
+                let example = if what == "ARNs" {
+                    "\n  read:\n  - arn:aws:s3:::mybucket"
+                } else {
+                    ""
+                };
+                return Err(self.error(
+                    v,
+                    path,
+                    format!(
+                        "`{path}` must be a list of {what}, found {}{example}",
+                        describe(other)
+                    ),
+                ));
+            }
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match &item.value {
+                Value::Null => {}
+                Value::Str(s) if s.trim().is_empty() => {}
+                Value::Str(s) => {
+                    positions.record(&format!("{path}[{}]", out.len()), item);
+                    out.push(s.clone());
+                }
+                other => {
+                    return Err(self.error(
+                        item,
+                        path,
+                        format!(
+                            "`{path}` must be a list of {what}; an entry is {}",
+                            describe(other)
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn wildcard_only(
+        &self,
+        v: &Node,
+        positions: &mut Positions,
+    ) -> Result<WildcardOnly, TemplateError> {
+        let mut w = WildcardOnly::default();
+        let entries = match &v.value {
+            Value::Null => return Ok(w),
+            Value::Map(entries) => entries,
+            other => {
+                return Err(self.error(
+                    v,
+                    "wildcard-only",
+                    format!(
+                        "`wildcard-only` must be a mapping with keys {}, found {}",
+                        WILDCARD_KEYS.join(", "),
+                        other.kind()
+                    ),
+                ));
+            }
+        };
+        for (k, v) in entries {
+            let key = self.key_text(k, "wildcard-only")?;
+            let path = format!("wildcard-only.{key}");
+            let (field, what) = match key.as_str() {
+                "single-actions" => (&mut w.single_actions, "actions"),
+                "service-read" => (&mut w.service_read, "service prefixes"),
+                "service-write" => (&mut w.service_write, "service prefixes"),
+                "service-list" => (&mut w.service_list, "service prefixes"),
+                "service-tagging" => (&mut w.service_tagging, "service prefixes"),
+                "service-permissions-management" => {
+                    (&mut w.service_permissions_management, "service prefixes")
+                }
+                _ => return Err(self.unknown_key(k, &key, "wildcard-only", &WILDCARD_KEYS)),
+            };
+            positions.record(&path, k);
+            *field = self.list(v, &path, what, positions)?;
+        }
+        Ok(w)
+    }
+
+    fn sts(&self, v: &Node, positions: &mut Positions) -> Result<Sts, TemplateError> {
+        let mut sts = Sts::default();
+        let keys: Vec<&str> = StsAction::ALL.iter().map(|a| a.key()).collect();
+        let entries = match &v.value {
+            Value::Null => return Ok(sts),
+            Value::Map(entries) => entries,
+            other => {
+                return Err(self.error(
+                    v,
+                    "sts",
+                    format!(
+                        "`sts` must be a mapping with keys {}, found {}",
+                        keys.join(", "),
+                        other.kind()
+                    ),
+                ));
+            }
+        };
+        for (k, v) in entries {
+            let key = self.key_text(k, "sts")?;
+            let Some(action) = StsAction::ALL.into_iter().find(|a| a.key() == key) else {
+                return Err(self.unknown_key(k, &key, "sts", &keys));
+            };
+            let path = format!("sts.{key}");
+            positions.record(&path, k);
+            let arns = self.list(v, &path, "role ARNs", positions)?;
+            if !arns.is_empty() && !sts.order.contains(&action) {
+                sts.order.push(action);
+            }
+            match action {
+                StsAction::AssumeRole => sts.assume_role = arns,
+                StsAction::AssumeRoleWithSaml => sts.assume_role_with_saml = arns,
+                StsAction::AssumeRoleWithWebIdentity => sts.assume_role_with_web_identity = arns,
+            }
+        }
+        Ok(sts)
+    }
+}
+
+pub(crate) fn join_path(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// A value for an error message: strings quoted, collections by kind.
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Str(s) => format!("`{s}`"),
+        Value::Seq(_) | Value::Map(_) | Value::Null => v.kind().to_string(),
+        other => format!(
+            "{} `{}`",
+            other.kind(),
+            other.scalar_text().unwrap_or_default()
+        ),
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").trim().to_string()
+}
+
+#[cfg(test)]
+mod tests;

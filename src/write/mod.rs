@@ -1,1 +1,467 @@
-//! (in progress)
+//! Writing least-privilege policies from a [`Template`]: the same statements, SIDs, order
+//! and actions as upstream Policy Sentry 0.15.2, with its defects fixed (blank entries
+//! skipped one by one, unknown services and actions reported, minimize with
+//! skip-resource-constraints that does not crash).
+//!
+//! ```
+//! use policy_sentry::template::{Mode, Template};
+//! use policy_sentry::write::{write_policy, WriteOptions};
+//! let template = Template {
+//!     mode: Mode::Crud,
+//!     read: vec!["arn:aws:s3:::mybucket".into()],
+//!     ..Template::default()
+//! };
+//! let policy = write_policy(&template, &WriteOptions::default()).unwrap();
+//! assert_eq!(policy.statements[0].sid, "S3ReadBucket");
+//! assert!(policy.statements[0].action.contains(&"s3:GetBucketPolicy".to_string()));
+//! ```
+
+mod minimize;
+mod policy;
+mod sid_group;
+
+use std::collections::HashSet;
+
+pub use policy::{MANAGED_POLICY_LIMIT, POLICY_VERSION, Policy, Statement};
+
+use crate::arn::{self, Arn, InvalidArn};
+use crate::data::{AccessLevel, LevelSource, Service};
+use crate::error::LookupError;
+use crate::expand::glob_match;
+use crate::suggest::{did_you_mean, suggest};
+use crate::template::{Mode, Template};
+use sid_group::{SidGroup, is_wildcard_only, row_formats, service_exact};
+
+/// How to write the policy.
+#[derive(Clone, Debug, Default)]
+pub struct WriteOptions {
+    /// `--minimize [N]`: shorten actions to safe wildcards with at least N characters after
+    /// the colon (`None`: do not minimize).
+    pub minimize: Option<usize>,
+    /// Which access levels to use (bundled overrides, raw, or a user's file).
+    pub levels: LevelSource,
+}
+
+/// A template the writer cannot turn into a policy. `key()` is the template path of the
+/// offending entry (`read[1]`), for pointing at its line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WriteError {
+    #[error("`{key}`: {source}")]
+    InvalidArn {
+        key: String,
+        #[source]
+        source: InvalidArn,
+    },
+    #[error(
+        "`{key}`: unknown service `{service}` in ARN `{arn}`{}",
+        did_you_mean(suggestions)
+    )]
+    UnknownArnService {
+        key: String,
+        arn: String,
+        service: String,
+        suggestions: Vec<String>,
+    },
+    #[error("`{key}`: {source}")]
+    Lookup {
+        key: String,
+        #[source]
+        source: LookupError,
+    },
+    #[error(
+        "`{key}`: `{action}` is a wildcard; `mode: actions` takes action names such as s3:GetObject (see `policy_sentry expand '{action}'`)"
+    )]
+    WildcardAction { key: String, action: String },
+    #[error("`{key}`: `{pattern}` matches no action{}", did_you_mean(suggestions))]
+    NoMatch {
+        key: String,
+        pattern: String,
+        suggestions: Vec<String>,
+    },
+}
+
+impl WriteError {
+    /// The template path of the offending entry (`read[1]`, `wildcard-only.service-read[0]`).
+    pub fn key(&self) -> &str {
+        match self {
+            WriteError::InvalidArn { key, .. }
+            | WriteError::UnknownArnService { key, .. }
+            | WriteError::Lookup { key, .. }
+            | WriteError::WildcardAction { key, .. }
+            | WriteError::NoMatch { key, .. } => key,
+        }
+    }
+}
+
+/// Something worth telling the user that does not change the policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The template path concerned (`wildcard-only.single-actions[0]`), or empty.
+    pub key: String,
+    pub message: String,
+}
+
+/// A policy and the warnings met while writing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub policy: Policy,
+    pub warnings: Vec<Warning>,
+}
+
+/// Write the policy for a template.
+pub fn write_policy(template: &Template, options: &WriteOptions) -> Result<Policy, WriteError> {
+    write_policy_with_warnings(template, options).map(|w| w.policy)
+}
+
+/// [`write_policy`], also returning warnings (actions dropped from `wildcard-only` because
+/// they can take an ARN, ARNs that match no resource type, a policy over the size limit).
+pub fn write_policy_with_warnings(
+    template: &Template,
+    options: &WriteOptions,
+) -> Result<Written, WriteError> {
+    let mut warnings = Vec::new();
+    let mut group = SidGroup::new(&options.levels);
+    match template.mode {
+        Mode::Crud => write_crud(template, options, &mut group, &mut warnings)?,
+        Mode::Actions => {
+            let actions = checked_actions(&template.actions, "actions", true)?;
+            if !actions.is_empty() {
+                group.add_by_list_of_actions(&actions);
+            }
+        }
+    }
+    let policy = group.render(options.minimize, template.effect);
+    let size = policy.size_without_whitespace();
+    if size > MANAGED_POLICY_LIMIT {
+        warnings.push(Warning {
+            key: String::new(),
+            message: format!(
+                "the policy is {size} characters without whitespace, over the {MANAGED_POLICY_LIMIT}-character limit of a managed policy{}",
+                if options.minimize.is_none() { "; try --minimize" } else { "" }
+            ),
+        });
+    }
+    Ok(Written { policy, warnings })
+}
+
+fn write_crud(
+    t: &Template,
+    options: &WriteOptions,
+    group: &mut SidGroup<'_>,
+    warnings: &mut Vec<Warning>,
+) -> Result<(), WriteError> {
+    // Check everything first, so a bad entry anywhere fails before any work.
+    let levels: [(&str, &Vec<String>, AccessLevel); 5] = [
+        ("read", &t.read, AccessLevel::Read),
+        ("write", &t.write, AccessLevel::Write),
+        ("list", &t.list, AccessLevel::List),
+        ("tagging", &t.tagging, AccessLevel::Tagging),
+        (
+            "permissions-management",
+            &t.permissions_management,
+            AccessLevel::PermissionsManagement,
+        ),
+    ];
+    let mut level_arns = Vec::new();
+    for (key, arns, level) in levels {
+        level_arns.push((key, checked_arns(arns, key)?, level));
+    }
+    let exclude = checked_exclude(&t.exclude_actions, warnings)?;
+    let single = checked_actions(
+        &t.wildcard_only.single_actions,
+        "wildcard-only.single-actions",
+        false,
+    )?;
+    let w = &t.wildcard_only;
+    // Upstream's order: read, list, write, tagging, permissions management.
+    let service_wide = [
+        (
+            "wildcard-only.service-read",
+            &w.service_read,
+            AccessLevel::Read,
+        ),
+        (
+            "wildcard-only.service-list",
+            &w.service_list,
+            AccessLevel::List,
+        ),
+        (
+            "wildcard-only.service-write",
+            &w.service_write,
+            AccessLevel::Write,
+        ),
+        (
+            "wildcard-only.service-tagging",
+            &w.service_tagging,
+            AccessLevel::Tagging,
+        ),
+        (
+            "wildcard-only.service-permissions-management",
+            &w.service_permissions_management,
+            AccessLevel::PermissionsManagement,
+        ),
+    ];
+    let mut wildcard_actions: Vec<String> = Vec::new();
+    for (i, action) in single.iter().enumerate() {
+        match sid_group_lookup(action) {
+            Some(a) if is_wildcard_only(a) => wildcard_actions.push(action.clone()),
+            Some(a) => warnings.push(Warning {
+                key: format!("wildcard-only.single-actions[{i}]"),
+                message: format!("`{a}` can be restricted to resource ARNs, so it is left out of the wildcard-only statement (list its ARNs under an access level instead)"),
+            }),
+            None => {}
+        }
+    }
+    for (key, services, level) in service_wide {
+        for (i, prefix) in non_blank(services).enumerate() {
+            let service = checked_service(prefix, &format!("{key}[{i}]"))?;
+            let key_prefix = service_key(prefix, service);
+            for action in service.actions() {
+                if options.levels.level(action) == level && is_wildcard_only(action) {
+                    wildcard_actions.push(format!("{key_prefix}:{}", action.name()));
+                }
+            }
+        }
+    }
+    let skip = checked_skip(&t.skip_resource_constraints)?;
+    let mut sts = Vec::new();
+    for (action, arns) in t.sts.in_order() {
+        sts.push((
+            action,
+            checked_arns(arns, &format!("sts.{}", action.key()))?,
+        ));
+    }
+
+    group.set_exclude_actions(exclude);
+    // Upstream de-duplicates the wildcard-only actions (as a set) before adding them.
+    let mut seen = HashSet::new();
+    wildcard_actions.retain(|a| seen.insert(a.clone()));
+    if !wildcard_actions.is_empty() {
+        group.add_by_list_of_actions(&wildcard_actions);
+    }
+    for (key, arns, level) in &level_arns {
+        warn_unmatched(arns, key, *level, &options.levels, warnings);
+        group.add_by_arn_and_access_level(arns, *level);
+    }
+    if !skip.is_empty() {
+        group.set_skip_resource_constraints(&skip);
+    }
+    for (action, arns) in &sts {
+        group.add_sts_action(action.action_name(), arns);
+    }
+    Ok(())
+}
+
+fn non_blank(list: &[String]) -> impl Iterator<Item = &String> {
+    list.iter().filter(|s| !s.trim().is_empty())
+}
+
+fn sid_group_lookup(action: &str) -> Option<crate::data::Action> {
+    let (prefix, name) = action.split_once(':')?;
+    service_exact(prefix)?.action(name)
+}
+
+/// The prefix to use for a service named in a template: as written when upstream would find
+/// it (lower-case, or the `catalog` alias), else the canonical prefix.
+fn service_key(written: &str, service: Service) -> String {
+    if service_exact(written).is_some() {
+        written.to_string()
+    } else {
+        service.prefix().to_string()
+    }
+}
+
+fn checked_service(prefix: &str, key: &str) -> Result<Service, WriteError> {
+    service_exact(prefix)
+        .or_else(|| Service::lookup(prefix))
+        .ok_or_else(|| WriteError::Lookup {
+            key: key.to_string(),
+            source: LookupError::UnknownService {
+                prefix: prefix.to_string(),
+                suggestions: suggest(prefix, Service::all().map(Service::prefix), 3)
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+            },
+        })
+}
+
+/// Non-blank ARNs, each valid and of a known service.
+fn checked_arns(arns: &[String], key: &str) -> Result<Vec<String>, WriteError> {
+    let mut out = Vec::new();
+    for (i, text) in non_blank(arns).enumerate() {
+        let key = format!("{key}[{i}]");
+        let arn = Arn::parse(text).map_err(|source| WriteError::InvalidArn {
+            key: key.clone(),
+            source,
+        })?;
+        if !arn.service.contains('$') && service_exact(arn.service).is_none() {
+            let suggestions = match Service::lookup(arn.service) {
+                Some(s) => vec![s.prefix().to_string()],
+                None => suggest(arn.service, Service::all().map(Service::prefix), 3)
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+            };
+            return Err(WriteError::UnknownArnService {
+                key,
+                arn: text.clone(),
+                service: arn.service.to_string(),
+                suggestions,
+            });
+        }
+        out.push(text.clone());
+    }
+    Ok(out)
+}
+
+/// Non-blank `service:Action` names, each known; the service part is written the way the
+/// data spells it. Wildcards are refused when `exact`.
+fn checked_actions(actions: &[String], key: &str, exact: bool) -> Result<Vec<String>, WriteError> {
+    let mut out = Vec::new();
+    for (i, text) in non_blank(actions).enumerate() {
+        let key = format!("{key}[{i}]");
+        let text = text.trim();
+        if exact && text.contains(['*', '?']) {
+            return Err(WriteError::WildcardAction {
+                key,
+                action: text.to_string(),
+            });
+        }
+        let action = crate::error::action(text).map_err(|source| WriteError::Lookup {
+            key: key.clone(),
+            source,
+        })?;
+        let (prefix, name) = text.split_once(':').unwrap_or((text, ""));
+        out.push(format!("{}:{name}", service_key(prefix, action.service())));
+    }
+    Ok(out)
+}
+
+/// skip-resource-constraints: actions (globs allowed) kept as written, each known.
+fn checked_skip(actions: &[String]) -> Result<Vec<String>, WriteError> {
+    let mut out = Vec::new();
+    for (i, text) in non_blank(actions).enumerate() {
+        let key = format!("skip-resource-constraints[{i}]");
+        if text.contains(['*', '?']) {
+            if crate::expand::expand(text).is_empty() {
+                return Err(no_match(&key, text));
+            }
+        } else {
+            crate::error::action(text).map_err(|source| WriteError::Lookup {
+                key: key.clone(),
+                source,
+            })?;
+        }
+        out.push(text.clone());
+    }
+    Ok(out)
+}
+
+fn no_match(key: &str, pattern: &str) -> WriteError {
+    let (prefix, name) = pattern.split_once(':').unwrap_or((pattern, ""));
+    let suggestions = Service::lookup(prefix)
+        .map(|s| {
+            let stem = name.trim_end_matches(['*', '?']);
+            suggest(stem, s.actions().map(|a| a.name()), 3)
+                .into_iter()
+                .map(|n| format!("{}:{n}*", s.prefix()))
+                .collect()
+        })
+        .unwrap_or_default();
+    WriteError::NoMatch {
+        key: key.to_string(),
+        pattern: pattern.to_string(),
+        suggestions,
+    }
+}
+
+/// exclude-actions, expanded as upstream does (only patterns with `*` are globs, over the
+/// actions of the named service; `*` alone is every action), lower-cased.
+fn checked_exclude(
+    patterns: &[String],
+    warnings: &mut Vec<Warning>,
+) -> Result<HashSet<String>, WriteError> {
+    let mut out = HashSet::new();
+    for (i, pattern) in non_blank(patterns).enumerate() {
+        let key = format!("exclude-actions[{i}]");
+        if pattern == "*" {
+            for service in Service::all() {
+                for action in service.actions() {
+                    out.insert(format!("{}:{}", service.prefix(), action.name()).to_lowercase());
+                }
+            }
+            continue;
+        }
+        if !pattern.contains('*') {
+            crate::error::action(pattern).map_err(|source| WriteError::Lookup {
+                key: key.clone(),
+                source,
+            })?;
+            out.insert(pattern.to_lowercase());
+            continue;
+        }
+        let (prefix, name_pattern) = pattern.split_once(':').unwrap_or((pattern, ""));
+        let service = checked_service(prefix, &key)?;
+        let before = out.len();
+        let mut matched = false;
+        for action in service.actions() {
+            if glob_match(name_pattern, action.name()) {
+                matched = true;
+                out.insert(format!("{prefix}:{}", action.name()).to_lowercase());
+            }
+        }
+        if !matched && out.len() == before {
+            warnings.push(Warning {
+                key,
+                message: format!("`{pattern}` matches no action, so it excludes nothing"),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Warn about ARNs that match no resource type with actions at the level (upstream drops
+/// them silently: usually a typo in the resource part).
+fn warn_unmatched(
+    arns: &[String],
+    key: &str,
+    level: AccessLevel,
+    levels: &LevelSource,
+    warnings: &mut Vec<Warning>,
+) {
+    for (i, text) in arns.iter().enumerate() {
+        let Ok(arn) = Arn::parse(text) else { continue };
+        let Some(service) = service_exact(arn.service) else {
+            continue;
+        };
+        let matched = service.actions().any(|action| {
+            levels.level(action) == level
+                && row_formats(action).any(|f| arn::matches_parsed(&arn, f))
+        });
+        if !matched {
+            let formats: Vec<&str> = service.resource_types().map(|r| r.arn_format()).collect();
+            let close = suggest(text, formats.iter().copied(), 2);
+            let hint = if close.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " (ARN formats of {}: {})",
+                    service.prefix(),
+                    close.join(", ")
+                )
+            };
+            warnings.push(Warning {
+                key: format!("{key}[{i}]"),
+                message: format!(
+                    "`{text}` matches no {} resource type with {} actions, so it adds nothing{hint}",
+                    service.prefix(),
+                    level.cli_name()
+                ),
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

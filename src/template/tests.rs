@@ -1,0 +1,191 @@
+use super::*;
+
+fn parse(text: &str) -> Result<Template, TemplateError> {
+    Template::parse("t.yml", text).map(|p| p.template)
+}
+
+fn err(text: &str) -> String {
+    parse(text).unwrap_err().to_string()
+}
+
+const CREATE_TEMPLATE_CRUD: &str = "mode: crud\nname: ''\n# Effect: Allow or Deny. Defaults to Allow.\n# effect: Deny\n# Specify resource ARNs\nread:\n- ''\nwrite:\n- ''\nlist:\n- ''\ntagging:\n- ''\npermissions-management:\n- ''\n# Actions that do not support resource constraints\nwildcard-only:\n  single-actions: # standalone actions\n  - ''\n  # Service-wide - like 's3' or 'ec2'\n  service-read:\n  - ''\n  service-write:\n  - ''\n  service-list:\n  - ''\n  service-tagging:\n  - ''\n  service-permissions-management:\n  - ''\n# Skip resource constraint requirements by listing actions here.\nskip-resource-constraints:\n- ''\n# Exclude actions from the output by specifying them here. Accepts wildcards, like kms:Delete*\nexclude-actions:\n- ''\n# If this policy needs to include an AssumeRole action\nsts:\n  assume-role:\n    - ''\n  assume-role-with-saml:\n    - ''\n  assume-role-with-web-identity:\n    - ''\n";
+
+#[test]
+fn the_create_template_text_is_an_empty_crud_template() {
+    let t = parse(CREATE_TEMPLATE_CRUD).unwrap();
+    assert_eq!(
+        t,
+        Template {
+            mode: Mode::Crud,
+            name: Some(String::new()),
+            ..Template::default()
+        }
+    );
+}
+
+#[test]
+fn blank_entries_are_skipped_one_by_one() {
+    // D9: upstream drops the whole list when the first entry is blank.
+    let t = parse("mode: crud\nread: ['', 'arn:aws:s3:::b', '']\n").unwrap();
+    assert_eq!(t.read, ["arn:aws:s3:::b"]);
+}
+
+#[test]
+fn every_key_is_read() {
+    let t = parse(
+        "mode: crud\nname: rich\neffect: Deny\nread: [a]\nwrite: [b]\nlist: [c]\ntagging: [d]\npermissions-management: [e]\nwildcard-only:\n  single-actions: [s3:ListAllMyBuckets]\n  service-read: [s3]\n  service-write: [ec2]\n  service-list: [sqs]\n  service-tagging: [kms]\n  service-permissions-management: [iam]\nskip-resource-constraints: [s3:GetObject]\nexclude-actions: ['s3:Delete*']\nsts:\n  assume-role-with-saml: [r1]\n  assume-role: [r2]\n",
+    )
+    .unwrap();
+    assert_eq!(t.name.as_deref(), Some("rich"));
+    assert_eq!(t.effect, Effect::Deny);
+    assert_eq!(
+        (t.read, t.write, t.list, t.tagging),
+        (
+            vec!["a".to_string()],
+            vec!["b".to_string()],
+            vec!["c".to_string()],
+            vec!["d".to_string()]
+        )
+    );
+    assert_eq!(t.permissions_management, ["e"]);
+    assert_eq!(t.wildcard_only.single_actions, ["s3:ListAllMyBuckets"]);
+    assert_eq!(t.wildcard_only.service_permissions_management, ["iam"]);
+    assert_eq!(t.skip_resource_constraints, ["s3:GetObject"]);
+    assert_eq!(t.exclude_actions, ["s3:Delete*"]);
+    let order: Vec<_> = t
+        .sts
+        .in_order()
+        .into_iter()
+        .map(|(a, arns)| (a, arns.to_vec()))
+        .collect();
+    assert_eq!(
+        order[0],
+        (StsAction::AssumeRoleWithSaml, vec!["r1".to_string()])
+    );
+    assert_eq!(order[1], (StsAction::AssumeRole, vec!["r2".to_string()]));
+}
+
+#[test]
+fn json_templates_work() {
+    let t = parse("{\"mode\": \"actions\", \"actions\": [\"s3:GetObject\"]}").unwrap();
+    assert_eq!(t.mode, Mode::Actions);
+    assert_eq!(t.actions, ["s3:GetObject"]);
+    let t = parse("{\n\t\"mode\": \"crud\",\n\t\"read\": [\"arn:aws:s3:::b\"]\n}\n").unwrap();
+    assert_eq!(t.read, ["arn:aws:s3:::b"]);
+}
+
+#[test]
+fn errors_name_file_line_and_key() {
+    assert_eq!(
+        err("mode: crud\nreed: []\n"),
+        "t.yml:2:1: unknown key `reed` (did you mean `read`?)"
+    );
+    assert_eq!(
+        err("mode: crud\npermissions_management: []\n"),
+        "t.yml:2:1: unknown key `permissions_management` (did you mean `permissions-management`?)"
+    );
+    assert!(
+        err("mode: crud\nread: arn:aws:s3:::b\n")
+            .starts_with("t.yml:2:7: `read` must be a list of ARNs, found `arn:aws:s3:::b`")
+    );
+    assert!(err("read: [a]\n").contains("the template has no `mode`"));
+    assert!(err("mode: foo\n").contains("`mode` must be `crud` or `actions`, found `foo`"));
+    assert!(err("mode: crud\neffect: Maybe\n").contains("`effect` must be `Allow` or `Deny`"));
+    assert!(err("mode: crud\neffect: allow\n").contains("did you mean `Allow`?"));
+    assert!(err("").contains("the template is empty"));
+    assert!(err("# only a comment\n").contains("the template is empty"));
+    assert!(err("mode: crud\nread: [a\n").starts_with("t.yml:"));
+    assert!(
+        err("mode: crud\nwildcard-only:\n  single-action: []\n").contains(
+            "unknown key `single-action` in `wildcard-only` (did you mean `single-actions`?)"
+        )
+    );
+    assert!(
+        err("mode: crud\nsts:\n  assume-role-with-sam: []\n")
+            .contains("did you mean `assume-role-with-saml`?")
+    );
+    assert!(err("mode: actions\nread: [a]\n").contains("`read` belongs to `mode: crud` templates"));
+    assert!(
+        err("mode: crud\nactions: [a]\n")
+            .contains("`actions` belongs to `mode: actions` templates")
+    );
+    assert!(err("mode: crud\nread: [1]\n").contains("an entry is a number"));
+    assert!(err("- a\n- b\n").contains("a template is a mapping"));
+}
+
+#[test]
+fn null_lists_are_absent() {
+    let t = parse("mode: crud\nread:\nwildcard-only:\nsts:\n").unwrap();
+    assert!(t.read.is_empty() && t.wildcard_only.is_empty() && t.sts.is_empty());
+}
+
+#[test]
+fn positions_point_at_list_entries() {
+    let p = Template::parse("t.yml", "mode: crud\nread:\n- ''\n- arn:aws:s3:::b\n").unwrap();
+    assert_eq!(p.positions.get("read[0]"), Some((4, 3)));
+}
+
+#[test]
+fn alias_bombs_and_deep_nesting_fail_fast() {
+    let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..20 {
+        let prev = if i == 0 {
+            "a".to_string()
+        } else {
+            format!("b{}", i - 1)
+        };
+        bomb.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    let started = std::time::Instant::now();
+    assert!(parse(&bomb).is_err());
+    let deep = format!(
+        "mode: crud\nread: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    assert!(parse(&deep).is_err());
+    // Generous bound: the point is "no hang", not a benchmark.
+    assert!(started.elapsed().as_secs() < 10);
+}
+
+#[test]
+fn templates_of_2020_map_to_the_modern_template() {
+    let text = "# Generate my policy when I know the access levels and ARNs\npolicy_with_crud_levels:\n- name: myRole\n  description: 'Justification for privileges'\n  role_arn: 'arn:aws:iam::123456789102:role/myRole'\n  read:\n    - 'arn:aws:ssm:us-east-1:123456789012:parameter/myparameter'\n  wildcard:\n    - ''\n- name: second\n  description: ''\n  role_arn: ''\n  read:\n    - 'arn:aws:ssm:us-east-1:123456789012:parameter/myparameter'\n    - 'arn:aws:s3:::b'\n  wildcard:\n    - ssm:DescribeParameters\n";
+    let p = Template::parse("old.yml", text).unwrap();
+    assert_eq!(p.format, SourceFormat::CrudLevels2020);
+    assert_eq!(
+        p.template,
+        Template {
+            mode: Mode::Crud,
+            name: Some("myRole".into()),
+            read: vec![
+                "arn:aws:ssm:us-east-1:123456789012:parameter/myparameter".into(),
+                "arn:aws:s3:::b".into()
+            ],
+            wildcard_only: WildcardOnly {
+                single_actions: vec!["ssm:DescribeParameters".into()],
+                ..WildcardOnly::default()
+            },
+            ..Template::default()
+        }
+    );
+    assert_eq!(p.positions.get("read[1]"), Some((15, 7)));
+    let p = Template::parse("a.yml", "policy_with_actions:\n- name: myRole\n  description: ''\n  role_arn: ''\n  actions:\n  - kms:CreateGrant\n").unwrap();
+    assert_eq!(p.template.mode, Mode::Actions);
+    assert_eq!(p.template.actions, ["kms:CreateGrant"]);
+}
+
+#[test]
+fn templates_of_2020_mixed_with_modern_keys_are_errors() {
+    let e = err("policy_with_crud_levels:\n- name: a\nmode: crud\n");
+    assert!(
+        e.contains("`policy_with_crud_levels` and `mode` cannot be mixed"),
+        "{e}"
+    );
+    assert!(e.starts_with("t.yml:3:1:"), "{e}");
+    let e = err("policy_with_actions:\n- name: a\n  actionz: []\n");
+    assert!(
+        e.contains("unknown key `actionz` in `policy_with_actions[0]` (did you mean `actions`?)"),
+        "{e}"
+    );
+}

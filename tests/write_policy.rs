@@ -1,0 +1,371 @@
+//! write-policy against golden outputs of the reference (upstream policy_sentry 0.15.2 on
+//! the same data): `tests/write_golden/NAME.yml` is the template; `NAME.json`,
+//! `NAME.min0.json` (`--minimize`), `NAME.min4.json` (`--minimize=4`), `NAME.yaml.txt`
+//! (`--fmt yaml`) and `NAME.tf.json` (`--fmt terraform`) are what the reference printed.
+//! Regenerate with `reference-policy-sentry write-policy -i NAME.yml [...] > golden`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use policy_sentry::template::{Effect, Mode, Template, WildcardOnly};
+use policy_sentry::write::{WriteOptions, write_policy, write_policy_with_warnings};
+
+fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/write_golden")
+}
+
+fn template(name: &str) -> Template {
+    let path = golden_dir().join(format!("{name}.yml"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    Template::parse(&path.display().to_string(), &text)
+        .unwrap()
+        .template
+}
+
+#[test]
+fn policies_equal_the_reference_byte_for_byte() {
+    let mut checked = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(golden_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for golden in entries {
+        let file = golden.file_name().unwrap().to_str().unwrap().to_string();
+        if file.ends_with(".yml") {
+            continue;
+        }
+        let (name, variant) = file.split_once('.').unwrap();
+        let minimize = match variant {
+            "min0.json" => Some(0),
+            "min4.json" => Some(4),
+            _ => None,
+        };
+        let options = WriteOptions {
+            minimize,
+            ..WriteOptions::default()
+        };
+        let policy =
+            write_policy(&template(name), &options).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let ours = match variant {
+            "yaml.txt" => policy.to_yaml(),
+            "tf.json" => policy.to_terraform(),
+            _ => policy.to_json_pretty(),
+        } + "\n";
+        let expected = std::fs::read_to_string(&golden).unwrap();
+        assert!(
+            ours == expected,
+            "{file}: differs from the reference\n--- ours\n{ours}\n--- reference\n{expected}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 35, "only {checked} golden files");
+}
+
+#[test]
+fn the_spec_example_gives_the_documented_statements() {
+    let policy = write_policy(&template("rich"), &WriteOptions::default()).unwrap();
+    let summary: Vec<(&str, usize)> = policy
+        .statements
+        .iter()
+        .map(|s| (s.sid.as_str(), s.action.len()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("MultMultNone", 2),
+            ("S3ReadObject", 13),
+            ("SsmReadParameter", 4),
+            ("S3WriteBucket", 19),
+            ("S3ListBucket", 3),
+            ("SecretsmanagerTaggingSecret", 2),
+            ("KmsPermissionsmanagementKey", 4),
+            ("SkipResourceConstraints", 1),
+            ("AssumeRole", 1),
+        ]
+    );
+}
+
+/// D16 / upstream issue #405: `--minimize` merges the `*` statements (MultMultNone and
+/// SkipResourceConstraints) and upstream crashes naming the merged statement
+/// (`The provided ARN '*' is invalid`). Ours keeps the first statement's SID.
+#[test]
+fn minimize_with_skip_resource_constraints_works() {
+    let t = template("rich");
+    let written = write_policy_with_warnings(
+        &t,
+        &WriteOptions {
+            minimize: Some(0),
+            ..WriteOptions::default()
+        },
+    )
+    .unwrap();
+    let policy = written.policy;
+    let wildcard: Vec<_> = policy
+        .statements
+        .iter()
+        .filter(|s| s.resource == ["*"])
+        .collect();
+    assert_eq!(wildcard.len(), 1, "the two `*` statements merge");
+    assert_eq!(wildcard[0].sid, "MultMultNone");
+    // Minimized, lower-case, and the skipped action is still granted on `*`.
+    assert!(
+        wildcard[0]
+            .action
+            .contains(&"secretsmanager:getra*".to_string()),
+        "{:?}",
+        wildcard[0].action
+    );
+    assert!(wildcard[0].action.contains(&"ecr:geta*".to_string()));
+    assert!(policy.statements.iter().any(|s| s.sid == "AssumeRole"));
+    let mut sorted = wildcard[0].action.clone();
+    sorted.sort();
+    assert_eq!(sorted, wildcard[0].action);
+}
+
+#[test]
+fn blank_entries_do_not_hide_the_others() {
+    // D9: upstream skips a list whose first entry is blank.
+    let t = Template::parse(
+        "t.yml",
+        "mode: crud\nread:\n- ''\n- arn:aws:s3:::mybucket\n",
+    )
+    .unwrap()
+    .template;
+    let policy = write_policy(&t, &WriteOptions::default()).unwrap();
+    assert_eq!(policy.statements[0].sid, "S3ReadBucket");
+    // Built in code, blanks are skipped too.
+    let t = Template {
+        read: vec![String::new(), "arn:aws:s3:::mybucket".into(), " ".into()],
+        ..Template::default()
+    };
+    assert_eq!(
+        write_policy(&t, &WriteOptions::default())
+            .unwrap()
+            .statements
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn deny_and_empty_templates() {
+    let t = Template {
+        effect: Effect::Deny,
+        wildcard_only: WildcardOnly {
+            single_actions: vec!["s3:ListAllMyBuckets".into()],
+            ..WildcardOnly::default()
+        },
+        ..Template::default()
+    };
+    let policy = write_policy(&t, &WriteOptions::default()).unwrap();
+    assert_eq!(policy.statements[0].effect, Effect::Deny);
+    assert_eq!(policy.to_json_pretty().matches("\"Deny\"").count(), 1);
+    let empty = write_policy(&Template::default(), &WriteOptions::default()).unwrap();
+    assert_eq!(
+        empty.to_json_pretty(),
+        "{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": []\n}"
+    );
+    let actions = Template {
+        mode: Mode::Actions,
+        ..Template::default()
+    };
+    assert!(
+        write_policy(&actions, &WriteOptions::default())
+            .unwrap()
+            .statements
+            .is_empty()
+    );
+}
+
+#[test]
+fn bad_entries_are_errors_naming_the_key() {
+    let err = |t: Template| {
+        write_policy(&t, &WriteOptions::default())
+            .unwrap_err()
+            .to_string()
+    };
+    let e = err(Template {
+        read: vec!["arn:aws:s3:::b".into(), "not-an-arn".into()],
+        ..Template::default()
+    });
+    assert!(
+        e.starts_with("`read[1]`: `not-an-arn` is not a valid ARN"),
+        "{e}"
+    );
+    let e = err(Template {
+        write: vec!["arn:aws:nosuchsvc:::thing".into()],
+        ..Template::default()
+    });
+    assert!(e.contains("`write[0]`: unknown service `nosuchsvc`"), "{e}");
+    let e = err(Template {
+        read: vec!["arn:aws:s4:::b".into()],
+        ..Template::default()
+    });
+    assert!(e.contains("did you mean s3"), "{e}");
+    let e = err(Template {
+        mode: Mode::Actions,
+        actions: vec!["s3:GetObjct".into()],
+        ..Template::default()
+    });
+    assert_eq!(
+        e,
+        "`actions[0]`: unknown action `s3:GetObjct` (did you mean s3:GetObject?)"
+    );
+    let e = err(Template {
+        mode: Mode::Actions,
+        actions: vec!["s3getobject".into()],
+        ..Template::default()
+    });
+    assert!(e.contains("expected `service:Action`"), "{e}");
+    let e = err(Template {
+        mode: Mode::Actions,
+        actions: vec!["s3:Get*".into()],
+        ..Template::default()
+    });
+    assert!(e.contains("is a wildcard"), "{e}");
+    let e = err(Template {
+        wildcard_only: WildcardOnly {
+            service_read: vec!["nosuch".into()],
+            ..WildcardOnly::default()
+        },
+        ..Template::default()
+    });
+    assert!(
+        e.starts_with("`wildcard-only.service-read[0]`: unknown service prefix `nosuch`"),
+        "{e}"
+    );
+    let e = err(Template {
+        exclude_actions: vec!["s3:DeleteObjekt".into()],
+        ..Template::default()
+    });
+    assert!(e.contains("did you mean s3:DeleteObject"), "{e}");
+}
+
+#[test]
+fn warnings_for_dropped_entries_and_size() {
+    let t = template("rich");
+    let written = write_policy_with_warnings(&t, &WriteOptions::default()).unwrap();
+    assert!(
+        written
+            .warnings
+            .iter()
+            .any(|w| w.key == "wildcard-only.single-actions[1]"
+                && w.message.contains("s3:GetObject"))
+    );
+    let t = Template {
+        read: vec!["arn:aws:ssm:us-east-1:123456789012:paramter/x".into()],
+        ..Template::default()
+    };
+    let written = write_policy_with_warnings(&t, &WriteOptions::default()).unwrap();
+    assert!(
+        written.warnings[0]
+            .message
+            .contains("matches no ssm resource type"),
+        "{:?}",
+        written.warnings
+    );
+    let heavy = write_policy_with_warnings(&template("heavy"), &WriteOptions::default()).unwrap();
+    assert!(
+        heavy
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("over the 6144-character limit"))
+    );
+}
+
+#[test]
+fn the_library_policy_serialises_with_upstreams_key_order() {
+    let policy = write_policy(&template("actions"), &WriteOptions::default()).unwrap();
+    let json = serde_json::to_string(&policy).unwrap();
+    assert!(json.starts_with("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"KmsPermissionsmanagementKey\",\"Effect\":\"Allow\",\"Action\":["), "{json}");
+    let back: policy_sentry::write::Policy = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, policy);
+}
+
+/// The command line: file, stdin, formats, errors on stderr with file and line.
+#[test]
+fn command_line() {
+    let bin = env!("CARGO_BIN_EXE_policy_sentry");
+    let crud = golden_dir().join("rich.yml");
+    let run = |args: &[&str], stdin: Option<&str>| {
+        use std::io::Write;
+        let mut child = Command::new(bin)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+        drop(input);
+        child.wait_with_output().unwrap()
+    };
+    let expected = std::fs::read_to_string(golden_dir().join("rich.json")).unwrap();
+    let out = run(
+        &["write-policy", "--input-file", crud.to_str().unwrap()],
+        None,
+    );
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    let text = std::fs::read_to_string(&crud).unwrap();
+    let out = run(&["write-policy"], Some(&text));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    // YAML output ends with the blank line upstream's print adds.
+    let yaml = std::fs::read_to_string(golden_dir().join("rich.yaml.txt")).unwrap();
+    let out = run(
+        &[
+            "write-policy",
+            "-i",
+            crud.to_str().unwrap(),
+            "--fmt",
+            "yaml",
+        ],
+        None,
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), yaml);
+    // D15: -m 4 and --minimize -i FILE parse as meant.
+    let min4 = std::fs::read_to_string(golden_dir().join("lambda.min4.json")).unwrap();
+    let lambda = golden_dir().join("lambda.yml");
+    let out = run(
+        &["write-policy", "-m", "4", "-i", lambda.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), min4);
+    let min0 = std::fs::read_to_string(golden_dir().join("lambda.min0.json")).unwrap();
+    let out = run(
+        &["write-policy", "--minimize", "-i", lambda.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), min0);
+    // D8: invalid YAML on stdin fails with the position; stdout stays empty.
+    let out = run(&["write-policy"], Some("mode: crud\nread: [a\n"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("<stdin>:"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Writer errors point at the line of the entry.
+    let out = run(
+        &["write-policy"],
+        Some("mode: crud\nread:\n- arn:aws:s3:::b\n- not-an-arn\n"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("<stdin>:4:3: `read[1]`: `not-an-arn` is not a valid ARN"),
+        "{stderr}"
+    );
+    // 2020's --crud with an actions template says why it fails.
+    let actions = golden_dir().join("actions.yml");
+    let out = run(
+        &["write-policy", "--crud", "-i", actions.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("actions template"));
+}

@@ -16,4 +16,5 @@ pub mod expand;
 pub mod query;
 pub mod suggest;
 pub mod template;
+pub mod template_text;
 pub mod write;

@@ -9,7 +9,6 @@ use super::risk::{GrantedActions, GrantedName, RiskCategory};
 use crate::data::{Action, LevelSource, ResourceType, Service};
 use crate::error::{self, LookupError};
 use crate::expand::expand;
-use crate::suggest::suggest;
 
 /// How serious a finding is; SARIF's levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -138,7 +137,7 @@ impl Rule {
             Rule::UnknownAction => "IAM ignores unknown actions, so a misspelt action grants (or denies) nothing. Use the suggested spelling; `policy_sentry query action-table --service PREFIX` lists a service's actions.",
             Rule::ActionWildcardMatchesNothing => "A wildcard that matches no action grants (or denies) nothing, and usually hides a typo (s3:Gett*). `policy_sentry expand PATTERN` shows what a pattern matches.",
             Rule::ResourceArnMismatch => "The resource ARN is not of a resource type any action of the statement acts on (e.g. an S3 object ARN with s3:ListBucket, which needs the bucket ARN), so the statement does not grant what it seems to. Use an ARN of the action's resource type; `policy_sentry query action-table --service PREFIX --name ACTION` shows them.",
-            Rule::ResourceStarOnConstrainableAction => "These actions accept resource ARNs, so \"Resource\": \"*\" grants them on every resource of the account: the least-privilege violation Policy Sentry exists to prevent. Name the resources instead; `policy_sentry write-policy` builds such statements from ARNs.",
+            Rule::ResourceStarOnConstrainableAction => "These actions accept resource ARNs, so \"Resource\": \"*\" grants them on every resource of the account: the least-privilege violation Policy Sentry exists to prevent. Name the resources instead; `policy_sentry write-policy` builds such statements from ARNs. Dependent actions of other allowed actions (the pages' \"must also be allowed\", e.g. iam:PassRole for lambda:CreateFunction) are not reported: write-policy grants them on \"*\".",
             Rule::PrivilegeEscalation => "A principal holding every action of one of these methods can give itself more permissions (Rhino Security Labs' research and later published paths; method table from cloudsplaining). Remove one action of the method or restrict its resources tightly.",
             Rule::ResourceExposure => "These actions can change who may access a resource (resource-based policies, trust policies, AWS RAM shares, Permissions management level). Make sure the principal is meant to have them and restrict their resources.",
             Rule::CredentialsExposure => "The responses of these actions contain credentials or tokens (ecr:GetAuthorizationToken, sts:AssumeRole, iam:CreateAccessKey, …). Grant them only where needed.",
@@ -202,10 +201,11 @@ fn granted_by(statement: &Statement) -> GrantedActions {
 /// Run every rule over a policy. Findings come in statement order, then rule order.
 pub fn check_policy(policy: &Policy, options: &CheckOptions) -> Vec<Finding> {
     let mut findings = Vec::new();
+    let dependents = std::cell::LazyCell::new(|| dependent_actions(policy));
     for statement in &policy.statements {
         check_action_names(statement, &mut findings);
         if statement.effect == Effect::Allow {
-            check_resources(statement, &mut findings);
+            check_resources(statement, &dependents, &mut findings);
         }
     }
     check_risks(policy, options, &mut findings);
@@ -294,27 +294,67 @@ fn check_action_names(statement: &Statement, findings: &mut Vec<Finding>) {
     }
 }
 
-/// " (did you mean s3:Get*?)": the closest action-name prefix when a wildcard matches nothing.
+/// " (did you mean s3:Get*?)": a wildcard one edit away (a letter dropped, swapped, changed
+/// or added) that matches an action of the service.
 fn wildcard_hint(prefix: &str, name: &str) -> String {
     let Some(service) = Service::lookup(prefix) else {
         return String::new();
     };
-    let fixed: String = name.split(['*', '?']).next().unwrap_or_default().to_string();
-    if fixed.is_empty() {
-        return String::new();
+    let names: Vec<&str> = service.actions().map(Action::name).collect();
+    let matches = |pattern: &str| names.iter().any(|n| crate::expand::glob_match(pattern, n));
+    let chars: Vec<char> = name.chars().collect();
+    let letters: BTreeSet<char> = names.iter().flat_map(|n| n.chars()).collect();
+    let mut variants: Vec<String> = Vec::new();
+    for i in 0..chars.len() {
+        let mut v = chars.clone();
+        v.remove(i);
+        variants.push(v.into_iter().collect());
     }
-    let stems: BTreeSet<&str> = service
-        .actions()
-        .map(Action::name)
-        .filter_map(|n| n.get(..fixed.len().min(n.len())))
-        .collect();
-    match suggest(&fixed, stems.iter().copied(), 1).first() {
-        Some(stem) => format!(" (did you mean {}:{stem}*?)", service.prefix()),
+    for i in 0..chars.len().saturating_sub(1) {
+        let mut v = chars.clone();
+        v.swap(i, i + 1);
+        variants.push(v.into_iter().collect());
+    }
+    for i in 0..chars.len() {
+        for &c in &letters {
+            let mut v = chars.clone();
+            v[i] = c;
+            variants.push(v.iter().collect());
+        }
+    }
+    for i in 0..=chars.len() {
+        for &c in &letters {
+            let mut v = chars.clone();
+            v.insert(i, c);
+            variants.push(v.iter().collect());
+        }
+    }
+    match variants.into_iter().find(|v| v.contains(['*', '?']) && matches(v)) {
+        Some(v) => format!(" (did you mean {}:{v}?)", service.prefix()),
         None => String::new(),
     }
 }
 
-fn check_resources(statement: &Statement, findings: &mut Vec<Finding>) {
+/// The dependent actions (the pages' "must also be allowed") of every action the policy
+/// allows. `write-policy` puts them on `"Resource": "*"` (statement `MultMultNone`) because
+/// it cannot know which resources they need, so they are not least-privilege findings.
+fn dependent_actions(policy: &Policy) -> BTreeSet<Action> {
+    let mut out = BTreeSet::new();
+    for s in policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
+        if let ActionField::Action(entries) = &s.actions {
+            for e in entries {
+                for a in expand(&e.value) {
+                    for row in a.resource_types() {
+                        out.extend(row.dependent_actions().filter_map(Action::lookup));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn check_resources(statement: &Statement, dependents: &BTreeSet<Action>, findings: &mut Vec<Finding>) {
     let (ActionField::Action(entries), ResourceField::Resource(resources)) = (&statement.actions, &statement.resources) else {
         return;
     };
@@ -328,7 +368,7 @@ fn check_resources(statement: &Statement, findings: &mut Vec<Finding>) {
     if let Some(star) = resources.iter().find(|r| r.value.trim() == "*") {
         let constrainable: Vec<String> = actions
             .iter()
-            .filter(|a| a.resource_types().any(|row| !row.name().is_empty()))
+            .filter(|a| a.resource_types().any(|row| !row.name().is_empty()) && !dependents.contains(a))
             .map(|a| a.to_string())
             .collect();
         if !constrainable.is_empty() {

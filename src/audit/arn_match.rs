@@ -70,7 +70,12 @@ fn split_arn(arn: &str) -> Option<ArnParts<'_>> {
     })
 }
 
+/// A format's service may be a placeholder (backup's recovery points:
+/// `arn:${Partition}:${Vendor}:…`), which any service matches.
 fn service_matches(service: &str, format_service: &str) -> bool {
+    if format_service.contains("${") {
+        return true;
+    }
     if service.contains(['*', '?']) {
         crate::expand::glob_match(service, format_service)
     } else {
@@ -133,6 +138,8 @@ mod tests {
         assert!(arn_matches_format("arn:aws:dynamodb:us-east-1:1:table/t/backup/b", backup));
         assert!(arn_matches_format("arn:aws:rds:us-east-1:1:*:*", "arn:${Partition}:rds:${Region}:${Account}:db:${DbInstanceName}"));
         assert!(!arn_matches_format("not-an-arn", bucket));
+        let recovery_point = "arn:${Partition}:${Vendor}:${Region}:*:${ResourceType}:${RecoveryPointId}";
+        assert!(arn_matches_format("arn:aws:ec2:us-east-1::snapshot:snap-1", recovery_point));
         assert!(!arn_matches_format("arn:aws:s3:::b", "*"));
         assert!(is_arn("arn:aws:iam::*:user/${aws:username}"));
         assert!(!is_arn("mybucket"));

@@ -24,7 +24,8 @@ fn assert_golden(name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let expected =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(actual, expected, "output differs from {}", path.display());
 }
 
@@ -42,16 +43,32 @@ fn stderr(out: &Output) -> String {
 }
 
 fn example() -> String {
-    root().join("examples/analyze/explicit-actions.json").display().to_string()
+    root()
+        .join("examples/analyze/explicit-actions.json")
+        .display()
+        .to_string()
 }
 
 #[test]
 fn policy_file_writes_the_2020_reports() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(dir.path(), &["analyze", "policy-file", "--policy", &example(), "--include-markdown-report"]);
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            "policy-file",
+            "--policy",
+            &example(),
+            "--include-markdown-report",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json_file = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), json_file, "stdout is the JSON report");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        json_file,
+        "stdout is the JSON report"
+    );
     // The 2020 shape, with the multi-action methods added.
     let v: Value = serde_json::from_str(&json_file).unwrap();
     assert_eq!(
@@ -76,7 +93,10 @@ fn policy_file_writes_the_2020_reports() {
         "Account ID,Policy Name,Resource Exposure,Privilege Escalation,Network Exposure,Credentials Exposure"
     );
     assert_golden("report.csv", &csv);
-    assert_golden("report.md", &std::fs::read_to_string(dir.path().join("report.md")).unwrap());
+    assert_golden(
+        "report.md",
+        &std::fs::read_to_string(dir.path().join("report.md")).unwrap(),
+    );
     // Without --include-markdown-report there is no .md; --account-id and --report-path apply.
     let out_dir = tempfile::tempdir().unwrap();
     let out = run(
@@ -94,7 +114,9 @@ fn policy_file_writes_the_2020_reports() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!out_dir.path().join("report.md").exists());
-    let v: Value = serde_json::from_slice(&std::fs::read(out_dir.path().join("report.json")).unwrap()).unwrap();
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.path().join("report.json")).unwrap())
+            .unwrap();
     assert_eq!(v["explicit-actions"]["account_id"], "123456789012");
 }
 
@@ -105,14 +127,39 @@ fn downloaded_layout(dir: &Path) {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     };
-    let policy = |actions: &str| format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"*"}}]}}"#);
-    write("111111111111/customer-managed/ci-deployer.json", &policy(r#"["iam:PassRole","ec2:RunInstances","ec2:DescribeInstances"]"#));
-    write("111111111111/customer-managed/AdministratorLike.json", &policy(r#""*""#));
-    write("111111111111/customer-managed/read-only.json", &policy(r#"["s3:GetObject","s3:ListBucket"]"#));
-    write("111111111111/customer-managed/shared-name.json", &policy(r#""sts:AssumeRole""#));
-    write("222222222222/customer-managed/shared-name.json", &policy(r#""s3:PutBucketPolicy""#));
-    write("222222222222/aws-managed/AmazonEC2ContainerRegistryReadOnly.json", &policy(r#"["ecr:GetAuthorizationToken","ecr:BatchGetImage"]"#));
-    write("222222222222/account-authorization-details.json", r#"{"UserDetailList":[]}"#);
+    let policy = |actions: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"*"}}]}}"#
+        )
+    };
+    write(
+        "111111111111/customer-managed/ci-deployer.json",
+        &policy(r#"["iam:PassRole","ec2:RunInstances","ec2:DescribeInstances"]"#),
+    );
+    write(
+        "111111111111/customer-managed/AdministratorLike.json",
+        &policy(r#""*""#),
+    );
+    write(
+        "111111111111/customer-managed/read-only.json",
+        &policy(r#"["s3:GetObject","s3:ListBucket"]"#),
+    );
+    write(
+        "111111111111/customer-managed/shared-name.json",
+        &policy(r#""sts:AssumeRole""#),
+    );
+    write(
+        "222222222222/customer-managed/shared-name.json",
+        &policy(r#""s3:PutBucketPolicy""#),
+    );
+    write(
+        "222222222222/aws-managed/AmazonEC2ContainerRegistryReadOnly.json",
+        &policy(r#"["ecr:GetAuthorizationToken","ecr:BatchGetImage"]"#),
+    );
+    write(
+        "222222222222/account-authorization-details.json",
+        r#"{"UserDetailList":[]}"#,
+    );
 }
 
 #[test]
@@ -121,7 +168,14 @@ fn downloaded_policies_reads_the_download_layout() {
     let input = dir.path().join(".policy_sentry/analysis");
     downloaded_layout(&input);
     // Default input folder: ~/.policy_sentry/analysis.
-    let out = run(dir.path(), &["analyze", "downloaded-policies", "--include-markdown-report"]);
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            "downloaded-policies",
+            "--include-markdown-report",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let names: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
@@ -136,16 +190,37 @@ fn downloaded_policies_reads_the_download_layout() {
             "ci-deployer"
         ]
     );
-    assert_eq!(v["ci-deployer"]["privilege_escalation"], json!(["ec2:runinstances", "iam:passrole"]));
-    assert_eq!(v["ci-deployer"]["privilege_escalation_methods"], json!({"CreateEC2WithExistingIP": ["iam:passrole", "ec2:runinstances"]}));
+    assert_eq!(
+        v["ci-deployer"]["privilege_escalation"],
+        json!(["ec2:runinstances", "iam:passrole"])
+    );
+    assert_eq!(
+        v["ci-deployer"]["privilege_escalation_methods"],
+        json!({"CreateEC2WithExistingIP": ["iam:passrole", "ec2:runinstances"]})
+    );
     assert_eq!(v["ci-deployer"]["account_id"], "111111111111");
-    assert_eq!(v["AmazonEC2ContainerRegistryReadOnly"]["account_id"], "222222222222");
+    assert_eq!(
+        v["AmazonEC2ContainerRegistryReadOnly"]["account_id"],
+        "222222222222"
+    );
     for ext in ["json", "csv", "md"] {
-        assert!(input.join(format!("overall.{ext}")).exists(), "overall.{ext}");
+        assert!(
+            input.join(format!("overall.{ext}")).exists(),
+            "overall.{ext}"
+        );
     }
-    assert_golden("overall.json", &std::fs::read_to_string(input.join("overall.json")).unwrap());
-    assert_golden("overall.csv", &std::fs::read_to_string(input.join("overall.csv")).unwrap());
-    assert_golden("overall.md", &std::fs::read_to_string(input.join("overall.md")).unwrap());
+    assert_golden(
+        "overall.json",
+        &std::fs::read_to_string(input.join("overall.json")).unwrap(),
+    );
+    assert_golden(
+        "overall.csv",
+        &std::fs::read_to_string(input.join("overall.csv")).unwrap(),
+    );
+    assert_golden(
+        "overall.md",
+        &std::fs::read_to_string(input.join("overall.md")).unwrap(),
+    );
 }
 
 #[test]
@@ -159,16 +234,34 @@ fn report_config_excludes_switches_off_and_drops_false_positives() {
     .unwrap();
     let out = run(
         dir.path(),
-        &["analyze", "downloaded-policies", "--input-dir", ".", "--report-config", "config.yml", "--report-name", "custom"],
+        &[
+            "analyze",
+            "downloaded-policies",
+            "--input-dir",
+            ".",
+            "--report-config",
+            "config.yml",
+            "--report-name",
+            "custom",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v.get("ci-deployer").is_none(), "excluded");
-    assert!(v.get("AmazonEC2ContainerRegistryReadOnly").is_none(), "its one finding is a false positive");
+    assert!(
+        v.get("AmazonEC2ContainerRegistryReadOnly").is_none(),
+        "its one finding is a false positive"
+    );
     // Administrator* is no longer excluded (the config replaces the default) and resource
     // exposure is off.
     assert!(v["AdministratorLike"].get("resource_exposure").is_none());
-    assert!(v["AdministratorLike"]["privilege_escalation"].as_array().unwrap().len() > 30);
+    assert!(
+        v["AdministratorLike"]["privilege_escalation"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 30
+    );
     assert!(dir.path().join("custom.json").exists() && dir.path().join("custom.csv").exists());
 }
 
@@ -176,27 +269,63 @@ fn report_config_excludes_switches_off_and_drops_false_positives() {
 fn bad_input_exits_2_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     downloaded_layout(dir.path());
-    std::fs::write(dir.path().join("111111111111/customer-managed/broken.json"), "{\"Statement\": [}").unwrap();
-    let out = run(dir.path(), &["analyze", "downloaded-policies", "--input-dir", "."]);
+    std::fs::write(
+        dir.path().join("111111111111/customer-managed/broken.json"),
+        "{\"Statement\": [}",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &["analyze", "downloaded-policies", "--input-dir", "."],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
-    assert!(stderr(&out).contains("broken.json:1:16: expected a value"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("broken.json:1:16: expected a value"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!dir.path().join("overall.json").exists());
 
     let empty = tempfile::tempdir().unwrap();
     let out = run(empty.path(), &["analyze", "downloaded-policies"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("download-policies"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("download-policies"),
+        "{}",
+        stderr(&out)
+    );
 
-    let out = run(empty.path(), &["analyze", "policy-file", "--policy", "missing.json"]);
+    let out = run(
+        empty.path(),
+        &["analyze", "policy-file", "--policy", "missing.json"],
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("missing.json"), "{}", stderr(&out));
     assert!(!empty.path().join("report.json").exists());
 
-    std::fs::write(empty.path().join("bad.yml"), "report-config:\n  risk-categories:\n    network: no\n").unwrap();
-    let out = run(empty.path(), &["analyze", "policy-file", "--policy", &example(), "--report-config", "bad.yml"]);
+    std::fs::write(
+        empty.path().join("bad.yml"),
+        "report-config:\n  risk-categories:\n    network: no\n",
+    )
+    .unwrap();
+    let out = run(
+        empty.path(),
+        &[
+            "analyze",
+            "policy-file",
+            "--policy",
+            &example(),
+            "--report-config",
+            "bad.yml",
+        ],
+    );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("bad.yml: unknown risk category `network`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("bad.yml: unknown risk category `network`"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!empty.path().join("report.json").exists());
 }
 
@@ -204,8 +333,23 @@ fn bad_input_exits_2_and_writes_nothing() {
 fn not_action_statements_are_skipped_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
     let policy = root().join("tests/golden/audit/policies/not-action.json");
-    let out = run(dir.path(), &["analyze", "policy-file", "--policy", policy.to_str().unwrap()]);
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            "policy-file",
+            "--policy",
+            policy.to_str().unwrap(),
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("NotAction statement skipped"), "{}", stderr(&out));
-    assert_eq!(serde_json::from_slice::<Value>(&out.stdout).unwrap(), json!({}));
+    assert!(
+        stderr(&out).contains("NotAction statement skipped"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        json!({})
+    );
 }

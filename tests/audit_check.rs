@@ -33,7 +33,8 @@ fn assert_golden(name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let expected =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert_eq!(actual, expected, "output differs from {}", path.display());
 }
 
@@ -81,15 +82,27 @@ fn known_findings_per_policy() {
     assert!(rules_of("good.json").is_empty());
     assert_eq!(
         rules_of("typos.json"),
-        ["action-wildcard-matches-nothing", "unknown-action", "unknown-service"]
+        [
+            "action-wildcard-matches-nothing",
+            "unknown-action",
+            "unknown-service"
+        ]
     );
     assert_eq!(
         rules_of("not-least-privilege.json"),
-        ["resource-arn-mismatch", "resource-star-on-constrainable-action"]
+        [
+            "resource-arn-mismatch",
+            "resource-star-on-constrainable-action"
+        ]
     );
     assert_eq!(
         rules_of("escalation.json"),
-        ["credentials-exposure", "network-exposure", "privilege-escalation", "resource-exposure"]
+        [
+            "credentials-exposure",
+            "network-exposure",
+            "privilege-escalation",
+            "resource-exposure"
+        ]
     );
     // The closest action is named, and the location is the misspelt entry's line.
     let typo = v["findings"]
@@ -99,7 +112,10 @@ fn known_findings_per_policy() {
         .find(|f| f["rule"] == "unknown-action")
         .unwrap();
     assert_eq!(typo["actions"][0], "s3:GetObject");
-    assert_eq!((typo["line"].as_u64(), typo["statement_index"].as_u64()), (Some(9), Some(0)));
+    assert_eq!(
+        (typo["line"].as_u64(), typo["statement_index"].as_u64()),
+        (Some(9), Some(0))
+    );
     assert_eq!(typo["sid"], "Typos");
     let esc = v["findings"]
         .as_array()
@@ -107,17 +123,36 @@ fn known_findings_per_policy() {
         .iter()
         .find(|f| f["rule"] == "privilege-escalation")
         .unwrap();
-    assert!(esc["message"].as_str().unwrap().contains("CreateEC2WithExistingIP"), "{esc}");
+    assert!(
+        esc["message"]
+            .as_str()
+            .unwrap()
+            .contains("CreateEC2WithExistingIP"),
+        "{esc}"
+    );
 }
 
 #[test]
 fn exit_codes_follow_fail_on() {
     assert_eq!(check(&["policies/good.json"]).status.code(), Some(0));
     // escalation.json: errors, warnings and a note.
-    assert_eq!(check(&["policies/escalation.json", "--fail-on", "error"]).status.code(), Some(1));
+    assert_eq!(
+        check(&["policies/escalation.json", "--fail-on", "error"])
+            .status
+            .code(),
+        Some(1)
+    );
     // not-least-privilege.json: warnings only.
-    assert_eq!(check(&["policies/not-least-privilege.json", "--fail-on", "error"]).status.code(), Some(0));
-    assert_eq!(check(&["policies/not-least-privilege.json"]).status.code(), Some(1));
+    assert_eq!(
+        check(&["policies/not-least-privilege.json", "--fail-on", "error"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        check(&["policies/not-least-privilege.json"]).status.code(),
+        Some(1)
+    );
     // A note alone fails only with --fail-on note.
     let dir = tempfile::tempdir().unwrap();
     let note_only = dir.path().join("network.json");
@@ -137,18 +172,31 @@ fn bad_input_exits_2_with_file_line_and_field() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     assert!(
-        stderr(&out).contains("malformed-action.json:6:40: Statement[0].Action[1]: expected a string, not an object"),
+        stderr(&out).contains(
+            "malformed-action.json:6:40: Statement[0].Action[1]: expected a string, not an object"
+        ),
         "{}",
         stderr(&out)
     );
     let out = check(&["--fmt", "sarif", "malformed-syntax.json"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
-    assert!(stderr(&out).contains("malformed-syntax.json:8:9: trailing comma before }"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("malformed-syntax.json:8:9: trailing comma before }"),
+        "{}",
+        stderr(&out)
+    );
     let out = check(&["no-such-file.json"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("no-such-file.json"), "{}", stderr(&out));
-    assert_eq!(check(&["--fail-on", "critical", "policies"]).status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no-such-file.json"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        check(&["--fail-on", "critical", "policies"]).status.code(),
+        Some(2)
+    );
     assert_eq!(check(&[]).status.code(), Some(2));
 }
 
@@ -161,10 +209,19 @@ fn folders_skip_json_that_is_not_a_policy() {
         dir.path().join("123456789012/customer-managed/good.json"),
     )
     .unwrap();
-    std::fs::write(dir.path().join("123456789012/account-authorization-details.json"), r#"{"UserDetailList": []}"#).unwrap();
+    std::fs::write(
+        dir.path()
+            .join("123456789012/account-authorization-details.json"),
+        r#"{"UserDetailList": []}"#,
+    )
+    .unwrap();
     let out = check(&[dir.path().to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("skipped: not an IAM policy document"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("skipped: not an IAM policy document"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stderr(&out).contains("1 file checked"), "{}", stderr(&out));
 }
 
@@ -172,7 +229,11 @@ fn sarif_of(args: &[&str]) -> Value {
     let mut all = vec!["--fmt", "sarif"];
     all.extend_from_slice(args);
     let out = check(&all);
-    assert!(out.status.code() == Some(0) || out.status.code() == Some(1), "{}", stderr(&out));
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "{}",
+        stderr(&out)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -203,11 +264,19 @@ fn sarif_has_the_fields_2_1_0_and_code_scanning_require() {
         ]
     );
     for rule in rules {
-        assert!(!rule["shortDescription"]["text"].as_str().unwrap().is_empty());
+        assert!(
+            !rule["shortDescription"]["text"]
+                .as_str()
+                .unwrap()
+                .is_empty()
+        );
         assert!(!rule["fullDescription"]["text"].as_str().unwrap().is_empty());
         assert!(rule["help"]["text"].as_str().unwrap().len() > 40);
         assert!(rule["help"]["markdown"].is_string());
-        assert!(["error", "warning", "note"].contains(&rule["defaultConfiguration"]["level"].as_str().unwrap()));
+        assert!(
+            ["error", "warning", "note"]
+                .contains(&rule["defaultConfiguration"]["level"].as_str().unwrap())
+        );
     }
     let results = runs[0]["results"].as_array().unwrap();
     assert!(results.len() >= 10);
@@ -217,11 +286,23 @@ fn sarif_has_the_fields_2_1_0_and_code_scanning_require() {
         assert!(!r["message"]["text"].as_str().unwrap().is_empty());
         let loc = &r["locations"][0]["physicalLocation"];
         let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
-        assert!(uri.starts_with("policies/") && uri.ends_with(".json"), "{uri}");
+        assert!(
+            uri.starts_with("policies/") && uri.ends_with(".json"),
+            "{uri}"
+        );
         let region = &loc["region"];
-        let (sl, sc) = (region["startLine"].as_u64().unwrap(), region["startColumn"].as_u64().unwrap());
-        let (el, ec) = (region["endLine"].as_u64().unwrap(), region["endColumn"].as_u64().unwrap());
-        assert!(sl >= 1 && sc >= 1 && (el > sl || (el == sl && ec > sc)), "{region}");
+        let (sl, sc) = (
+            region["startLine"].as_u64().unwrap(),
+            region["startColumn"].as_u64().unwrap(),
+        );
+        let (el, ec) = (
+            region["endLine"].as_u64().unwrap(),
+            region["endColumn"].as_u64().unwrap(),
+        );
+        assert!(
+            sl >= 1 && sc >= 1 && (el > sl || (el == sl && ec > sc)),
+            "{region}"
+        );
         // The region's start is inside the file.
         let text = std::fs::read_to_string(golden_dir().join(uri)).unwrap();
         assert!(sl as usize <= text.lines().count(), "{uri}: {region}");
@@ -234,8 +315,13 @@ fn sarif_has_the_fields_2_1_0_and_code_scanning_require() {
 /// `package/lib/schemas/`). Validation uses python3's `jsonschema` module.
 #[test]
 fn sarif_validates_against_the_official_schema() {
-    let Some(schema) = std::env::var_os("POLICY_SENTRY_SARIF_SCHEMA").map(PathBuf::from).filter(|p| p.exists()) else {
-        eprintln!("SKIPPED: SARIF schema validation (set POLICY_SENTRY_SARIF_SCHEMA to sarif-2.1.0-rtm.5.json)");
+    let Some(schema) = std::env::var_os("POLICY_SENTRY_SARIF_SCHEMA")
+        .map(PathBuf::from)
+        .filter(|p| p.exists())
+    else {
+        eprintln!(
+            "SKIPPED: SARIF schema validation (set POLICY_SENTRY_SARIF_SCHEMA to sarif-2.1.0-rtm.5.json)"
+        );
         return;
     };
     let has_jsonschema = Command::new("python3")
@@ -243,15 +329,30 @@ fn sarif_validates_against_the_official_schema() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_jsonschema {
-        eprintln!("SKIPPED: SARIF schema validation (python3 with the jsonschema module not found)");
+        eprintln!(
+            "SKIPPED: SARIF schema validation (python3 with the jsonschema module not found)"
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let log_path = dir.path().join("log.sarif");
-    std::fs::write(&log_path, serde_json::to_vec(&sarif_of(&["policies"])).unwrap()).unwrap();
+    std::fs::write(
+        &log_path,
+        serde_json::to_vec(&sarif_of(&["policies"])).unwrap(),
+    )
+    .unwrap();
     let script = "import json,sys,jsonschema\nschema=json.load(open(sys.argv[1]))\nlog=json.load(open(sys.argv[2]))\njsonschema.Draft7Validator(schema).validate(log)\nprint('valid')";
-    let out = Command::new("python3").args(["-c", script]).arg(&schema).arg(&log_path).output().unwrap();
-    assert!(out.status.success(), "SARIF does not validate: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(&schema)
+        .arg(&log_path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "SARIF does not validate: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn least_privilege_findings(findings: &Value) -> Vec<String> {
@@ -260,8 +361,14 @@ fn least_privilege_findings(findings: &Value) -> Vec<String> {
         .unwrap()
         .iter()
         .filter(|f| {
-            ["resource-arn-mismatch", "resource-star-on-constrainable-action", "unknown-action", "unknown-service", "action-wildcard-matches-nothing"]
-                .contains(&f["rule"].as_str().unwrap())
+            [
+                "resource-arn-mismatch",
+                "resource-star-on-constrainable-action",
+                "unknown-action",
+                "unknown-service",
+                "action-wildcard-matches-nothing",
+            ]
+            .contains(&f["rule"].as_str().unwrap())
         })
         .map(|f| f["message"].as_str().unwrap().to_string())
         .collect()
@@ -270,7 +377,12 @@ fn least_privilege_findings(findings: &Value) -> Vec<String> {
 #[test]
 fn write_policy_output_passes_the_least_privilege_rules() {
     // Upstream's write-policy output for the templates (committed).
-    let out = check(&["--fmt", "json", "write-policy/crud.json", "write-policy/actions.json"]);
+    let out = check(&[
+        "--fmt",
+        "json",
+        "write-policy/crud.json",
+        "write-policy/actions.json",
+    ]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(least_privilege_findings(&v), Vec::<String>::new());
     // Ours, when this build has write-policy.
@@ -292,6 +404,10 @@ fn write_policy_output_passes_the_least_privilege_rules() {
         std::fs::write(&path, &written.stdout).unwrap();
         let out = check(&["--fmt", "json", path.to_str().unwrap()]);
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(least_privilege_findings(&v), Vec::<String>::new(), "{template}");
+        assert_eq!(
+            least_privilege_findings(&v),
+            Vec::<String>::new(),
+            "{template}"
+        );
     }
 }

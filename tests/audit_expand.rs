@@ -9,11 +9,19 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn expand(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_policy_sentry")).arg("expand").args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+        .arg("expand")
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn json_list(out: &Output) -> Vec<String> {
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice::<Vec<String>>(&out.stdout).unwrap()
 }
 
@@ -30,7 +38,10 @@ fn expands_like_the_library_spec() {
         ]
     );
     // Case-insensitive in, canonical case out; several patterns merge without duplicates.
-    assert_eq!(json_list(&expand(&["S3:GETOBJECT", "s3:getobject", "s3:GetObjec?"])), ["s3:GetObject"]);
+    assert_eq!(
+        json_list(&expand(&["S3:GETOBJECT", "s3:getobject", "s3:GetObjec?"])),
+        ["s3:GetObject"]
+    );
     assert_eq!(json_list(&expand(&["*"])).len(), 17_033);
     let ec2 = json_list(&expand(&["ec2:*"]));
     assert!(ec2.iter().all(|a| a.starts_with("ec2:")) && ec2.len() > 500);
@@ -49,7 +60,10 @@ fn text_format_is_one_action_a_line() {
 fn no_match_is_an_error_with_suggestions() {
     for (pattern, message) in [
         ("s3:nosuch*", "`s3:nosuch*` matches no action"),
-        ("s3:GetObjct", "unknown action `s3:GetObjct` (did you mean s3:GetObject?)"),
+        (
+            "s3:GetObjct",
+            "unknown action `s3:GetObjct` (did you mean s3:GetObject?)",
+        ),
         ("s4:Get*", "unknown service prefix `s4` (did you mean s3"),
         ("getobject", "not an action name"),
     ] {
@@ -85,16 +99,42 @@ fn reference_python() -> Option<(PathBuf, PathBuf)> {
 #[test]
 fn wildcards_match_upstreams_expand() {
     let Some((python, home)) = reference_python() else {
-        eprintln!("SKIPPED: comparison with upstream's expand (../shared/tools/reference-policy-sentry not found)");
+        eprintln!(
+            "SKIPPED: comparison with upstream's expand (../shared/tools/reference-policy-sentry not found)"
+        );
         return;
     };
-    let patterns = ["s3:Get*Tagging", "ec2:Describe*", "iam:*", "*", "s3:*Object*", "kms:?e*crypt*", "lambda:*Function*", "sts:Assume*"];
+    let patterns = [
+        "s3:Get*Tagging",
+        "ec2:Describe*",
+        "iam:*",
+        "*",
+        "s3:*Object*",
+        "kms:?e*crypt*",
+        "lambda:*Function*",
+        "sts:Assume*",
+    ];
     let script = "import json,sys\nfrom policy_sentry.analysis.expand import expand\nprint(json.dumps({p: expand(p) for p in sys.argv[1:]}))";
-    let out = Command::new(python).arg("-c").arg(script).args(patterns).env("HOME", home).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .args(patterns)
+        .env("HOME", home)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let upstream: Value = serde_json::from_slice(&out.stdout).unwrap();
     for p in patterns {
-        let mut theirs: Vec<String> = upstream[p].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect();
+        let mut theirs: Vec<String> = upstream[p]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect();
         theirs.sort_by_key(|a| a.to_lowercase());
         theirs.dedup();
         let ours = json_list(&expand(&[p]));

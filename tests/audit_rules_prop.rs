@@ -17,7 +17,10 @@ fn any_action() -> impl Strategy<Value = Action> {
 }
 
 fn policy_text(statements: &[String]) -> String {
-    format!("{{\"Version\": \"2012-10-17\", \"Statement\": [{}]}}", statements.join(",\n"))
+    format!(
+        "{{\"Version\": \"2012-10-17\", \"Statement\": [{}]}}",
+        statements.join(",\n")
+    )
 }
 
 fn allow(actions: &[String], resources: &[String]) -> String {
@@ -30,7 +33,10 @@ fn allow(actions: &[String], resources: &[String]) -> String {
 
 fn rules(text: &str) -> Vec<(Rule, String)> {
     let policy = Policy::parse("p.json", text).unwrap();
-    check_policy(&policy, &CheckOptions::default()).into_iter().map(|f| (f.rule, f.message)).collect()
+    check_policy(&policy, &CheckOptions::default())
+        .into_iter()
+        .map(|f| (f.rule, f.message))
+        .collect()
 }
 
 /// An ARN of the format with every `${Placeholder}` filled in. (A few pages write a format as
@@ -40,7 +46,9 @@ fn arn_from_format(format: &str) -> String {
     let mut rest = format.trim_start_matches('^').trim_end_matches('$');
     while let Some(start) = rest.find("${") {
         out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find('}') else { break };
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
         let placeholder = &rest[start + 2..start + end];
         out.push_str(match placeholder {
             "Partition" => "aws",
@@ -151,5 +159,10 @@ fn every_actions_own_arn_formats_match() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -109,9 +109,12 @@ impl ReportConfig {
             origin: origin.to_string(),
             message,
         };
-        let root: Value = serde_saphyr::from_str(text).map_err(|e| err(format!("not valid YAML: {e}")))?;
+        let root: Value =
+            serde_saphyr::from_str(text).map_err(|e| err(format!("not valid YAML: {e}")))?;
         let Some(config) = root.get("report-config") else {
-            return Err(err("expected a top-level `report-config:` mapping".to_string()));
+            return Err(err(
+                "expected a top-level `report-config:` mapping".to_string()
+            ));
         };
         let Value::Object(config) = config else {
             return Err(err("`report-config` must be a mapping".to_string()));
@@ -124,13 +127,17 @@ impl ReportConfig {
         for (key, value) in config {
             match key.as_str() {
                 "excluded-role-patterns" => {
-                    for p in string_list(value).ok_or_else(|| err("`excluded-role-patterns` must be a list of strings".to_string()))? {
+                    for p in string_list(value).ok_or_else(|| {
+                        err("`excluded-role-patterns` must be a list of strings".to_string())
+                    })? {
                         out.excluded.push(NamePattern::new(&p).map_err(err)?);
                     }
                 }
                 "risk-categories" => {
                     let Value::Object(categories) = value else {
-                        return Err(err("`risk-categories` must be a mapping of category: yes/no".to_string()));
+                        return Err(err(
+                            "`risk-categories` must be a mapping of category: yes/no".to_string(),
+                        ));
                     };
                     for (name, on) in categories {
                         let category = RiskCategory::ALL.into_iter().find(|c| c.id() == name).ok_or_else(|| {
@@ -140,9 +147,23 @@ impl ReportConfig {
                         })?;
                         let enabled = match on {
                             Value::Bool(b) => *b,
-                            Value::String(s) if ["yes", "true", "on", "y"].contains(&s.to_lowercase().as_str()) => true,
-                            Value::String(s) if ["no", "false", "off", "n"].contains(&s.to_lowercase().as_str()) => false,
-                            _ => return Err(err(format!("risk-categories.{name}: expected yes or no"))),
+                            Value::String(s)
+                                if ["yes", "true", "on", "y"]
+                                    .contains(&s.to_lowercase().as_str()) =>
+                            {
+                                true
+                            }
+                            Value::String(s)
+                                if ["no", "false", "off", "n"]
+                                    .contains(&s.to_lowercase().as_str()) =>
+                            {
+                                false
+                            }
+                            _ => {
+                                return Err(err(format!(
+                                    "risk-categories.{name}: expected yes or no"
+                                )));
+                            }
                         };
                         if !enabled {
                             out.disabled.push(category);
@@ -155,11 +176,16 @@ impl ReportConfig {
                     };
                     for (account, policies) in accounts {
                         let Value::Object(policies) = policies else {
-                            return Err(err(format!("false-positives.{account}: expected a mapping of policy name → actions")));
+                            return Err(err(format!(
+                                "false-positives.{account}: expected a mapping of policy name → actions"
+                            )));
                         };
                         for (policy, actions) in policies {
-                            let actions = string_list(actions)
-                                .ok_or_else(|| err(format!("false-positives.{account}.{policy}: expected a list of actions")))?;
+                            let actions = string_list(actions).ok_or_else(|| {
+                                err(format!(
+                                    "false-positives.{account}.{policy}: expected a list of actions"
+                                ))
+                            })?;
                             out.false_positives
                                 .entry(account.clone())
                                 .or_default()
@@ -196,7 +222,10 @@ impl ReportConfig {
 fn string_list(value: &Value) -> Option<Vec<String>> {
     match value {
         Value::Null => Some(Vec::new()),
-        Value::Array(items) => items.iter().map(|i| i.as_str().map(str::to_string)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect(),
         _ => None,
     }
 }
@@ -228,7 +257,11 @@ pub fn analyze_policy(
     warnings: &mut Vec<String>,
 ) -> Option<PolicyReport> {
     let mut granted = GrantedActions::default();
-    for statement in policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
+    for statement in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
         match &statement.actions {
             ActionField::Action(entries) => {
                 for e in entries {
@@ -245,8 +278,15 @@ pub fn analyze_policy(
     let keep = |a: &String| !config.is_false_positive(account_id, policy_name, a);
     let mut categories = BTreeMap::new();
     let mut escalation_methods = BTreeMap::new();
-    for category in RiskCategory::ALL.into_iter().filter(|c| config.category_enabled(*c)) {
-        let mut actions: Vec<String> = granted.in_category(category, levels).iter().map(GrantedName::lower).collect();
+    for category in RiskCategory::ALL
+        .into_iter()
+        .filter(|c| config.category_enabled(*c))
+    {
+        let mut actions: Vec<String> = granted
+            .in_category(category, levels)
+            .iter()
+            .map(GrantedName::lower)
+            .collect();
         if category == RiskCategory::PrivilegeEscalation {
             for method in granted.complete_methods() {
                 let names: Vec<String> = method.actions.iter().map(GrantedName::lower).collect();
@@ -305,7 +345,10 @@ impl Report {
                     .iter()
                     .map(|(k, v)| (k.clone(), v.clone().into()))
                     .collect();
-                entry.insert("privilege_escalation_methods".into(), Value::Object(methods));
+                entry.insert(
+                    "privilege_escalation_methods".into(),
+                    Value::Object(methods),
+                );
             }
             out.insert(name.clone(), Value::Object(entry));
         }
@@ -353,7 +396,11 @@ impl Report {
         }
         md.push_str("\n|---|---|---|---|---|---|\n");
         for (name, report) in &self.policies {
-            md.push_str(&format!("| {} | {} |", md_cell(&report.account_id), md_cell(name)));
+            md.push_str(&format!(
+                "| {} | {} |",
+                md_cell(&report.account_id),
+                md_cell(name)
+            ));
             for c in RiskCategory::ALL {
                 md.push_str(&format!(" {} |", report.count(c)));
             }
@@ -369,8 +416,15 @@ impl Report {
                 }
             }
             if !report.escalation_methods.is_empty() {
-                let methods: Vec<&str> = report.escalation_methods.keys().map(String::as_str).collect();
-                md.push_str(&format!("\nPrivilege-escalation methods: {}.\n", methods.join(", ")));
+                let methods: Vec<&str> = report
+                    .escalation_methods
+                    .keys()
+                    .map(String::as_str)
+                    .collect();
+                md.push_str(&format!(
+                    "\nPrivilege-escalation methods: {}.\n",
+                    methods.join(", ")
+                ));
             }
         }
         md
@@ -414,12 +468,34 @@ mod tests {
             &mut warnings,
         )
         .unwrap();
-        assert_eq!(r.categories[&RiskCategory::CredentialsExposure], ["ecr:getauthorizationtoken"]);
-        assert_eq!(r.categories[&RiskCategory::PrivilegeEscalation], ["ec2:runinstances", "iam:passrole"]);
-        assert_eq!(r.categories[&RiskCategory::NetworkExposure], ["ec2:runinstances"]);
-        assert_eq!(r.escalation_methods.keys().collect::<Vec<_>>(), ["CreateEC2WithExistingIP"]);
+        assert_eq!(
+            r.categories[&RiskCategory::CredentialsExposure],
+            ["ecr:getauthorizationtoken"]
+        );
+        assert_eq!(
+            r.categories[&RiskCategory::PrivilegeEscalation],
+            ["ec2:runinstances", "iam:passrole"]
+        );
+        assert_eq!(
+            r.categories[&RiskCategory::NetworkExposure],
+            ["ec2:runinstances"]
+        );
+        assert_eq!(
+            r.escalation_methods.keys().collect::<Vec<_>>(),
+            ["CreateEC2WithExistingIP"]
+        );
         // Deny statements are ignored, as in 2020.
-        assert!(analyze_policy(&policy(r#""s3:GetObject""#), "p", "1", &config, &LevelSource::Bundled, &mut warnings).is_none());
+        assert!(
+            analyze_policy(
+                &policy(r#""s3:GetObject""#),
+                "p",
+                "1",
+                &config,
+                &LevelSource::Bundled,
+                &mut warnings
+            )
+            .is_none()
+        );
     }
 
     #[test]
@@ -429,10 +505,16 @@ mod tests {
             "report-config:\n  excluded-role-patterns: ['Admin*', '^Break(Glass|Out)']\n  risk-categories:\n    network-exposure: no\n  false-positives:\n    '1':\n      p: ['ecr:get*']\n",
         )
         .unwrap();
-        assert!(config.is_excluded("AdminRole") && config.is_excluded("BreakGlassRole") && !config.is_excluded("MyAdmin"));
+        assert!(
+            config.is_excluded("AdminRole")
+                && config.is_excluded("BreakGlassRole")
+                && !config.is_excluded("MyAdmin")
+        );
         let mut warnings = Vec::new();
         let r = analyze_policy(
-            &policy(r#"["ecr:GetAuthorizationToken", "ec2:AllocateAddress", "iam:CreateAccessKey"]"#),
+            &policy(
+                r#"["ecr:GetAuthorizationToken", "ec2:AllocateAddress", "iam:CreateAccessKey"]"#,
+            ),
             "p",
             "1",
             &config,
@@ -441,22 +523,40 @@ mod tests {
         )
         .unwrap();
         assert!(!r.categories.contains_key(&RiskCategory::NetworkExposure));
-        assert_eq!(r.categories[&RiskCategory::CredentialsExposure], ["iam:createaccesskey"]);
-        let bad = ReportConfig::from_yaml_str("c.yml", "report-config:\n  risk-categories:\n    network: no\n").unwrap_err();
-        assert!(bad.to_string().starts_with("c.yml: unknown risk category `network`"), "{bad}");
+        assert_eq!(
+            r.categories[&RiskCategory::CredentialsExposure],
+            ["iam:createaccesskey"]
+        );
+        let bad = ReportConfig::from_yaml_str(
+            "c.yml",
+            "report-config:\n  risk-categories:\n    network: no\n",
+        )
+        .unwrap_err();
+        assert!(
+            bad.to_string()
+                .starts_with("c.yml: unknown risk category `network`"),
+            "{bad}"
+        );
     }
 
     #[test]
     fn default_config_text_matches_the_built_in_one() {
         let parsed = ReportConfig::from_yaml_str("default", DEFAULT_REPORT_CONFIG).unwrap();
         assert!(parsed.is_excluded("AdministratorAccess"));
-        assert!(RiskCategory::ALL.iter().all(|c| parsed.category_enabled(*c)));
+        assert!(
+            RiskCategory::ALL
+                .iter()
+                .all(|c| parsed.category_enabled(*c))
+        );
     }
 
     #[test]
     fn globs_are_whole_name_and_case_sensitive() {
         assert!(glob_case_sensitive("Administrator*", "AdministratorAccess"));
-        assert!(!glob_case_sensitive("Administrator*", "administratorAccess"));
+        assert!(!glob_case_sensitive(
+            "Administrator*",
+            "administratorAccess"
+        ));
         assert!(glob_case_sensitive("*Access", "AdministratorAccess"));
         assert!(glob_case_sensitive("a*b*c", "aXbYc"));
         assert!(!glob_case_sensitive("a*b*c", "aXbY"));

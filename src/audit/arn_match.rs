@@ -45,7 +45,9 @@ pub fn arn_matches_format(arn: &str, format: &str) -> bool {
         }
     }
     match fmt_resource {
-        "table/${TableName}" | "${BucketName}" => resource.split('/').count() == fmt_resource.split('/').count(),
+        "table/${TableName}" | "${BucketName}" => {
+            resource.split('/').count() == fmt_resource.split('/').count()
+        }
         "${ObjectName}" | "${RepositoryName}" | "${BucketName}/${ObjectName}" => {
             resource.contains('/') == fmt_resource.contains('/')
         }
@@ -126,20 +128,48 @@ mod tests {
         assert!(arn_matches_format("arn:aws:s3:::mybucket", bucket));
         assert!(!arn_matches_format("arn:aws:s3:::mybucket", object));
         let parameter = "arn:${Partition}:ssm:${Region}:${Account}:parameter/${ParameterNameWithoutLeadingSlash}";
-        assert!(arn_matches_format("arn:aws:ssm:us-east-1:123456789012:parameter/app/x", parameter));
-        assert!(!arn_matches_format("arn:aws:ssm:us-east-1:123456789012:document/x", parameter));
-        assert!(!arn_matches_format("arn:aws:kms:us-east-1:123456789012:parameter/x", parameter));
+        assert!(arn_matches_format(
+            "arn:aws:ssm:us-east-1:123456789012:parameter/app/x",
+            parameter
+        ));
+        assert!(!arn_matches_format(
+            "arn:aws:ssm:us-east-1:123456789012:document/x",
+            parameter
+        ));
+        assert!(!arn_matches_format(
+            "arn:aws:kms:us-east-1:123456789012:parameter/x",
+            parameter
+        ));
         let user = "arn:${Partition}:iam::${Account}:user/${UserNameWithPath}";
-        assert!(arn_matches_format("arn:aws:iam::*:user/${aws:username}", user));
+        assert!(arn_matches_format(
+            "arn:aws:iam::*:user/${aws:username}",
+            user
+        ));
         let table = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}";
         let backup = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/backup/${BackupName}";
-        assert!(arn_matches_format("arn:aws:dynamodb:us-east-1:1:table/t", table));
-        assert!(!arn_matches_format("arn:aws:dynamodb:us-east-1:1:table/t/backup/b", table));
-        assert!(arn_matches_format("arn:aws:dynamodb:us-east-1:1:table/t/backup/b", backup));
-        assert!(arn_matches_format("arn:aws:rds:us-east-1:1:*:*", "arn:${Partition}:rds:${Region}:${Account}:db:${DbInstanceName}"));
+        assert!(arn_matches_format(
+            "arn:aws:dynamodb:us-east-1:1:table/t",
+            table
+        ));
+        assert!(!arn_matches_format(
+            "arn:aws:dynamodb:us-east-1:1:table/t/backup/b",
+            table
+        ));
+        assert!(arn_matches_format(
+            "arn:aws:dynamodb:us-east-1:1:table/t/backup/b",
+            backup
+        ));
+        assert!(arn_matches_format(
+            "arn:aws:rds:us-east-1:1:*:*",
+            "arn:${Partition}:rds:${Region}:${Account}:db:${DbInstanceName}"
+        ));
         assert!(!arn_matches_format("not-an-arn", bucket));
-        let recovery_point = "arn:${Partition}:${Vendor}:${Region}:*:${ResourceType}:${RecoveryPointId}";
-        assert!(arn_matches_format("arn:aws:ec2:us-east-1::snapshot:snap-1", recovery_point));
+        let recovery_point =
+            "arn:${Partition}:${Vendor}:${Region}:*:${ResourceType}:${RecoveryPointId}";
+        assert!(arn_matches_format(
+            "arn:aws:ec2:us-east-1::snapshot:snap-1",
+            recovery_point
+        ));
         assert!(!arn_matches_format("arn:aws:s3:::b", "*"));
         assert!(is_arn("arn:aws:iam::*:user/${aws:username}"));
         assert!(!is_arn("mybucket"));

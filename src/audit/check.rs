@@ -95,9 +95,10 @@ impl Rule {
 
     pub const fn level(self) -> Level {
         match self {
-            Rule::UnknownService | Rule::UnknownAction | Rule::ActionWildcardMatchesNothing | Rule::PrivilegeEscalation => {
-                Level::Error
-            }
+            Rule::UnknownService
+            | Rule::UnknownAction
+            | Rule::ActionWildcardMatchesNothing
+            | Rule::PrivilegeEscalation => Level::Error,
             Rule::NetworkExposure => Level::Note,
             _ => Level::Warning,
         }
@@ -121,9 +122,15 @@ impl Rule {
             Rule::UnknownAction => "The action is not in the IAM data.",
             Rule::ActionWildcardMatchesNothing => "An action wildcard matches no action.",
             Rule::ResourceArnMismatch => "No action of the statement can use this resource ARN.",
-            Rule::ResourceStarOnConstrainableAction => "\"Resource\": \"*\" on actions that can be restricted to resource ARNs.",
-            Rule::PrivilegeEscalation => "The policy grants every action of a privilege-escalation method.",
-            Rule::ResourceExposure => "Actions that change resource policies, trust policies or sharing.",
+            Rule::ResourceStarOnConstrainableAction => {
+                "\"Resource\": \"*\" on actions that can be restricted to resource ARNs."
+            }
+            Rule::PrivilegeEscalation => {
+                "The policy grants every action of a privilege-escalation method."
+            }
+            Rule::ResourceExposure => {
+                "Actions that change resource policies, trust policies or sharing."
+            }
             Rule::CredentialsExposure => "Actions whose responses carry credentials.",
             Rule::NetworkExposure => "Actions that can expose resources to the network.",
             Rule::PolicyTooLarge => "The policy is larger than a managed policy may be.",
@@ -133,16 +140,36 @@ impl Rule {
     /// Why it matters and how to fix it (SARIF `help`).
     pub const fn help(self) -> &'static str {
         match self {
-            Rule::UnknownService => "IAM ignores actions of services that do not exist, so a typo in the service prefix (s4:GetObject) silently grants, or in a Deny statement silently fails to deny, nothing. Fix the prefix; `policy_sentry query service-table` lists them.",
-            Rule::UnknownAction => "IAM ignores unknown actions, so a misspelt action grants (or denies) nothing. Use the suggested spelling; `policy_sentry query action-table --service PREFIX` lists a service's actions.",
-            Rule::ActionWildcardMatchesNothing => "A wildcard that matches no action grants (or denies) nothing, and usually hides a typo (s3:Gett*). `policy_sentry expand PATTERN` shows what a pattern matches.",
-            Rule::ResourceArnMismatch => "The resource ARN is not of a resource type any action of the statement acts on (e.g. an S3 object ARN with s3:ListBucket, which needs the bucket ARN), so the statement does not grant what it seems to. Use an ARN of the action's resource type; `policy_sentry query action-table --service PREFIX --name ACTION` shows them.",
-            Rule::ResourceStarOnConstrainableAction => "These actions accept resource ARNs, so \"Resource\": \"*\" grants them on every resource of the account: the least-privilege violation Policy Sentry exists to prevent. Name the resources instead; `policy_sentry write-policy` builds such statements from ARNs. Dependent actions of other allowed actions (the pages' \"must also be allowed\", e.g. iam:PassRole for lambda:CreateFunction) are not reported: write-policy grants them on \"*\".",
-            Rule::PrivilegeEscalation => "A principal holding every action of one of these methods can give itself more permissions (Rhino Security Labs' research and later published paths; method table from cloudsplaining). Remove one action of the method or restrict its resources tightly.",
-            Rule::ResourceExposure => "These actions can change who may access a resource (resource-based policies, trust policies, AWS RAM shares, Permissions management level). Make sure the principal is meant to have them and restrict their resources.",
-            Rule::CredentialsExposure => "The responses of these actions contain credentials or tokens (ecr:GetAuthorizationToken, sts:AssumeRole, iam:CreateAccessKey, …). Grant them only where needed.",
-            Rule::NetworkExposure => "These actions can make resources reachable from the network (security group ingress, public IPs, public database instances). Not a vulnerability by itself, but worth knowing who holds them.",
-            Rule::PolicyTooLarge => "Customer managed policies are limited to 6,144 characters, not counting whitespace; IAM refuses larger ones. Split the policy, or shorten it with `write-policy --minimize`.",
+            Rule::UnknownService => {
+                "IAM ignores actions of services that do not exist, so a typo in the service prefix (s4:GetObject) silently grants, or in a Deny statement silently fails to deny, nothing. Fix the prefix; `policy_sentry query service-table` lists them."
+            }
+            Rule::UnknownAction => {
+                "IAM ignores unknown actions, so a misspelt action grants (or denies) nothing. Use the suggested spelling; `policy_sentry query action-table --service PREFIX` lists a service's actions."
+            }
+            Rule::ActionWildcardMatchesNothing => {
+                "A wildcard that matches no action grants (or denies) nothing, and usually hides a typo (s3:Gett*). `policy_sentry expand PATTERN` shows what a pattern matches."
+            }
+            Rule::ResourceArnMismatch => {
+                "The resource ARN is not of a resource type any action of the statement acts on (e.g. an S3 object ARN with s3:ListBucket, which needs the bucket ARN), so the statement does not grant what it seems to. Use an ARN of the action's resource type; `policy_sentry query action-table --service PREFIX --name ACTION` shows them."
+            }
+            Rule::ResourceStarOnConstrainableAction => {
+                "These actions accept resource ARNs, so \"Resource\": \"*\" grants them on every resource of the account: the least-privilege violation Policy Sentry exists to prevent. Name the resources instead; `policy_sentry write-policy` builds such statements from ARNs. Dependent actions of other allowed actions (the pages' \"must also be allowed\", e.g. iam:PassRole for lambda:CreateFunction) are not reported: write-policy grants them on \"*\"."
+            }
+            Rule::PrivilegeEscalation => {
+                "A principal holding every action of one of these methods can give itself more permissions (Rhino Security Labs' research and later published paths; method table from cloudsplaining). Remove one action of the method or restrict its resources tightly."
+            }
+            Rule::ResourceExposure => {
+                "These actions can change who may access a resource (resource-based policies, trust policies, AWS RAM shares, Permissions management level). Make sure the principal is meant to have them and restrict their resources."
+            }
+            Rule::CredentialsExposure => {
+                "The responses of these actions contain credentials or tokens (ecr:GetAuthorizationToken, sts:AssumeRole, iam:CreateAccessKey, …). Grant them only where needed."
+            }
+            Rule::NetworkExposure => {
+                "These actions can make resources reachable from the network (security group ingress, public IPs, public database instances). Not a vulnerability by itself, but worth knowing who holds them."
+            }
+            Rule::PolicyTooLarge => {
+                "Customer managed policies are limited to 6,144 characters, not counting whitespace; IAM refuses larger ones. Split the policy, or shorten it with `write-policy --minimize`."
+            }
         }
     }
 }
@@ -180,7 +207,11 @@ fn list_names(names: &[String]) -> String {
     if names.len() <= LISTED {
         names.join(", ")
     } else {
-        format!("{}, and {} more", names[..LISTED].join(", "), names.len() - LISTED)
+        format!(
+            "{}, and {} more",
+            names[..LISTED].join(", "),
+            names.len() - LISTED
+        )
     }
 }
 
@@ -194,7 +225,9 @@ fn granted_by(statement: &Statement) -> GrantedActions {
             }
             g
         }
-        ActionField::NotAction(entries) => GrantedActions::all_except(entries.iter().map(|e| e.value.as_str())),
+        ActionField::NotAction(entries) => {
+            GrantedActions::all_except(entries.iter().map(|e| e.value.as_str()))
+        }
     }
 }
 
@@ -230,7 +263,13 @@ pub fn check_policy(policy: &Policy, options: &CheckOptions) -> Vec<Finding> {
     findings
 }
 
-fn finding(rule: Rule, statement: &Statement, location: Location, message: String, actions: Vec<String>) -> Finding {
+fn finding(
+    rule: Rule,
+    statement: &Statement,
+    location: Location,
+    message: String,
+    actions: Vec<String>,
+) -> Finding {
     Finding {
         rule,
         message,
@@ -256,11 +295,18 @@ fn check_action_names(statement: &Statement, findings: &mut Vec<Finding>) {
                 rule,
                 statement,
                 entry.location,
-                format!("{}: {field} \"{}\": {message}", statement.label(), entry.value),
+                format!(
+                    "{}: {field} \"{}\": {message}",
+                    statement.label(),
+                    entry.value
+                ),
                 Vec::new(),
             )
         };
-        let Some((prefix, name)) = pattern.split_once(':').filter(|(p, n)| !p.is_empty() && !n.is_empty() && !n.contains(':')) else {
+        let Some((prefix, name)) = pattern
+            .split_once(':')
+            .filter(|(p, n)| !p.is_empty() && !n.is_empty() && !n.contains(':'))
+        else {
             findings.push(here(
                 Rule::UnknownAction,
                 "not an action name: expected service:Action, e.g. s3:GetObject".to_string(),
@@ -278,7 +324,10 @@ fn check_action_names(statement: &Statement, findings: &mut Vec<Finding>) {
         if pattern.contains(['*', '?']) {
             if expand(pattern).is_empty() {
                 let hint = wildcard_hint(prefix, name);
-                findings.push(here(Rule::ActionWildcardMatchesNothing, format!("matches no action{hint}")));
+                findings.push(here(
+                    Rule::ActionWildcardMatchesNothing,
+                    format!("matches no action{hint}"),
+                ));
             }
             continue;
         }
@@ -329,7 +378,10 @@ fn wildcard_hint(prefix: &str, name: &str) -> String {
             variants.push(v.iter().collect());
         }
     }
-    match variants.into_iter().find(|v| v.contains(['*', '?']) && matches(v)) {
+    match variants
+        .into_iter()
+        .find(|v| v.contains(['*', '?']) && matches(v))
+    {
         Some(v) => format!(" (did you mean {}:{v}?)", service.prefix()),
         None => String::new(),
     }
@@ -340,7 +392,11 @@ fn wildcard_hint(prefix: &str, name: &str) -> String {
 /// it cannot know which resources they need, so they are not least-privilege findings.
 fn dependent_actions(policy: &Policy) -> BTreeSet<Action> {
     let mut out = BTreeSet::new();
-    for s in policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
         if let ActionField::Action(entries) = &s.actions {
             for e in entries {
                 for a in expand(&e.value) {
@@ -354,8 +410,14 @@ fn dependent_actions(policy: &Policy) -> BTreeSet<Action> {
     out
 }
 
-fn check_resources(statement: &Statement, dependents: &BTreeSet<Action>, findings: &mut Vec<Finding>) {
-    let (ActionField::Action(entries), ResourceField::Resource(resources)) = (&statement.actions, &statement.resources) else {
+fn check_resources(
+    statement: &Statement,
+    dependents: &BTreeSet<Action>,
+    findings: &mut Vec<Finding>,
+) {
+    let (ActionField::Action(entries), ResourceField::Resource(resources)) =
+        (&statement.actions, &statement.resources)
+    else {
         return;
     };
     let mut actions: BTreeSet<Action> = BTreeSet::new();
@@ -368,7 +430,9 @@ fn check_resources(statement: &Statement, dependents: &BTreeSet<Action>, finding
     if let Some(star) = resources.iter().find(|r| r.value.trim() == "*") {
         let constrainable: Vec<String> = actions
             .iter()
-            .filter(|a| a.resource_types().any(|row| !row.name().is_empty()) && !dependents.contains(a))
+            .filter(|a| {
+                a.resource_types().any(|row| !row.name().is_empty()) && !dependents.contains(a)
+            })
             .map(|a| a.to_string())
             .collect();
         if !constrainable.is_empty() {
@@ -379,7 +443,13 @@ fn check_resources(statement: &Statement, dependents: &BTreeSet<Action>, finding
                 if constrainable.len() == 1 { "" } else { "s" },
                 list_names(&constrainable)
             );
-            findings.push(finding(Rule::ResourceStarOnConstrainableAction, statement, star.location, message, constrainable));
+            findings.push(finding(
+                Rule::ResourceStarOnConstrainableAction,
+                statement,
+                star.location,
+                message,
+                constrainable,
+            ));
         }
     }
     // The ARN formats the statement's actions act on; `None` when a row names a resource type
@@ -403,9 +473,17 @@ fn check_resources(statement: &Statement, dependents: &BTreeSet<Action>, finding
     }
 }
 
-fn check_resource_arn(statement: &Statement, resource: &Located<String>, formats: &BTreeSet<ResourceType>, findings: &mut Vec<Finding>) {
+fn check_resource_arn(
+    statement: &Statement,
+    resource: &Located<String>,
+    formats: &BTreeSet<ResourceType>,
+    findings: &mut Vec<Finding>,
+) {
     let arn = resource.value.trim();
-    if formats.iter().any(|rt| arn_matches_format(arn, rt.arn_format())) {
+    if formats
+        .iter()
+        .any(|rt| arn_matches_format(arn, rt.arn_format()))
+    {
         return;
     }
     let message = if !is_arn(arn) {
@@ -419,7 +497,10 @@ fn check_resource_arn(statement: &Statement, resource: &Located<String>, formats
             statement.label()
         )
     } else {
-        let mut types: Vec<String> = formats.iter().map(|rt| format!("{} ({})", rt.name(), rt.arn_format())).collect();
+        let mut types: Vec<String> = formats
+            .iter()
+            .map(|rt| format!("{} ({})", rt.name(), rt.arn_format()))
+            .collect();
         types.dedup();
         format!(
             "{}: Resource \"{arn}\" is not of a resource type any action of the statement acts on; they act on: {}",
@@ -427,7 +508,13 @@ fn check_resource_arn(statement: &Statement, resource: &Located<String>, formats
             list_names(&types)
         )
     };
-    findings.push(finding(Rule::ResourceArnMismatch, statement, resource.location, message, Vec::new()));
+    findings.push(finding(
+        Rule::ResourceArnMismatch,
+        statement,
+        resource.location,
+        message,
+        Vec::new(),
+    ));
 }
 
 /// Deny statements without a condition on every resource take their actions away.
@@ -446,7 +533,11 @@ fn check_risks(policy: &Policy, options: &CheckOptions, findings: &mut Vec<Findi
     let denied = unconditionally_denied(policy);
     let mut per_statement: Vec<(&Statement, GrantedActions)> = Vec::new();
     let mut all = GrantedActions::default();
-    for s in policy.statements.iter().filter(|s| s.effect == Effect::Allow) {
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
         let mut g = granted_by(s);
         g.remove(&denied);
         all.extend(&g);
@@ -459,7 +550,9 @@ fn check_risks(policy: &Policy, options: &CheckOptions, findings: &mut Vec<Findi
             .filter(|(_, g)| method.actions.iter().any(|a| g.contains(a)))
             .map(|(s, _)| *s)
             .collect();
-        let Some(first) = granting.first() else { continue };
+        let Some(first) = granting.first() else {
+            continue;
+        };
         let labels: Vec<String> = granting.iter().map(|s| s.label()).collect();
         let message = format!(
             "privilege escalation by {}: the policy grants {} (in {})",
@@ -467,7 +560,13 @@ fn check_risks(policy: &Policy, options: &CheckOptions, findings: &mut Vec<Findi
             names.join(" + "),
             labels.join(", ")
         );
-        findings.push(finding(Rule::PrivilegeEscalation, first, first.location, message, names));
+        findings.push(finding(
+            Rule::PrivilegeEscalation,
+            first,
+            first.location,
+            message,
+            names,
+        ));
     }
     for (statement, granted) in &per_statement {
         for (category, rule) in [
@@ -475,7 +574,11 @@ fn check_risks(policy: &Policy, options: &CheckOptions, findings: &mut Vec<Findi
             (RiskCategory::CredentialsExposure, Rule::CredentialsExposure),
             (RiskCategory::NetworkExposure, Rule::NetworkExposure),
         ] {
-            let names: Vec<String> = granted.in_category(category, &options.levels).iter().map(GrantedName::display).collect();
+            let names: Vec<String> = granted
+                .in_category(category, &options.levels)
+                .iter()
+                .map(GrantedName::display)
+                .collect();
             if names.is_empty() {
                 continue;
             }
@@ -498,49 +601,94 @@ mod tests {
 
     fn ids(text: &str) -> Vec<&'static str> {
         let policy = Policy::parse("t.json", text).unwrap();
-        check_policy(&policy, &CheckOptions::default()).iter().map(|f| f.rule.id()).collect()
+        check_policy(&policy, &CheckOptions::default())
+            .iter()
+            .map(|f| f.rule.id())
+            .collect()
     }
 
     fn one(actions: &str, resource: &str) -> String {
-        format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":{resource}}}]}}"#)
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":{resource}}}]}}"#
+        )
     }
 
     #[test]
     fn action_names() {
-        assert_eq!(ids(&one(r#"["s4:GetObject"]"#, r#""arn:aws:s3:::b/*""#)), ["unknown-service"]);
-        assert_eq!(ids(&one(r#"["s3:GetObjct"]"#, r#""arn:aws:s3:::b/*""#)), ["unknown-action"]);
-        assert_eq!(ids(&one(r#"["s3:Gett*"]"#, r#""arn:aws:s3:::b/*""#)), ["action-wildcard-matches-nothing"]);
-        assert_eq!(ids(&one(r#"["s3getobject"]"#, r#""arn:aws:s3:::b/*""#)), ["unknown-action"]);
+        assert_eq!(
+            ids(&one(r#"["s4:GetObject"]"#, r#""arn:aws:s3:::b/*""#)),
+            ["unknown-service"]
+        );
+        assert_eq!(
+            ids(&one(r#"["s3:GetObjct"]"#, r#""arn:aws:s3:::b/*""#)),
+            ["unknown-action"]
+        );
+        assert_eq!(
+            ids(&one(r#"["s3:Gett*"]"#, r#""arn:aws:s3:::b/*""#)),
+            ["action-wildcard-matches-nothing"]
+        );
+        assert_eq!(
+            ids(&one(r#"["s3getobject"]"#, r#""arn:aws:s3:::b/*""#)),
+            ["unknown-action"]
+        );
         assert!(ids(&one(r#"["s3:getobject"]"#, r#""arn:aws:s3:::b/*""#)).is_empty());
     }
 
     #[test]
     fn unknown_action_names_the_closest() {
-        let policy = Policy::parse("t.json", &one(r#""s3:GetObjct""#, r#""arn:aws:s3:::b/*""#)).unwrap();
+        let policy =
+            Policy::parse("t.json", &one(r#""s3:GetObjct""#, r#""arn:aws:s3:::b/*""#)).unwrap();
         let f = &check_policy(&policy, &CheckOptions::default())[0];
         assert_eq!(f.actions, ["s3:GetObject"]);
-        assert!(f.message.contains("did you mean s3:GetObject?"), "{}", f.message);
+        assert!(
+            f.message.contains("did you mean s3:GetObject?"),
+            "{}",
+            f.message
+        );
         assert_eq!((f.location.line, f.location.column), (1, 65));
     }
 
     #[test]
     fn least_privilege_rules() {
-        assert_eq!(ids(&one(r#""s3:GetObject""#, r#""*""#)), ["resource-star-on-constrainable-action"]);
+        assert_eq!(
+            ids(&one(r#""s3:GetObject""#, r#""*""#)),
+            ["resource-star-on-constrainable-action"]
+        );
         assert!(ids(&one(r#""s3:ListAllMyBuckets""#, r#""*""#)).is_empty());
-        assert_eq!(ids(&one(r#""s3:ListBucket""#, r#""arn:aws:s3:::b/*""#)), ["resource-arn-mismatch"]);
+        assert_eq!(
+            ids(&one(r#""s3:ListBucket""#, r#""arn:aws:s3:::b/*""#)),
+            ["resource-arn-mismatch"]
+        );
         assert!(ids(&one(r#""s3:ListBucket""#, r#""arn:aws:s3:::b""#)).is_empty());
-        assert_eq!(ids(&one(r#""s3:ListAllMyBuckets""#, r#""arn:aws:s3:::b""#)), ["resource-arn-mismatch"]);
-        assert_eq!(ids(&one(r#""s3:GetObject""#, r#""mybucket""#)), ["resource-arn-mismatch"]);
+        assert_eq!(
+            ids(&one(r#""s3:ListAllMyBuckets""#, r#""arn:aws:s3:::b""#)),
+            ["resource-arn-mismatch"]
+        );
+        assert_eq!(
+            ids(&one(r#""s3:GetObject""#, r#""mybucket""#)),
+            ["resource-arn-mismatch"]
+        );
     }
 
     #[test]
     fn risk_rules() {
-        let ec2 = ids(&one(r#"["iam:PassRole", "ec2:RunInstances"]"#, r#""arn:aws:iam::1:role/r""#));
+        let ec2 = ids(&one(
+            r#"["iam:PassRole", "ec2:RunInstances"]"#,
+            r#""arn:aws:iam::1:role/r""#,
+        ));
         assert!(ec2.contains(&"privilege-escalation"), "{ec2:?}");
         assert!(ec2.contains(&"network-exposure"), "{ec2:?}");
-        assert!(!ids(&one(r#"["iam:PassRole"]"#, r#""arn:aws:iam::1:role/r""#)).contains(&"privilege-escalation"));
-        assert!(ids(&one(r#""ecr:GetAuthorizationToken""#, r#""*""#)).contains(&"credentials-exposure"));
-        assert!(ids(&one(r#""s3:PutBucketPolicy""#, r#""arn:aws:s3:::b""#)).contains(&"resource-exposure"));
+        assert!(
+            !ids(&one(r#"["iam:PassRole"]"#, r#""arn:aws:iam::1:role/r""#))
+                .contains(&"privilege-escalation")
+        );
+        assert!(
+            ids(&one(r#""ecr:GetAuthorizationToken""#, r#""*""#)).contains(&"credentials-exposure")
+        );
+        assert!(
+            ids(&one(r#""s3:PutBucketPolicy""#, r#""arn:aws:s3:::b""#))
+                .contains(&"resource-exposure")
+        );
         // An unconditional Deny takes the action away.
         let denied = r#"{"Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::1:user/u"},{"Effect":"Deny","Action":"iam:CreateAccessKey","Resource":"*"}]}"#;
         assert!(!ids(denied).contains(&"privilege-escalation"));
@@ -548,7 +696,10 @@ mod tests {
 
     #[test]
     fn large_policies() {
-        let actions: Vec<String> = Action::sorted().take(400).map(|a| format!("\"{a}\"")).collect();
+        let actions: Vec<String> = Action::sorted()
+            .take(400)
+            .map(|a| format!("\"{a}\""))
+            .collect();
         let text = one(&format!("[{}]", actions.join(",")), "\"*\"");
         assert!(ids(&text).contains(&"policy-too-large"));
     }
@@ -556,7 +707,11 @@ mod tests {
     #[test]
     fn rule_metadata_is_complete() {
         for rule in Rule::ALL {
-            assert!(!rule.short_description().is_empty() && rule.help().len() > 40, "{}", rule.id());
+            assert!(
+                !rule.short_description().is_empty() && rule.help().len() > 40,
+                "{}",
+                rule.id()
+            );
         }
     }
 }

@@ -120,8 +120,14 @@ impl Parser<'_> {
             Some(b'f') => self.literal("false", Kind::Bool(false))?,
             Some(b'n') => self.literal("null", Kind::Null)?,
             Some(b'-' | b'0'..=b'9') => self.number()?,
-            Some(b'\'') => return Err(self.error("strings need double quotes (\"), not single quotes")),
-            Some(_) => return Err(self.error("expected a value (a string, list, object, number, true, false or null)")),
+            Some(b'\'') => {
+                return Err(self.error("strings need double quotes (\"), not single quotes"));
+            }
+            Some(_) => {
+                return Err(self.error(
+                    "expected a value (a string, list, object, number, true, false or null)",
+                ));
+            }
         };
         Ok(Value {
             kind,
@@ -137,7 +143,8 @@ impl Parser<'_> {
             self.pos += word.len();
             Ok(kind)
         } else {
-            Err(self.error("expected a value (a string, list, object, number, true, false or null)"))
+            Err(self
+                .error("expected a value (a string, list, object, number, true, false or null)"))
         }
     }
 
@@ -221,7 +228,10 @@ impl Parser<'_> {
                             } else {
                                 hi
                             };
-                            out.push(char::from_u32(code).ok_or_else(|| self.error("invalid \\u escape"))?);
+                            out.push(
+                                char::from_u32(code)
+                                    .ok_or_else(|| self.error("invalid \\u escape"))?,
+                            );
                             continue;
                         }
                         _ => return Err(self.error("invalid escape in string")),
@@ -371,7 +381,10 @@ mod tests {
             panic!("not a list")
         };
         assert_eq!(items[1].kind, Kind::String("xé".into()));
-        assert_eq!(&text[items[1].span.start..items[1].span.end], "\"x\\u00e9\"");
+        assert_eq!(
+            &text[items[1].span.start..items[1].span.end],
+            "\"x\\u00e9\""
+        );
         let index = LineIndex::new(text);
         assert_eq!(index.position(text, items[1].span.start), (2, 12));
         assert_eq!(index.position(text, members[1].key_span.start), (3, 3));
@@ -391,7 +404,12 @@ mod tests {
             assert_eq!(err.offset, at, "{text}: {err}");
             assert!(err.message.contains(message), "{text}: {err}");
         }
-        assert!(parse(&"[".repeat(100)).unwrap_err().message.contains("deeply"));
+        assert!(
+            parse(&"[".repeat(100))
+                .unwrap_err()
+                .message
+                .contains("deeply")
+        );
     }
 
     #[test]
@@ -404,7 +422,10 @@ mod tests {
                 Kind::Number(n) => serde_json::from_str(n).unwrap(),
                 Kind::String(s) => s.clone().into(),
                 Kind::Array(items) => items.iter().map(to_serde).collect(),
-                Kind::Object(m) => m.iter().map(|m| (m.key.clone(), to_serde(&m.value))).collect(),
+                Kind::Object(m) => m
+                    .iter()
+                    .map(|m| (m.key.clone(), to_serde(&m.value)))
+                    .collect(),
             }
         }
         let ours = to_serde(&parse(text).unwrap());

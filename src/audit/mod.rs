@@ -2,8 +2,8 @@
 //! ([`policy::Policy`]), the `check` lint rules ([`check`]), the 2020 `analyze` risk report
 //! ([`analyze`]), and SARIF 2.1.0 output ([`sarif`]).
 
-mod arn_match;
 pub mod analyze;
+mod arn_match;
 pub mod check;
 mod json;
 pub mod policy;

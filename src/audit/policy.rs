@@ -153,7 +153,9 @@ impl Policy {
             Ok(Value {
                 kind: Kind::Object(members),
                 ..
-            }) => members.iter().any(|m| m.key == "Statement" || m.key == "Version"),
+            }) => members
+                .iter()
+                .any(|m| m.key == "Statement" || m.key == "Version"),
             _ => true,
         }
     }
@@ -246,7 +248,10 @@ impl Reader<'_> {
                 return Err(self.error(
                     statement.value.span,
                     "Statement",
-                    format!("expected a statement object or a list of them, not {}", other.describe()),
+                    format!(
+                        "expected a statement object or a list of them, not {}",
+                        other.describe()
+                    ),
                 ));
             }
         };
@@ -258,7 +263,12 @@ impl Reader<'_> {
         })
     }
 
-    fn reject_unknown_keys(&self, members: &[Member], known: &[&str], path: &str) -> Result<(), PolicyError> {
+    fn reject_unknown_keys(
+        &self,
+        members: &[Member],
+        known: &[&str],
+        path: &str,
+    ) -> Result<(), PolicyError> {
         for m in members {
             if known.contains(&m.key.as_str()) {
                 continue;
@@ -273,7 +283,10 @@ impl Reader<'_> {
             return Err(self.error(
                 m.key_span,
                 &field,
-                format!("unknown key \"{}\"{hint}; expected one of {expected}", m.key),
+                format!(
+                    "unknown key \"{}\"{hint}; expected one of {expected}",
+                    m.key
+                ),
             ));
         }
         Ok(())
@@ -282,7 +295,11 @@ impl Reader<'_> {
     fn string(&self, value: &Value, field: &str) -> Result<String, PolicyError> {
         match &value.kind {
             Kind::String(s) => Ok(s.clone()),
-            other => Err(self.error(value.span, field, format!("expected a string, not {}", other.describe()))),
+            other => Err(self.error(
+                value.span,
+                field,
+                format!("expected a string, not {}", other.describe()),
+            )),
         }
     }
 
@@ -314,7 +331,10 @@ impl Reader<'_> {
             other => Err(self.error(
                 value.span,
                 field,
-                format!("expected a string or a list of strings, not {}", other.describe()),
+                format!(
+                    "expected a string or a list of strings, not {}",
+                    other.describe()
+                ),
             )),
         }
     }
@@ -324,7 +344,10 @@ impl Reader<'_> {
             return Err(self.error(
                 value.span,
                 path,
-                format!("a statement is a JSON object, not {}", value.kind.describe()),
+                format!(
+                    "a statement is a JSON object, not {}",
+                    value.kind.describe()
+                ),
             ));
         };
         self.reject_unknown_keys(members, &STATEMENT_KEYS, path)?;
@@ -362,7 +385,9 @@ impl Reader<'_> {
                 ));
             }
             (Some(a), None) => ActionField::Action(self.string_list(&a.value, &field("Action"))?),
-            (None, Some(n)) => ActionField::NotAction(self.string_list(&n.value, &field("NotAction"))?),
+            (None, Some(n)) => {
+                ActionField::NotAction(self.string_list(&n.value, &field("NotAction"))?)
+            }
             (None, None) => {
                 return Err(self.error(
                     value.span,
@@ -371,7 +396,8 @@ impl Reader<'_> {
                 ));
             }
         };
-        let has_principal = find(members, "Principal").is_some() || find(members, "NotPrincipal").is_some();
+        let has_principal =
+            find(members, "Principal").is_some() || find(members, "NotPrincipal").is_some();
         let resources = match (find(members, "Resource"), find(members, "NotResource")) {
             (Some(_), Some(n)) => {
                 return Err(self.error(
@@ -380,8 +406,12 @@ impl Reader<'_> {
                     "a statement has either \"Resource\" or \"NotResource\", not both".to_string(),
                 ));
             }
-            (Some(r), None) => ResourceField::Resource(self.string_list(&r.value, &field("Resource"))?),
-            (None, Some(n)) => ResourceField::NotResource(self.string_list(&n.value, &field("NotResource"))?),
+            (Some(r), None) => {
+                ResourceField::Resource(self.string_list(&r.value, &field("Resource"))?)
+            }
+            (None, Some(n)) => {
+                ResourceField::NotResource(self.string_list(&n.value, &field("NotResource"))?)
+            }
             (None, None) if has_principal => ResourceField::Absent,
             (None, None) => {
                 return Err(self.error(
@@ -426,7 +456,10 @@ impl Reader<'_> {
                     return Err(self.error(
                         op.value.span,
                         &op_path,
-                        format!("expected an object of condition keys and values, not {}", op.value.kind.describe()),
+                        format!(
+                            "expected an object of condition keys and values, not {}",
+                            op.value.kind.describe()
+                        ),
                     ));
                 };
                 let entries = keys
@@ -440,11 +473,16 @@ impl Reader<'_> {
                             other => Err(self.error(
                                 v.span,
                                 &key_path,
-                                format!("expected a string, number or boolean, not {}", other.describe()),
+                                format!(
+                                    "expected a string, number or boolean, not {}",
+                                    other.describe()
+                                ),
                             )),
                         };
                         let values = match &k.value.kind {
-                            Kind::Array(items) => items.iter().map(scalar).collect::<Result<Vec<_>, _>>()?,
+                            Kind::Array(items) => {
+                                items.iter().map(scalar).collect::<Result<Vec<_>, _>>()?
+                            }
                             _ => vec![scalar(&k.value)?],
                         };
                         Ok((k.key.clone(), values))
@@ -488,12 +526,18 @@ mod tests {
             panic!("expected Action")
         };
         assert_eq!(actions[0].value, "s3:GetObject");
-        assert_eq!((actions[0].location.line, actions[0].location.column), (6, 15));
+        assert_eq!(
+            (actions[0].location.line, actions[0].location.column),
+            (6, 15)
+        );
         let ResourceField::Resource(resources) = &s.resources else {
             panic!("expected Resource")
         };
         assert_eq!(resources[1].location.line, 7);
-        assert_eq!(s.condition[0].entries[0], ("aws:SecureTransport".to_string(), vec!["true".to_string()]));
+        assert_eq!(
+            s.condition[0].entries[0],
+            ("aws:SecureTransport".to_string(), vec!["true".to_string()])
+        );
         assert_eq!(s.condition[1].entries[0].1, ["a", "b"]);
         assert_eq!(s.location.line, 3);
     }
@@ -501,17 +545,45 @@ mod tests {
     #[test]
     fn errors_name_file_line_and_field() {
         let cases = [
-            ("{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": 5, \"Resource\": \"*\"}]}", "p.json:1:46: Statement[0].Action: expected a string or a list of strings, not a number"),
-            ("{\"Statement\": [{\"Effect\": \"allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]}", "p.json:1:27: Statement[0].Effect: \"allow\" is not an effect (did you mean Allow?); expected \"Allow\" or \"Deny\" (case matters)"),
-            ("{\"Statement\": [{\"Effect\": \"Allow\", \"Actions\": \"s3:*\", \"Resource\": \"*\"}]}", "p.json:1:36: Statement[0].Actions: unknown key \"Actions\" (did you mean Action?); expected one of Sid, Effect, Action, NotAction, Resource, NotResource, Principal, NotPrincipal, Condition"),
-            ("{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\"}]}", "p.json:1:16: Statement[0]: missing \"Resource\" (or \"NotResource\"): an identity policy statement needs one, e.g. \"Resource\": \"arn:aws:s3:::mybucket/*\""),
-            ("{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"s3:*\", 1], \"Resource\": \"*\"}]}", "p.json:1:55: Statement[0].Action[1]: expected a string, not a number"),
-            ("{\"Version\": \"2012-10-18\", \"Statement\": []}", "p.json:1:13: Version: unknown policy language version \"2012-10-18\": expected \"2012-10-17\" (or the older \"2008-10-17\")"),
-            ("{\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}", "p.json:3:24: trailing comma before }"),
-            ("[]", "p.json:1:1: (document): a policy document is a JSON object with \"Version\" and \"Statement\", not a list"),
+            (
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": 5, \"Resource\": \"*\"}]}",
+                "p.json:1:46: Statement[0].Action: expected a string or a list of strings, not a number",
+            ),
+            (
+                "{\"Statement\": [{\"Effect\": \"allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]}",
+                "p.json:1:27: Statement[0].Effect: \"allow\" is not an effect (did you mean Allow?); expected \"Allow\" or \"Deny\" (case matters)",
+            ),
+            (
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Actions\": \"s3:*\", \"Resource\": \"*\"}]}",
+                "p.json:1:36: Statement[0].Actions: unknown key \"Actions\" (did you mean Action?); expected one of Sid, Effect, Action, NotAction, Resource, NotResource, Principal, NotPrincipal, Condition",
+            ),
+            (
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\"}]}",
+                "p.json:1:16: Statement[0]: missing \"Resource\" (or \"NotResource\"): an identity policy statement needs one, e.g. \"Resource\": \"arn:aws:s3:::mybucket/*\"",
+            ),
+            (
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"s3:*\", 1], \"Resource\": \"*\"}]}",
+                "p.json:1:55: Statement[0].Action[1]: expected a string, not a number",
+            ),
+            (
+                "{\"Version\": \"2012-10-18\", \"Statement\": []}",
+                "p.json:1:13: Version: unknown policy language version \"2012-10-18\": expected \"2012-10-17\" (or the older \"2008-10-17\")",
+            ),
+            (
+                "{\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}",
+                "p.json:3:24: trailing comma before }",
+            ),
+            (
+                "[]",
+                "p.json:1:1: (document): a policy document is a JSON object with \"Version\" and \"Statement\", not a list",
+            ),
         ];
         for (text, expected) in cases {
-            assert_eq!(Policy::parse("p.json", text).unwrap_err().to_string(), expected, "{text}");
+            assert_eq!(
+                Policy::parse("p.json", text).unwrap_err().to_string(),
+                expected,
+                "{text}"
+            );
         }
     }
 

@@ -11,7 +11,8 @@ const PRIVILEGE_ESCALATION: &str = include_str!("../../aws-docs/audit/privilege-
 const RESOURCE_EXPOSURE: &str = include_str!("../../aws-docs/audit/resource-exposure.txt");
 const CREDENTIALS_EXPOSURE: &str = include_str!("../../aws-docs/audit/credentials-exposure.txt");
 const NETWORK_EXPOSURE: &str = include_str!("../../aws-docs/audit/network-exposure.txt");
-const ESCALATION_METHODS: &str = include_str!("../../aws-docs/audit/privilege-escalation-methods.json");
+const ESCALATION_METHODS: &str =
+    include_str!("../../aws-docs/audit/privilege-escalation-methods.json");
 
 /// A risk category of the 2020 analysis.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -118,7 +119,8 @@ struct MethodEntry {
 
 fn parse_methods(text: &str) -> Vec<EscalationMethod> {
     // The file is compiled in and a unit test parses it: a failure here is a build defect.
-    let file: MethodsFile = serde_json::from_str(text).expect("aws-docs/audit/privilege-escalation-methods.json is valid");
+    let file: MethodsFile = serde_json::from_str(text)
+        .expect("aws-docs/audit/privilege-escalation-methods.json is valid");
     file.methods
         .into_iter()
         .map(|m| EscalationMethod {
@@ -199,7 +201,9 @@ impl GrantedActions {
             excluded.add_pattern(p);
         }
         GrantedActions {
-            known: Action::all().filter(|a| !excluded.known.contains(a)).collect(),
+            known: Action::all()
+                .filter(|a| !excluded.known.contains(a))
+                .collect(),
             unknown: BTreeSet::new(),
         }
     }
@@ -281,38 +285,88 @@ mod tests {
     #[test]
     fn the_embedded_lists_load() {
         let lists = &*LISTS;
-        assert_eq!(lists.privilege_escalation.known.len() + lists.privilege_escalation.unknown.len(), 35);
-        assert_eq!(lists.credentials_exposure.known.len() + lists.credentials_exposure.unknown.len(), 26);
-        assert_eq!(lists.network_exposure.known.len() + lists.network_exposure.unknown.len(), 33);
-        assert_eq!(lists.resource_exposure.known.len() + lists.resource_exposure.unknown.len(), 240);
+        assert_eq!(
+            lists.privilege_escalation.known.len() + lists.privilege_escalation.unknown.len(),
+            35
+        );
+        assert_eq!(
+            lists.credentials_exposure.known.len() + lists.credentials_exposure.unknown.len(),
+            26
+        );
+        assert_eq!(
+            lists.network_exposure.known.len() + lists.network_exposure.unknown.len(),
+            33
+        );
+        assert_eq!(
+            lists.resource_exposure.known.len() + lists.resource_exposure.unknown.len(),
+            240
+        );
         assert_eq!(escalation_methods().len(), 59);
-        let ec2 = escalation_methods().iter().find(|m| m.name == "CreateEC2WithExistingIP").unwrap();
+        let ec2 = escalation_methods()
+            .iter()
+            .find(|m| m.name == "CreateEC2WithExistingIP")
+            .unwrap();
         let names: Vec<String> = ec2.actions.iter().map(GrantedName::display).collect();
         assert_eq!(names, ["iam:PassRole", "ec2:RunInstances"]);
     }
 
     #[test]
     fn methods_need_every_action() {
-        let names = |g: &GrantedActions| -> Vec<String> { g.complete_methods().iter().map(|m| m.name.clone()).collect() };
+        let names = |g: &GrantedActions| -> Vec<String> {
+            g.complete_methods()
+                .iter()
+                .map(|m| m.name.clone())
+                .collect()
+        };
         assert!(names(&granted(&["iam:PassRole"])).is_empty());
-        assert_eq!(names(&granted(&["iam:PassRole", "ec2:RunInstances"])), ["CreateEC2WithExistingIP"]);
-        assert!(names(&granted(&["iam:*", "ec2:*"])).contains(&"CreateEC2WithExistingIP".to_string()));
-        assert!(names(&granted(&["iam:passrole", "EC2:runinstances"])).contains(&"CreateEC2WithExistingIP".to_string()));
-        assert_eq!(names(&granted(&["iam:CreateAccessKey"])), ["CreateAccessKey"]);
+        assert_eq!(
+            names(&granted(&["iam:PassRole", "ec2:RunInstances"])),
+            ["CreateEC2WithExistingIP"]
+        );
+        assert!(
+            names(&granted(&["iam:*", "ec2:*"])).contains(&"CreateEC2WithExistingIP".to_string())
+        );
+        assert!(
+            names(&granted(&["iam:passrole", "EC2:runinstances"]))
+                .contains(&"CreateEC2WithExistingIP".to_string())
+        );
+        assert_eq!(
+            names(&granted(&["iam:CreateAccessKey"])),
+            ["CreateAccessKey"]
+        );
     }
 
     #[test]
     fn categories() {
         let levels = LevelSource::Bundled;
-        let g = granted(&["ecr:GetAuthorizationToken", "s3:PutBucketPolicy", "ec2:AuthorizeSecurityGroupIngress", "s3:GetObject"]);
-        let lower = |c| -> Vec<String> { g.in_category(c, &levels).iter().map(GrantedName::lower).collect() };
-        assert_eq!(lower(RiskCategory::CredentialsExposure), ["ecr:getauthorizationtoken"]);
-        assert_eq!(lower(RiskCategory::ResourceExposure), ["s3:putbucketpolicy"]);
+        let g = granted(&[
+            "ecr:GetAuthorizationToken",
+            "s3:PutBucketPolicy",
+            "ec2:AuthorizeSecurityGroupIngress",
+            "s3:GetObject",
+        ]);
+        let lower = |c| -> Vec<String> {
+            g.in_category(c, &levels)
+                .iter()
+                .map(GrantedName::lower)
+                .collect()
+        };
+        assert_eq!(
+            lower(RiskCategory::CredentialsExposure),
+            ["ecr:getauthorizationtoken"]
+        );
+        assert_eq!(
+            lower(RiskCategory::ResourceExposure),
+            ["s3:putbucketpolicy"]
+        );
         assert!(lower(RiskCategory::PrivilegeEscalation).is_empty());
         // Network exposure is the 2020 list only.
         assert!(lower(RiskCategory::NetworkExposure).is_empty());
         let g = granted(&["ec2:AllocateAddress"]);
-        assert_eq!(g.in_category(RiskCategory::NetworkExposure, &levels).len(), 1);
+        assert_eq!(
+            g.in_category(RiskCategory::NetworkExposure, &levels).len(),
+            1
+        );
     }
 
     #[test]

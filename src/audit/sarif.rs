@@ -56,7 +56,10 @@ pub fn sarif_log(files: &[(String, Vec<Finding>)], tool_version: &str) -> Value 
     let mut results = Vec::new();
     for (uri, findings) in files {
         for f in findings {
-            let rule_index = Rule::ALL.iter().position(|r| *r == f.rule).unwrap_or_default();
+            let rule_index = Rule::ALL
+                .iter()
+                .position(|r| *r == f.rule)
+                .unwrap_or_default();
             let l = f.location;
             let mut result = json!({
                 "ruleId": f.rule.id(),

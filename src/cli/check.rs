@@ -80,7 +80,10 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             }
         };
         if input.from_folder && !Policy::looks_like_policy(&text) {
-            eprintln!("warning: {}: skipped: not an IAM policy document (no \"Statement\" or \"Version\")", input.display);
+            eprintln!(
+                "warning: {}: skipped: not an IAM policy document (no \"Statement\" or \"Version\")",
+                input.display
+            );
             continue;
         }
         match Policy::parse(&input.display, &text) {
@@ -92,24 +95,47 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         for p in &problems {
             eprintln!("error: {p}");
         }
-        eprintln!("check: {} unreadable or malformed input{}; no findings printed", problems.len(), if problems.len() == 1 { "" } else { "s" });
+        eprintln!(
+            "check: {} unreadable or malformed input{}; no findings printed",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
         return Ok(ExitCode::from(2));
     }
     if results.is_empty() {
-        eprintln!("error: no policy files found in {}", args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+        eprintln!(
+            "error: no policy files found in {}",
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         return Ok(ExitCode::from(2));
     }
     match args.fmt {
         CheckFormat::Text => print_text(&results)?,
         CheckFormat::Json => super::print_json(&json_report(&results))?,
         CheckFormat::Sarif => {
-            let files: Vec<(String, Vec<Finding>)> =
-                results.iter().map(|(name, f)| (sarif::artifact_uri(name), f.clone())).collect();
+            let files: Vec<(String, Vec<Finding>)> = results
+                .iter()
+                .map(|(name, f)| (sarif::artifact_uri(name), f.clone()))
+                .collect();
             super::print_json(&sarif::sarif_log(&files, env!("CARGO_PKG_VERSION")))?;
         }
     }
-    let count = |level: Level| results.iter().flat_map(|(_, f)| f).filter(|f| f.level() == level).count();
-    let (errors, warnings, notes) = (count(Level::Error), count(Level::Warning), count(Level::Note));
+    let count = |level: Level| {
+        results
+            .iter()
+            .flat_map(|(_, f)| f)
+            .filter(|f| f.level() == level)
+            .count()
+    };
+    let (errors, warnings, notes) = (
+        count(Level::Error),
+        count(Level::Warning),
+        count(Level::Note),
+    );
     eprintln!(
         "{} file{} checked: {errors} error{}, {warnings} warning{}, {notes} note{}",
         results.len(),
@@ -119,8 +145,15 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         plural(notes)
     );
     let threshold = args.fail_on.level();
-    let failing = results.iter().flat_map(|(_, f)| f).any(|f| f.level() >= threshold);
-    Ok(if failing { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    let failing = results
+        .iter()
+        .flat_map(|(_, f)| f)
+        .any(|f| f.level() >= threshold);
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn plural(n: usize) -> &'static str {
@@ -154,13 +187,19 @@ fn collect(path: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<String>) {
     };
     entries.sort();
     for entry in entries {
-        let hidden = entry.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        let hidden = entry
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
         if hidden {
             continue;
         }
         if entry.is_dir() {
             collect(&entry, inputs, problems);
-        } else if entry.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        } else if entry
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
             inputs.push(Input {
                 display: entry.display().to_string(),
                 path: entry,
@@ -210,7 +249,13 @@ fn json_report(results: &[(String, Vec<Finding>)]) -> serde_json::Value {
             })
         })
         .collect();
-    let count = |level: Level| results.iter().flat_map(|(_, f)| f).filter(|f| f.level() == level).count();
+    let count = |level: Level| {
+        results
+            .iter()
+            .flat_map(|(_, f)| f)
+            .filter(|f| f.level() == level)
+            .count()
+    };
     json!({
         "files_checked": results.len(),
         "summary": { "error": count(Level::Error), "warning": count(Level::Warning), "note": count(Level::Note) },

@@ -37,7 +37,11 @@ pub fn run(args: &ExpandArgs, _global: &GlobalArgs) -> anyhow::Result<ExitCode> 
             eprintln!("error: {}", no_match_message(pattern.trim()));
             failed = true;
         }
-        matched.extend(actions.into_iter().map(|a| (a.to_string().to_lowercase(), a)));
+        matched.extend(
+            actions
+                .into_iter()
+                .map(|a| (a.to_string().to_lowercase(), a)),
+        );
     }
     if failed {
         return Ok(ExitCode::from(1));

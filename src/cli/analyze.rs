@@ -1,14 +1,335 @@
-//! `policy_sentry analyze` (in progress).
+//! `policy_sentry analyze policy-file | downloaded-policies`: the 2020 risk report. Prints the
+//! JSON report on stdout and writes the report files under the names 2020 used
+//! (`report.json`/`.csv`/`.md`, or `<report-name>.*` in the downloaded-policies folder).
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, Subcommand};
+use policy_sentry::audit::Policy;
+use policy_sentry::audit::analyze::{PolicyReport, Report, ReportConfig, analyze_policy};
+use policy_sentry::data::LevelSource;
 
 use super::GlobalArgs;
 
 #[derive(Args, Debug)]
-pub struct AnalyzeArgs {}
+pub struct AnalyzeArgs {
+    #[command(subcommand)]
+    pub command: AnalyzeCommand,
+}
 
-pub fn run(_args: &AnalyzeArgs, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`analyze` is not available in this build yet")
+#[derive(Subcommand, Debug)]
+pub enum AnalyzeCommand {
+    /// Analyse one policy file; writes report.json and report.csv (and report.md).
+    PolicyFile(PolicyFileArgs),
+    /// Analyse every policy that download-policies saved; writes <report-name>.json/.csv/.md there.
+    DownloadedPolicies(DownloadedArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PolicyFileArgs {
+    /// The policy document (JSON) to analyse.
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+    /// Report config (YAML): excluded policy-name patterns, categories, false positives.
+    #[arg(long, value_name = "FILE")]
+    pub report_config: Option<PathBuf>,
+    /// Folder to write report.json/.csv/.md into (default: the current folder).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub report_path: PathBuf,
+    /// Account id recorded in the report.
+    #[arg(long, default_value = "000000000000")]
+    pub account_id: String,
+    /// Also write report.md.
+    #[arg(long)]
+    pub include_markdown_report: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DownloadedArgs {
+    /// Report config (YAML): excluded policy-name patterns, categories, false positives.
+    #[arg(long, value_name = "FILE")]
+    pub report_config: Option<PathBuf>,
+    /// Base name of the report files.
+    #[arg(long, default_value = "overall")]
+    pub report_name: String,
+    /// Also write <report-name>.md.
+    #[arg(long)]
+    pub include_markdown_report: bool,
+    /// Folder with <account-id>/customer-managed/*.json and aws-managed/*.json (default: ~/.policy_sentry/analysis).
+    #[arg(long, value_name = "DIR")]
+    pub input_dir: Option<PathBuf>,
+}
+
+/// A failure that is the user's input: reported, exit 2, nothing written.
+struct InputError(Vec<String>);
+
+pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let outcome = (|| -> Result<anyhow::Result<ExitCode>, InputError> {
+        let levels = global
+            .level_source()
+            .map_err(|e| InputError(vec![format!("{e:#}")]))?;
+        match &args.command {
+            AnalyzeCommand::PolicyFile(a) => policy_file(a, &levels),
+            AnalyzeCommand::DownloadedPolicies(a) => downloaded(a, &levels),
+        }
+    })();
+    match outcome {
+        Ok(result) => result,
+        Err(InputError(messages)) => {
+            for m in messages {
+                eprintln!("error: {m}");
+            }
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+fn load_config(path: Option<&Path>) -> Result<ReportConfig, InputError> {
+    let Some(path) = path else {
+        return Ok(ReportConfig::default());
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        InputError(vec![format!(
+            "{}: cannot read the report config: {e}",
+            path.display()
+        )])
+    })?;
+    ReportConfig::from_yaml_str(&path.display().to_string(), &text)
+        .map_err(|e| InputError(vec![e.to_string()]))
+}
+
+fn read_policy(path: &Path) -> Result<Policy, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    Policy::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
+}
+
+fn policy_name(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn policy_file(
+    args: &PolicyFileArgs,
+    levels: &LevelSource,
+) -> Result<anyhow::Result<ExitCode>, InputError> {
+    let config = load_config(args.report_config.as_deref())?;
+    if !args.report_path.is_dir() {
+        return Err(InputError(vec![format!(
+            "--report-path {}: not a folder",
+            args.report_path.display()
+        )]));
+    }
+    let policy = read_policy(&args.policy).map_err(|e| InputError(vec![e]))?;
+    let name = policy_name(&args.policy);
+    let mut report = Report::default();
+    let mut warnings = Vec::new();
+    if config.is_excluded(&name) {
+        eprintln!(
+            "note: {name} matches an excluded-role-patterns entry of the report config; not analysed"
+        );
+    } else if let Some(r) = analyze_policy(
+        &policy,
+        &name,
+        &args.account_id,
+        &config,
+        levels,
+        &mut warnings,
+    ) {
+        report.policies.insert(name, r);
+    }
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(finish(
+        &report,
+        &args.report_path,
+        "report",
+        args.include_markdown_report,
+    ))
+}
+
+fn downloaded(
+    args: &DownloadedArgs,
+    levels: &LevelSource,
+) -> Result<anyhow::Result<ExitCode>, InputError> {
+    let config = load_config(args.report_config.as_deref())?;
+    let dir = match &args.input_dir {
+        Some(d) => d.clone(),
+        None => match std::env::var_os("HOME") {
+            Some(home) => Path::new(&home).join(".policy_sentry").join("analysis"),
+            None => {
+                return Err(InputError(vec![
+                    "HOME is not set: pass --input-dir".to_string(),
+                ]));
+            }
+        },
+    };
+    if !dir.is_dir() {
+        return Err(InputError(vec![format!(
+            "{}: no downloaded policies (folder missing); run `policy_sentry download-policies` first, or pass --input-dir",
+            dir.display()
+        )]));
+    }
+    let mut files: Vec<(String, &'static str, PathBuf)> = Vec::new();
+    let mut accounts: Vec<PathBuf> = read_dir_sorted(&dir).map_err(|e| InputError(vec![e]))?;
+    accounts.retain(|p| p.is_dir());
+    for account_dir in &accounts {
+        let account = account_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for kind in ["customer-managed", "aws-managed"] {
+            let folder = account_dir.join(kind);
+            if !folder.is_dir() {
+                continue;
+            }
+            for file in read_dir_sorted(&folder).map_err(|e| InputError(vec![e]))? {
+                if file.is_file()
+                    && file
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+                {
+                    files.push((account.clone(), kind, file));
+                }
+            }
+        }
+    }
+    if files.is_empty() {
+        eprintln!(
+            "warning: {}: no <account-id>/customer-managed/*.json or aws-managed/*.json files found",
+            dir.display()
+        );
+    }
+    let mut errors = Vec::new();
+    let mut parsed = Vec::new();
+    for (account, kind, path) in files {
+        match read_policy(&path) {
+            Ok(p) => parsed.push((account, kind, path, p)),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(InputError(errors));
+    }
+    // 2020 keyed the report by policy name alone, so a name found twice lost one entry; ours
+    // qualifies such names as <account-id>/<folder>/<name>.
+    let mut name_count: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, _, path, _) in &parsed {
+        *name_count.entry(policy_name(path)).or_default() += 1;
+    }
+    let mut report = Report::default();
+    let mut warnings = Vec::new();
+    for (account, kind, path, policy) in &parsed {
+        let name = policy_name(path);
+        if config.is_excluded(&name) {
+            continue;
+        }
+        let key = if name_count[&name] > 1 {
+            format!("{account}/{kind}/{name}")
+        } else {
+            name.clone()
+        };
+        let found: Option<PolicyReport> =
+            analyze_policy(policy, &name, account, &config, levels, &mut warnings);
+        if let Some(r) = found {
+            report.policies.insert(key, r);
+        }
+    }
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    eprintln!(
+        "analysed {} policies of {} account folder(s) in {}",
+        parsed.len(),
+        accounts.len(),
+        dir.display()
+    );
+    Ok(finish(
+        &report,
+        &dir,
+        &args.report_name,
+        args.include_markdown_report,
+    ))
+}
+
+fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            !p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'))
+        })
+        .collect();
+    entries.sort();
+    Ok(entries)
+}
+
+/// Write the report files (each atomically), then print the JSON report.
+fn finish(report: &Report, dir: &Path, name: &str, markdown: bool) -> anyhow::Result<ExitCode> {
+    let json = report.to_json();
+    let mut pretty = Vec::new();
+    {
+        let mut ser = serde_json::Serializer::with_formatter(
+            &mut pretty,
+            serde_json::ser::PrettyFormatter::with_indent(b"    "),
+        );
+        serde::Serialize::serialize(&json, &mut ser)?;
+    }
+    pretty.push(b'\n');
+    let mut written = Vec::new();
+    written.push(write_atomically(
+        &dir.join(format!("{name}.json")),
+        &pretty,
+    )?);
+    written.push(write_atomically(
+        &dir.join(format!("{name}.csv")),
+        report.to_csv().as_bytes(),
+    )?);
+    if markdown {
+        written.push(write_atomically(
+            &dir.join(format!("{name}.md")),
+            report.to_markdown().as_bytes(),
+        )?);
+    }
+    super::print_json(&json)?;
+    eprintln!(
+        "{} polic{} with findings; reports written: {}",
+        report.policies.len(),
+        if report.policies.len() == 1 {
+            "y"
+        } else {
+            "ies"
+        },
+        written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
+    use anyhow::Context;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e).with_context(|| format!("writing {}", path.display()));
+    }
+    Ok(path.to_path_buf())
 }

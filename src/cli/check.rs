@@ -1,14 +1,264 @@
-//! `policy_sentry check` (in progress).
+//! `policy_sentry check FILE|DIR…`: lint policy files offline, for CI. Findings as text, JSON
+//! or SARIF 2.1.0; exit 0 when nothing is at or above `--fail-on`, 1 when something is, 2 for
+//! usage errors and unreadable or malformed input (then nothing is printed on stdout).
 
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
+use policy_sentry::audit::{CheckOptions, Finding, Level, Policy, check_policy, sarif};
+use serde_json::json;
 
 use super::GlobalArgs;
 
 #[derive(Args, Debug)]
-pub struct CheckArgs {}
+pub struct CheckArgs {
+    /// Policy files (JSON), or folders searched for `*.json` files.
+    #[arg(required = true, value_name = "FILE|DIR")]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub fmt: CheckFormat,
+    /// Exit 1 when a finding is at this level or above.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+}
 
-pub fn run(_args: &CheckArgs, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`check` is not available in this build yet")
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Sarif,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+}
+
+impl FailOn {
+    fn level(self) -> Level {
+        match self {
+            FailOn::Error => Level::Error,
+            FailOn::Warning => Level::Warning,
+            FailOn::Note => Level::Note,
+        }
+    }
+}
+
+/// A file to check: the name to show, and whether it was found by searching a folder.
+struct Input {
+    path: PathBuf,
+    display: String,
+    from_folder: bool,
+}
+
+pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let levels = match global.level_source() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let mut problems = Vec::new();
+    let mut inputs = Vec::new();
+    for path in &args.paths {
+        collect(path, &mut inputs, &mut problems);
+    }
+    let options = CheckOptions { levels };
+    let mut results: Vec<(String, Vec<Finding>)> = Vec::new();
+    for input in &inputs {
+        let text = match std::fs::read_to_string(&input.path) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(format!("{}: cannot read: {e}", input.display));
+                continue;
+            }
+        };
+        if input.from_folder && !Policy::looks_like_policy(&text) {
+            eprintln!(
+                "warning: {}: skipped: not an IAM policy document (no \"Statement\" or \"Version\")",
+                input.display
+            );
+            continue;
+        }
+        match Policy::parse(&input.display, &text) {
+            Ok(policy) => results.push((input.display.clone(), check_policy(&policy, &options))),
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("error: {p}");
+        }
+        eprintln!(
+            "check: {} unreadable or malformed input{}; no findings printed",
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
+        return Ok(ExitCode::from(2));
+    }
+    if results.is_empty() {
+        eprintln!(
+            "error: no policy files found in {}",
+            args.paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Ok(ExitCode::from(2));
+    }
+    match args.fmt {
+        CheckFormat::Text => print_text(&results)?,
+        CheckFormat::Json => super::print_json(&json_report(&results))?,
+        CheckFormat::Sarif => {
+            let files: Vec<(String, Vec<Finding>)> = results
+                .iter()
+                .map(|(name, f)| (sarif::artifact_uri(name), f.clone()))
+                .collect();
+            super::print_json(&sarif::sarif_log(&files, env!("CARGO_PKG_VERSION")))?;
+        }
+    }
+    let count = |level: Level| {
+        results
+            .iter()
+            .flat_map(|(_, f)| f)
+            .filter(|f| f.level() == level)
+            .count()
+    };
+    let (errors, warnings, notes) = (
+        count(Level::Error),
+        count(Level::Warning),
+        count(Level::Note),
+    );
+    eprintln!(
+        "{} file{} checked: {errors} error{}, {warnings} warning{}, {notes} note{}",
+        results.len(),
+        plural(results.len()),
+        plural(errors),
+        plural(warnings),
+        plural(notes)
+    );
+    let threshold = args.fail_on.level();
+    let failing = results
+        .iter()
+        .flat_map(|(_, f)| f)
+        .any(|f| f.level() >= threshold);
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// Files named on the command line, and `*.json` files under folders (sorted, recursive,
+/// hidden entries skipped).
+fn collect(path: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<String>) {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            problems.push(format!("{}: {e}", path.display()));
+            return;
+        }
+    };
+    if !meta.is_dir() {
+        inputs.push(Input {
+            path: path.to_path_buf(),
+            display: path.display().to_string(),
+            from_folder: false,
+        });
+        return;
+    }
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => {
+            problems.push(format!("{}: {e}", path.display()));
+            return;
+        }
+    };
+    entries.sort();
+    for entry in entries {
+        let hidden = entry
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if entry.is_dir() {
+            collect(&entry, inputs, problems);
+        } else if entry
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            inputs.push(Input {
+                display: entry.display().to_string(),
+                path: entry,
+                from_folder: true,
+            });
+        }
+    }
+}
+
+fn print_text(results: &[(String, Vec<Finding>)]) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for (file, findings) in results {
+        for f in findings {
+            writeln!(
+                out,
+                "{file}:{}:{}: {}[{}]: {}",
+                f.location.line,
+                f.location.column,
+                f.level().as_str(),
+                f.rule.id(),
+                f.message
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn json_report(results: &[(String, Vec<Finding>)]) -> serde_json::Value {
+    let findings: Vec<serde_json::Value> = results
+        .iter()
+        .flat_map(|(file, findings)| {
+            findings.iter().map(move |f| {
+                json!({
+                    "rule": f.rule.id(),
+                    "level": f.level().as_str(),
+                    "file": file,
+                    "line": f.location.line,
+                    "column": f.location.column,
+                    "end_line": f.location.end_line,
+                    "end_column": f.location.end_column,
+                    "statement_index": f.statement,
+                    "sid": f.sid,
+                    "message": f.message,
+                    "actions": f.actions,
+                })
+            })
+        })
+        .collect();
+    let count = |level: Level| {
+        results
+            .iter()
+            .flat_map(|(_, f)| f)
+            .filter(|f| f.level() == level)
+            .count()
+    };
+    json!({
+        "files_checked": results.len(),
+        "summary": { "error": count(Level::Error), "warning": count(Level::Warning), "note": count(Level::Note) },
+        "findings": findings,
+    })
 }

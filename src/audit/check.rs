@@ -1,0 +1,717 @@
+//! `check`: lint rules over a parsed policy. Each rule has a stable id (documented in the
+//! README and in SARIF output) and a level.
+
+use std::collections::BTreeSet;
+
+use super::arn_match::{arn_matches_format, is_arn};
+use super::policy::{ActionField, Effect, Located, Location, Policy, ResourceField, Statement};
+use super::risk::{GrantedActions, GrantedName, RiskCategory};
+use crate::data::{Action, LevelSource, ResourceType, Service};
+use crate::error::{self, LookupError};
+use crate::expand::expand;
+
+/// How serious a finding is; SARIF's levels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// A `check` rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rule {
+    UnknownService,
+    UnknownAction,
+    ActionWildcardMatchesNothing,
+    ResourceArnMismatch,
+    ResourceStarOnConstrainableAction,
+    PrivilegeEscalation,
+    ResourceExposure,
+    CredentialsExposure,
+    NetworkExposure,
+    PolicyTooLarge,
+}
+
+/// IAM's limit for a customer managed policy, in characters without whitespace.
+pub const MANAGED_POLICY_SIZE_LIMIT: usize = 6_144;
+
+impl Rule {
+    pub const ALL: [Rule; 10] = [
+        Rule::UnknownService,
+        Rule::UnknownAction,
+        Rule::ActionWildcardMatchesNothing,
+        Rule::ResourceArnMismatch,
+        Rule::ResourceStarOnConstrainableAction,
+        Rule::PrivilegeEscalation,
+        Rule::ResourceExposure,
+        Rule::CredentialsExposure,
+        Rule::NetworkExposure,
+        Rule::PolicyTooLarge,
+    ];
+
+    /// The stable rule id.
+    pub const fn id(self) -> &'static str {
+        match self {
+            Rule::UnknownService => "unknown-service",
+            Rule::UnknownAction => "unknown-action",
+            Rule::ActionWildcardMatchesNothing => "action-wildcard-matches-nothing",
+            Rule::ResourceArnMismatch => "resource-arn-mismatch",
+            Rule::ResourceStarOnConstrainableAction => "resource-star-on-constrainable-action",
+            Rule::PrivilegeEscalation => "privilege-escalation",
+            Rule::ResourceExposure => "resource-exposure",
+            Rule::CredentialsExposure => "credentials-exposure",
+            Rule::NetworkExposure => "network-exposure",
+            Rule::PolicyTooLarge => "policy-too-large",
+        }
+    }
+
+    /// A PascalCase name (SARIF `rule.name`).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Rule::UnknownService => "UnknownService",
+            Rule::UnknownAction => "UnknownAction",
+            Rule::ActionWildcardMatchesNothing => "ActionWildcardMatchesNothing",
+            Rule::ResourceArnMismatch => "ResourceArnMismatch",
+            Rule::ResourceStarOnConstrainableAction => "ResourceStarOnConstrainableAction",
+            Rule::PrivilegeEscalation => "PrivilegeEscalation",
+            Rule::ResourceExposure => "ResourceExposure",
+            Rule::CredentialsExposure => "CredentialsExposure",
+            Rule::NetworkExposure => "NetworkExposure",
+            Rule::PolicyTooLarge => "PolicyTooLarge",
+        }
+    }
+
+    pub const fn level(self) -> Level {
+        match self {
+            Rule::UnknownService
+            | Rule::UnknownAction
+            | Rule::ActionWildcardMatchesNothing
+            | Rule::PrivilegeEscalation => Level::Error,
+            Rule::NetworkExposure => Level::Note,
+            _ => Level::Warning,
+        }
+    }
+
+    /// Whether the rule is about security risk (SARIF `security` tag and severity).
+    pub const fn security_severity(self) -> Option<&'static str> {
+        match self {
+            Rule::PrivilegeEscalation => Some("8.8"),
+            Rule::ResourceExposure | Rule::CredentialsExposure => Some("6.5"),
+            Rule::ResourceStarOnConstrainableAction => Some("5.0"),
+            Rule::NetworkExposure => Some("3.5"),
+            _ => None,
+        }
+    }
+
+    /// One sentence: what the rule finds.
+    pub const fn short_description(self) -> &'static str {
+        match self {
+            Rule::UnknownService => "The action's service prefix is not in the IAM data.",
+            Rule::UnknownAction => "The action is not in the IAM data.",
+            Rule::ActionWildcardMatchesNothing => "An action wildcard matches no action.",
+            Rule::ResourceArnMismatch => "No action of the statement can use this resource ARN.",
+            Rule::ResourceStarOnConstrainableAction => {
+                "\"Resource\": \"*\" on actions that can be restricted to resource ARNs."
+            }
+            Rule::PrivilegeEscalation => {
+                "The policy grants every action of a privilege-escalation method."
+            }
+            Rule::ResourceExposure => {
+                "Actions that change resource policies, trust policies or sharing."
+            }
+            Rule::CredentialsExposure => "Actions whose responses carry credentials.",
+            Rule::NetworkExposure => "Actions that can expose resources to the network.",
+            Rule::PolicyTooLarge => "The policy is larger than a managed policy may be.",
+        }
+    }
+
+    /// Why it matters and how to fix it (SARIF `help`).
+    pub const fn help(self) -> &'static str {
+        match self {
+            Rule::UnknownService => {
+                "IAM ignores actions of services that do not exist, so a typo in the service prefix (s4:GetObject) silently grants, or in a Deny statement silently fails to deny, nothing. Fix the prefix; `policy_sentry query service-table` lists them."
+            }
+            Rule::UnknownAction => {
+                "IAM ignores unknown actions, so a misspelt action grants (or denies) nothing. Use the suggested spelling; `policy_sentry query action-table --service PREFIX` lists a service's actions."
+            }
+            Rule::ActionWildcardMatchesNothing => {
+                "A wildcard that matches no action grants (or denies) nothing, and usually hides a typo (s3:Gett*). `policy_sentry expand PATTERN` shows what a pattern matches."
+            }
+            Rule::ResourceArnMismatch => {
+                "The resource ARN is not of a resource type any action of the statement acts on (e.g. an S3 object ARN with s3:ListBucket, which needs the bucket ARN), so the statement does not grant what it seems to. Use an ARN of the action's resource type; `policy_sentry query action-table --service PREFIX --name ACTION` shows them."
+            }
+            Rule::ResourceStarOnConstrainableAction => {
+                "These actions accept resource ARNs, so \"Resource\": \"*\" grants them on every resource of the account: the least-privilege violation Policy Sentry exists to prevent. Name the resources instead; `policy_sentry write-policy` builds such statements from ARNs. Dependent actions of other allowed actions (the pages' \"must also be allowed\", e.g. iam:PassRole for lambda:CreateFunction) are not reported: write-policy grants them on \"*\"."
+            }
+            Rule::PrivilegeEscalation => {
+                "A principal holding every action of one of these methods can give itself more permissions (Rhino Security Labs' research and later published paths; method table from cloudsplaining). Remove one action of the method or restrict its resources tightly."
+            }
+            Rule::ResourceExposure => {
+                "These actions can change who may access a resource (resource-based policies, trust policies, AWS RAM shares, Permissions management level). Make sure the principal is meant to have them and restrict their resources."
+            }
+            Rule::CredentialsExposure => {
+                "The responses of these actions contain credentials or tokens (ecr:GetAuthorizationToken, sts:AssumeRole, iam:CreateAccessKey, …). Grant them only where needed."
+            }
+            Rule::NetworkExposure => {
+                "These actions can make resources reachable from the network (security group ingress, public IPs, public database instances). Not a vulnerability by itself, but worth knowing who holds them."
+            }
+            Rule::PolicyTooLarge => {
+                "Customer managed policies are limited to 6,144 characters, not counting whitespace; IAM refuses larger ones. Split the policy, or shorten it with `write-policy --minimize`."
+            }
+        }
+    }
+}
+
+/// One finding of `check`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: Rule,
+    pub message: String,
+    /// The statement it is about, when it is about one.
+    pub statement: Option<usize>,
+    pub sid: Option<String>,
+    pub location: Location,
+    /// The actions concerned (canonical case), for machine readers.
+    pub actions: Vec<String>,
+}
+
+impl Finding {
+    pub fn level(&self) -> Level {
+        self.rule.level()
+    }
+}
+
+/// Options of a check run.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// Which access levels decide resource exposure (Permissions management).
+    pub levels: LevelSource,
+}
+
+/// Most actions a message names before "and N more".
+const LISTED: usize = 8;
+
+fn list_names(names: &[String]) -> String {
+    if names.len() <= LISTED {
+        names.join(", ")
+    } else {
+        format!(
+            "{}, and {} more",
+            names[..LISTED].join(", "),
+            names.len() - LISTED
+        )
+    }
+}
+
+/// What a statement grants or denies, for the risk rules.
+fn granted_by(statement: &Statement) -> GrantedActions {
+    match &statement.actions {
+        ActionField::Action(entries) => {
+            let mut g = GrantedActions::default();
+            for e in entries {
+                g.add_pattern(&e.value);
+            }
+            g
+        }
+        ActionField::NotAction(entries) => {
+            GrantedActions::all_except(entries.iter().map(|e| e.value.as_str()))
+        }
+    }
+}
+
+/// Run every rule over a policy. Findings come in statement order, then rule order.
+pub fn check_policy(policy: &Policy, options: &CheckOptions) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let dependents = std::cell::LazyCell::new(|| dependent_actions(policy));
+    for statement in &policy.statements {
+        check_action_names(statement, &mut findings);
+        if statement.effect == Effect::Allow {
+            check_resources(statement, &dependents, &mut findings);
+        }
+    }
+    check_risks(policy, options, &mut findings);
+    if policy.size_without_whitespace > MANAGED_POLICY_SIZE_LIMIT {
+        findings.push(Finding {
+            rule: Rule::PolicyTooLarge,
+            message: format!(
+                "the policy has {} characters without whitespace; managed policies are limited to {MANAGED_POLICY_SIZE_LIMIT}",
+                policy.size_without_whitespace
+            ),
+            statement: None,
+            sid: None,
+            location: Location {
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+            },
+            actions: Vec::new(),
+        });
+    }
+    findings
+}
+
+fn finding(
+    rule: Rule,
+    statement: &Statement,
+    location: Location,
+    message: String,
+    actions: Vec<String>,
+) -> Finding {
+    Finding {
+        rule,
+        message,
+        statement: Some(statement.index),
+        sid: statement.sid.clone(),
+        location,
+        actions,
+    }
+}
+
+fn check_action_names(statement: &Statement, findings: &mut Vec<Finding>) {
+    let field = match &statement.actions {
+        ActionField::Action(_) => "Action",
+        ActionField::NotAction(_) => "NotAction",
+    };
+    for entry in statement.actions.entries() {
+        let pattern = entry.value.trim();
+        if pattern == "*" {
+            continue;
+        }
+        let here = |rule, message: String| {
+            finding(
+                rule,
+                statement,
+                entry.location,
+                format!(
+                    "{}: {field} \"{}\": {message}",
+                    statement.label(),
+                    entry.value
+                ),
+                Vec::new(),
+            )
+        };
+        let Some((prefix, name)) = pattern
+            .split_once(':')
+            .filter(|(p, n)| !p.is_empty() && !n.is_empty() && !n.contains(':'))
+        else {
+            findings.push(here(
+                Rule::UnknownAction,
+                "not an action name: expected service:Action, e.g. s3:GetObject".to_string(),
+            ));
+            continue;
+        };
+        if !prefix.contains(['*', '?']) && Service::lookup(prefix).is_none() {
+            let message = match error::service(prefix) {
+                Err(e) => e.to_string(),
+                Ok(_) => String::new(),
+            };
+            findings.push(here(Rule::UnknownService, message));
+            continue;
+        }
+        if pattern.contains(['*', '?']) {
+            if expand(pattern).is_empty() {
+                let hint = wildcard_hint(prefix, name);
+                findings.push(here(
+                    Rule::ActionWildcardMatchesNothing,
+                    format!("matches no action{hint}"),
+                ));
+            }
+            continue;
+        }
+        if let Err(e) = error::action(pattern) {
+            let closest = match &e {
+                LookupError::UnknownAction { suggestions, .. } => suggestions.clone(),
+                _ => Vec::new(),
+            };
+            let mut f = here(Rule::UnknownAction, e.to_string());
+            f.actions = closest;
+            findings.push(f);
+        }
+    }
+}
+
+/// " (did you mean s3:Get*?)": a wildcard one edit away (a letter dropped, swapped, changed
+/// or added) that matches an action of the service.
+fn wildcard_hint(prefix: &str, name: &str) -> String {
+    let Some(service) = Service::lookup(prefix) else {
+        return String::new();
+    };
+    let names: Vec<&str> = service.actions().map(Action::name).collect();
+    let matches = |pattern: &str| names.iter().any(|n| crate::expand::glob_match(pattern, n));
+    let chars: Vec<char> = name.chars().collect();
+    let letters: BTreeSet<char> = names.iter().flat_map(|n| n.chars()).collect();
+    let mut variants: Vec<String> = Vec::new();
+    for i in 0..chars.len() {
+        let mut v = chars.clone();
+        v.remove(i);
+        variants.push(v.into_iter().collect());
+    }
+    for i in 0..chars.len().saturating_sub(1) {
+        let mut v = chars.clone();
+        v.swap(i, i + 1);
+        variants.push(v.into_iter().collect());
+    }
+    for i in 0..chars.len() {
+        for &c in &letters {
+            let mut v = chars.clone();
+            v[i] = c;
+            variants.push(v.iter().collect());
+        }
+    }
+    for i in 0..=chars.len() {
+        for &c in &letters {
+            let mut v = chars.clone();
+            v.insert(i, c);
+            variants.push(v.iter().collect());
+        }
+    }
+    match variants
+        .into_iter()
+        .find(|v| v.contains(['*', '?']) && matches(v))
+    {
+        Some(v) => format!(" (did you mean {}:{v}?)", service.prefix()),
+        None => String::new(),
+    }
+}
+
+/// The dependent actions (the pages' "must also be allowed") of every action the policy
+/// allows. `write-policy` puts them on `"Resource": "*"` (statement `MultMultNone`) because
+/// it cannot know which resources they need, so they are not least-privilege findings.
+fn dependent_actions(policy: &Policy) -> BTreeSet<Action> {
+    let mut out = BTreeSet::new();
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        if let ActionField::Action(entries) = &s.actions {
+            for e in entries {
+                for a in expand(&e.value) {
+                    for row in a.resource_types() {
+                        out.extend(row.dependent_actions().filter_map(Action::lookup));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn check_resources(
+    statement: &Statement,
+    dependents: &BTreeSet<Action>,
+    findings: &mut Vec<Finding>,
+) {
+    let (ActionField::Action(entries), ResourceField::Resource(resources)) =
+        (&statement.actions, &statement.resources)
+    else {
+        return;
+    };
+    let mut actions: BTreeSet<Action> = BTreeSet::new();
+    for e in entries {
+        actions.extend(expand(&e.value));
+    }
+    if actions.is_empty() {
+        return;
+    }
+    if let Some(star) = resources.iter().find(|r| r.value.trim() == "*") {
+        let constrainable: Vec<String> = actions
+            .iter()
+            .filter(|a| {
+                a.resource_types().any(|row| !row.name().is_empty()) && !dependents.contains(a)
+            })
+            .map(|a| a.to_string())
+            .collect();
+        if !constrainable.is_empty() {
+            let message = format!(
+                "{}: \"Resource\": \"*\" with {} action{} that can be restricted to resource ARNs: {}",
+                statement.label(),
+                constrainable.len(),
+                if constrainable.len() == 1 { "" } else { "s" },
+                list_names(&constrainable)
+            );
+            findings.push(finding(
+                Rule::ResourceStarOnConstrainableAction,
+                statement,
+                star.location,
+                message,
+                constrainable,
+            ));
+        }
+    }
+    // The ARN formats the statement's actions act on; `None` when a row names a resource type
+    // the data cannot resolve (then nothing is reported rather than a false alarm).
+    let mut formats: BTreeSet<ResourceType> = BTreeSet::new();
+    for a in &actions {
+        for row in a.resource_types() {
+            if row.name().is_empty() {
+                continue;
+            }
+            match row.resource_type() {
+                Some(rt) => {
+                    formats.insert(rt);
+                }
+                None => return,
+            }
+        }
+    }
+    for resource in resources.iter().filter(|r| r.value.trim() != "*") {
+        check_resource_arn(statement, resource, &formats, findings);
+    }
+}
+
+fn check_resource_arn(
+    statement: &Statement,
+    resource: &Located<String>,
+    formats: &BTreeSet<ResourceType>,
+    findings: &mut Vec<Finding>,
+) {
+    let arn = resource.value.trim();
+    if formats
+        .iter()
+        .any(|rt| arn_matches_format(arn, rt.arn_format()))
+    {
+        return;
+    }
+    let message = if !is_arn(arn) {
+        format!(
+            "{}: Resource \"{arn}\" is not an ARN (arn:partition:service:region:account:resource) or \"*\"",
+            statement.label()
+        )
+    } else if formats.is_empty() {
+        format!(
+            "{}: Resource \"{arn}\": the statement's actions cannot be restricted to resources; they only work with \"Resource\": \"*\"",
+            statement.label()
+        )
+    } else {
+        let mut types: Vec<String> = formats
+            .iter()
+            .map(|rt| format!("{} ({})", rt.name(), rt.arn_format()))
+            .collect();
+        types.dedup();
+        format!(
+            "{}: Resource \"{arn}\" is not of a resource type any action of the statement acts on; they act on: {}",
+            statement.label(),
+            list_names(&types)
+        )
+    };
+    findings.push(finding(
+        Rule::ResourceArnMismatch,
+        statement,
+        resource.location,
+        message,
+        Vec::new(),
+    ));
+}
+
+/// Deny statements without a condition on every resource take their actions away.
+fn unconditionally_denied(policy: &Policy) -> GrantedActions {
+    let mut denied = GrantedActions::default();
+    for s in &policy.statements {
+        let on_everything = matches!(&s.resources, ResourceField::Resource(r) if r.iter().any(|r| r.value.trim() == "*"));
+        if s.effect == Effect::Deny && s.condition.is_empty() && on_everything {
+            denied.extend(&granted_by(s));
+        }
+    }
+    denied
+}
+
+fn check_risks(policy: &Policy, options: &CheckOptions, findings: &mut Vec<Finding>) {
+    let denied = unconditionally_denied(policy);
+    let mut per_statement: Vec<(&Statement, GrantedActions)> = Vec::new();
+    let mut all = GrantedActions::default();
+    for s in policy
+        .statements
+        .iter()
+        .filter(|s| s.effect == Effect::Allow)
+    {
+        let mut g = granted_by(s);
+        g.remove(&denied);
+        all.extend(&g);
+        per_statement.push((s, g));
+    }
+    for method in all.complete_methods() {
+        let names: Vec<String> = method.actions.iter().map(GrantedName::display).collect();
+        let granting: Vec<&Statement> = per_statement
+            .iter()
+            .filter(|(_, g)| method.actions.iter().any(|a| g.contains(a)))
+            .map(|(s, _)| *s)
+            .collect();
+        let Some(first) = granting.first() else {
+            continue;
+        };
+        let labels: Vec<String> = granting.iter().map(|s| s.label()).collect();
+        let message = format!(
+            "privilege escalation by {}: the policy grants {} (in {})",
+            method.name,
+            names.join(" + "),
+            labels.join(", ")
+        );
+        findings.push(finding(
+            Rule::PrivilegeEscalation,
+            first,
+            first.location,
+            message,
+            names,
+        ));
+    }
+    for (statement, granted) in &per_statement {
+        for (category, rule) in [
+            (RiskCategory::ResourceExposure, Rule::ResourceExposure),
+            (RiskCategory::CredentialsExposure, Rule::CredentialsExposure),
+            (RiskCategory::NetworkExposure, Rule::NetworkExposure),
+        ] {
+            let names: Vec<String> = granted
+                .in_category(category, &options.levels)
+                .iter()
+                .map(GrantedName::display)
+                .collect();
+            if names.is_empty() {
+                continue;
+            }
+            let message = format!(
+                "{}: {} action{} with {} risk: {}",
+                statement.label(),
+                names.len(),
+                if names.len() == 1 { "" } else { "s" },
+                category.title().to_lowercase(),
+                list_names(&names)
+            );
+            findings.push(finding(rule, statement, statement.location, message, names));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(text: &str) -> Vec<&'static str> {
+        let policy = Policy::parse("t.json", text).unwrap();
+        check_policy(&policy, &CheckOptions::default())
+            .iter()
+            .map(|f| f.rule.id())
+            .collect()
+    }
+
+    fn one(actions: &str, resource: &str) -> String {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":{resource}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn action_names() {
+        assert_eq!(
+            ids(&one(r#"["s4:GetObject"]"#, r#""arn:aws:s3:::b/*""#)),
+            ["unknown-service"]
+        );
+        assert_eq!(
+            ids(&one(r#"["s3:GetObjct"]"#, r#""arn:aws:s3:::b/*""#)),
+            ["unknown-action"]
+        );
+        assert_eq!(
+            ids(&one(r#"["s3:Gett*"]"#, r#""arn:aws:s3:::b/*""#)),
+            ["action-wildcard-matches-nothing"]
+        );
+        assert_eq!(
+            ids(&one(r#"["s3getobject"]"#, r#""arn:aws:s3:::b/*""#)),
+            ["unknown-action"]
+        );
+        assert!(ids(&one(r#"["s3:getobject"]"#, r#""arn:aws:s3:::b/*""#)).is_empty());
+    }
+
+    #[test]
+    fn unknown_action_names_the_closest() {
+        let policy =
+            Policy::parse("t.json", &one(r#""s3:GetObjct""#, r#""arn:aws:s3:::b/*""#)).unwrap();
+        let f = &check_policy(&policy, &CheckOptions::default())[0];
+        assert_eq!(f.actions, ["s3:GetObject"]);
+        assert!(
+            f.message.contains("did you mean s3:GetObject?"),
+            "{}",
+            f.message
+        );
+        assert_eq!((f.location.line, f.location.column), (1, 65));
+    }
+
+    #[test]
+    fn least_privilege_rules() {
+        assert_eq!(
+            ids(&one(r#""s3:GetObject""#, r#""*""#)),
+            ["resource-star-on-constrainable-action"]
+        );
+        assert!(ids(&one(r#""s3:ListAllMyBuckets""#, r#""*""#)).is_empty());
+        assert_eq!(
+            ids(&one(r#""s3:ListBucket""#, r#""arn:aws:s3:::b/*""#)),
+            ["resource-arn-mismatch"]
+        );
+        assert!(ids(&one(r#""s3:ListBucket""#, r#""arn:aws:s3:::b""#)).is_empty());
+        assert_eq!(
+            ids(&one(r#""s3:ListAllMyBuckets""#, r#""arn:aws:s3:::b""#)),
+            ["resource-arn-mismatch"]
+        );
+        assert_eq!(
+            ids(&one(r#""s3:GetObject""#, r#""mybucket""#)),
+            ["resource-arn-mismatch"]
+        );
+    }
+
+    #[test]
+    fn risk_rules() {
+        let ec2 = ids(&one(
+            r#"["iam:PassRole", "ec2:RunInstances"]"#,
+            r#""arn:aws:iam::1:role/r""#,
+        ));
+        assert!(ec2.contains(&"privilege-escalation"), "{ec2:?}");
+        assert!(ec2.contains(&"network-exposure"), "{ec2:?}");
+        assert!(
+            !ids(&one(r#"["iam:PassRole"]"#, r#""arn:aws:iam::1:role/r""#))
+                .contains(&"privilege-escalation")
+        );
+        assert!(
+            ids(&one(r#""ecr:GetAuthorizationToken""#, r#""*""#)).contains(&"credentials-exposure")
+        );
+        assert!(
+            ids(&one(r#""s3:PutBucketPolicy""#, r#""arn:aws:s3:::b""#))
+                .contains(&"resource-exposure")
+        );
+        // An unconditional Deny takes the action away.
+        let denied = r#"{"Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::1:user/u"},{"Effect":"Deny","Action":"iam:CreateAccessKey","Resource":"*"}]}"#;
+        assert!(!ids(denied).contains(&"privilege-escalation"));
+    }
+
+    #[test]
+    fn large_policies() {
+        let actions: Vec<String> = Action::sorted()
+            .take(400)
+            .map(|a| format!("\"{a}\""))
+            .collect();
+        let text = one(&format!("[{}]", actions.join(",")), "\"*\"");
+        assert!(ids(&text).contains(&"policy-too-large"));
+    }
+
+    #[test]
+    fn rule_metadata_is_complete() {
+        for rule in Rule::ALL {
+            assert!(
+                !rule.short_description().is_empty() && rule.help().len() > 40,
+                "{}",
+                rule.id()
+            );
+        }
+    }
+}

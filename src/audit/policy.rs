@@ -1,0 +1,597 @@
+//! Reading IAM policy documents (JSON): one statement object or a list of them, `Action` or
+//! `NotAction`, `Resource` or `NotResource` (a string or a list of strings), `Principal`,
+//! `Condition`. Every value keeps its line and column, and a malformed document is an error
+//! naming the file, the line and the field.
+
+use std::fmt;
+
+use super::json::{self, Kind, LineIndex, Member, Span, Value};
+use crate::suggest::{did_you_mean, suggest};
+
+/// Where something is in a policy file (1-based; columns in UTF-16 code units, as SARIF).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+/// A value and where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub location: Location,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Effect {
+    Allow,
+    Deny,
+}
+
+/// `Action` (the listed actions) or `NotAction` (every action except those).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActionField {
+    Action(Vec<Located<String>>),
+    NotAction(Vec<Located<String>>),
+}
+
+impl ActionField {
+    /// The listed entries, whichever field holds them.
+    pub fn entries(&self) -> &[Located<String>] {
+        match self {
+            ActionField::Action(v) | ActionField::NotAction(v) => v,
+        }
+    }
+}
+
+/// `Resource`, `NotResource`, or neither (trust and other resource-based policies).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResourceField {
+    Resource(Vec<Located<String>>),
+    NotResource(Vec<Located<String>>),
+    Absent,
+}
+
+/// One `Condition` operator block: `"StringEquals": {"aws:RequestTag/team": ["a", "b"]}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConditionBlock {
+    pub operator: String,
+    /// Condition key → values (numbers and booleans as written).
+    pub entries: Vec<(String, Vec<String>)>,
+}
+
+/// One statement of a policy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Statement {
+    /// Position in the `Statement` list (0 for a single statement object).
+    pub index: usize,
+    pub sid: Option<String>,
+    pub effect: Effect,
+    pub actions: ActionField,
+    pub resources: ResourceField,
+    /// Whether the statement names a `Principal` or `NotPrincipal` (resource-based policy).
+    pub has_principal: bool,
+    pub condition: Vec<ConditionBlock>,
+    /// The statement object's extent.
+    pub location: Location,
+}
+
+impl Statement {
+    /// `Statement[2]`, or `Statement[2] (Sid "ReadLogs")`: how messages name the statement.
+    pub fn label(&self) -> String {
+        match &self.sid {
+            Some(sid) if !sid.is_empty() => format!("Statement[{}] (Sid \"{sid}\")", self.index),
+            _ => format!("Statement[{}]", self.index),
+        }
+    }
+}
+
+/// A parsed policy document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Policy {
+    /// How errors and findings name the file.
+    pub origin: String,
+    pub version: Option<String>,
+    pub statements: Vec<Statement>,
+    /// Characters of the document that are not whitespace (what IAM's size limits count).
+    pub size_without_whitespace: usize,
+}
+
+/// A policy file that is not valid JSON or not a valid policy document.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct PolicyError {
+    pub origin: String,
+    pub line: usize,
+    pub column: usize,
+    /// The JSON path of the offending field (`Statement[1].Action[0]`), when there is one.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.origin, self.line, self.column)?;
+        if let Some(field) = &self.field {
+            write!(f, "{field}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+const TOP_KEYS: [&str; 3] = ["Version", "Id", "Statement"];
+const STATEMENT_KEYS: [&str; 9] = [
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
+    "Condition",
+];
+const VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
+
+impl Policy {
+    /// Parse the text of a policy document; `origin` names it in errors (usually the path).
+    pub fn parse(origin: &str, text: &str) -> Result<Policy, PolicyError> {
+        let reader = Reader {
+            origin,
+            text,
+            lines: LineIndex::new(text),
+        };
+        let root = json::parse(text).map_err(|e| reader.error_at(e.offset, None, e.message))?;
+        reader.policy(&root)
+    }
+
+    /// Whether a parsed JSON document looks like a policy at all (has `Statement` or
+    /// `Version`); used to skip other JSON files found in folders.
+    pub fn looks_like_policy(text: &str) -> bool {
+        match json::parse(text) {
+            Ok(Value {
+                kind: Kind::Object(members),
+                ..
+            }) => members
+                .iter()
+                .any(|m| m.key == "Statement" || m.key == "Version"),
+            _ => true,
+        }
+    }
+}
+
+struct Reader<'a> {
+    origin: &'a str,
+    text: &'a str,
+    lines: LineIndex,
+}
+
+impl Reader<'_> {
+    fn error_at(&self, offset: usize, field: Option<String>, message: String) -> PolicyError {
+        let (line, column) = self.lines.position(self.text, offset);
+        PolicyError {
+            origin: self.origin.to_string(),
+            line,
+            column,
+            field,
+            message,
+        }
+    }
+
+    fn error(&self, span: Span, field: &str, message: String) -> PolicyError {
+        self.error_at(span.start, Some(field.to_string()), message)
+    }
+
+    fn location(&self, span: Span) -> Location {
+        let (line, column) = self.lines.position(self.text, span.start);
+        let (end_line, end_column) = self.lines.position(self.text, span.end);
+        Location {
+            line,
+            column,
+            end_line,
+            end_column,
+        }
+    }
+
+    fn policy(&self, root: &Value) -> Result<Policy, PolicyError> {
+        let Kind::Object(members) = &root.kind else {
+            return Err(self.error(
+                root.span,
+                "(document)",
+                format!(
+                    "a policy document is a JSON object with \"Version\" and \"Statement\", not {}",
+                    root.kind.describe()
+                ),
+            ));
+        };
+        self.reject_unknown_keys(members, &TOP_KEYS, "")?;
+        let mut version = None;
+        if let Some(m) = find(members, "Version") {
+            let v = self.string(&m.value, "Version")?;
+            if !VERSIONS.contains(&v.as_str()) {
+                return Err(self.error(
+                    m.value.span,
+                    "Version",
+                    format!("unknown policy language version \"{v}\": expected \"2012-10-17\" (or the older \"2008-10-17\")"),
+                ));
+            }
+            version = Some(v);
+        }
+        if let Some(m) = find(members, "Id") {
+            self.string(&m.value, "Id")?;
+        }
+        let Some(statement) = find(members, "Statement") else {
+            return Err(self.error(
+                root.span,
+                "(document)",
+                "missing \"Statement\": a policy needs at least one statement".to_string(),
+            ));
+        };
+        let statements = match &statement.value.kind {
+            Kind::Object(_) => vec![self.statement(&statement.value, 0, "Statement")?],
+            Kind::Array(items) => {
+                if items.is_empty() {
+                    return Err(self.error(
+                        statement.value.span,
+                        "Statement",
+                        "the statement list is empty".to_string(),
+                    ));
+                }
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| self.statement(item, i, &format!("Statement[{i}]")))
+                    .collect::<Result<Vec<_>, _>>()?
+            }
+            other => {
+                return Err(self.error(
+                    statement.value.span,
+                    "Statement",
+                    format!(
+                        "expected a statement object or a list of them, not {}",
+                        other.describe()
+                    ),
+                ));
+            }
+        };
+        Ok(Policy {
+            origin: self.origin.to_string(),
+            version,
+            statements,
+            size_without_whitespace: self.text.chars().filter(|c| !c.is_whitespace()).count(),
+        })
+    }
+
+    fn reject_unknown_keys(
+        &self,
+        members: &[Member],
+        known: &[&str],
+        path: &str,
+    ) -> Result<(), PolicyError> {
+        for m in members {
+            if known.contains(&m.key.as_str()) {
+                continue;
+            }
+            let field = if path.is_empty() {
+                m.key.clone()
+            } else {
+                format!("{path}.{}", m.key)
+            };
+            let hint = did_you_mean(&suggest(&m.key, known.iter().copied(), 1));
+            let expected = known.join(", ");
+            return Err(self.error(
+                m.key_span,
+                &field,
+                format!(
+                    "unknown key \"{}\"{hint}; expected one of {expected}",
+                    m.key
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn string(&self, value: &Value, field: &str) -> Result<String, PolicyError> {
+        match &value.kind {
+            Kind::String(s) => Ok(s.clone()),
+            other => Err(self.error(
+                value.span,
+                field,
+                format!("expected a string, not {}", other.describe()),
+            )),
+        }
+    }
+
+    /// A string or a non-empty list of strings.
+    fn string_list(&self, value: &Value, field: &str) -> Result<Vec<Located<String>>, PolicyError> {
+        match &value.kind {
+            Kind::String(s) => Ok(vec![Located {
+                value: s.clone(),
+                location: self.location(value.span),
+            }]),
+            Kind::Array(items) if items.is_empty() => {
+                Err(self.error(value.span, field, "the list is empty".to_string()))
+            }
+            Kind::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| match &item.kind {
+                    Kind::String(s) => Ok(Located {
+                        value: s.clone(),
+                        location: self.location(item.span),
+                    }),
+                    other => Err(self.error(
+                        item.span,
+                        &format!("{field}[{i}]"),
+                        format!("expected a string, not {}", other.describe()),
+                    )),
+                })
+                .collect(),
+            other => Err(self.error(
+                value.span,
+                field,
+                format!(
+                    "expected a string or a list of strings, not {}",
+                    other.describe()
+                ),
+            )),
+        }
+    }
+
+    fn statement(&self, value: &Value, index: usize, path: &str) -> Result<Statement, PolicyError> {
+        let Kind::Object(members) = &value.kind else {
+            return Err(self.error(
+                value.span,
+                path,
+                format!(
+                    "a statement is a JSON object, not {}",
+                    value.kind.describe()
+                ),
+            ));
+        };
+        self.reject_unknown_keys(members, &STATEMENT_KEYS, path)?;
+        let field = |key: &str| format!("{path}.{key}");
+        let sid = find(members, "Sid")
+            .map(|m| self.string(&m.value, &field("Sid")))
+            .transpose()?;
+        let effect = match find(members, "Effect") {
+            None => {
+                return Err(self.error(
+                    value.span,
+                    path,
+                    "missing \"Effect\": expected \"Allow\" or \"Deny\"".to_string(),
+                ));
+            }
+            Some(m) => match self.string(&m.value, &field("Effect"))?.as_str() {
+                "Allow" => Effect::Allow,
+                "Deny" => Effect::Deny,
+                other => {
+                    let hint = did_you_mean(&suggest(other, ["Allow", "Deny"], 1));
+                    return Err(self.error(
+                        m.value.span,
+                        &field("Effect"),
+                        format!("\"{other}\" is not an effect{hint}; expected \"Allow\" or \"Deny\" (case matters)"),
+                    ));
+                }
+            },
+        };
+        let actions = match (find(members, "Action"), find(members, "NotAction")) {
+            (Some(_), Some(n)) => {
+                return Err(self.error(
+                    n.key_span,
+                    &field("NotAction"),
+                    "a statement has either \"Action\" or \"NotAction\", not both".to_string(),
+                ));
+            }
+            (Some(a), None) => ActionField::Action(self.string_list(&a.value, &field("Action"))?),
+            (None, Some(n)) => {
+                ActionField::NotAction(self.string_list(&n.value, &field("NotAction"))?)
+            }
+            (None, None) => {
+                return Err(self.error(
+                    value.span,
+                    path,
+                    "missing \"Action\" (or \"NotAction\")".to_string(),
+                ));
+            }
+        };
+        let has_principal =
+            find(members, "Principal").is_some() || find(members, "NotPrincipal").is_some();
+        let resources = match (find(members, "Resource"), find(members, "NotResource")) {
+            (Some(_), Some(n)) => {
+                return Err(self.error(
+                    n.key_span,
+                    &field("NotResource"),
+                    "a statement has either \"Resource\" or \"NotResource\", not both".to_string(),
+                ));
+            }
+            (Some(r), None) => {
+                ResourceField::Resource(self.string_list(&r.value, &field("Resource"))?)
+            }
+            (None, Some(n)) => {
+                ResourceField::NotResource(self.string_list(&n.value, &field("NotResource"))?)
+            }
+            (None, None) if has_principal => ResourceField::Absent,
+            (None, None) => {
+                return Err(self.error(
+                    value.span,
+                    path,
+                    "missing \"Resource\" (or \"NotResource\"): an identity policy statement needs one, e.g. \"Resource\": \"arn:aws:s3:::mybucket/*\"".to_string(),
+                ));
+            }
+        };
+        let condition = match find(members, "Condition") {
+            None => Vec::new(),
+            Some(m) => self.condition(&m.value, &field("Condition"))?,
+        };
+        Ok(Statement {
+            index,
+            sid,
+            effect,
+            actions,
+            resources,
+            has_principal,
+            condition,
+            location: self.location(value.span),
+        })
+    }
+
+    fn condition(&self, value: &Value, path: &str) -> Result<Vec<ConditionBlock>, PolicyError> {
+        let Kind::Object(operators) = &value.kind else {
+            return Err(self.error(
+                value.span,
+                path,
+                format!(
+                    "expected an object of condition operators ({{\"StringEquals\": {{\"aws:PrincipalTag/team\": \"a\"}}}}), not {}",
+                    value.kind.describe()
+                ),
+            ));
+        };
+        operators
+            .iter()
+            .map(|op| {
+                let op_path = format!("{path}.{}", op.key);
+                let Kind::Object(keys) = &op.value.kind else {
+                    return Err(self.error(
+                        op.value.span,
+                        &op_path,
+                        format!(
+                            "expected an object of condition keys and values, not {}",
+                            op.value.kind.describe()
+                        ),
+                    ));
+                };
+                let entries = keys
+                    .iter()
+                    .map(|k| {
+                        let key_path = format!("{op_path}.{}", k.key);
+                        let scalar = |v: &Value| match &v.kind {
+                            Kind::String(s) => Ok(s.clone()),
+                            Kind::Bool(b) => Ok(b.to_string()),
+                            Kind::Number(n) => Ok(n.clone()),
+                            other => Err(self.error(
+                                v.span,
+                                &key_path,
+                                format!(
+                                    "expected a string, number or boolean, not {}",
+                                    other.describe()
+                                ),
+                            )),
+                        };
+                        let values = match &k.value.kind {
+                            Kind::Array(items) => {
+                                items.iter().map(scalar).collect::<Result<Vec<_>, _>>()?
+                            }
+                            _ => vec![scalar(&k.value)?],
+                        };
+                        Ok((k.key.clone(), values))
+                    })
+                    .collect::<Result<Vec<_>, PolicyError>>()?;
+                Ok(ConditionBlock {
+                    operator: op.key.clone(),
+                    entries,
+                })
+            })
+            .collect()
+    }
+}
+
+fn find<'v>(members: &'v [Member], key: &str) -> Option<&'v Member> {
+    members.iter().find(|m| m.key == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_single_statement_and_lists() {
+        let text = r#"{
+  "Version": "2012-10-17",
+  "Statement": {
+    "Sid": "One",
+    "Effect": "Allow",
+    "Action": "s3:GetObject",
+    "Resource": ["arn:aws:s3:::b/*", "arn:aws:s3:::c/*"],
+    "Condition": {"Bool": {"aws:SecureTransport": true}, "StringEquals": {"s3:prefix": ["a", "b"]}}
+  }
+}"#;
+        let p = Policy::parse("p.json", text).unwrap();
+        assert_eq!(p.statements.len(), 1);
+        let s = &p.statements[0];
+        assert_eq!(s.label(), "Statement[0] (Sid \"One\")");
+        assert_eq!(s.effect, Effect::Allow);
+        let ActionField::Action(actions) = &s.actions else {
+            panic!("expected Action")
+        };
+        assert_eq!(actions[0].value, "s3:GetObject");
+        assert_eq!(
+            (actions[0].location.line, actions[0].location.column),
+            (6, 15)
+        );
+        let ResourceField::Resource(resources) = &s.resources else {
+            panic!("expected Resource")
+        };
+        assert_eq!(resources[1].location.line, 7);
+        assert_eq!(
+            s.condition[0].entries[0],
+            ("aws:SecureTransport".to_string(), vec!["true".to_string()])
+        );
+        assert_eq!(s.condition[1].entries[0].1, ["a", "b"]);
+        assert_eq!(s.location.line, 3);
+    }
+
+    #[test]
+    fn errors_name_file_line_and_field() {
+        let cases = [
+            (
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": 5, \"Resource\": \"*\"}]}",
+                "p.json:1:46: Statement[0].Action: expected a string or a list of strings, not a number",
+            ),
+            (
+                "{\"Statement\": [{\"Effect\": \"allow\", \"Action\": \"s3:*\", \"Resource\": \"*\"}]}",
+                "p.json:1:27: Statement[0].Effect: \"allow\" is not an effect (did you mean Allow?); expected \"Allow\" or \"Deny\" (case matters)",
+            ),
+            (
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Actions\": \"s3:*\", \"Resource\": \"*\"}]}",
+                "p.json:1:36: Statement[0].Actions: unknown key \"Actions\" (did you mean Action?); expected one of Sid, Effect, Action, NotAction, Resource, NotResource, Principal, NotPrincipal, Condition",
+            ),
+            (
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\"}]}",
+                "p.json:1:16: Statement[0]: missing \"Resource\" (or \"NotResource\"): an identity policy statement needs one, e.g. \"Resource\": \"arn:aws:s3:::mybucket/*\"",
+            ),
+            (
+                "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"s3:*\", 1], \"Resource\": \"*\"}]}",
+                "p.json:1:55: Statement[0].Action[1]: expected a string, not a number",
+            ),
+            (
+                "{\"Version\": \"2012-10-18\", \"Statement\": []}",
+                "p.json:1:13: Version: unknown policy language version \"2012-10-18\": expected \"2012-10-17\" (or the older \"2008-10-17\")",
+            ),
+            (
+                "{\n  \"Statement\": [\n    {\"Effect\": \"Allow\",}\n  ]\n}",
+                "p.json:3:24: trailing comma before }",
+            ),
+            (
+                "[]",
+                "p.json:1:1: (document): a policy document is a JSON object with \"Version\" and \"Statement\", not a list",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(
+                Policy::parse("p.json", text).unwrap_err().to_string(),
+                expected,
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn trust_policies_need_no_resource() {
+        let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+        let p = Policy::parse("trust.json", text).unwrap();
+        assert_eq!(p.statements[0].resources, ResourceField::Absent);
+        assert!(p.statements[0].has_principal);
+    }
+}

@@ -1,0 +1,125 @@
+//! SARIF 2.1.0 output of `check`, in the shape GitHub code scanning accepts: one run, the
+//! tool's rules with descriptions and help, one result per finding with file and region.
+
+use serde_json::{Value, json};
+
+use super::check::{Finding, Rule};
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const INFORMATION_URI: &str = "https://github.com/salesforce/policy_sentry";
+
+/// The URI SARIF wants for a path given on the command line: relative paths with `/`
+/// separators (resolved against the checkout root by code scanning), absolute ones as `file:` URIs.
+pub fn artifact_uri(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    let p = p.strip_prefix("./").unwrap_or(&p).to_string();
+    let encoded: String = p
+        .chars()
+        .map(|c| match c {
+            ' ' => "%20".to_string(),
+            '#' => "%23".to_string(),
+            '%' => "%25".to_string(),
+            '?' => "%3F".to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    if encoded.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        encoded
+    }
+}
+
+fn rule_descriptor(rule: Rule) -> Value {
+    let mut properties = json!({ "tags": ["iam", "aws"] });
+    if let Some(severity) = rule.security_severity() {
+        properties["tags"] = json!(["iam", "aws", "security"]);
+        properties["security-severity"] = json!(severity);
+    }
+    json!({
+        "id": rule.id(),
+        "name": rule.name(),
+        "shortDescription": { "text": rule.short_description() },
+        "fullDescription": { "text": rule.short_description() },
+        "help": {
+            "text": rule.help(),
+            "markdown": format!("**{}** ({})\n\n{}", rule.id(), rule.level().as_str(), rule.help()),
+        },
+        "defaultConfiguration": { "level": rule.level().as_str() },
+        "properties": properties,
+    })
+}
+
+/// A SARIF log for findings grouped by file (`(artifact uri, findings)`).
+pub fn sarif_log(files: &[(String, Vec<Finding>)], tool_version: &str) -> Value {
+    let rules: Vec<Value> = Rule::ALL.iter().map(|r| rule_descriptor(*r)).collect();
+    let mut results = Vec::new();
+    for (uri, findings) in files {
+        for f in findings {
+            let rule_index = Rule::ALL
+                .iter()
+                .position(|r| *r == f.rule)
+                .unwrap_or_default();
+            let l = f.location;
+            let mut result = json!({
+                "ruleId": f.rule.id(),
+                "ruleIndex": rule_index,
+                "level": f.level().as_str(),
+                "message": { "text": f.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri },
+                        "region": {
+                            "startLine": l.line.max(1),
+                            "startColumn": l.column.max(1),
+                            "endLine": l.end_line.max(l.line).max(1),
+                            "endColumn": if l.end_line > l.line { l.end_column.max(1) } else { l.end_column.max(l.column + 1) },
+                        }
+                    }
+                }],
+            });
+            let mut props = serde_json::Map::new();
+            if let Some(i) = f.statement {
+                props.insert("statementIndex".into(), i.into());
+            }
+            if let Some(sid) = &f.sid {
+                props.insert("sid".into(), sid.clone().into());
+            }
+            if !f.actions.is_empty() {
+                props.insert("actions".into(), f.actions.clone().into());
+            }
+            if !props.is_empty() {
+                result["properties"] = Value::Object(props);
+            }
+            results.push(result);
+        }
+    }
+    json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "policy_sentry",
+                    "informationUri": INFORMATION_URI,
+                    "version": tool_version,
+                    "semanticVersion": tool_version,
+                    "rules": rules,
+                }
+            },
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris() {
+        assert_eq!(artifact_uri("./policies/a b.json"), "policies/a%20b.json");
+        assert_eq!(artifact_uri("/tmp/x.json"), "file:///tmp/x.json");
+    }
+}

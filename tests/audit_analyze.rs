@@ -1,0 +1,355 @@
+//! `policy_sentry analyze policy-file | downloaded-policies`: the 2020 reports (JSON, CSV,
+//! Markdown) on the shipped example and on the download-policies folder layout, the report
+//! config, and bad input.
+//!
+//! Regenerate the goldens with `UPDATE_GOLDEN=1 cargo test --test audit_analyze` and review the diff.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::{Value, json};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn golden(name: &str) -> PathBuf {
+    root().join("tests/golden/audit/analyze").join(name)
+}
+
+fn assert_golden(name: &str, actual: &str) {
+    let path = golden(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(actual, expected, "output differs from {}", path.display());
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn example() -> String {
+    root()
+        .join("examples/analyze/explicit-actions.json")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn policy_file_writes_the_2020_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            "policy-file",
+            "--policy",
+            &example(),
+            "--include-markdown-report",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json_file = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        json_file,
+        "stdout is the JSON report"
+    );
+    // The 2020 shape, with the multi-action methods added.
+    let v: Value = serde_json::from_str(&json_file).unwrap();
+    assert_eq!(
+        v,
+        json!({
+            "explicit-actions": {
+                "account_id": "000000000000",
+                "resource_exposure": ["iam:createaccesskey", "iam:deleteaccesskey", "iam:updateaccesskey"],
+                "privilege_escalation": ["iam:createaccesskey", "iam:deleteaccesskey"],
+                "credentials_exposure": ["ecr:getauthorizationtoken", "iam:createaccesskey", "iam:updateaccesskey"],
+                "privilege_escalation_methods": {
+                    "CreateAccessKey": ["iam:createaccesskey"],
+                    "CreateAndRotateAccessKey": ["iam:createaccesskey", "iam:deleteaccesskey"]
+                }
+            }
+        })
+    );
+    assert_golden("report.json", &json_file);
+    let csv = std::fs::read_to_string(dir.path().join("report.csv")).unwrap();
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "Account ID,Policy Name,Resource Exposure,Privilege Escalation,Network Exposure,Credentials Exposure"
+    );
+    assert_golden("report.csv", &csv);
+    assert_golden(
+        "report.md",
+        &std::fs::read_to_string(dir.path().join("report.md")).unwrap(),
+    );
+    // Without --include-markdown-report there is no .md; --account-id and --report-path apply.
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            "policy-file",
+            "--policy",
+            &example(),
+            "--account-id",
+            "123456789012",
+            "--report-path",
+            out_dir.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!out_dir.path().join("report.md").exists());
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(out_dir.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(v["explicit-actions"]["account_id"], "123456789012");
+}
+
+/// `<dir>/<account>/customer-managed/*.json` and `aws-managed/*.json`, as download-policies writes.
+fn downloaded_layout(dir: &Path) {
+    let write = |rel: &str, text: &str| {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    let policy = |actions: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"*"}}]}}"#
+        )
+    };
+    write(
+        "111111111111/customer-managed/ci-deployer.json",
+        &policy(r#"["iam:PassRole","ec2:RunInstances","ec2:DescribeInstances"]"#),
+    );
+    write(
+        "111111111111/customer-managed/AdministratorLike.json",
+        &policy(r#""*""#),
+    );
+    write(
+        "111111111111/customer-managed/read-only.json",
+        &policy(r#"["s3:GetObject","s3:ListBucket"]"#),
+    );
+    write(
+        "111111111111/customer-managed/shared-name.json",
+        &policy(r#""sts:AssumeRole""#),
+    );
+    write(
+        "222222222222/customer-managed/shared-name.json",
+        &policy(r#""s3:PutBucketPolicy""#),
+    );
+    write(
+        "222222222222/aws-managed/AmazonEC2ContainerRegistryReadOnly.json",
+        &policy(r#"["ecr:GetAuthorizationToken","ecr:BatchGetImage"]"#),
+    );
+    write(
+        "222222222222/account-authorization-details.json",
+        r#"{"UserDetailList":[]}"#,
+    );
+}
+
+#[test]
+fn downloaded_policies_reads_the_download_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join(".policy_sentry/analysis");
+    downloaded_layout(&input);
+    // Default input folder: ~/.policy_sentry/analysis.
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            "downloaded-policies",
+            "--include-markdown-report",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    // AdministratorLike is excluded by the default config; read-only has no finding; a name
+    // found in two accounts is qualified.
+    assert_eq!(
+        names,
+        [
+            "111111111111/customer-managed/shared-name",
+            "222222222222/customer-managed/shared-name",
+            "AmazonEC2ContainerRegistryReadOnly",
+            "ci-deployer"
+        ]
+    );
+    assert_eq!(
+        v["ci-deployer"]["privilege_escalation"],
+        json!(["ec2:runinstances", "iam:passrole"])
+    );
+    assert_eq!(
+        v["ci-deployer"]["privilege_escalation_methods"],
+        json!({"CreateEC2WithExistingIP": ["iam:passrole", "ec2:runinstances"]})
+    );
+    assert_eq!(v["ci-deployer"]["account_id"], "111111111111");
+    assert_eq!(
+        v["AmazonEC2ContainerRegistryReadOnly"]["account_id"],
+        "222222222222"
+    );
+    for ext in ["json", "csv", "md"] {
+        assert!(
+            input.join(format!("overall.{ext}")).exists(),
+            "overall.{ext}"
+        );
+    }
+    assert_golden(
+        "overall.json",
+        &std::fs::read_to_string(input.join("overall.json")).unwrap(),
+    );
+    assert_golden(
+        "overall.csv",
+        &std::fs::read_to_string(input.join("overall.csv")).unwrap(),
+    );
+    assert_golden(
+        "overall.md",
+        &std::fs::read_to_string(input.join("overall.md")).unwrap(),
+    );
+}
+
+#[test]
+fn report_config_excludes_switches_off_and_drops_false_positives() {
+    let dir = tempfile::tempdir().unwrap();
+    downloaded_layout(dir.path());
+    std::fs::write(
+        dir.path().join("config.yml"),
+        "report-config:\n  excluded-role-patterns:\n    - 'ci-*'\n  risk-categories:\n    resource-exposure: no\n  false-positives:\n    '222222222222':\n      AmazonEC2ContainerRegistryReadOnly:\n        - ecr:GetAuthorizationToken\n",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            "downloaded-policies",
+            "--input-dir",
+            ".",
+            "--report-config",
+            "config.yml",
+            "--report-name",
+            "custom",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.get("ci-deployer").is_none(), "excluded");
+    assert!(
+        v.get("AmazonEC2ContainerRegistryReadOnly").is_none(),
+        "its one finding is a false positive"
+    );
+    // Administrator* is no longer excluded (the config replaces the default) and resource
+    // exposure is off.
+    assert!(v["AdministratorLike"].get("resource_exposure").is_none());
+    assert!(
+        v["AdministratorLike"]["privilege_escalation"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 30
+    );
+    assert!(dir.path().join("custom.json").exists() && dir.path().join("custom.csv").exists());
+}
+
+#[test]
+fn bad_input_exits_2_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    downloaded_layout(dir.path());
+    std::fs::write(
+        dir.path().join("111111111111/customer-managed/broken.json"),
+        "{\"Statement\": [}",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &["analyze", "downloaded-policies", "--input-dir", "."],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("broken.json:1:16: expected a value"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("overall.json").exists());
+
+    let empty = tempfile::tempdir().unwrap();
+    let out = run(empty.path(), &["analyze", "downloaded-policies"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("download-policies"),
+        "{}",
+        stderr(&out)
+    );
+
+    let out = run(
+        empty.path(),
+        &["analyze", "policy-file", "--policy", "missing.json"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("missing.json"), "{}", stderr(&out));
+    assert!(!empty.path().join("report.json").exists());
+
+    std::fs::write(
+        empty.path().join("bad.yml"),
+        "report-config:\n  risk-categories:\n    network: no\n",
+    )
+    .unwrap();
+    let out = run(
+        empty.path(),
+        &[
+            "analyze",
+            "policy-file",
+            "--policy",
+            &example(),
+            "--report-config",
+            "bad.yml",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("bad.yml: unknown risk category `network`"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!empty.path().join("report.json").exists());
+}
+
+#[test]
+fn not_action_statements_are_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = root().join("tests/golden/audit/policies/not-action.json");
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            "policy-file",
+            "--policy",
+            policy.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("NotAction statement skipped"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        json!({})
+    );
+}

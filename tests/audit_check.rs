@@ -1,0 +1,413 @@
+//! `policy_sentry check`: findings on known-good and known-bad policies (goldens), exit codes,
+//! malformed input, SARIF 2.1.0 structure (and the official schema when available), and
+//! `write-policy` output passing the least-privilege rules.
+//!
+//! Regenerate the goldens with `UPDATE_GOLDEN=1 cargo test --test audit_check` and review the diff.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn golden_dir() -> PathBuf {
+    root().join("tests/golden/audit")
+}
+
+/// Run the binary from the golden folder, so paths in the output are short and stable.
+fn check(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+        .arg("check")
+        .args(args)
+        .current_dir(golden_dir())
+        .output()
+        .unwrap()
+}
+
+fn assert_golden(name: &str, actual: &str) {
+    let path = golden_dir().join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(actual, expected, "output differs from {}", path.display());
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+#[test]
+fn text_findings_match_the_golden() {
+    let out = check(&["policies", "--fail-on", "note"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_golden("check.txt", &stdout(&out));
+    assert!(stderr(&out).contains("5 files checked"), "{}", stderr(&out));
+}
+
+#[test]
+fn json_findings_match_the_golden() {
+    let out = check(&["--fmt", "json", "policies"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files_checked"], 5);
+    assert_golden("check.json", &stdout(&out));
+}
+
+#[test]
+fn known_findings_per_policy() {
+    let out = check(&["--fmt", "json", "policies"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules_of = |file: &str| -> Vec<String> {
+        let mut r: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["file"].as_str().unwrap().ends_with(file))
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect();
+        r.sort();
+        r.dedup();
+        r
+    };
+    assert!(rules_of("good.json").is_empty());
+    assert_eq!(
+        rules_of("typos.json"),
+        [
+            "action-wildcard-matches-nothing",
+            "unknown-action",
+            "unknown-service"
+        ]
+    );
+    assert_eq!(
+        rules_of("not-least-privilege.json"),
+        [
+            "resource-arn-mismatch",
+            "resource-star-on-constrainable-action"
+        ]
+    );
+    assert_eq!(
+        rules_of("escalation.json"),
+        [
+            "credentials-exposure",
+            "network-exposure",
+            "privilege-escalation",
+            "resource-exposure"
+        ]
+    );
+    // The closest action is named, and the location is the misspelt entry's line.
+    let typo = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "unknown-action")
+        .unwrap();
+    assert_eq!(typo["actions"][0], "s3:GetObject");
+    assert_eq!(
+        (typo["line"].as_u64(), typo["statement_index"].as_u64()),
+        (Some(9), Some(0))
+    );
+    assert_eq!(typo["sid"], "Typos");
+    let esc = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "privilege-escalation")
+        .unwrap();
+    assert!(
+        esc["message"]
+            .as_str()
+            .unwrap()
+            .contains("CreateEC2WithExistingIP"),
+        "{esc}"
+    );
+}
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    assert_eq!(check(&["policies/good.json"]).status.code(), Some(0));
+    // escalation.json: errors, warnings and a note.
+    assert_eq!(
+        check(&["policies/escalation.json", "--fail-on", "error"])
+            .status
+            .code(),
+        Some(1)
+    );
+    // not-least-privilege.json: warnings only.
+    assert_eq!(
+        check(&["policies/not-least-privilege.json", "--fail-on", "error"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        check(&["policies/not-least-privilege.json"]).status.code(),
+        Some(1)
+    );
+    // A note alone fails only with --fail-on note.
+    let dir = tempfile::tempdir().unwrap();
+    let note_only = dir.path().join("network.json");
+    std::fs::write(
+        &note_only,
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ec2:AllocateAddress","Resource":"arn:aws:ec2:us-east-1:123456789012:elastic-ip/*"}]}"#,
+    )
+    .unwrap();
+    let p = note_only.to_str().unwrap();
+    assert_eq!(check(&[p]).status.code(), Some(0));
+    assert_eq!(check(&[p, "--fail-on", "note"]).status.code(), Some(1));
+}
+
+#[test]
+fn bad_input_exits_2_with_file_line_and_field() {
+    let out = check(&["malformed-action.json", "policies/good.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains(
+            "malformed-action.json:6:40: Statement[0].Action[1]: expected a string, not an object"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let out = check(&["--fmt", "sarif", "malformed-syntax.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("malformed-syntax.json:8:9: trailing comma before }"),
+        "{}",
+        stderr(&out)
+    );
+    let out = check(&["no-such-file.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no-such-file.json"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        check(&["--fail-on", "critical", "policies"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(check(&[]).status.code(), Some(2));
+}
+
+#[test]
+fn folders_skip_json_that_is_not_a_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("123456789012/customer-managed")).unwrap();
+    std::fs::copy(
+        golden_dir().join("policies/good.json"),
+        dir.path().join("123456789012/customer-managed/good.json"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path()
+            .join("123456789012/account-authorization-details.json"),
+        r#"{"UserDetailList": []}"#,
+    )
+    .unwrap();
+    let out = check(&[dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("skipped: not an IAM policy document"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("1 file checked"), "{}", stderr(&out));
+}
+
+fn sarif_of(args: &[&str]) -> Value {
+    let mut all = vec!["--fmt", "sarif"];
+    all.extend_from_slice(args);
+    let out = check(&all);
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "{}",
+        stderr(&out)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn sarif_has_the_fields_2_1_0_and_code_scanning_require() {
+    let log = sarif_of(&["policies"]);
+    assert_eq!(log["version"], "2.1.0");
+    assert!(log["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let runs = log["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "policy_sentry");
+    let rules = driver["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "unknown-service",
+            "unknown-action",
+            "action-wildcard-matches-nothing",
+            "resource-arn-mismatch",
+            "resource-star-on-constrainable-action",
+            "privilege-escalation",
+            "resource-exposure",
+            "credentials-exposure",
+            "network-exposure",
+            "policy-too-large"
+        ]
+    );
+    for rule in rules {
+        assert!(
+            !rule["shortDescription"]["text"]
+                .as_str()
+                .unwrap()
+                .is_empty()
+        );
+        assert!(!rule["fullDescription"]["text"].as_str().unwrap().is_empty());
+        assert!(rule["help"]["text"].as_str().unwrap().len() > 40);
+        assert!(rule["help"]["markdown"].is_string());
+        assert!(
+            ["error", "warning", "note"]
+                .contains(&rule["defaultConfiguration"]["level"].as_str().unwrap())
+        );
+    }
+    let results = runs[0]["results"].as_array().unwrap();
+    assert!(results.len() >= 10);
+    for r in results {
+        let rule_index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[rule_index]["id"], r["ruleId"]);
+        assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(
+            uri.starts_with("policies/") && uri.ends_with(".json"),
+            "{uri}"
+        );
+        let region = &loc["region"];
+        let (sl, sc) = (
+            region["startLine"].as_u64().unwrap(),
+            region["startColumn"].as_u64().unwrap(),
+        );
+        let (el, ec) = (
+            region["endLine"].as_u64().unwrap(),
+            region["endColumn"].as_u64().unwrap(),
+        );
+        assert!(
+            sl >= 1 && sc >= 1 && (el > sl || (el == sl && ec > sc)),
+            "{region}"
+        );
+        // The region's start is inside the file.
+        let text = std::fs::read_to_string(golden_dir().join(uri)).unwrap();
+        assert!(sl as usize <= text.lines().count(), "{uri}: {region}");
+    }
+    assert_golden("check.sarif", &serde_json::to_string_pretty(&log).unwrap());
+}
+
+/// The official schema is not in the repository: point POLICY_SENTRY_SARIF_SCHEMA at
+/// `sarif-2.1.0-rtm.5.json` (for instance from `npm pack @microsoft/jest-sarif@1.0.0-beta.0`,
+/// `package/lib/schemas/`). Validation uses python3's `jsonschema` module.
+#[test]
+fn sarif_validates_against_the_official_schema() {
+    let Some(schema) = std::env::var_os("POLICY_SENTRY_SARIF_SCHEMA")
+        .map(PathBuf::from)
+        .filter(|p| p.exists())
+    else {
+        eprintln!(
+            "SKIPPED: SARIF schema validation (set POLICY_SENTRY_SARIF_SCHEMA to sarif-2.1.0-rtm.5.json)"
+        );
+        return;
+    };
+    let has_jsonschema = Command::new("python3")
+        .args(["-c", "import jsonschema"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_jsonschema {
+        eprintln!(
+            "SKIPPED: SARIF schema validation (python3 with the jsonschema module not found)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("log.sarif");
+    std::fs::write(
+        &log_path,
+        serde_json::to_vec(&sarif_of(&["policies"])).unwrap(),
+    )
+    .unwrap();
+    let script = "import json,sys,jsonschema\nschema=json.load(open(sys.argv[1]))\nlog=json.load(open(sys.argv[2]))\njsonschema.Draft7Validator(schema).validate(log)\nprint('valid')";
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(&schema)
+        .arg(&log_path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "SARIF does not validate: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn least_privilege_findings(findings: &Value) -> Vec<String> {
+    findings["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            [
+                "resource-arn-mismatch",
+                "resource-star-on-constrainable-action",
+                "unknown-action",
+                "unknown-service",
+                "action-wildcard-matches-nothing",
+            ]
+            .contains(&f["rule"].as_str().unwrap())
+        })
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn write_policy_output_passes_the_least_privilege_rules() {
+    // Upstream's write-policy output for the templates (committed).
+    let out = check(&[
+        "--fmt",
+        "json",
+        "write-policy/crud.json",
+        "write-policy/actions.json",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(least_privilege_findings(&v), Vec::<String>::new());
+    // Ours, when this build has write-policy.
+    let dir = tempfile::tempdir().unwrap();
+    for template in ["crud.yml", "actions.yml"] {
+        let written = Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+            .args(["write-policy", "--input-file"])
+            .arg(golden_dir().join("write-policy").join(template))
+            .output()
+            .unwrap();
+        if !written.status.success() {
+            eprintln!(
+                "SKIPPED: checking our own write-policy output for {template} (write-policy failed: {})",
+                String::from_utf8_lossy(&written.stderr).trim()
+            );
+            continue;
+        }
+        let path = dir.path().join(Path::new(template).with_extension("json"));
+        std::fs::write(&path, &written.stdout).unwrap();
+        let out = check(&["--fmt", "json", path.to_str().unwrap()]);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            least_privilege_findings(&v),
+            Vec::<String>::new(),
+            "{template}"
+        );
+    }
+}

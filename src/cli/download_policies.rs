@@ -69,7 +69,7 @@ pub fn run(args: &DownloadPoliciesArgs) -> anyhow::Result<ExitCode> {
     }
     if failed_accounts > 0 {
         eprintln!(
-            "download-policies: {failed_accounts} account{} incomplete; what was fetched is kept",
+            "download-policies: {failed_accounts} account{} failed or incomplete (above); the files written are kept",
             if failed_accounts == 1 { "" } else { "s" }
         );
         return Ok(ExitCode::from(1));
@@ -91,7 +91,11 @@ impl ProgressLine {
             Some(profile) => format!("profile {profile}"),
             None => "default credentials".to_owned(),
         };
-        ProgressLine { label, terminal: std::io::stderr().is_terminal(), drawn: false }
+        ProgressLine {
+            label,
+            terminal: std::io::stderr().is_terminal(),
+            drawn: false,
+        }
     }
 
     fn show(&mut self, event: &Progress<'_>) {
@@ -100,13 +104,30 @@ impl ProgressLine {
                 self.label = format!("{account_id} ({})", self.label);
                 (format!("{}: listing policies", self.label), true)
             }
-            Progress::Listing { scope, policies, pages } => {
-                (format!("{}: {policies} {} policies listed ({pages} pages)", self.label, scope.folder()), false)
-            }
-            Progress::Fetching { scope, done, total } => {
-                (format!("{}: {done}/{total} {} documents", self.label, scope.folder()), done == total)
-            }
-            Progress::Details { pages } => (format!("{}: authorization details, page {pages}", self.label), false),
+            Progress::Listing {
+                scope,
+                policies,
+                pages,
+            } => (
+                format!(
+                    "{}: {policies} {} policies listed ({pages} pages)",
+                    self.label,
+                    scope.folder()
+                ),
+                false,
+            ),
+            Progress::Fetching { scope, done, total } => (
+                format!(
+                    "{}: {done}/{total} {} documents",
+                    self.label,
+                    scope.folder()
+                ),
+                done == total,
+            ),
+            Progress::Details { pages } => (
+                format!("{}: authorization details, page {pages}", self.label),
+                false,
+            ),
         };
         let mut err = std::io::stderr().lock();
         if self.terminal {
@@ -131,16 +152,30 @@ fn summarise(report: &AccountReport) {
         (None, Some(profile)) => format!("profile {profile}"),
         (None, None) => "default credentials".to_owned(),
     };
-    let mut parts = vec![scope_summary(PolicyScope::CustomerManaged, &report.customer_managed)];
+    let mut parts = vec![scope_summary(
+        PolicyScope::CustomerManaged,
+        &report.customer_managed,
+    )];
     if let Some(aws) = &report.aws_managed {
         parts.push(scope_summary(PolicyScope::AwsManaged, aws));
     }
     if let Some(pages) = report.details_pages {
-        parts.push(format!("authorization details ({pages} page{})", plural(pages)));
+        parts.push(format!(
+            "authorization details ({pages} page{})",
+            plural(pages)
+        ));
     }
-    let target = report.account_dir.as_ref().map(|d| format!(" into {}", d.display())).unwrap_or_default();
+    let target = report
+        .account_dir
+        .as_ref()
+        .map(|d| format!(" into {}", d.display()))
+        .unwrap_or_default();
     if report.account_id.is_some() {
-        eprintln!("{who}: {}{target} in {:.1} s", parts.join(", "), report.elapsed.as_secs_f64());
+        eprintln!(
+            "{who}: {}{target} in {:.1} s",
+            parts.join(", "),
+            report.elapsed.as_secs_f64()
+        );
     }
     for failure in &report.failures {
         eprintln!("{who}: failed: {failure}");

@@ -7,7 +7,11 @@ use std::path::Path;
 /// literal plus, not a space (IAM encodes spaces as `%20`). A document that already starts as
 /// JSON (some emulators do not encode) is taken as it is.
 pub fn decode_policy_document(encoded: &str) -> Result<serde_json::Value, String> {
-    let text = if encoded.trim_start().starts_with('{') { encoded.to_owned() } else { percent_decode(encoded)? };
+    let text = if encoded.trim_start().starts_with('{') {
+        encoded.to_owned()
+    } else {
+        percent_decode(encoded)?
+    };
     serde_json::from_str(&text).map_err(|err| format!("the document is not valid JSON: {err}"))
 }
 
@@ -17,7 +21,9 @@ fn percent_decode(encoded: &str) -> Result<String, String> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
             match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 Some(byte) => decoded.push(byte),
                 None => return Err(format!("bad percent-encoding at byte {i} of the document")),
@@ -34,7 +40,10 @@ fn percent_decode(encoded: &str) -> Result<String, String> {
 /// JSON with a 4-space indent (as upstream wrote the files) and a final newline.
 pub(super) fn pretty_json(value: &serde_json::Value) -> String {
     let mut out = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, serde_json::ser::PrettyFormatter::with_indent(b"    "));
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut out,
+        serde_json::ser::PrettyFormatter::with_indent(b"    "),
+    );
     serde::Serialize::serialize(value, &mut ser).expect("a serde_json::Value always serializes");
     out.push(b'\n');
     String::from_utf8(out).expect("serde_json writes UTF-8")
@@ -49,9 +58,14 @@ pub(super) fn is_safe_file_stem(name: &str) -> bool {
 /// Write `path` all at once: a temporary file beside it, flushed, then renamed over it, so a
 /// reader (or an interrupted run) never sees half a file. Creates the parent folder.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)?;
-    let file_name = path.file_name().ok_or_else(|| std::io::Error::other("no file name"))?;
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("no file name"))?;
     let mut temp_name = std::ffi::OsString::from(".");
     temp_name.push(file_name);
     temp_name.push(format!(".{}.tmp", std::process::id()));
@@ -83,16 +97,30 @@ mod tests {
 
     #[test]
     fn plain_json_documents_are_accepted_and_bad_ones_are_reported() {
-        assert_eq!(decode_policy_document(" {\"a\": \"100%\"}").unwrap()["a"], "100%");
-        assert!(decode_policy_document("%7B%2").unwrap_err().contains("percent-encoding"));
-        assert!(decode_policy_document("%7Bnope").unwrap_err().contains("not valid JSON"));
+        assert_eq!(
+            decode_policy_document(" {\"a\": \"100%\"}").unwrap()["a"],
+            "100%"
+        );
+        assert!(
+            decode_policy_document("%7B%2")
+                .unwrap_err()
+                .contains("percent-encoding")
+        );
+        assert!(
+            decode_policy_document("%7Bnope")
+                .unwrap_err()
+                .contains("not valid JSON")
+        );
         assert!(decode_policy_document("%FF").unwrap_err().contains("UTF-8"));
     }
 
     #[test]
     fn pretty_json_keeps_key_order_and_indents_by_four() {
         let value: serde_json::Value = serde_json::from_str(r#"{"b":1,"a":[true]}"#).unwrap();
-        assert_eq!(pretty_json(&value), "{\n    \"b\": 1,\n    \"a\": [\n        true\n    ]\n}\n");
+        assert_eq!(
+            pretty_json(&value),
+            "{\n    \"b\": 1,\n    \"a\": [\n        true\n    ]\n}\n"
+        );
     }
 
     #[test]
@@ -110,7 +138,10 @@ mod tests {
         write_atomically(&path, b"one").unwrap();
         write_atomically(&path, b"two").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
-        let names: Vec<_> = std::fs::read_dir(dir.path().join("new")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("new"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, ["p.json"]);
     }
 }

@@ -26,7 +26,6 @@ use std::time::{Duration, Instant};
 
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
-use aws_sdk_iam::error::DisplayErrorContext;
 use aws_sdk_iam::types::{EntityType, PolicyScopeType};
 use tokio::task::JoinSet;
 
@@ -87,9 +86,17 @@ pub enum Progress<'a> {
     /// The caller's identity is known.
     Account { account_id: &'a str },
     /// Another page of `ListPolicies` arrived.
-    Listing { scope: PolicyScope, policies: usize, pages: usize },
+    Listing {
+        scope: PolicyScope,
+        policies: usize,
+        pages: usize,
+    },
     /// `done` of `total` policy documents fetched (written or failed).
-    Fetching { scope: PolicyScope, done: usize, total: usize },
+    Fetching {
+        scope: PolicyScope,
+        done: usize,
+        total: usize,
+    },
     /// Another page of `GetAccountAuthorizationDetails` arrived.
     Details { pages: usize },
 }
@@ -98,11 +105,21 @@ pub enum Progress<'a> {
 #[derive(Debug, thiserror::Error)]
 pub enum DownloadError {
     #[error("cannot load the AWS configuration{}: {message}", profile_note(.profile))]
-    Config { profile: Option<String>, message: String },
+    Config {
+        profile: Option<String>,
+        message: String,
+    },
     #[error("{operation} failed: {message}")]
-    Api { operation: &'static str, message: String },
+    Api {
+        operation: &'static str,
+        message: String,
+    },
     #[error("{operation} failed for policy {policy}: {message}")]
-    Policy { operation: &'static str, policy: String, message: String },
+    Policy {
+        operation: &'static str,
+        policy: String,
+        message: String,
+    },
     #[error("policy {policy}: {message}")]
     Document { policy: String, message: String },
     #[error("cannot write {}: {source}", .path.display())]
@@ -116,7 +133,10 @@ pub enum DownloadError {
 }
 
 fn profile_note(profile: &Option<String>) -> String {
-    profile.as_ref().map(|p| format!(" of profile {p}")).unwrap_or_default()
+    profile
+        .as_ref()
+        .map(|p| format!(" of profile {p}"))
+        .unwrap_or_default()
 }
 
 /// Counts for one scope of policies.
@@ -153,10 +173,19 @@ impl AccountReport {
 }
 
 /// Download one account's policies (blocking; runs its own single-threaded runtime).
-pub fn download_account(options: &DownloadOptions, progress: &mut dyn FnMut(Progress<'_>)) -> AccountReport {
+pub fn download_account(
+    options: &DownloadOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> AccountReport {
     let started = Instant::now();
-    let mut report = AccountReport { profile: options.profile.clone(), ..AccountReport::default() };
-    match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let mut report = AccountReport {
+        profile: options.profile.clone(),
+        ..AccountReport::default()
+    };
+    match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime.block_on(download_into(options, progress, &mut report)),
         Err(err) => report.failures.push(DownloadError::Runtime(err)),
     }
@@ -168,11 +197,16 @@ pub fn download_account(options: &DownloadOptions, progress: &mut dyn FnMut(Prog
 /// build takes much longer).
 pub fn https_client() -> aws_sdk_iam::config::SharedHttpClient {
     use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
-    aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring)).build_https()
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
 }
 
 /// The SDK configuration for one profile (or the default chain) and endpoint.
-pub async fn load_sdk_config(profile: Option<&str>, endpoint_url: Option<&str>) -> aws_config::SdkConfig {
+pub async fn load_sdk_config(
+    profile: Option<&str>,
+    endpoint_url: Option<&str>,
+) -> aws_config::SdkConfig {
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .http_client(https_client())
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
@@ -186,27 +220,48 @@ pub async fn load_sdk_config(profile: Option<&str>, endpoint_url: Option<&str>) 
 }
 
 fn region_or_fallback(config: &aws_config::SdkConfig) -> aws_config::Region {
-    config.region().cloned().unwrap_or_else(|| aws_config::Region::from_static(FALLBACK_REGION))
+    config
+        .region()
+        .cloned()
+        .unwrap_or_else(|| aws_config::Region::from_static(FALLBACK_REGION))
 }
 
 /// An IAM client for `config`, in [`FALLBACK_REGION`] when the configuration names none.
 pub fn iam_client(config: &aws_config::SdkConfig) -> aws_sdk_iam::Client {
-    let conf = aws_sdk_iam::config::Builder::from(config).region(region_or_fallback(config)).build();
+    let conf = aws_sdk_iam::config::Builder::from(config)
+        .region(region_or_fallback(config))
+        .build();
     aws_sdk_iam::Client::from_conf(conf)
 }
 
 /// An STS client for `config`, in [`FALLBACK_REGION`] when the configuration names none.
 pub fn sts_client(config: &aws_config::SdkConfig) -> aws_sdk_sts::Client {
-    let conf = aws_sdk_sts::config::Builder::from(config).region(region_or_fallback(config)).build();
+    let conf = aws_sdk_sts::config::Builder::from(config)
+        .region(region_or_fallback(config))
+        .build();
     aws_sdk_sts::Client::from_conf(conf)
 }
 
-/// SDK errors with their causes (`DisplayErrorContext`); they carry no credentials.
-fn sdk_message<E: std::error::Error>(err: &E) -> String {
-    DisplayErrorContext(err).to_string()
+/// An SDK error and its causes on one line, each message once ("dispatch failure: … loading
+/// credentials: …"). Only `Display` texts: the `Debug` forms hold whole HTTP responses.
+fn sdk_message(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cause = Some(err);
+    while let Some(err) = cause {
+        let text = err.to_string();
+        if !text.is_empty() && !parts.iter().any(|seen| seen.contains(&text)) {
+            parts.push(text);
+        }
+        cause = err.source();
+    }
+    parts.join(": ")
 }
 
-async fn download_into(options: &DownloadOptions, progress: &mut dyn FnMut(Progress<'_>), report: &mut AccountReport) {
+async fn download_into(
+    options: &DownloadOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+    report: &mut AccountReport,
+) {
     let config = load_sdk_config(options.profile.as_deref(), options.endpoint_url.as_deref()).await;
     let account_id = match sts_client(&config).get_caller_identity().send().await {
         Ok(identity) => match identity.account {
@@ -220,7 +275,10 @@ async fn download_into(options: &DownloadOptions, progress: &mut dyn FnMut(Progr
             }
         },
         Err(err) => {
-            report.failures.push(DownloadError::Api { operation: "sts:GetCallerIdentity", message: sdk_message(&err) });
+            report.failures.push(DownloadError::Api {
+                operation: "sts:GetCallerIdentity",
+                message: sdk_message(&err),
+            });
             return;
         }
     };
@@ -231,19 +289,38 @@ async fn download_into(options: &DownloadOptions, progress: &mut dyn FnMut(Progr
         });
         return;
     }
-    progress(Progress::Account { account_id: &account_id });
+    progress(Progress::Account {
+        account_id: &account_id,
+    });
     let account_dir = options.output_dir.join(&account_id);
     report.account_id = Some(account_id);
     report.account_dir = Some(account_dir.clone());
     let iam = iam_client(&config);
 
-    report.customer_managed =
-        download_scope(&iam, PolicyScope::CustomerManaged, options, &account_dir, progress, &mut report.failures).await;
+    report.customer_managed = download_scope(
+        &iam,
+        PolicyScope::CustomerManaged,
+        options,
+        &account_dir,
+        progress,
+        &mut report.failures,
+    )
+    .await;
     if options.aws_managed {
-        report.aws_managed =
-            Some(download_scope(&iam, PolicyScope::AwsManaged, options, &account_dir, progress, &mut report.failures).await);
+        report.aws_managed = Some(
+            download_scope(
+                &iam,
+                PolicyScope::AwsManaged,
+                options,
+                &account_dir,
+                progress,
+                &mut report.failures,
+            )
+            .await,
+        );
     }
-    report.details_pages = download_details(&iam, options, &account_dir, progress, &mut report.failures).await;
+    report.details_pages =
+        download_details(&iam, options, &account_dir, progress, &mut report.failures).await;
 }
 
 /// A managed policy as `ListPolicies` names it.
@@ -275,20 +352,29 @@ async fn download_scope(
                 report.pages += 1;
                 for policy in page.policies.unwrap_or_default() {
                     match (policy.policy_name, policy.arn, policy.default_version_id) {
-                        (Some(name), Some(arn), Some(default_version)) => {
-                            listed.push(Listed { name, arn, default_version })
-                        }
+                        (Some(name), Some(arn), Some(default_version)) => listed.push(Listed {
+                            name,
+                            arn,
+                            default_version,
+                        }),
                         (name, arn, _) => failures.push(DownloadError::Document {
                             policy: name.or(arn).unwrap_or_else(|| "(unnamed)".into()),
                             message: "ListPolicies gave no name, ARN or default version".into(),
                         }),
                     }
                 }
-                progress(Progress::Listing { scope, policies: listed.len(), pages: report.pages });
+                progress(Progress::Listing {
+                    scope,
+                    policies: listed.len(),
+                    pages: report.pages,
+                });
             }
             Err(err) => {
                 // The paginator cannot go on without the failed page's marker.
-                failures.push(DownloadError::Api { operation: "iam:ListPolicies", message: sdk_message(&err) });
+                failures.push(DownloadError::Api {
+                    operation: "iam:ListPolicies",
+                    message: sdk_message(&err),
+                });
                 break;
             }
         }
@@ -297,7 +383,10 @@ async fn download_scope(
 
     let folder = account_dir.join(scope.folder());
     if let Err(source) = std::fs::create_dir_all(&folder) {
-        failures.push(DownloadError::Write { path: folder, source });
+        failures.push(DownloadError::Write {
+            path: folder,
+            source,
+        });
         return report;
     }
     let total = listed.len();
@@ -311,7 +400,9 @@ async fn download_scope(
             let folder = folder.clone();
             in_flight.spawn(async move { fetch_and_write(&iam, policy, &folder).await });
         }
-        let Some(joined) = in_flight.join_next().await else { break };
+        let Some(joined) = in_flight.join_next().await else {
+            break;
+        };
         done += 1;
         match joined {
             Ok(Ok(())) => report.written += 1,
@@ -326,7 +417,11 @@ async fn download_scope(
     report
 }
 
-async fn fetch_and_write(iam: &aws_sdk_iam::Client, policy: Listed, folder: &Path) -> Result<(), DownloadError> {
+async fn fetch_and_write(
+    iam: &aws_sdk_iam::Client,
+    policy: Listed,
+    folder: &Path,
+) -> Result<(), DownloadError> {
     if !files::is_safe_file_stem(&policy.name) {
         return Err(DownloadError::Document {
             policy: policy.arn,
@@ -344,14 +439,20 @@ async fn fetch_and_write(iam: &aws_sdk_iam::Client, policy: Listed, folder: &Pat
             policy: policy.arn.clone(),
             message: sdk_message(&err),
         })?;
-    let encoded = version.policy_version.and_then(|v| v.document).ok_or_else(|| DownloadError::Document {
+    let encoded = version
+        .policy_version
+        .and_then(|v| v.document)
+        .ok_or_else(|| DownloadError::Document {
+            policy: policy.arn.clone(),
+            message: "GetPolicyVersion returned no document".into(),
+        })?;
+    let document = decode_policy_document(&encoded).map_err(|message| DownloadError::Document {
         policy: policy.arn.clone(),
-        message: "GetPolicyVersion returned no document".into(),
+        message,
     })?;
-    let document = decode_policy_document(&encoded)
-        .map_err(|message| DownloadError::Document { policy: policy.arn.clone(), message })?;
     let path = folder.join(format!("{}.json", policy.name));
-    write_atomically(&path, files::pretty_json(&document).as_bytes()).map_err(|source| DownloadError::Write { path, source })
+    write_atomically(&path, files::pretty_json(&document).as_bytes())
+        .map_err(|source| DownloadError::Write { path, source })
 }
 
 async fn download_details(
@@ -361,12 +462,21 @@ async fn download_details(
     progress: &mut dyn FnMut(Progress<'_>),
     failures: &mut Vec<DownloadError>,
 ) -> Option<usize> {
-    let mut filter = vec![EntityType::User, EntityType::Role, EntityType::Group, EntityType::LocalManagedPolicy];
+    let mut filter = vec![
+        EntityType::User,
+        EntityType::Role,
+        EntityType::Group,
+        EntityType::LocalManagedPolicy,
+    ];
     if options.aws_managed {
         filter.push(EntityType::AwsManagedPolicy);
     }
     let mut merged = details::Details::default();
-    let mut pages = iam.get_account_authorization_details().set_filter(Some(filter)).into_paginator().send();
+    let mut pages = iam
+        .get_account_authorization_details()
+        .set_filter(Some(filter))
+        .into_paginator()
+        .send();
     let mut count = 0;
     while let Some(page) = pages.next().await {
         match page {

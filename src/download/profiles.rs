@@ -22,9 +22,16 @@ pub fn profile_names() -> Result<Vec<String>, ProfileError> {
     let home = std::env::var_os("HOME").map(PathBuf::from);
     let file = |var: &str, default: &str| match std::env::var_os(var) {
         Some(path) => expand_home(Path::new(&path), home.as_deref()),
-        None => home.as_deref().unwrap_or(Path::new(".")).join(".aws").join(default),
+        None => home
+            .as_deref()
+            .unwrap_or(Path::new("."))
+            .join(".aws")
+            .join(default),
     };
-    profile_names_in(&file("AWS_CONFIG_FILE", "config"), &file("AWS_SHARED_CREDENTIALS_FILE", "credentials"))
+    profile_names_in(
+        &file("AWS_CONFIG_FILE", "config"),
+        &file("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+    )
 }
 
 /// [`profile_names`] for explicit file paths.
@@ -34,11 +41,18 @@ pub fn profile_names_in(config: &Path, credentials: &Path) -> Result<Vec<String>
         match std::fs::read_to_string(path) {
             Ok(text) => names.extend(section_profiles(&text, is_config)),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(ProfileError::Read { path: path.to_owned(), source }),
+            Err(source) => {
+                return Err(ProfileError::Read {
+                    path: path.to_owned(),
+                    source,
+                });
+            }
         }
     }
     if names.is_empty() {
-        return Err(ProfileError::None { looked_in: vec![config.to_owned(), credentials.to_owned()] });
+        return Err(ProfileError::None {
+            looked_in: vec![config.to_owned(), credentials.to_owned()],
+        });
     }
     Ok(names.into_iter().collect())
 }
@@ -60,7 +74,10 @@ fn section_profiles(text: &str, is_config: bool) -> Vec<String> {
             let name = if !is_config || header == "default" {
                 header
             } else {
-                header.strip_prefix("profile").filter(|rest| rest.starts_with([' ', '\t']))?.trim()
+                header
+                    .strip_prefix("profile")
+                    .filter(|rest| rest.starts_with([' ', '\t']))?
+                    .trim()
             };
             (!name.is_empty()).then(|| name.to_owned())
         })
@@ -81,7 +98,10 @@ mod tests {
     #[test]
     fn credentials_sections_are_all_profiles() {
         let credentials = "# keys\n[default]\naws_access_key_id = x\n[prod] # comment\n\n[ ci ]\n";
-        assert_eq!(section_profiles(credentials, false), ["default", "prod", "ci"]);
+        assert_eq!(
+            section_profiles(credentials, false),
+            ["default", "prod", "ci"]
+        );
     }
 
     #[test]
@@ -91,15 +111,30 @@ mod tests {
         let credentials = dir.path().join("credentials");
         std::fs::write(&config, "[profile b]\n[default]\n").unwrap();
         std::fs::write(&credentials, "[a]\n[b]\n").unwrap();
-        assert_eq!(profile_names_in(&config, &credentials).unwrap(), ["a", "b", "default"]);
-        assert_eq!(profile_names_in(&config, &dir.path().join("none")).unwrap(), ["b", "default"]);
+        assert_eq!(
+            profile_names_in(&config, &credentials).unwrap(),
+            ["a", "b", "default"]
+        );
+        assert_eq!(
+            profile_names_in(&config, &dir.path().join("none")).unwrap(),
+            ["b", "default"]
+        );
         let err = profile_names_in(&dir.path().join("x"), &dir.path().join("y")).unwrap_err();
-        assert!(err.to_string().starts_with("no AWS profiles found"), "{err}");
+        assert!(
+            err.to_string().starts_with("no AWS profiles found"),
+            "{err}"
+        );
     }
 
     #[test]
     fn a_leading_tilde_means_home() {
-        assert_eq!(expand_home(Path::new("~/.aws/c"), Some(Path::new("/h"))), Path::new("/h/.aws/c"));
-        assert_eq!(expand_home(Path::new("/x/c"), Some(Path::new("/h"))), Path::new("/x/c"));
+        assert_eq!(
+            expand_home(Path::new("~/.aws/c"), Some(Path::new("/h"))),
+            Path::new("/h/.aws/c")
+        );
+        assert_eq!(
+            expand_home(Path::new("/x/c"), Some(Path::new("/h"))),
+            Path::new("/x/c")
+        );
     }
 }

@@ -1,0 +1,147 @@
+//! Policy documents as IAM returns them, and writing them safely.
+
+use std::io::Write;
+use std::path::Path;
+
+/// IAM returns policy documents percent-encoded (RFC 3986). Decode one into JSON. `+` is a
+/// literal plus, not a space (IAM encodes spaces as `%20`). A document that already starts as
+/// JSON (some emulators do not encode) is taken as it is.
+pub fn decode_policy_document(encoded: &str) -> Result<serde_json::Value, String> {
+    let text = if encoded.trim_start().starts_with('{') {
+        encoded.to_owned()
+    } else {
+        percent_decode(encoded)?
+    };
+    serde_json::from_str(&text).map_err(|err| format!("the document is not valid JSON: {err}"))
+}
+
+fn percent_decode(encoded: &str) -> Result<String, String> {
+    let bytes = encoded.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
+            match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                Some(byte) => decoded.push(byte),
+                None => return Err(format!("bad percent-encoding at byte {i} of the document")),
+            }
+            i += 3;
+        } else {
+            decoded.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(decoded).map_err(|_| "the decoded document is not UTF-8".to_owned())
+}
+
+/// JSON with a 4-space indent (as upstream wrote the files) and a final newline.
+pub(super) fn pretty_json(value: &serde_json::Value) -> String {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut out,
+        serde_json::ser::PrettyFormatter::with_indent(b"    "),
+    );
+    serde::Serialize::serialize(value, &mut ser).expect("a serde_json::Value always serializes");
+    out.push(b'\n');
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// IAM names (`[\w+=,.@-]+`) and account ids are safe file names; refuse anything that could
+/// leave the folder or hide the file.
+pub(super) fn is_safe_file_stem(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0'])
+}
+
+/// Write `path` all at once: a temporary file beside it, flushed, then renamed over it, so a
+/// reader (or an interrupted run) never sees half a file. Creates the parent folder.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("no file name"))?;
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(file_name);
+    temp_name.push(format!(".{}.tmp", std::process::id()));
+    let temp = parent.join(temp_name);
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_percent_decoded_keeping_plus_signs() {
+        let encoded = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C\
+                       %22Action%22%3A%22s3%3AGetObject%22%2C%22Resource%22%3A%22arn%3Aaws%3As3%3A%3A%3Aa%20b+c%2Fd%2B%C3%A9%22%7D%5D%7D";
+        let doc = decode_policy_document(encoded).unwrap();
+        assert_eq!(doc["Statement"][0]["Resource"], "arn:aws:s3:::a b+c/d+é");
+        assert_eq!(doc["Version"], "2012-10-17");
+    }
+
+    #[test]
+    fn plain_json_documents_are_accepted_and_bad_ones_are_reported() {
+        assert_eq!(
+            decode_policy_document(" {\"a\": \"100%\"}").unwrap()["a"],
+            "100%"
+        );
+        assert!(
+            decode_policy_document("%7B%2")
+                .unwrap_err()
+                .contains("percent-encoding")
+        );
+        assert!(
+            decode_policy_document("%7Bnope")
+                .unwrap_err()
+                .contains("not valid JSON")
+        );
+        assert!(decode_policy_document("%FF").unwrap_err().contains("UTF-8"));
+    }
+
+    #[test]
+    fn pretty_json_keeps_key_order_and_indents_by_four() {
+        let value: serde_json::Value = serde_json::from_str(r#"{"b":1,"a":[true]}"#).unwrap();
+        assert_eq!(
+            pretty_json(&value),
+            "{\n    \"b\": 1,\n    \"a\": [\n        true\n    ]\n}\n"
+        );
+    }
+
+    #[test]
+    fn unsafe_names_are_refused() {
+        assert!(is_safe_file_stem("My+Policy=,.@-1"));
+        for bad in ["", ".", "..", ".hidden", "a/b", "a\\b"] {
+            assert!(!is_safe_file_stem(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn atomic_writes_replace_the_file_and_leave_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new/p.json");
+        write_atomically(&path, b"one").unwrap();
+        write_atomically(&path, b"two").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("new"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["p.json"]);
+    }
+}

@@ -291,7 +291,7 @@ fn iam_data_agrees_with_the_2026_html_parse() {
         100.0 * share(equal_resource_arns, shared_resources)
     );
     let mut pairs: Vec<_> = level_pairs.into_iter().collect();
-    pairs.sort_by(|a, b| b.1.cmp(&a.1));
+    pairs.sort_by_key(|p| std::cmp::Reverse(p.1));
     for ((ours_level, their_level), n) in pairs.iter().take(8) {
         eprintln!("  level ours {ours_level} / pages {their_level}: {n}");
     }

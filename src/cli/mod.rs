@@ -23,7 +23,9 @@ use policy_sentry::data::{AccessLevelOverrides, LevelSource};
 
 const LONG_VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
-    "\nIAM data: see `policy_sentry data info`"
+    "\nIAM data: ",
+    env!("POLICY_SENTRY_DATA_SUMMARY"),
+    "\nmore: `policy_sentry data info`"
 );
 
 #[derive(Parser, Debug)]

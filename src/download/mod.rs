@@ -226,7 +226,7 @@ fn region_or_fallback(config: &aws_config::SdkConfig) -> aws_config::Region {
         .unwrap_or_else(|| aws_config::Region::from_static(FALLBACK_REGION))
 }
 
-/// An IAM client for `config`, in [`FALLBACK_REGION`] when the configuration names none.
+/// An IAM client for `config`, in us-east-1 when the configuration names no region.
 pub fn iam_client(config: &aws_config::SdkConfig) -> aws_sdk_iam::Client {
     let conf = aws_sdk_iam::config::Builder::from(config)
         .region(region_or_fallback(config))
@@ -234,7 +234,7 @@ pub fn iam_client(config: &aws_config::SdkConfig) -> aws_sdk_iam::Client {
     aws_sdk_iam::Client::from_conf(conf)
 }
 
-/// An STS client for `config`, in [`FALLBACK_REGION`] when the configuration names none.
+/// An STS client for `config`, in us-east-1 when the configuration names no region.
 pub fn sts_client(config: &aws_config::SdkConfig) -> aws_sdk_sts::Client {
     let conf = aws_sdk_sts::config::Builder::from(config)
         .region(region_or_fallback(config))

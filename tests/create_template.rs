@@ -246,8 +246,12 @@ fn missing_or_unknown_type_is_a_usage_error() {
 }
 
 fn reference() -> Option<PathBuf> {
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/reference-policy-sentry");
+    // ../shared next to the checkout, or POLICY_SENTRY_SHARED (a git worktree lives elsewhere)
+    let shared = std::env::var_os("POLICY_SENTRY_SHARED").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+        PathBuf::from,
+    );
+    let path = shared.join("tools/reference-policy-sentry");
     path.exists().then_some(path)
 }
 

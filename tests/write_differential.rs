@@ -27,7 +27,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_policy_sentry");
+/// The program under test: our binary, or `POLICY_SENTRY_DIFF_BIN` (another build, or the
+/// reference runner itself to check this harness: every case must then pass).
+fn bin() -> PathBuf {
+    std::env::var_os("POLICY_SENTRY_DIFF_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_policy_sentry")),
+        PathBuf::from,
+    )
+}
 /// The goldens are upstream's answers over the 2024-07-15 pages.
 const GOLDEN_SNAPSHOT: &str = "2024-07-15";
 
@@ -57,6 +64,18 @@ impl Case {
             .position(|a| a == "--fmt")
             .and_then(|i| self.args.get(i + 1))
             .map_or("json", String::as_str)
+    }
+}
+
+/// The cases whose id contains `POLICY_SENTRY_DIFF_ONLY`, if set (to rerun one failure).
+fn selected(cases: Vec<Case>) -> Vec<Case> {
+    match std::env::var("POLICY_SENTRY_DIFF_ONLY") {
+        Ok(only) => {
+            let kept: Vec<Case> = cases.into_iter().filter(|c| c.id.contains(&only)).collect();
+            eprintln!("POLICY_SENTRY_DIFF_ONLY={only}: {} cases", kept.len());
+            kept
+        }
+        Err(_) => cases,
     }
 }
 
@@ -310,7 +329,7 @@ fn check_case(case: &Case, dir: &Path) -> Option<(Vec<&'static str>, String)> {
                 path
             }
         };
-        Command::new(BIN)
+        Command::new(bin())
             .arg("write-policy")
             .arg("-i")
             .arg(&path)
@@ -406,7 +425,7 @@ fn check_case(case: &Case, dir: &Path) -> Option<(Vec<&'static str>, String)> {
 fn run_with_stdin(args: &[String], input: &str) -> std::process::Output {
     use std::io::Write as _;
     use std::process::Stdio;
-    let mut child = Command::new(BIN)
+    let mut child = Command::new(bin())
         .arg("write-policy")
         .args(args)
         .stdin(Stdio::piped())
@@ -540,6 +559,7 @@ fn committed_goldens() {
         "the committed goldens hold only {} cases",
         cases.len()
     );
+    let cases = selected(cases);
     conclude(
         "write_differential",
         run_cases("write-policy differential (committed goldens)", &cases),
@@ -558,6 +578,7 @@ fn upstream_templates() {
         "the upstream-file goldens hold only {} cases",
         cases.len()
     );
+    let cases = selected(cases);
     conclude(
         "write_upstream_templates",
         run_cases("write-policy on upstream's own templates", &cases),
@@ -589,11 +610,40 @@ fn minimize_with_skip_resource_constraints_issue_405() {
             assert_same_grants(&plain, &minimized, &format!("{file} {args:?}"));
         }
     }
+    // the random templates upstream crashed on while the goldens were made (all D16)
+    let meta: Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("tests/golden/write/meta.json"))
+            .expect("reading tests/golden/write/meta.json"),
+    )
+    .expect("meta.json is JSON");
+    let crashed = meta["failures"].as_array().expect("a failures list");
+    assert!(!crashed.is_empty(), "meta.json lists no upstream failures");
+    let dir = tempfile::tempdir().expect("creating a temp dir");
+    for (i, failure) in crashed.iter().enumerate() {
+        let template = failure["template"].as_str().expect("a template");
+        let args: Vec<&str> = failure["args"]
+            .as_array()
+            .expect("args")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let path = dir.path().join(format!("crashed-{i}.yml"));
+        std::fs::write(&path, template).expect("writing a template");
+        let plain = write_policy_json(&path, &[]);
+        // the policy itself, whatever the format the case asked for
+        let minimize_args: Vec<&str> = args.iter().copied().take_while(|a| *a != "--fmt").collect();
+        let minimized = write_policy_json(&path, &minimize_args);
+        assert_same_grants(
+            &plain,
+            &minimized,
+            &format!("upstream failure {i} {args:?}:\n{template}"),
+        );
+    }
 }
 
 /// Our policy for a template file, or a panic showing stderr.
 fn write_policy_json(path: &Path, args: &[&str]) -> Value {
-    let out = Command::new(BIN)
+    let out = Command::new(bin())
         .arg("write-policy")
         .arg("-i")
         .arg(path)

@@ -380,7 +380,7 @@ fn hostile_yaml_is_refused_without_hanging_or_crashing() {
         let prev = format!("*a{}", i - 1);
         bomb.push_str(&format!(
             "a{i}: &a{i} [{}]\n",
-            vec![prev.as_str(); 10].join(", ")
+            [prev.as_str(); 10].join(", ")
         ));
     }
     bomb.push_str("read: *a9\n");

@@ -288,13 +288,29 @@ fn bad_input_exits_2_and_writes_nothing() {
     assert!(!dir.path().join("overall.json").exists());
 
     let empty = tempfile::tempdir().unwrap();
-    let out = run(empty.path(), &["analyze", "downloaded-policies"]);
+    let out = run(
+        empty.path(),
+        &["analyze", "downloaded-policies", "--input-dir", "nowhere"],
+    );
     assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--input-dir nowhere: no such folder"),
+        "{}",
+        stderr(&out)
+    );
+    // Nothing downloaded yet (no ~/.policy_sentry/analysis): an empty report, no files.
+    let out = run(empty.path(), &["analyze", "downloaded-policies"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        json!({})
+    );
     assert!(
         stderr(&out).contains("download-policies"),
         "{}",
         stderr(&out)
     );
+    assert!(!empty.path().join(".policy_sentry").exists());
 
     let out = run(
         empty.path(),

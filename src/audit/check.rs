@@ -187,9 +187,18 @@ pub struct Finding {
     pub actions: Vec<String>,
 }
 
+/// Most actions machine-readable output lists per finding (a `"Action": "*"` statement
+/// concerns thousands); the total is given beside.
+pub const MAX_LISTED_ACTIONS: usize = 50;
+
 impl Finding {
     pub fn level(&self) -> Level {
         self.rule.level()
+    }
+
+    /// The first [`MAX_LISTED_ACTIONS`] actions concerned.
+    pub fn listed_actions(&self) -> &[String] {
+        &self.actions[..self.actions.len().min(MAX_LISTED_ACTIONS)]
     }
 }
 
@@ -410,11 +419,7 @@ fn dependent_actions(policy: &Policy) -> ActionSet {
     out
 }
 
-fn check_resources(
-    statement: &Statement,
-    dependents: &ActionSet,
-    findings: &mut Vec<Finding>,
-) {
+fn check_resources(statement: &Statement, dependents: &ActionSet, findings: &mut Vec<Finding>) {
     let (ActionField::Action(entries), ResourceField::Resource(resources)) =
         (&statement.actions, &statement.resources)
     else {

@@ -209,7 +209,9 @@ fn permissions_management(levels: &LevelSource) -> std::borrow::Cow<'static, [Ac
 }
 
 fn pm_actions(levels: &LevelSource) -> Vec<Action> {
-    Action::all().filter(|a| levels.level(*a) == AccessLevel::PermissionsManagement).collect()
+    Action::all()
+        .filter(|a| levels.level(*a) == AccessLevel::PermissionsManagement)
+        .collect()
 }
 
 /// Every known privilege-escalation method (cloudsplaining's table; 59 methods).
@@ -289,7 +291,12 @@ impl GrantedActions {
                 || (resource_exposure && levels.level(*a) == AccessLevel::PermissionsManagement)
         };
         // Walk the smaller side: the category's candidates, or what the policy grants.
-        let candidates = list.known.len() + if resource_exposure { permissions_management(levels).len() } else { 0 };
+        let candidates = list.known.len()
+            + if resource_exposure {
+                permissions_management(levels).len()
+            } else {
+                0
+            };
         let mut known: Vec<Action> = if self.known.len() > candidates {
             let mut c: Vec<Action> = list.known.iter().copied().collect();
             if resource_exposure {

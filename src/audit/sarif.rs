@@ -86,7 +86,8 @@ pub fn sarif_log(files: &[(String, Vec<Finding>)], tool_version: &str) -> Value 
                 props.insert("sid".into(), sid.clone().into());
             }
             if !f.actions.is_empty() {
-                props.insert("actions".into(), f.actions.clone().into());
+                props.insert("actions".into(), f.listed_actions().into());
+                props.insert("actionCount".into(), f.actions.len().into());
             }
             if !props.is_empty() {
                 result["properties"] = Value::Object(props);

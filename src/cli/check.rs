@@ -244,7 +244,8 @@ fn json_report(results: &[(String, Vec<Finding>)]) -> serde_json::Value {
                     "statement_index": f.statement,
                     "sid": f.sid,
                     "message": f.message,
-                    "actions": f.actions,
+                    "actions": f.listed_actions(),
+                    "action_count": f.actions.len(),
                 })
             })
         })

@@ -79,15 +79,14 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
-        if input.from_folder && !Policy::looks_like_policy(&text) {
-            eprintln!(
-                "warning: {}: skipped: not an IAM policy document (no \"Statement\" or \"Version\")",
-                input.display
-            );
-            continue;
-        }
         match Policy::parse(&input.display, &text) {
             Ok(policy) => results.push((input.display.clone(), check_policy(&policy, &options))),
+            Err(_) if input.from_folder && !Policy::looks_like_policy(&text) => {
+                eprintln!(
+                    "warning: {}: skipped: not an IAM policy document (no \"Statement\" or \"Version\")",
+                    input.display
+                );
+            }
             Err(e) => problems.push(e.to_string()),
         }
     }

@@ -365,3 +365,22 @@ fn not_action_statements_are_skipped_with_a_warning() {
         json!({})
     );
 }
+
+#[test]
+fn the_2020_readme_path_of_the_example_works() {
+    let reports = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+        .args([
+            "analyze",
+            "policy-file",
+            "--policy",
+            "examples/explicit-actions.json",
+            "--report-path",
+        ])
+        .arg(reports.path())
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(reports.path().join("report.json").exists());
+}

@@ -69,20 +69,16 @@ fn policy_file_writes_the_2020_reports() {
         json_file,
         "stdout is the JSON report"
     );
-    // The 2020 shape, with the multi-action methods added.
+    // The 2020 shape: iam:PassRole alone is in the 2020 list, though no complete method.
     let v: Value = serde_json::from_str(&json_file).unwrap();
     assert_eq!(
         v,
         json!({
             "explicit-actions": {
                 "account_id": "000000000000",
-                "resource_exposure": ["iam:createaccesskey", "iam:deleteaccesskey", "iam:updateaccesskey"],
-                "privilege_escalation": ["iam:createaccesskey", "iam:deleteaccesskey"],
-                "credentials_exposure": ["ecr:getauthorizationtoken", "iam:createaccesskey", "iam:updateaccesskey"],
-                "privilege_escalation_methods": {
-                    "CreateAccessKey": ["iam:createaccesskey"],
-                    "CreateAndRotateAccessKey": ["iam:createaccesskey", "iam:deleteaccesskey"]
-                }
+                "resource_exposure": ["iam:deleteaccesskey", "iam:passrole", "iam:updateaccesskey"],
+                "privilege_escalation": ["iam:passrole"],
+                "credentials_exposure": ["ecr:getauthorizationtoken", "iam:updateaccesskey"]
             }
         })
     );
@@ -288,13 +284,29 @@ fn bad_input_exits_2_and_writes_nothing() {
     assert!(!dir.path().join("overall.json").exists());
 
     let empty = tempfile::tempdir().unwrap();
-    let out = run(empty.path(), &["analyze", "downloaded-policies"]);
+    let out = run(
+        empty.path(),
+        &["analyze", "downloaded-policies", "--input-dir", "nowhere"],
+    );
     assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--input-dir nowhere: no such folder"),
+        "{}",
+        stderr(&out)
+    );
+    // Nothing downloaded yet (no ~/.policy_sentry/analysis): an empty report, no files.
+    let out = run(empty.path(), &["analyze", "downloaded-policies"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        json!({})
+    );
     assert!(
         stderr(&out).contains("download-policies"),
         "{}",
         stderr(&out)
     );
+    assert!(!empty.path().join(".policy_sentry").exists());
 
     let out = run(
         empty.path(),
@@ -352,4 +364,23 @@ fn not_action_statements_are_skipped_with_a_warning() {
         serde_json::from_slice::<Value>(&out.stdout).unwrap(),
         json!({})
     );
+}
+
+#[test]
+fn the_2020_readme_path_of_the_example_works() {
+    let reports = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+        .args([
+            "analyze",
+            "policy-file",
+            "--policy",
+            "examples/explicit-actions.json",
+            "--report-path",
+        ])
+        .arg(reports.path())
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(reports.path().join("report.json").exists());
 }

@@ -411,3 +411,56 @@ fn write_policy_output_passes_the_least_privilege_rules() {
         );
     }
 }
+
+#[test]
+fn resource_exposure_follows_the_access_levels_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let overrides = dir.path().join("overrides.yml");
+    std::fs::write(
+        &overrides,
+        "s3:\n  Permissions management:\n    - getobject\n",
+    )
+    .unwrap();
+    let rules_of = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["--fmt", "json"];
+        args.extend_from_slice(extra);
+        args.push("policies/good.json");
+        let out = check(&args);
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(rules_of(&[]).is_empty());
+    assert_eq!(
+        rules_of(&["--access-level-overrides-file", overrides.to_str().unwrap()]),
+        ["resource-exposure"]
+    );
+    let out = check(&[
+        "--access-level-overrides-file",
+        "missing.yml",
+        "policies/good.json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn sarif_fingerprints_are_unique() {
+    let log = sarif_of(&["policies"]);
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let mut prints: Vec<&str> = results
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["policySentryFinding/v1"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    prints.sort_unstable();
+    prints.dedup();
+    assert_eq!(prints.len(), results.len());
+}

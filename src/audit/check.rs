@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::arn_match::{arn_matches_format, is_arn};
 use super::policy::{ActionField, Effect, Located, Location, Policy, ResourceField, Statement};
-use super::risk::{GrantedActions, GrantedName, RiskCategory};
+use super::risk::{ActionSet, GrantedActions, GrantedName, RiskCategory};
 use crate::data::{Action, LevelSource, ResourceType, Service};
 use crate::error::{self, LookupError};
 use crate::expand::expand;
@@ -187,9 +187,18 @@ pub struct Finding {
     pub actions: Vec<String>,
 }
 
+/// Most actions machine-readable output lists per finding (a `"Action": "*"` statement
+/// concerns thousands); the total is given beside.
+pub const MAX_LISTED_ACTIONS: usize = 50;
+
 impl Finding {
     pub fn level(&self) -> Level {
         self.rule.level()
+    }
+
+    /// The first [`MAX_LISTED_ACTIONS`] actions concerned.
+    pub fn listed_actions(&self) -> &[String] {
+        &self.actions[..self.actions.len().min(MAX_LISTED_ACTIONS)]
     }
 }
 
@@ -390,8 +399,8 @@ fn wildcard_hint(prefix: &str, name: &str) -> String {
 /// The dependent actions (the pages' "must also be allowed") of every action the policy
 /// allows. `write-policy` puts them on `"Resource": "*"` (statement `MultMultNone`) because
 /// it cannot know which resources they need, so they are not least-privilege findings.
-fn dependent_actions(policy: &Policy) -> BTreeSet<Action> {
-    let mut out = BTreeSet::new();
+fn dependent_actions(policy: &Policy) -> ActionSet {
+    let mut out = ActionSet::default();
     for s in policy
         .statements
         .iter()
@@ -410,20 +419,18 @@ fn dependent_actions(policy: &Policy) -> BTreeSet<Action> {
     out
 }
 
-fn check_resources(
-    statement: &Statement,
-    dependents: &BTreeSet<Action>,
-    findings: &mut Vec<Finding>,
-) {
+fn check_resources(statement: &Statement, dependents: &ActionSet, findings: &mut Vec<Finding>) {
     let (ActionField::Action(entries), ResourceField::Resource(resources)) =
         (&statement.actions, &statement.resources)
     else {
         return;
     };
-    let mut actions: BTreeSet<Action> = BTreeSet::new();
+    let mut actions: Vec<Action> = Vec::new();
     for e in entries {
         actions.extend(expand(&e.value));
     }
+    actions.sort_unstable();
+    actions.dedup();
     if actions.is_empty() {
         return;
     }
@@ -454,20 +461,20 @@ fn check_resources(
     }
     // The ARN formats the statement's actions act on; `None` when a row names a resource type
     // the data cannot resolve (then nothing is reported rather than a false alarm).
-    let mut formats: BTreeSet<ResourceType> = BTreeSet::new();
+    let mut formats: Vec<ResourceType> = Vec::new();
     for a in &actions {
         for row in a.resource_types() {
             if row.name().is_empty() {
                 continue;
             }
             match row.resource_type() {
-                Some(rt) => {
-                    formats.insert(rt);
-                }
+                Some(rt) => formats.push(rt),
                 None => return,
             }
         }
     }
+    formats.sort_unstable();
+    formats.dedup();
     for resource in resources.iter().filter(|r| r.value.trim() != "*") {
         check_resource_arn(statement, resource, &formats, findings);
     }
@@ -476,7 +483,7 @@ fn check_resources(
 fn check_resource_arn(
     statement: &Statement,
     resource: &Located<String>,
-    formats: &BTreeSet<ResourceType>,
+    formats: &[ResourceType],
     findings: &mut Vec<Finding>,
 ) {
     let arn = resource.value.trim();

@@ -2,6 +2,7 @@
 //! from the lists in `aws-docs/audit/` (origin: aws-docs/README.md), compiled in.
 
 use std::collections::{BTreeSet, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use crate::data::{AccessLevel, Action, LevelSource};
@@ -63,17 +64,42 @@ impl RiskCategory {
     }
 }
 
+/// A cheap hasher for action ids: policies granting `*` put 17,000 actions in a set, and
+/// SipHash would dominate the time of `check`.
+#[derive(Default, Clone, Copy)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A set of actions (unordered; sort for output).
+pub type ActionSet = HashSet<Action, BuildHasherDefault<IdHasher>>;
+
 /// One action list: the names resolved against the IAM data, plus the lower-case names the
 /// data does not know (kept so they still match a policy that spells them out).
 struct ActionList {
-    known: HashSet<Action>,
+    known: ActionSet,
     unknown: HashSet<String>,
 }
 
 impl ActionList {
     fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> ActionList {
         let mut list = ActionList {
-            known: HashSet::new(),
+            known: ActionSet::default(),
             unknown: HashSet::new(),
         };
         for name in names.into_iter().map(str::trim).filter(|n| !n.is_empty()) {
@@ -170,15 +196,33 @@ pub struct EscalationMethod {
     pub actions: Vec<GrantedName>,
 }
 
+/// Every action at the Permissions management level under `levels` (cached for the bundled
+/// and raw levels; a custom overrides file is rare enough to compute each time).
+fn permissions_management(levels: &LevelSource) -> std::borrow::Cow<'static, [Action]> {
+    static BUNDLED: LazyLock<Vec<Action>> = LazyLock::new(|| pm_actions(&LevelSource::Bundled));
+    static RAW: LazyLock<Vec<Action>> = LazyLock::new(|| pm_actions(&LevelSource::Raw));
+    match levels {
+        LevelSource::Bundled => BUNDLED.as_slice().into(),
+        LevelSource::Raw => RAW.as_slice().into(),
+        LevelSource::Custom(_) => pm_actions(levels).into(),
+    }
+}
+
+fn pm_actions(levels: &LevelSource) -> Vec<Action> {
+    Action::all()
+        .filter(|a| levels.level(*a) == AccessLevel::PermissionsManagement)
+        .collect()
+}
+
 /// Every known privilege-escalation method (cloudsplaining's table; 59 methods).
 pub fn escalation_methods() -> &'static [EscalationMethod] {
     &LISTS.methods
 }
 
 /// The actions a set of policy patterns grants.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct GrantedActions {
-    pub known: BTreeSet<Action>,
+    pub known: ActionSet,
     pub unknown: BTreeSet<String>,
 }
 
@@ -241,15 +285,34 @@ impl GrantedActions {
             RiskCategory::NetworkExposure => &lists.network_exposure,
             RiskCategory::CredentialsExposure => &lists.credentials_exposure,
         };
-        let mut out: Vec<GrantedName> = self
-            .known
-            .iter()
-            .filter(|a| {
-                list.known.contains(a)
-                    || (category == RiskCategory::ResourceExposure
-                        && levels.level(**a) == AccessLevel::PermissionsManagement)
-            })
-            .map(|a| GrantedName::Known(*a))
+        let resource_exposure = category == RiskCategory::ResourceExposure;
+        let in_list = |a: &Action| {
+            list.known.contains(a)
+                || (resource_exposure && levels.level(*a) == AccessLevel::PermissionsManagement)
+        };
+        // Walk the smaller side: the category's candidates, or what the policy grants.
+        let candidates = list.known.len()
+            + if resource_exposure {
+                permissions_management(levels).len()
+            } else {
+                0
+            };
+        let mut known: Vec<Action> = if self.known.len() > candidates {
+            let mut c: Vec<Action> = list.known.iter().copied().collect();
+            if resource_exposure {
+                c.extend(permissions_management(levels).iter().copied());
+            }
+            c.sort_unstable();
+            c.dedup();
+            c.retain(|a| self.known.contains(a));
+            c
+        } else {
+            self.known.iter().copied().filter(in_list).collect()
+        };
+        known.sort_unstable();
+        let mut out: Vec<GrantedName> = known
+            .into_iter()
+            .map(GrantedName::Known)
             .chain(
                 self.unknown
                     .iter()

@@ -30,6 +30,33 @@ pub fn artifact_uri(path: &str) -> String {
     }
 }
 
+/// A fingerprint that identifies a finding across edits that move it (code scanning would
+/// otherwise derive one from the line, merging findings of one rule on one line): the file,
+/// rule, statement (Sid, else index) and actions, hashed with 64-bit FNV-1a.
+fn fingerprint(uri: &str, f: &Finding) -> String {
+    let statement = match (&f.sid, f.statement) {
+        (Some(sid), _) if !sid.is_empty() => format!("sid:{sid}"),
+        (_, Some(i)) => format!("index:{i}"),
+        _ => String::new(),
+    };
+    let key = format!(
+        "{uri}\n{}\n{statement}\n{}\n{}",
+        f.rule.id(),
+        f.actions.join(","),
+        if f.actions.is_empty() {
+            f.message.as_str()
+        } else {
+            ""
+        }
+    );
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
 fn rule_descriptor(rule: Rule) -> Value {
     let mut properties = json!({ "tags": ["iam", "aws"] });
     if let Some(severity) = rule.security_severity() {
@@ -66,6 +93,7 @@ pub fn sarif_log(files: &[(String, Vec<Finding>)], tool_version: &str) -> Value 
                 "ruleIndex": rule_index,
                 "level": f.level().as_str(),
                 "message": { "text": f.message },
+                "partialFingerprints": { "policySentryFinding/v1": fingerprint(uri, f) },
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": { "uri": uri },
@@ -86,7 +114,8 @@ pub fn sarif_log(files: &[(String, Vec<Finding>)], tool_version: &str) -> Value 
                 props.insert("sid".into(), sid.clone().into());
             }
             if !f.actions.is_empty() {
-                props.insert("actions".into(), f.actions.clone().into());
+                props.insert("actions".into(), f.listed_actions().into());
+                props.insert("actionCount".into(), f.actions.len().into());
             }
             if !props.is_empty() {
                 result["properties"] = Value::Object(props);
@@ -116,6 +145,26 @@ pub fn sarif_log(files: &[(String, Vec<Finding>)], tool_version: &str) -> Value 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_tell_findings_on_one_line_apart() {
+        use super::super::policy::Location;
+        let finding = |actions: &[&str]| Finding {
+            rule: Rule::PrivilegeEscalation,
+            message: "m".into(),
+            statement: Some(0),
+            sid: Some("A".into()),
+            location: Location::default(),
+            actions: actions.iter().map(|a| a.to_string()).collect(),
+        };
+        let a = fingerprint("p.json", &finding(&["iam:CreateAccessKey"]));
+        assert_eq!(a, fingerprint("p.json", &finding(&["iam:CreateAccessKey"])));
+        assert_ne!(
+            a,
+            fingerprint("p.json", &finding(&["iam:PassRole", "ec2:RunInstances"]))
+        );
+        assert_ne!(a, fingerprint("q.json", &finding(&["iam:CreateAccessKey"])));
+    }
 
     #[test]
     fn uris() {

@@ -169,10 +169,16 @@ fn downloaded(
         },
     };
     if !dir.is_dir() {
-        return Err(InputError(vec![format!(
-            "{}: no downloaded policies (folder missing); run `policy_sentry download-policies` first, or pass --input-dir",
-            dir.display()
-        )]));
+        let hint = "run `policy_sentry download-policies` first, or pass --input-dir";
+        if args.input_dir.is_some() {
+            return Err(InputError(vec![format!(
+                "--input-dir {}: no such folder; {hint}",
+                dir.display()
+            )]));
+        }
+        // Nothing downloaded yet: the report over no policies is empty (no files written).
+        eprintln!("warning: {}: no downloaded policies; {hint}", dir.display());
+        return Ok(super::print_json(&Report::default().to_json()).map(|()| ExitCode::SUCCESS));
     }
     let mut files: Vec<(String, &'static str, PathBuf)> = Vec::new();
     let mut accounts: Vec<PathBuf> = read_dir_sorted(&dir).map_err(|e| InputError(vec![e]))?;

@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use policy_sentry::audit::{CheckOptions, Finding, Level, Policy, check_policy, sarif};
+use policy_sentry::audit::{CheckOptions, Finding, Level, Policy, Rule, check_policy, sarif};
 use serde_json::json;
 
 use super::GlobalArgs;
 
 #[derive(Args, Debug)]
+#[command(after_long_help = rules_help())]
 pub struct CheckArgs {
     /// Policy files (JSON), or folders searched for `*.json` files.
     #[arg(required = true, value_name = "FILE|DIR")]
@@ -79,15 +80,14 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
-        if input.from_folder && !Policy::looks_like_policy(&text) {
-            eprintln!(
-                "warning: {}: skipped: not an IAM policy document (no \"Statement\" or \"Version\")",
-                input.display
-            );
-            continue;
-        }
         match Policy::parse(&input.display, &text) {
             Ok(policy) => results.push((input.display.clone(), check_policy(&policy, &options))),
+            Err(_) if input.from_folder && !Policy::looks_like_policy(&text) => {
+                eprintln!(
+                    "warning: {}: skipped: not an IAM policy document (no \"Statement\" or \"Version\")",
+                    input.display
+                );
+            }
             Err(e) => problems.push(e.to_string()),
         }
     }
@@ -154,6 +154,21 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The rule table for `check --help`.
+fn rules_help() -> String {
+    let mut text = String::from("Rules (id, level):\n");
+    for rule in Rule::ALL {
+        text.push_str(&format!(
+            "  {} ({})\n      {}\n",
+            rule.id(),
+            rule.level().as_str(),
+            rule.short_description()
+        ));
+    }
+    text.push_str("\nExit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error or unreadable/malformed input.");
+    text
 }
 
 fn plural(n: usize) -> &'static str {
@@ -244,7 +259,8 @@ fn json_report(results: &[(String, Vec<Finding>)]) -> serde_json::Value {
                     "statement_index": f.statement,
                     "sid": f.sid,
                     "message": f.message,
-                    "actions": f.actions,
+                    "actions": f.listed_actions(),
+                    "action_count": f.actions.len(),
                 })
             })
         })

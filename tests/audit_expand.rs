@@ -42,7 +42,10 @@ fn expands_like_the_library_spec() {
         json_list(&expand(&["S3:GETOBJECT", "s3:getobject", "s3:GetObjec?"])),
         ["s3:GetObject"]
     );
-    assert_eq!(json_list(&expand(&["*"])).len(), 17_033);
+    assert_eq!(
+        json_list(&expand(&["*"])).len(),
+        policy_sentry::data::snapshot().actions
+    );
     let ec2 = json_list(&expand(&["ec2:*"]));
     assert!(ec2.iter().all(|a| a.starts_with("ec2:")) && ec2.len() > 500);
 }

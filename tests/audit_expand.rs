@@ -101,6 +101,13 @@ fn reference_python() -> Option<(PathBuf, PathBuf)> {
 
 #[test]
 fn wildcards_match_upstreams_expand() {
+    let kind = policy_sentry::data::snapshot().kind;
+    if kind != policy_sentry::data::SourceKind::AwsDocsHtml {
+        eprintln!(
+            "SKIPPED: comparison with upstream's expand over the 2024 HTML pages: this build carries {kind:?}"
+        );
+        return;
+    }
     let Some((python, home)) = reference_python() else {
         eprintln!(
             "SKIPPED: comparison with upstream's expand (../shared/tools/reference-policy-sentry not found)"

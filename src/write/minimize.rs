@@ -50,13 +50,16 @@ pub(crate) fn minimize_actions(
     for prefix in &services {
         cache.fill(prefix);
     }
+    // One service (the usual case): its cached list is already sorted.
     let mut known: Vec<&str> = Vec::new();
     for prefix in &services {
         if let Some(names) = cache.by_service.get(*prefix) {
             known.extend(names.iter().map(String::as_str));
         }
     }
-    known.sort_unstable();
+    if services.len() > 1 {
+        known.sort_unstable();
+    }
     let is_denied_prefix = |p: &str| {
         let start = known.partition_point(|d| *d < p);
         known[start..]

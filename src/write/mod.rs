@@ -435,9 +435,9 @@ fn warn_unmatched(
         let Some(service) = service_exact(arn.service) else {
             continue;
         };
+        let matcher = arn::Matcher::new(arn);
         let matched = service.actions().any(|action| {
-            levels.level(action) == level
-                && row_formats(action).any(|f| arn::matches_parsed(&arn, f))
+            levels.level(action) == level && row_formats(action).any(|f| matcher.matches(f))
         });
         if !matched {
             // Compare the resource type segment with the formats' (`paramter` → `parameter/…`).

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use crate::arn::{self, Arn};
+
 use crate::data::{AccessLevel, Action, LevelSource, Service};
 use crate::template::Effect;
 
@@ -39,10 +40,14 @@ pub(super) fn row_formats(action: Action) -> impl Iterator<Item = &'static str> 
         if name.is_empty() {
             return "*";
         }
-        service
-            .resource_types()
-            .find(|rt| rt.name() == name)
-            .map_or("*", |rt| rt.arn_format())
+        // The index lookup ignores case; upstream's dict lookup does not.
+        match row.resource_type() {
+            Some(rt) if rt.name() == name => rt.arn_format(),
+            _ => service
+                .resource_types()
+                .find(|rt| rt.name() == name)
+                .map_or("*", |rt| rt.arn_format()),
+        }
     })
 }
 
@@ -186,12 +191,13 @@ impl<'a> SidGroup<'a> {
             let Ok(user_arn) = Arn::parse(arn_text) else {
                 continue;
             };
+            let matcher = arn::Matcher::new(user_arn);
             for action in service.actions() {
                 if self.levels.level(action) != level {
                     continue;
                 }
                 for format in row_formats(action) {
-                    if !arn::matches_parsed(&user_arn, format) {
+                    if !matcher.matches(format) {
                         continue;
                     }
                     let type_name = *self

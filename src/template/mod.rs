@@ -725,10 +725,10 @@ fn describe(v: &Value) -> String {
 fn clean_yaml_message(s: &str) -> String {
     let mut line = s.lines().next().unwrap_or("").trim();
     line = line.strip_prefix("error: ").unwrap_or(line);
-    if let Some(rest) = line.strip_prefix("line ") {
-        if let Some((_, after)) = rest.split_once(": ") {
-            line = after;
-        }
+    if let Some(rest) = line.strip_prefix("line ")
+        && let Some((_, after)) = rest.split_once(": ")
+    {
+        line = after;
     }
     line.split(", set DuplicateKeyPolicy")
         .next()

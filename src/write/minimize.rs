@@ -45,12 +45,11 @@ pub(crate) fn minimize_actions(
     let mut services: Vec<&str> = desired.iter().filter_map(|a| a.split(':').next()).collect();
     services.sort_unstable();
     services.dedup();
-    // The actions of the statement's services, sorted: "is p a prefix of an action the
-    // statement does not grant" is a binary search plus a short scan.
     for prefix in &services {
         cache.fill(prefix);
     }
-    // One service (the usual case): its cached list is already sorted.
+    // The actions of the statement's services, sorted; with one service (the usual case)
+    // the cached list is already sorted.
     let mut known: Vec<&str> = Vec::new();
     for prefix in &services {
         if let Some(names) = cache.by_service.get(*prefix) {
@@ -60,12 +59,15 @@ pub(crate) fn minimize_actions(
     if services.len() > 1 {
         known.sort_unstable();
     }
+    // The actions the statement does not grant (still sorted): "is p a prefix of one of
+    // them" is one binary search.
+    let denied: Vec<&str> = known
+        .into_iter()
+        .filter(|d| !desired_set.contains(d))
+        .collect();
     let is_denied_prefix = |p: &str| {
-        let start = known.partition_point(|d| *d < p);
-        known[start..]
-            .iter()
-            .take_while(|d| d.starts_with(p))
-            .any(|d| !desired_set.contains(d))
+        let start = denied.partition_point(|d| *d < p);
+        denied.get(start).is_some_and(|d| d.starts_with(p))
     };
 
     let mut out: BTreeSet<String> = BTreeSet::new();

@@ -411,3 +411,34 @@ fn command_line() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("actions template"));
 }
+
+/// The 2020 README's template (`policy_with_crud_levels`, two entries here) gives the policy
+/// upstream 0.15.2 writes for the modern equivalent.
+#[test]
+fn templates_of_2020_give_the_modern_equivalents_policy() {
+    let text = "policy_with_crud_levels:
+- name: myRole
+  description: 'Justification for privileges'
+  role_arn: 'arn:aws:iam::123456789102:role/myRole'
+  read:
+    - 'arn:aws:ssm:us-east-1:123456789012:parameter/myparameter'
+  write:
+    - 'arn:aws:ssm:us-east-1:123456789012:parameter/myparameter'
+  list:
+    - 'arn:aws:ssm:us-east-1:123456789012:parameter/myparameter'
+- name: second entry
+  description: ''
+  role_arn: ''
+  tagging:
+    - 'arn:aws:secretsmanager:us-east-1:123456789012:secret:mysecret'
+  permissions-management:
+    - 'arn:aws:secretsmanager:us-east-1:123456789012:secret:mysecret'
+  read:
+    - 'arn:aws:ssm:us-east-1:123456789012:parameter/myparameter'
+";
+    let t = Template::parse("crud.yml", text).unwrap().template;
+    assert_eq!(t, template("readme2020-modern"));
+    let policy = write_policy(&t, &WriteOptions::default()).unwrap();
+    let expected = std::fs::read_to_string(golden_dir().join("readme2020-modern.json")).unwrap();
+    assert_eq!(policy.to_json_pretty() + "\n", expected);
+}

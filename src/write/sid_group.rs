@@ -3,12 +3,14 @@
 //! observable in the output. Actions are kept as strings, as upstream compares them.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use crate::arn::{self, Arn};
+
 use crate::data::{AccessLevel, Action, LevelSource, Service};
 use crate::template::Effect;
 
-use super::minimize::minimize_actions;
+use super::minimize::{MinimizeCache, minimize_actions};
 use super::policy::{Policy, Statement};
 
 pub(super) const MULT_MULT_NONE: &str = "MultMultNone";
@@ -38,10 +40,14 @@ pub(super) fn row_formats(action: Action) -> impl Iterator<Item = &'static str> 
         if name.is_empty() {
             return "*";
         }
-        service
-            .resource_types()
-            .find(|rt| rt.name() == name)
-            .map_or("*", |rt| rt.arn_format())
+        // The index lookup ignores case; upstream's dict lookup does not.
+        match row.resource_type() {
+            Some(rt) if rt.name() == name => rt.arn_format(),
+            _ => service
+                .resource_types()
+                .find(|rt| rt.name() == name)
+                .map_or("*", |rt| rt.arn_format()),
+        }
     })
 }
 
@@ -117,7 +123,9 @@ pub(super) struct SidGroup<'a> {
     levels: &'a LevelSource,
     exclude: HashSet<String>,
     skip_resource_constraints: Vec<String>,
-    by_type: HashMap<(String, AccessLevel, String), TypeStatement>,
+    by_type: HashMap<(String, AccessLevel, String), Rc<TypeStatement>>,
+    /// Resource type name by raw ARN format.
+    type_names: HashMap<&'static str, Option<&'static str>>,
 }
 
 impl<'a> SidGroup<'a> {
@@ -128,6 +136,7 @@ impl<'a> SidGroup<'a> {
             exclude: HashSet::new(),
             skip_resource_constraints: Vec::new(),
             by_type: HashMap::new(),
+            type_names: HashMap::new(),
         }
     }
 
@@ -182,15 +191,20 @@ impl<'a> SidGroup<'a> {
             let Ok(user_arn) = Arn::parse(arn_text) else {
                 continue;
             };
+            let matcher = arn::Matcher::new(user_arn);
             for action in service.actions() {
                 if self.levels.level(action) != level {
                     continue;
                 }
                 for format in row_formats(action) {
-                    if !arn::matches_parsed(&user_arn, format) {
+                    if !matcher.matches(format) {
                         continue;
                     }
-                    let Some(type_name) = resource_type_name_with_raw_arn(format) else {
+                    let type_name = *self
+                        .type_names
+                        .entry(format)
+                        .or_insert_with(|| resource_type_name_with_raw_arn(format));
+                    let Some(type_name) = type_name else {
                         continue;
                     };
                     let statement = self.type_statement(service_key, level, type_name);
@@ -203,11 +217,11 @@ impl<'a> SidGroup<'a> {
                         }
                     } else {
                         self.sids.push((
-                            statement.sid,
+                            statement.sid.clone(),
                             Group {
                                 arns: vec![arn_text.clone()],
                                 arn_format: format.to_string(),
-                                actions: statement.actions,
+                                actions: statement.actions.clone(),
                             },
                         ));
                     }
@@ -223,10 +237,10 @@ impl<'a> SidGroup<'a> {
         service_key: &str,
         level: AccessLevel,
         type_name: &str,
-    ) -> TypeStatement {
+    ) -> Rc<TypeStatement> {
         let key = (service_key.to_string(), level, type_name.to_string());
         if let Some(found) = self.by_type.get(&key) {
-            return found.clone();
+            return Rc::clone(found);
         }
         let sid = sid_namespace(service_key, level.as_str(), type_name);
         let type_lower = type_name.to_lowercase();
@@ -263,12 +277,12 @@ impl<'a> SidGroup<'a> {
                 to_wildcard.push(dep);
             }
         }
-        let statement = TypeStatement {
+        let statement = Rc::new(TypeStatement {
             sid,
             actions,
             to_wildcard,
-        };
-        self.by_type.insert(key, statement.clone());
+        });
+        self.by_type.insert(key, Rc::clone(&statement));
         statement
     }
 
@@ -387,6 +401,7 @@ impl<'a> SidGroup<'a> {
     /// The policy document (upstream's `get_rendered_policy`).
     pub(super) fn render(&self, minimize: Option<usize>, effect: Effect) -> Policy {
         let mut statements: Vec<Statement> = Vec::new();
+        let mut cache = MinimizeCache::default();
         let mut merged_sids: Vec<String> = Vec::new();
         for (sid, group) in &self.sids {
             let mut actions: Vec<String> = if self.exclude.is_empty() {
@@ -405,7 +420,7 @@ impl<'a> SidGroup<'a> {
             }
             let mut merged = false;
             if let Some(min_length) = minimize {
-                actions = minimize_actions(&actions, min_length);
+                actions = minimize_actions(&actions, min_length, &mut cache);
                 if let Some(earlier) = statements.iter_mut().find(|s| s.resource == group.arns) {
                     for action in &actions {
                         if !earlier.action.contains(action) {
@@ -437,7 +452,7 @@ impl<'a> SidGroup<'a> {
                 }
                 // Upstream issue #405: upstream crashes naming a merged `*` statement; ours
                 // keeps its SID.
-                let mut actions = minimize_actions(&statement.action, min_length);
+                let mut actions = minimize_actions(&statement.action, min_length, &mut cache);
                 actions.sort();
                 statement.action = actions;
             }

@@ -55,10 +55,10 @@ fn run(program: &Path, args: &[&str], dir: &Path, stdin: Option<&[u8]>) -> Outpu
 /// heading), else the bare lines after the heading. Lists are sorted: upstream's `-s all`
 /// order is random (D2) and ours is sorted.
 fn upstream_data(stdout: &str) -> Value {
-    if let Some(start) = stdout.find(['{', '[']) {
-        if let Ok(v) = serde_json::from_str::<Value>(&stdout[start..]) {
-            return normalise(v);
-        }
+    if let Some(start) = stdout.find(['{', '['])
+        && let Ok(v) = serde_json::from_str::<Value>(&stdout[start..])
+    {
+        return normalise(v);
     }
     let items: Vec<Value> = stdout
         .lines()
@@ -326,7 +326,6 @@ const QUERIES: &[(&str, &[&str], &[&str])] = &[
 ];
 
 #[test]
-#[ignore = "enabled when the write, query and audit commands land"]
 fn every_2020_readme_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
@@ -411,6 +410,7 @@ fn every_2020_readme_command_line() {
     };
     let crud_expected = expect("crud-modern.yml");
     let actions_expected = expect("actions-modern.yml");
+    #[allow(clippy::type_complexity)] // (label, arguments, stdin, expected): read at the loop
     let cases: [(&'static str, Vec<&str>, Option<&[u8]>, &Option<Value>); 3] = [
         (
             "write-policy --crud --input-file crud.yml",

@@ -126,6 +126,9 @@ pub(super) struct SidGroup<'a> {
     by_type: HashMap<(String, AccessLevel, String), Rc<TypeStatement>>,
     /// Resource type name by raw ARN format.
     type_names: HashMap<&'static str, Option<&'static str>>,
+    /// Type statements whose dependent actions are on `*` already (cleared when actions
+    /// are removed).
+    wildcard_added: HashSet<usize>,
 }
 
 impl<'a> SidGroup<'a> {
@@ -137,6 +140,7 @@ impl<'a> SidGroup<'a> {
             skip_resource_constraints: Vec::new(),
             by_type: HashMap::new(),
             type_names: HashMap::new(),
+            wildcard_added: HashSet::new(),
         }
     }
 
@@ -208,8 +212,11 @@ impl<'a> SidGroup<'a> {
                         continue;
                     };
                     let statement = self.type_statement(service_key, level, type_name);
-                    for dep in &statement.to_wildcard {
-                        self.add_action_without_resource_constraint(dep, MULT_MULT_NONE);
+                    // Adding is idempotent: once per statement until actions are removed.
+                    if self.wildcard_added.insert(Rc::as_ptr(&statement) as usize) {
+                        for dep in &statement.to_wildcard {
+                            self.add_action_without_resource_constraint(dep, MULT_MULT_NONE);
+                        }
                     }
                     if let Some(group) = self.group_mut(&statement.sid) {
                         if !group.arns.iter().any(|a| a == arn_text) {
@@ -324,43 +331,46 @@ impl<'a> SidGroup<'a> {
     }
 
     fn remove_actions_not_matching(&mut self, keep: &HashSet<String>) {
+        self.wildcard_added.clear();
         for (_, group) in &mut self.sids {
             group.actions.retain(|a| keep.contains(&a.to_lowercase()));
         }
         self.sids.retain(|(_, g)| !g.actions.is_empty());
     }
 
-    /// Actions granted on specific ARNs are removed from the `*` statements.
+    /// Actions granted on specific ARNs are removed from the `*` statements. (Upstream
+    /// removes one occurrence per statement that grants the action; the `*` statements hold
+    /// each action once, so removing every occurrence is the same.)
     fn remove_actions_duplicated_in_wildcard_arn(&mut self) {
-        let on_wildcard: Vec<String> = self
+        let on_wildcard: HashSet<&str> = self
             .sids
             .iter()
             .filter(|(_, g)| g.arn_format == "*")
-            .flat_map(|(_, g)| g.actions.iter().cloned())
+            .flat_map(|(_, g)| g.actions.iter().map(String::as_str))
             .collect();
         if on_wildcard.is_empty() {
             return;
         }
-        let mut to_remove = Vec::new();
+        let mut to_remove: HashSet<String> = HashSet::new();
         for (_, group) in &self.sids {
             if group.arn_format.contains('*') {
                 continue;
             }
-            for action in &on_wildcard {
-                if group.actions.contains(action)
+            for action in &group.actions {
+                if on_wildcard.contains(action.as_str())
                     && !self.skip_resource_constraints.contains(action)
                 {
-                    to_remove.push(action.clone());
+                    to_remove.insert(action.clone());
                 }
             }
         }
+        if to_remove.is_empty() {
+            return;
+        }
+        self.wildcard_added.clear();
         for (_, group) in &mut self.sids {
             if group.arn_format.contains('*') {
-                for action in &to_remove {
-                    if let Some(i) = group.actions.iter().position(|a| a == action) {
-                        group.actions.remove(i);
-                    }
-                }
+                group.actions.retain(|a| !to_remove.contains(a));
             }
         }
     }

@@ -88,7 +88,10 @@ pub(crate) fn minimize_actions(
             }
             let prefix = format!("{service}:{}", &name[..end]);
             if !is_denied_prefix(&prefix) {
-                if desired_set.contains(prefix.as_str()) {
+                // Upstream writes the prefix bare whenever it is *some* desired action, which
+                // loses this action when that is another, shorter one (`ssm:getparameters`
+                // for `ssm:getparametersbypath`): bare only when it is this action (D23).
+                if prefix == *action {
                     out.insert(prefix);
                 } else {
                     out.insert(format!("{prefix}*"));
@@ -100,6 +103,15 @@ pub(crate) fn minimize_actions(
         if !found {
             out.insert(action.clone());
         }
+    }
+    // After the D23 fix `x` and `x*` can both appear; `x*` already grants `x`.
+    let starred: Vec<String> = out
+        .iter()
+        .filter_map(|a| a.strip_suffix('*'))
+        .map(String::from)
+        .collect();
+    for bare in starred {
+        out.remove(&bare);
     }
     out.into_iter().collect()
 }
@@ -141,5 +153,30 @@ mod tests {
             &mut MinimizeCache::default(),
         );
         assert_eq!(out, ["iam:pass*"]);
+    }
+
+    /// D23: upstream emits `ssm:getparameters` bare for `ssm:GetParametersByPath` because that
+    /// prefix is another desired action, so the minimized policy no longer grants it.
+    #[test]
+    fn a_prefix_that_is_another_desired_action_keeps_its_star() {
+        let out = minimize_actions(
+            &strings(&[
+                "ssm:GetParameter",
+                "ssm:GetParameters",
+                "ssm:GetParametersByPath",
+            ]),
+            0,
+            &mut MinimizeCache::default(),
+        );
+        assert_eq!(out, ["ssm:getparameter", "ssm:getparameters*"]);
+        let granted: Vec<String> = out
+            .iter()
+            .flat_map(|p| crate::expand::expand(p))
+            .map(|a| a.to_string())
+            .collect();
+        assert!(
+            granted.contains(&"ssm:GetParametersByPath".to_string()),
+            "{granted:?}"
+        );
     }
 }

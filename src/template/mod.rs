@@ -532,6 +532,13 @@ impl Ctx<'_> {
                         format!("`{key}` belongs to `mode: crud` templates; this template is `mode: actions` (it takes only name, effect and actions)"),
                     ));
                 }
+                if !seen.contains(&"actions") {
+                    return Err(self.error(
+                        root,
+                        "actions",
+                        "a `mode: actions` template needs an `actions` list, e.g.\nactions:\n- s3:GetObject",
+                    ));
+                }
             }
         }
         Ok(t)

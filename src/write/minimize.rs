@@ -59,15 +59,14 @@ pub(crate) fn minimize_actions(
     if services.len() > 1 {
         known.sort_unstable();
     }
-    // The actions the statement does not grant (still sorted): "is p a prefix of one of
-    // them" is one binary search.
-    let denied: Vec<&str> = known
-        .into_iter()
-        .filter(|d| !desired_set.contains(d))
-        .collect();
+    // "Is p a prefix of an action the statement does not grant": a binary search to the
+    // actions starting with p, then the first of them not granted (usually the first).
     let is_denied_prefix = |p: &str| {
-        let start = denied.partition_point(|d| *d < p);
-        denied.get(start).is_some_and(|d| d.starts_with(p))
+        let start = known.partition_point(|d| *d < p);
+        known[start..]
+            .iter()
+            .take_while(|d| d.starts_with(p))
+            .any(|d| !desired_set.contains(d))
     };
 
     let mut out: BTreeSet<String> = BTreeSet::new();

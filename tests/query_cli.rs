@@ -264,10 +264,13 @@ fn query_answers_match_the_reference_goldens() {
     check_all(&cases);
 }
 
+/// POLICY_SENTRY_SHARED, or ../shared next to the checkout (or next to a worktree's parent).
 fn shared_dir() -> Option<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [root.join("../shared"), root.join("../../shared")]
+    std::env::var_os("POLICY_SENTRY_SHARED")
+        .map(PathBuf::from)
         .into_iter()
+        .chain([root.join("../shared"), root.join("../../shared")])
         .find(|d| d.join("tools/reference-policy-sentry").exists())
 }
 
@@ -279,15 +282,16 @@ fn query_answers_match_the_live_reference() {
         );
         return;
     }
-    if shared_dir().is_none() {
+    let Some(shared) = shared_dir() else {
         eprintln!("skipped: live comparison, no ../shared/tools/reference-policy-sentry");
         return;
-    }
+    };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("cases.json.gz");
     let seed = std::env::var("POLICY_SENTRY_QUERY_SEED").unwrap_or_else(|_| "2024".into());
     let status =
         Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-query-goldens"))
+            .env("POLICY_SENTRY_SHARED", shared)
             .args(["--seed", &seed, "--out"])
             .arg(&out)
             .status()

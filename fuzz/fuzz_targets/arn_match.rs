@@ -1,0 +1,103 @@
+//! ARN parsing and format matching: never panic, parsing round-trips, and a format with each
+//! `${…}` placeholder replaced by a plain name matches itself while another service does not.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use policy_sentry::arn::{Arn, matches_format, matches_parsed, service_of};
+
+struct Input<'a> {
+    user_arn: &'a str,
+    arn_format: &'a str,
+    /// Text to put in place of each placeholder of `arn_format` (filtered to name characters).
+    fill: &'a str,
+}
+
+/// `format` with every `${…}` replaced by `fill`, or `None` if a `${` is not closed or a
+/// placeholder's name holds a separator (which would shift the ARN's fields).
+fn instantiate(format: &str, fill: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = format;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('}')? + start;
+        if rest[start + 2..end].contains([':', '/', '$', '{']) {
+            return None;
+        }
+        out.push_str(fill);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+// The input is `user_arn NUL arn_format NUL fill`, so that seeds are plain text files.
+fuzz_target!(|text: &str| {
+    let mut fields = text.splitn(3, '\0');
+    let user_arn = fields.next().unwrap_or("");
+    let arn_format = fields.next().unwrap_or("");
+    let fill = fields.next().unwrap_or("");
+    let input = Input {
+        user_arn,
+        arn_format,
+        fill,
+    };
+    let matched = matches_format(input.user_arn, input.arn_format);
+    let _ = service_of(input.arn_format);
+    if let Ok(arn) = Arn::parse(input.user_arn) {
+        assert_eq!(arn.to_string(), input.user_arn, "Display round-trips");
+        assert_eq!(matches_parsed(&arn, input.arn_format), matched);
+        let _ = arn.resource_and_path();
+        let _ = arn.resource_type();
+    } else {
+        assert!(!matched, "an invalid ARN matched {:?}", input.arn_format);
+    }
+
+    // Oracle: an ARN format of the data's shape, with its placeholders filled with a plain
+    // name, matches itself. The shape: `arn:${Partition}:service:…:resource` with a literal
+    // lower-case service and literal segments that are neither empty-adjacent nor `*`.
+    let fill: String = input
+        .fill
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .take(20)
+        .collect();
+    if fill.is_empty() || input.arn_format.contains(['*', '\n', '\r']) {
+        return;
+    }
+    let Some(arn) = instantiate(input.arn_format, &fill) else {
+        return;
+    };
+    let Ok(parsed) = Arn::parse(&arn) else {
+        return;
+    };
+    let Some(service) = service_of(input.arn_format) else {
+        return;
+    };
+    let plain_service = !service.is_empty()
+        && service
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    // Placeholders must be whole segments, as in the data: in `x${A}` the fill would merge
+    // with the literal text into a segment the format does not have.
+    let resource_format = input.arn_format.splitn(6, ':').nth(5).unwrap_or("");
+    let whole_segments = resource_format
+        .split([':', '/'])
+        .all(|s| !s.contains("${") || (s.starts_with("${") && s.find('}') == Some(s.len() - 1)));
+    if plain_service && whole_segments && parsed.service == service {
+        assert!(
+            matches_format(&arn, input.arn_format),
+            "{arn:?} does not match its own format {:?}",
+            input.arn_format
+        );
+        let renamed = Arn {
+            service: &format!("{service}x"),
+            ..parsed
+        }
+        .to_string();
+        assert!(
+            !matches_format(&renamed, input.arn_format),
+            "{renamed:?} (another service) matches {:?}",
+            input.arn_format
+        );
+    }
+});

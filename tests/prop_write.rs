@@ -1,0 +1,285 @@
+//! Property tests of ARN matching and of `--minimize`, over the embedded IAM data:
+//! - every ARN format of the data, its placeholders filled with random names, matches itself,
+//!   and no longer matches once its service or a literal part of its resource is changed;
+//! - a minimized policy grants exactly the actions of the unminimized one, resource by
+//!   resource, when its wildcards are expanded over the embedded data.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use policy_sentry::arn::{Arn, matches_format, service_of};
+use policy_sentry::data::{ResourceType, Service};
+use policy_sentry::expand::expand;
+use policy_sentry::template::{Mode, Template};
+use policy_sentry::write::{Policy, WriteOptions, write_policy};
+use proptest::prelude::*;
+use proptest::sample::{Index, subsequence};
+
+/// ARN formats of the data whose placeholders are whole `:`/`/` segments of the resource and
+/// whose service is literal: the shape the oracle below can instantiate.
+fn instantiable_formats() -> Vec<&'static str> {
+    let whole = |segment: &str| {
+        !segment.contains("${")
+            || (segment.starts_with("${") && segment.find('}') == Some(segment.len() - 1))
+    };
+    Service::sorted()
+        .flat_map(Service::resource_types)
+        .map(ResourceType::arn_format)
+        .filter(|format| {
+            let fields: Vec<&str> = format.splitn(6, ':').collect();
+            fields.len() == 6
+                && fields[0] == "arn"
+                && !fields[2].is_empty()
+                && !fields[2].contains('$')
+                && !format.contains('*')
+                && fields[..5].iter().all(|f| whole(f))
+                && !fields[5].is_empty()
+                && fields[5].split([':', '/']).all(whole)
+        })
+        .collect()
+}
+
+/// `format` with its n-th placeholder replaced by `names[n % names.len()]`.
+fn instantiate(format: &str, names: &[String]) -> String {
+    let mut out = String::new();
+    let mut rest = format;
+    let mut n = 0;
+    while let Some(start) = rest.find("${") {
+        let end = start
+            + rest[start..]
+                .find('}')
+                .expect("formats close their placeholders");
+        out.push_str(&rest[..start]);
+        out.push_str(&names[n % names.len()]);
+        n += 1;
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn format_and_names() -> impl Strategy<Value = (&'static str, Vec<String>)> {
+    let formats = instantiable_formats();
+    assert!(formats.len() > 1000, "only {} ARN formats", formats.len());
+    (
+        (0..formats.len()).prop_map(move |i| formats[i]),
+        prop::collection::vec("[a-zA-Z0-9_.-]{1,16}", 1..6),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn a_filled_in_format_matches_itself((format, names) in format_and_names()) {
+        let arn = instantiate(format, &names);
+        prop_assert!(matches_format(&arn, format), "{arn} vs {format}");
+    }
+
+    #[test]
+    fn another_service_does_not_match((format, names) in format_and_names(), suffix in "[a-z0-9]{1,3}") {
+        let arn = instantiate(format, &names);
+        let parsed = Arn::parse(&arn).unwrap();
+        let service = format!("{}{suffix}", parsed.service);
+        let renamed = Arn { service: &service, ..parsed }.to_string();
+        prop_assert!(!matches_format(&renamed, format), "{renamed} vs {format}");
+    }
+
+    #[test]
+    fn a_changed_literal_resource_segment_does_not_match(
+        (format, names) in format_and_names(),
+        which in any::<Index>(),
+    ) {
+        // The format's literal resource segments (`table` of `table/${TableName}`), by position.
+        let resource = format.splitn(6, ':').nth(5).unwrap();
+        let literals: Vec<usize> = resource
+            .split([':', '/'])
+            .enumerate()
+            .filter(|(_, s)| !s.is_empty() && !s.contains("${"))
+            .map(|(i, _)| i)
+            .collect();
+        prop_assume!(!literals.is_empty());
+        let target = literals[which.index(literals.len())];
+        let arn = instantiate(format, &names);
+        let parsed = Arn::parse(&arn).unwrap();
+        // Rebuild the resource with the chosen literal segment changed, separators kept.
+        let mut changed = String::new();
+        let mut segment = 0;
+        let mut start = 0;
+        for (i, c) in parsed.resource.char_indices().chain([(parsed.resource.len(), ':')]) {
+            if i == parsed.resource.len() || c == ':' || c == '/' {
+                let text = &parsed.resource[start..i];
+                changed.push_str(text);
+                if segment == target {
+                    changed.push_str("-other");
+                }
+                if i < parsed.resource.len() {
+                    changed.push(c);
+                }
+                segment += 1;
+                start = i + c.len_utf8();
+            }
+        }
+        let other = Arn { resource: &changed, ..parsed }.to_string();
+        prop_assert!(!matches_format(&other, format), "{other} vs {format}");
+        prop_assert_eq!(service_of(&other), service_of(format));
+    }
+}
+
+// ---- minimize -------------------------------------------------------------------------------
+
+/// Up to three services of the data, each with a random subset of its actions: a few scattered
+/// ones and a run of neighbours in name order (neighbours share prefixes, which is where
+/// minimize has to be careful: GetParameter, GetParameters, GetParametersByPath).
+fn action_sets() -> impl Strategy<Value = Vec<String>> {
+    let services: Vec<Service> = Service::sorted()
+        .filter(|s| s.actions().len() > 0)
+        .collect();
+    prop::collection::vec(
+        (
+            (0..services.len()).prop_map(move |i| services[i]),
+            any::<Index>(),
+            0usize..12,
+            any::<Index>(),
+        ),
+        1..4,
+    )
+    .prop_flat_map(|picks| {
+        let per_service: Vec<_> = picks
+            .into_iter()
+            .map(|(service, run_start, run_len, _)| {
+                let mut names: Vec<String> = service.actions().map(|a| a.full_name()).collect();
+                names.sort_by_key(|n| n.to_lowercase());
+                let start = run_start.index(names.len());
+                let run: Vec<String> = names[start..(start + run_len).min(names.len())].to_vec();
+                let max = names.len().min(8);
+                subsequence(names, 0..=max).prop_map(move |mut scattered| {
+                    scattered.extend(run.iter().cloned());
+                    scattered
+                })
+            })
+            .collect();
+        per_service
+    })
+    .prop_map(|sets: Vec<Vec<String>>| {
+        let mut all: Vec<String> = sets.into_iter().flatten().collect();
+        all.sort();
+        all.dedup();
+        all
+    })
+    .prop_filter("at least one action", |all| !all.is_empty())
+}
+
+/// Resources → the lower-case actions the policy grants on them, wildcards expanded over the
+/// embedded data (case-insensitively, as IAM does).
+fn granted(policy: &Policy) -> BTreeMap<Vec<String>, BTreeSet<String>> {
+    let mut out: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
+    for statement in &policy.statements {
+        let entry = out.entry(statement.resource.clone()).or_default();
+        for action in &statement.action {
+            let expanded = expand(action);
+            assert!(!expanded.is_empty(), "`{action}` matches no action");
+            entry.extend(expanded.iter().map(|a| a.full_name().to_lowercase()));
+        }
+    }
+    out
+}
+
+fn actions_template(actions: &[String]) -> Template {
+    Template {
+        mode: Mode::Actions,
+        actions: actions.to_vec(),
+        ..Template::default()
+    }
+}
+
+/// Whether one action of the set is a proper prefix of another (`ec2:describeinstances`,
+/// `ec2:describeinstancestatus`): the only sets the known minimize defect (below) can hit.
+fn has_prefix_pair(actions: &BTreeSet<String>) -> bool {
+    actions.iter().any(|a| {
+        actions
+            .range::<String, _>(a..)
+            .nth(1)
+            .is_some_and(|b| b.starts_with(a.as_str()))
+    })
+}
+
+/// Minimized with several minimum lengths, the policy grants what the plain one grants, on
+/// every resource. With `skip_defect_cases`, resources whose plain actions hold a prefix pair
+/// are not compared (the writer adds dependent actions, so the template alone cannot rule the
+/// defect out).
+fn check_minimize_grants_the_same(
+    actions: &[String],
+    skip_defect_cases: bool,
+) -> Result<(), TestCaseError> {
+    let template = actions_template(actions);
+    let plain = write_policy(&template, &WriteOptions::default()).unwrap();
+    let mut expected = granted(&plain);
+    if skip_defect_cases {
+        expected.retain(|_, granted| !has_prefix_pair(granted));
+    }
+    for min_length in [0, 1, 3, 5, 8] {
+        let options = WriteOptions {
+            minimize: Some(min_length),
+            ..WriteOptions::default()
+        };
+        let minimized = write_policy(&template, &options).unwrap();
+        let mut got = granted(&minimized);
+        got.retain(|resources, _| expected.contains_key(resources) || !skip_defect_cases);
+        prop_assert_eq!(
+            &got,
+            &expected,
+            "minimize {} of {:?} gave {:#?}",
+            min_length,
+            actions,
+            minimized.statements
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// The full property. KNOWN DEFECT (inherited from upstream's minimize.py): when the
+    /// shortest non-denied prefix of a desired action A is exactly another desired action B's
+    /// full name, B is emitted without `*` and A is lost; e.g. desired {ssm:getparameter,
+    /// ssm:getparameters, ssm:getparametersbypath} → ssm:getparametersbypath is not granted.
+    /// src/write/minimize.rs is being fixed separately; remove `ignore` once it is.
+    #[test]
+    #[ignore = "known minimize defect: a prefix equal to another desired action is emitted without `*` (see comment)"]
+    fn minimize_grants_exactly_the_same_actions(actions in action_sets()) {
+        check_minimize_grants_the_same(&actions, false)?;
+    }
+
+    /// The same property on every resource the known defect (above) cannot reach: it must hold.
+    #[test]
+    fn minimize_grants_the_same_actions_without_prefix_pairs(actions in action_sets()) {
+        check_minimize_grants_the_same(&actions, true)?;
+    }
+}
+
+/// The defect's example, as a plain test that documents it (and fails loudly once fixed, so
+/// the ignored property above is switched back on).
+#[test]
+fn known_defect_example_loses_an_action() {
+    let actions: Vec<String> = [
+        "ssm:GetParameter",
+        "ssm:GetParameters",
+        "ssm:GetParametersByPath",
+    ]
+    .map(String::from)
+    .to_vec();
+    let template = actions_template(&actions);
+    let plain = granted(&write_policy(&template, &WriteOptions::default()).unwrap());
+    let options = WriteOptions {
+        minimize: Some(0),
+        ..WriteOptions::default()
+    };
+    let minimized = granted(&write_policy(&template, &options).unwrap());
+    if minimized == plain {
+        panic!(
+            "the minimize defect is fixed: remove `ignore` from minimize_grants_exactly_the_same_actions and this test"
+        );
+    }
+    eprintln!("known minimize defect still present: {plain:?} minimized to {minimized:?}");
+}

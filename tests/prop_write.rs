@@ -240,28 +240,19 @@ fn check_minimize_grants_the_same(
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
-    /// The full property. KNOWN DEFECT (inherited from upstream's minimize.py): when the
+    /// The full property. Upstream's minimize.py fails it (D23 in the README): when the
     /// shortest non-denied prefix of a desired action A is exactly another desired action B's
-    /// full name, B is emitted without `*` and A is lost; e.g. desired {ssm:getparameter,
-    /// ssm:getparameters, ssm:getparametersbypath} → ssm:getparametersbypath is not granted.
-    /// src/write/minimize.rs is being fixed separately; remove `ignore` once it is.
+    /// full name, it emits B without `*` and A is lost; ours keeps the `*`.
     #[test]
-    #[ignore = "known minimize defect: a prefix equal to another desired action is emitted without `*` (see comment)"]
     fn minimize_grants_exactly_the_same_actions(actions in action_sets()) {
         check_minimize_grants_the_same(&actions, false)?;
     }
 
-    /// The same property on every resource the known defect (above) cannot reach: it must hold.
-    #[test]
-    fn minimize_grants_the_same_actions_without_prefix_pairs(actions in action_sets()) {
-        check_minimize_grants_the_same(&actions, true)?;
-    }
 }
 
-/// The defect's example, as a plain test that documents it (and fails loudly once fixed, so
-/// the ignored property above is switched back on).
+/// D23's example: upstream's minimize loses ssm:GetParametersByPath here.
 #[test]
-fn known_defect_example_loses_an_action() {
+fn d23_example_keeps_every_action() {
     let actions: Vec<String> = [
         "ssm:GetParameter",
         "ssm:GetParameters",
@@ -276,10 +267,5 @@ fn known_defect_example_loses_an_action() {
         ..WriteOptions::default()
     };
     let minimized = granted(&write_policy(&template, &options).unwrap());
-    if minimized == plain {
-        panic!(
-            "the minimize defect is fixed: remove `ignore` from minimize_grants_exactly_the_same_actions and this test"
-        );
-    }
-    eprintln!("known minimize defect still present: {plain:?} minimized to {minimized:?}");
+    assert_eq!(minimized, plain);
 }

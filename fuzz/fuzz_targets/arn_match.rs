@@ -5,13 +5,6 @@
 use libfuzzer_sys::fuzz_target;
 use policy_sentry::arn::{Arn, matches_format, matches_parsed, service_of};
 
-struct Input<'a> {
-    user_arn: &'a str,
-    arn_format: &'a str,
-    /// Text to put in place of each placeholder of `arn_format` (filtered to name characters).
-    fill: &'a str,
-}
-
 /// `format` with every `${…}` replaced by `fill`, or `None` if a `${` is not closed or a
 /// placeholder's name holds a separator (which would shift the ARN's fields).
 fn instantiate(format: &str, fill: &str) -> Option<String> {
@@ -35,42 +28,36 @@ fuzz_target!(|text: &str| {
     let mut fields = text.splitn(3, '\0');
     let user_arn = fields.next().unwrap_or("");
     let arn_format = fields.next().unwrap_or("");
+    // Text to put in place of each placeholder of `arn_format` (filtered to name characters).
     let fill = fields.next().unwrap_or("");
-    let input = Input {
-        user_arn,
-        arn_format,
-        fill,
-    };
-    let matched = matches_format(input.user_arn, input.arn_format);
-    let _ = service_of(input.arn_format);
-    if let Ok(arn) = Arn::parse(input.user_arn) {
-        assert_eq!(arn.to_string(), input.user_arn, "Display round-trips");
-        assert_eq!(matches_parsed(&arn, input.arn_format), matched);
+    let matched = matches_format(user_arn, arn_format);
+    let _ = service_of(arn_format);
+    if let Ok(arn) = Arn::parse(user_arn) {
+        assert_eq!(arn.to_string(), user_arn, "Display round-trips");
+        assert_eq!(matches_parsed(&arn, arn_format), matched);
         let _ = arn.resource_and_path();
         let _ = arn.resource_type();
     } else {
-        assert!(!matched, "an invalid ARN matched {:?}", input.arn_format);
+        assert!(!matched, "an invalid ARN matched {:?}", arn_format);
     }
 
-    // Oracle: an ARN format of the data's shape, with its placeholders filled with a plain
-    // name, matches itself. The shape: `arn:${Partition}:service:…:resource` with a literal
-    // lower-case service and literal segments that are neither empty-adjacent nor `*`.
-    let fill: String = input
-        .fill
+    // Oracle: a format of the data's shape (literal lower-case service, placeholders that are
+    // whole segments, no `*`), its placeholders filled with a plain name, matches itself.
+    let fill: String = fill
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         .take(20)
         .collect();
-    if fill.is_empty() || input.arn_format.contains(['*', '\n', '\r']) {
+    if fill.is_empty() || arn_format.contains(['*', '\n', '\r']) {
         return;
     }
-    let Some(arn) = instantiate(input.arn_format, &fill) else {
+    let Some(arn) = instantiate(arn_format, &fill) else {
         return;
     };
     let Ok(parsed) = Arn::parse(&arn) else {
         return;
     };
-    let Some(service) = service_of(input.arn_format) else {
+    let Some(service) = service_of(arn_format) else {
         return;
     };
     let plain_service = !service.is_empty()
@@ -79,15 +66,15 @@ fuzz_target!(|text: &str| {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     // Placeholders must be whole segments, as in the data: in `x${A}` the fill would merge
     // with the literal text into a segment the format does not have.
-    let resource_format = input.arn_format.splitn(6, ':').nth(5).unwrap_or("");
+    let resource_format = arn_format.splitn(6, ':').nth(5).unwrap_or("");
     let whole_segments = resource_format
         .split([':', '/'])
         .all(|s| !s.contains("${") || (s.starts_with("${") && s.find('}') == Some(s.len() - 1)));
     if plain_service && whole_segments && parsed.service == service {
         assert!(
-            matches_format(&arn, input.arn_format),
+            matches_format(&arn, arn_format),
             "{arn:?} does not match its own format {:?}",
-            input.arn_format
+            arn_format
         );
         let renamed = Arn {
             service: &format!("{service}x"),
@@ -95,9 +82,9 @@ fuzz_target!(|text: &str| {
         }
         .to_string();
         assert!(
-            !matches_format(&renamed, input.arn_format),
+            !matches_format(&renamed, arn_format),
             "{renamed:?} (another service) matches {:?}",
-            input.arn_format
+            arn_format
         );
     }
 });

@@ -121,7 +121,7 @@ const SLASH_RULE_FORMATS: [&str; 5] = [
 /// rules (`does_arn_match`): same service (case-sensitive); a `*` resource type matches every
 /// format of the service; every literal segment of the format must appear in the ARN and, at
 /// its own position, equal the ARN's segment or face a `*`; and the formats of
-/// [`SLASH_RULE_FORMATS`] compare the number of `/`. An invalid `user_arn` never matches.
+/// `SLASH_RULE_FORMATS` compare the number of `/`. An invalid `user_arn` never matches.
 pub fn matches_format(user_arn: &str, arn_format: &str) -> bool {
     let Ok(user) = Arn::parse(user_arn) else {
         return false;

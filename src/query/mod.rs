@@ -5,7 +5,7 @@
 //! canonical case. Unknown services, actions, resource types and condition keys are errors with
 //! close-match suggestions ([`LookupError`]) where upstream silently answers nothing. Answers
 //! over all services are sorted by `prefix:Name`, case-insensitively; answers about one service
-//! keep the page order. Functions that depend on access levels take a [`LevelSource`] so that
+//! keep the page order. Functions that depend on access levels take a [`LevelSource`](crate::data::LevelSource) so that
 //! callers choose between the bundled overrides, AWS's raw levels and a user's overrides.
 //!
 //! ```

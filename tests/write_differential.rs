@@ -205,9 +205,55 @@ fn list_diff(field: &str, ours: &Value, theirs: &Value) -> Option<String> {
     Some(out)
 }
 
+/// D23 (README): where upstream's minimize writes a prefix bare because it is also another
+/// requested action (losing the longer ones: `cognito-idp:listusers` for
+/// `ListUsersInGroup`), ours writes `prefix*`. Our `x*` is read as `x` when upstream has `x`
+/// and not `x*`; tests/prop_write.rs checks that ours grants exactly the unminimized actions.
+fn read_d23_as_upstream(ours: &Value, theirs: &Value) -> Value {
+    let (Some(ours_list), Some(theirs_list)) = (ours.as_array(), theirs.as_array()) else {
+        return ours.clone();
+    };
+    let has = |list: &[Value], s: &str| list.iter().any(|v| v.as_str() == Some(s));
+    let mut out: Vec<Value> = Vec::new();
+    for item in ours_list {
+        let mapped = match item.as_str().and_then(|s| s.strip_suffix('*')) {
+            Some(bare) if has(theirs_list, bare) && !has(theirs_list, &format!("{bare}*")) => {
+                Value::String(bare.to_string())
+            }
+            _ => item.clone(),
+        };
+        if !out.contains(&mapped) {
+            out.push(mapped);
+        }
+    }
+    Value::Array(out)
+}
+
+/// Our policy with [`read_d23_as_upstream`] applied to each statement's `Action` (statements
+/// paired by position and SID).
+fn with_d23_read_as_upstream(ours: &Value, theirs: &Value) -> Value {
+    let mut ours = ours.clone();
+    let theirs_st = theirs.get("Statement").and_then(Value::as_array);
+    if let (Some(ours_st), Some(theirs_st)) = (
+        ours.get_mut("Statement").and_then(Value::as_array_mut),
+        theirs_st,
+    ) {
+        for (o, t) in ours_st.iter_mut().zip(theirs_st) {
+            if o.get("Sid") == t.get("Sid")
+                && let (Some(oa), Some(ta)) = (o.get("Action"), t.get("Action"))
+            {
+                let mapped = read_d23_as_upstream(oa, ta);
+                o["Action"] = mapped;
+            }
+        }
+    }
+    ours
+}
+
 /// A compact description of how our policy differs from upstream's, one line per finding,
 /// each tagged with a class for the summary.
 fn policy_diff(ours: &Value, theirs: &Value) -> Vec<(&'static str, String)> {
+    let ours = &with_d23_read_as_upstream(ours, theirs);
     let mut out = Vec::new();
     if ours.get("Version") != theirs.get("Version") {
         out.push((
@@ -387,7 +433,15 @@ fn check_case(case: &Case, dir: &Path) -> Option<(Vec<&'static str>, String)> {
         }
     };
     let mut findings = policy_diff(&ours, &expected_policy);
-    if findings.is_empty() && stdout != expected_text {
+    // Where D23 applies our text differs by design; the policy comparison above covers it.
+    let d23 = with_d23_read_as_upstream(&ours, &expected_policy) != ours;
+    if d23 {
+        eprintln!(
+            "case {}: D23 (upstream's minimize loses actions; ours keeps the `*`)",
+            case.id
+        );
+    }
+    if findings.is_empty() && !d23 && stdout != expected_text {
         let line = match stdout
             .lines()
             .zip(expected_text.lines())

@@ -131,6 +131,38 @@ pub fn matches_format(user_arn: &str, arn_format: &str) -> bool {
 
 /// [`matches_format`] for an ARN already parsed.
 pub fn matches_parsed(user: &Arn<'_>, arn_format: &str) -> bool {
+    Matcher::new(*user).matches(arn_format)
+}
+
+/// One user ARN matched against many formats: its segments are split once.
+#[derive(Debug, Clone)]
+pub struct Matcher<'a> {
+    user: Arn<'a>,
+    segments: Vec<&'a str>,
+    wildcard_type: bool,
+}
+
+impl<'a> Matcher<'a> {
+    pub fn new(user: Arn<'a>) -> Self {
+        Matcher {
+            segments: user.resource.split([':', '/']).collect(),
+            wildcard_type: user.resource_type() == Some("*"),
+            user,
+        }
+    }
+
+    /// Whether the ARN has the resource type of `arn_format` ([`matches_format`]).
+    pub fn matches(&self, arn_format: &str) -> bool {
+        matches_split(&self.user, &self.segments, self.wildcard_type, arn_format)
+    }
+}
+
+fn matches_split(
+    user: &Arn<'_>,
+    user_segments: &[&str],
+    wildcard_type: bool,
+    arn_format: &str,
+) -> bool {
     if arn_format == "*" {
         return false;
     }
@@ -138,12 +170,11 @@ pub fn matches_parsed(user: &Arn<'_>, arn_format: &str) -> bool {
     if format_fields.nth(2) != Some(user.service) {
         return false;
     }
-    if user.resource_type() == Some("*") {
+    if wildcard_type {
         return true;
     }
     let format_resource = format_fields.nth(2).unwrap_or("");
 
-    let user_segments: Vec<&str> = user.resource.split([':', '/']).collect();
     // Literal segments of the format; placeholders (`${…}`) match anything.
     let literal = |segment: &str| !segment.is_empty() && !segment.contains("${");
     for segment in format_resource.split([':', '/']).filter(|s| literal(s)) {

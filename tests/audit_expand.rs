@@ -42,7 +42,10 @@ fn expands_like_the_library_spec() {
         json_list(&expand(&["S3:GETOBJECT", "s3:getobject", "s3:GetObjec?"])),
         ["s3:GetObject"]
     );
-    assert_eq!(json_list(&expand(&["*"])).len(), 17_033);
+    assert_eq!(
+        json_list(&expand(&["*"])).len(),
+        policy_sentry::data::snapshot().actions
+    );
     let ec2 = json_list(&expand(&["ec2:*"]));
     assert!(ec2.iter().all(|a| a.starts_with("ec2:")) && ec2.len() > 500);
 }
@@ -98,6 +101,13 @@ fn reference_python() -> Option<(PathBuf, PathBuf)> {
 
 #[test]
 fn wildcards_match_upstreams_expand() {
+    let kind = policy_sentry::data::snapshot().kind;
+    if kind != policy_sentry::data::SourceKind::AwsDocsHtml {
+        eprintln!(
+            "SKIPPED: comparison with upstream's expand over the 2024 HTML pages: this build carries {kind:?}"
+        );
+        return;
+    }
     let Some((python, home)) = reference_python() else {
         eprintln!(
             "SKIPPED: comparison with upstream's expand (../shared/tools/reference-policy-sentry not found)"

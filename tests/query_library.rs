@@ -13,6 +13,19 @@ use policy_sentry::data::{AccessLevel, LevelSource};
 use policy_sentry::query::{self, Scope};
 use serde_json::{Map, Value, json};
 
+/// The goldens are the reference runner's answers over the 2024-07-15 HTML pages: only an HTML
+/// build can match them. A `data-2026` (iam-data JSON) build skips, saying so.
+fn html_build(test: &str) -> bool {
+    let kind = policy_sentry::data::snapshot().kind;
+    if kind != policy_sentry::data::SourceKind::AwsDocsHtml {
+        eprintln!(
+            "SKIPPED: {test}: compares with answers over the 2024 HTML pages; this build carries {kind:?}"
+        );
+        return false;
+    }
+    true
+}
+
 fn oracle() -> Option<Value> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let path: PathBuf = std::env::var_os("POLICY_SENTRY_SHARED")
@@ -101,6 +114,9 @@ fn upstream_key_match(documented: &str, key: &str) -> bool {
 
 #[test]
 fn every_answer_matches_upstreams_querying_functions() {
+    if !html_build("every_answer_matches_upstreams_querying_functions") {
+        return;
+    }
     let Some(oracle) = oracle() else {
         eprintln!("skipped: no ../shared/oracle/iam-definition-2024.json");
         return;
@@ -275,8 +291,13 @@ fn all_services_answers_are_sorted_and_complete() {
         })
         .sum();
     assert_eq!(names.len(), per_service);
-    assert_eq!(query::all_actions().len(), 17_033);
-    assert_eq!(query::service_prefixes().len(), 405);
+    let snapshot = policy_sentry::data::snapshot();
+    assert_eq!(query::all_actions().len(), snapshot.actions);
+    assert_eq!(query::service_prefixes().len(), snapshot.services);
+    if html_build("all_services_answers_are_sorted_and_complete: the 2024 counts") {
+        assert_eq!(query::all_actions().len(), 17_033);
+        assert_eq!(query::service_prefixes().len(), 405);
+    }
 }
 
 #[test]
@@ -332,14 +353,17 @@ fn concrete_tag_keys_find_their_pattern() {
 
 #[test]
 fn dependent_actions_and_level_filters() {
-    assert_eq!(
-        query::dependent_actions(&[
-            "s3:PutReplicationConfiguration",
-            "S3:putreplicationconfiguration"
-        ])
-        .unwrap(),
-        ["iam:PassRole"]
-    );
+    // A per-resource-type dependent action: the pages have it, the iam-data JSON does not.
+    if html_build("dependent_actions_and_level_filters: s3 → iam:PassRole") {
+        assert_eq!(
+            query::dependent_actions(&[
+                "s3:PutReplicationConfiguration",
+                "S3:putreplicationconfiguration"
+            ])
+            .unwrap(),
+            ["iam:PassRole"]
+        );
+    }
     let read = query::filter_by_access_level(
         &["s3:GetObject", "s3:PutObject", "s3:getobject"],
         AccessLevel::Read,

@@ -548,7 +548,6 @@ fn shared_dir() -> PathBuf {
 }
 
 #[test]
-#[ignore = "enabled when write-policy lands (branch write)"]
 fn committed_goldens() {
     if !snapshot_is_golden() {
         return;
@@ -567,7 +566,6 @@ fn committed_goldens() {
 }
 
 #[test]
-#[ignore = "enabled when write-policy lands (branch write)"]
 fn upstream_templates() {
     if !snapshot_is_golden() {
         return;
@@ -591,7 +589,6 @@ fn upstream_templates() {
 /// is checked against our own unminimized one: per resource set, the minimized patterns must
 /// grant exactly the unminimized actions (no fewer, and none of the service's others).
 #[test]
-#[ignore = "enabled when write-policy lands (branch write)"]
 fn minimize_with_skip_resource_constraints_issue_405() {
     let root = manifest_dir();
     for file in [
@@ -706,7 +703,6 @@ fn assert_same_grants(plain: &Value, minimized: &Value, label: &str) {
 }
 
 #[test]
-#[ignore = "enabled when write-policy lands (branch write)"]
 fn fresh_batch_from_reference() {
     if std::env::var("POLICY_SENTRY_DIFF_FRESH").as_deref() != Ok("1") {
         eprintln!(

@@ -46,7 +46,13 @@ pub struct Cli {
 #[derive(Args, Debug, Clone)]
 pub struct GlobalArgs {
     /// Log level for messages on stderr.
-    #[arg(short = 'v', long = "verbose", global = true, value_enum, ignore_case = true)]
+    #[arg(
+        short = 'v',
+        long = "verbose",
+        global = true,
+        value_enum,
+        ignore_case = true
+    )]
     pub verbose: Option<LogLevel>,
     /// Use the access levels exactly as the AWS pages state them (no overrides).
     #[arg(long, global = true, conflicts_with = "access_level_overrides_file")]
@@ -63,7 +69,9 @@ impl GlobalArgs {
             return Ok(LevelSource::Raw);
         }
         match &self.access_level_overrides_file {
-            Some(path) => Ok(LevelSource::Custom(std::sync::Arc::new(AccessLevelOverrides::from_file(path)?))),
+            Some(path) => Ok(LevelSource::Custom(std::sync::Arc::new(
+                AccessLevelOverrides::from_file(path)?,
+            ))),
             None => Ok(LevelSource::Bundled),
         }
     }
@@ -151,12 +159,16 @@ fn split_single_argument(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsStrin
     if args.len() != 2 {
         return args;
     }
-    let Some(line) = args[1].to_str() else { return args };
+    let Some(line) = args[1].to_str() else {
+        return args;
+    };
     if !line.trim().contains(char::is_whitespace) {
         return args;
     }
     match shell_words(line) {
-        Some(words) => std::iter::once(args[0].clone()).chain(words.into_iter().map(Into::into)).collect(),
+        Some(words) => std::iter::once(args[0].clone())
+            .chain(words.into_iter().map(Into::into))
+            .collect(),
         None => args,
     }
 }
@@ -213,15 +225,20 @@ fn shell_words(line: &str) -> Option<Vec<String>> {
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
-        e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || e.downcast_ref::<serde_json::Error>().is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || e.downcast_ref::<serde_json::Error>()
+                .is_some_and(|j| j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
     })
 }
 
 /// Print one JSON document (4-space indent, as upstream) and a newline on stdout.
 pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    let mut ser = serde_json::Serializer::with_formatter(&mut out, serde_json::ser::PrettyFormatter::with_indent(b"    "));
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut out,
+        serde_json::ser::PrettyFormatter::with_indent(b"    "),
+    );
     value.serialize(&mut ser)?;
     writeln!(out)?;
     Ok(())
@@ -248,12 +265,18 @@ mod tests {
             shell_words("query action-table --service 's3' -r \"*\"").unwrap(),
             ["query", "action-table", "--service", "s3", "-r", "*"]
         );
-        assert_eq!(shell_words("write-policy --crud").unwrap(), ["write-policy", "--crud"]);
+        assert_eq!(
+            shell_words("write-policy --crud").unwrap(),
+            ["write-policy", "--crud"]
+        );
         assert!(shell_words("query 'unterminated").is_none());
         let args: Vec<std::ffi::OsString> = vec!["p".into(), "--help".into()];
         assert_eq!(split_single_argument(args.clone()), args);
         let args: Vec<std::ffi::OsString> = vec!["p".into(), "data info".into()];
-        assert_eq!(split_single_argument(args), vec![std::ffi::OsString::from("p"), "data".into(), "info".into()]);
+        assert_eq!(
+            split_single_argument(args),
+            vec![std::ffi::OsString::from("p"), "data".into(), "info".into()]
+        );
     }
 
     #[test]

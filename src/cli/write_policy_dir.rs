@@ -118,7 +118,9 @@ fn write_one(
 ) -> anyhow::Result<()> {
     let origin = path.display().to_string();
     let text = read_file(path)?;
-    let (written, parsed) = write_from_text(&origin, &text, args.crud, options)?;
+    // `--crud` is accepted for 2020 scripts but not enforced here: a folder may mix crud and
+    // actions templates, and each template's own `mode` decides (removed-2020.md, section 3).
+    let (written, parsed) = write_from_text(&origin, &text, false, options)?;
     print_warnings(&origin, &parsed, &written);
     let mut body = format_policy(&written.policy, args.fmt);
     body.push('\n');

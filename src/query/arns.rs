@@ -103,3 +103,66 @@ pub fn resource_type_for_format(raw: &str) -> Option<ResourceType> {
         .resource_types()
         .find(|rt| rt.arn_format().eq_ignore_ascii_case(raw))
 }
+
+/// Why an ARN question has no answer: the text is not an ARN, or its service is unknown.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArnLookupError {
+    #[error(transparent)]
+    InvalidArn(#[from] crate::arn::InvalidArn),
+    #[error(transparent)]
+    Lookup(#[from] LookupError),
+}
+
+/// The resource types of the ARN's service whose formats a concrete ARN matches, by the rules
+/// `write-policy` uses ([`crate::arn::matches_format`]), in table order, each format once
+/// (upstream's `get_matching_raw_arns`, which answers with the formats).
+///
+/// ```
+/// let types = policy_sentry::query::resource_types_matching_arn("arn:aws:s3:::mybucket/key.txt").unwrap();
+/// assert_eq!(types.iter().map(|t| t.name()).collect::<Vec<_>>(), ["object"]);
+/// assert!(policy_sentry::query::resource_types_matching_arn("arn:aws:s4:::b").is_err());
+/// assert!(policy_sentry::query::resource_types_matching_arn("not-an-arn").is_err());
+/// ```
+pub fn resource_types_matching_arn(arn: &str) -> Result<Vec<ResourceType>, ArnLookupError> {
+    let parsed = crate::arn::Arn::parse(arn)?;
+    let service = service(parsed.service)?;
+    let mut seen: Vec<&'static str> = Vec::new();
+    let mut types = Vec::new();
+    for rt in service.resource_types() {
+        let format = rt.arn_format();
+        if !seen.contains(&format) && crate::arn::matches_parsed(&parsed, format) {
+            seen.push(format);
+            types.push(rt);
+        }
+    }
+    Ok(types)
+}
+
+/// Every action of the ARN's service with a row for a resource type the ARN matches, sorted
+/// (upstream's `get_actions_matching_arn`, whose order is not stable).
+///
+/// ```
+/// let actions = policy_sentry::query::actions_matching_arn("arn:aws:s3:::mybucket").unwrap();
+/// assert!(actions.iter().any(|a| a.to_string() == "s3:CreateBucket"));
+/// assert!(!actions.iter().any(|a| a.to_string() == "s3:GetObject"));
+/// ```
+pub fn actions_matching_arn(arn: &str) -> Result<Vec<crate::data::Action>, ArnLookupError> {
+    let types = resource_types_matching_arn(arn)?;
+    let Some(first) = types.first() else {
+        return Ok(Vec::new());
+    };
+    let mut actions: Vec<crate::data::Action> = first
+        .service()
+        .actions()
+        .filter(|action| {
+            action.resource_types().any(|row| {
+                types
+                    .iter()
+                    .any(|t| t.name().eq_ignore_ascii_case(row.name()))
+            })
+        })
+        .collect();
+    actions.sort_by_cached_key(|a| a.to_string().to_ascii_lowercase());
+    actions.dedup();
+    Ok(actions)
+}

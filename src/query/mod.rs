@@ -25,8 +25,8 @@ pub use actions::{
     all_actions, dependent_actions, filter_by_access_level, wildcard_only_actions,
 };
 pub use arns::{
-    ArnTypes, ResourceTypeDetails, arn_formats, resource_type, resource_type_for_format,
-    resource_types,
+    ArnLookupError, ArnTypes, ResourceTypeDetails, actions_matching_arn, arn_formats,
+    resource_type, resource_type_for_format, resource_types, resource_types_matching_arn,
 };
 pub use conditions::{
     ConditionKeyDetails, condition_key, condition_key_matches, condition_keys,

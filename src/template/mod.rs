@@ -394,7 +394,7 @@ impl Ctx<'_> {
                     .location()
                     .map(|l| (l.line(), l.column()))
                     .unwrap_or((0, 0));
-                let message = first_line(&yaml_error.to_string());
+                let message = clean_yaml_message(&yaml_error.to_string());
                 Err(TemplateError {
                     origin: self.origin.to_string(),
                     line,
@@ -532,6 +532,13 @@ impl Ctx<'_> {
                         format!("`{key}` belongs to `mode: crud` templates; this template is `mode: actions` (it takes only name, effect and actions)"),
                     ));
                 }
+                if !seen.contains(&"actions") {
+                    return Err(self.error(
+                        root,
+                        "actions",
+                        "a `mode: actions` template needs an `actions` list, e.g.\nactions:\n- s3:GetObject",
+                    ));
+                }
             }
         }
         Ok(t)
@@ -581,10 +588,9 @@ impl Ctx<'_> {
             Value::Null => return Ok(Vec::new()),
             Value::Seq(items) => items,
             other => {
-                let example = if what == "ARNs" {
-                    "\n  read:\n  - arn:aws:s3:::mybucket"
-                } else {
-                    ""
+                let example = match other {
+                    Value::Str(one) => format!("; write it as a list:\n  {path}:\n  - {one}"),
+                    _ => String::new(),
                 };
                 return Err(self.error(
                     v,
@@ -721,8 +727,20 @@ fn describe(v: &Value) -> String {
     }
 }
 
-fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or("").trim().to_string()
+/// The parser's first line without its own `error: line N column M:` prefix (our message
+/// names the position already) and without advice about parser options.
+fn clean_yaml_message(s: &str) -> String {
+    let mut line = s.lines().next().unwrap_or("").trim();
+    line = line.strip_prefix("error: ").unwrap_or(line);
+    if let Some(rest) = line.strip_prefix("line ")
+        && let Some((_, after)) = rest.split_once(": ")
+    {
+        line = after;
+    }
+    line.split(", set DuplicateKeyPolicy")
+        .next()
+        .unwrap_or(line)
+        .to_string()
 }
 
 #[cfg(test)]

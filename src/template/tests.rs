@@ -189,3 +189,16 @@ fn templates_of_2020_mixed_with_modern_keys_are_errors() {
         "{e}"
     );
 }
+
+proptest::proptest! {
+    /// Arbitrary text never panics the parser: it is a template or an error with a position.
+    #[test]
+    fn arbitrary_text_is_a_template_or_an_error(text in "(mode: (crud|actions)\n)?([a-z-]{1,12}: ?(\\[[a-z:*'\", ]{0,20}\\]|[a-z{}\\[\\]&*!|>:'\"-]{0,12})\n){0,6}") {
+        let _ = Template::parse("p.yml", &text);
+    }
+
+    #[test]
+    fn any_bytes_never_panic(text in "\\PC{0,80}") {
+        let _ = Template::parse("p.yml", &text);
+    }
+}

@@ -2,40 +2,72 @@
 //! Netflix policyuniverse). A prefix is safe when no action of the service outside the
 //! statement starts with it. The result is lower-case, as upstream prints it.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use super::sid_group::service_exact;
 
+/// Every service's actions as lower-case `prefix:name`, sorted, computed once per writer.
+#[derive(Default)]
+pub(crate) struct MinimizeCache {
+    by_service: HashMap<String, Vec<String>>,
+}
+
+impl MinimizeCache {
+    fn fill(&mut self, prefix: &str) {
+        self.by_service
+            .entry(prefix.to_string())
+            .or_insert_with(|| {
+                let mut names: Vec<String> = match service_exact(prefix) {
+                    // The `catalog` alias: upstream's list of all actions has no `catalog:` names.
+                    Some(service) if service.prefix() == prefix => service
+                        .actions()
+                        .map(|a| format!("{prefix}:{}", a.name().to_lowercase()))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                names.sort_unstable();
+                names.dedup();
+                names
+            });
+    }
+}
+
 /// The minimized, sorted, de-duplicated actions of one statement. `min_length` is the
 /// shortest action-name prefix to use (0: any).
-pub(crate) fn minimize_actions(actions: &[String], min_length: usize) -> Vec<String> {
+pub(crate) fn minimize_actions(
+    actions: &[String],
+    min_length: usize,
+    cache: &mut MinimizeCache,
+) -> Vec<String> {
     let desired: Vec<String> = actions.iter().map(|a| a.to_lowercase()).collect();
     let desired_set: HashSet<&str> = desired.iter().map(String::as_str).collect();
 
-    // Every action of the statement's services that the statement does not grant, sorted, so
-    // that "is p a prefix of a denied action" is one binary search.
     let mut services: Vec<&str> = desired.iter().filter_map(|a| a.split(':').next()).collect();
     services.sort_unstable();
     services.dedup();
-    let mut denied: Vec<String> = Vec::new();
-    for prefix in services {
-        if let Some(service) = service_exact(prefix) {
-            if service.prefix() != prefix {
-                // The `catalog` alias: upstream's list of all actions has no `catalog:` names.
-                continue;
-            }
-            for action in service.actions() {
-                let name = format!("{prefix}:{}", action.name().to_lowercase());
-                if !desired_set.contains(name.as_str()) {
-                    denied.push(name);
-                }
-            }
+    for prefix in &services {
+        cache.fill(prefix);
+    }
+    // The actions of the statement's services, sorted; with one service (the usual case)
+    // the cached list is already sorted.
+    let mut known: Vec<&str> = Vec::new();
+    for prefix in &services {
+        if let Some(names) = cache.by_service.get(*prefix) {
+            known.extend(names.iter().map(String::as_str));
         }
     }
-    denied.sort_unstable();
+    if services.len() > 1 {
+        known.sort_unstable();
+    }
+    // The actions the statement does not grant (still sorted): "is p a prefix of one of
+    // them" is one binary search.
+    let denied: Vec<&str> = known
+        .into_iter()
+        .filter(|d| !desired_set.contains(d))
+        .collect();
     let is_denied_prefix = |p: &str| {
-        let i = denied.partition_point(|d| d.as_str() < p);
-        denied.get(i).is_some_and(|d| d.starts_with(p))
+        let start = denied.partition_point(|d| *d < p);
+        denied.get(start).is_some_and(|d| d.starts_with(p))
     };
 
     let mut out: BTreeSet<String> = BTreeSet::new();
@@ -51,13 +83,15 @@ pub(crate) fn minimize_actions(actions: &[String], min_length: usize) -> Vec<Str
         let mut found = false;
         let ends = name.char_indices().map(|(i, c)| i + c.len_utf8());
         for (count, end) in ends.enumerate() {
-            let part = &name[..end];
             if min_length > 0 && count + 1 < min_length {
                 continue;
             }
-            let prefix = format!("{service}:{part}");
+            let prefix = format!("{service}:{}", &name[..end]);
             if !is_denied_prefix(&prefix) {
-                if desired_set.contains(prefix.as_str()) {
+                // Upstream writes the prefix bare whenever it is *some* desired action, which
+                // loses this action when that is another, shorter one (`ssm:getparameters`
+                // for `ssm:getparametersbypath`): bare only when it is this action (D23).
+                if prefix == *action {
                     out.insert(prefix);
                 } else {
                     out.insert(format!("{prefix}*"));
@@ -69,6 +103,15 @@ pub(crate) fn minimize_actions(actions: &[String], min_length: usize) -> Vec<Str
         if !found {
             out.insert(action.clone());
         }
+    }
+    // After the D23 fix `x` and `x*` can both appear; `x*` already grants `x`.
+    let starred: Vec<String> = out
+        .iter()
+        .filter_map(|a| a.strip_suffix('*'))
+        .map(String::from)
+        .collect();
+    for bare in starred {
+        out.remove(&bare);
     }
     out.into_iter().collect()
 }
@@ -84,15 +127,56 @@ mod tests {
     #[test]
     fn shortest_safe_prefix() {
         // s3:CreateBucket: `s3:c` would also cover CreateJob etc.
-        let out = minimize_actions(&strings(&["s3:CreateBucket"]), 0);
+        let out = minimize_actions(
+            &strings(&["s3:CreateBucket"]),
+            0,
+            &mut MinimizeCache::default(),
+        );
         assert_eq!(out, ["s3:createb*"]);
         // An action that is a prefix of another is kept whole.
-        let out = minimize_actions(&strings(&["s3:GetObject"]), 0);
+        let out = minimize_actions(
+            &strings(&["s3:GetObject"]),
+            0,
+            &mut MinimizeCache::default(),
+        );
         assert_eq!(out, ["s3:getobject"]);
-        let out = minimize_actions(&strings(&["iam:PassRole"]), 0);
+        let out = minimize_actions(
+            &strings(&["iam:PassRole"]),
+            0,
+            &mut MinimizeCache::default(),
+        );
         assert_eq!(out, ["iam:pa*"]);
         // The minimum length pushes the prefix longer.
-        let out = minimize_actions(&strings(&["iam:PassRole"]), 4);
+        let out = minimize_actions(
+            &strings(&["iam:PassRole"]),
+            4,
+            &mut MinimizeCache::default(),
+        );
         assert_eq!(out, ["iam:pass*"]);
+    }
+
+    /// D23: upstream emits `ssm:getparameters` bare for `ssm:GetParametersByPath` because that
+    /// prefix is another desired action, so the minimized policy no longer grants it.
+    #[test]
+    fn a_prefix_that_is_another_desired_action_keeps_its_star() {
+        let out = minimize_actions(
+            &strings(&[
+                "ssm:GetParameter",
+                "ssm:GetParameters",
+                "ssm:GetParametersByPath",
+            ]),
+            0,
+            &mut MinimizeCache::default(),
+        );
+        assert_eq!(out, ["ssm:getparameter", "ssm:getparameters*"]);
+        let granted: Vec<String> = out
+            .iter()
+            .flat_map(|p| crate::expand::expand(p))
+            .map(|a| a.to_string())
+            .collect();
+        assert!(
+            granted.contains(&"ssm:GetParametersByPath".to_string()),
+            "{granted:?}"
+        );
     }
 }

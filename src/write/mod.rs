@@ -435,21 +435,33 @@ fn warn_unmatched(
         let Some(service) = service_exact(arn.service) else {
             continue;
         };
+        let matcher = arn::Matcher::new(arn);
         let matched = service.actions().any(|action| {
-            levels.level(action) == level
-                && row_formats(action).any(|f| arn::matches_parsed(&arn, f))
+            levels.level(action) == level && row_formats(action).any(|f| matcher.matches(f))
         });
         if !matched {
-            let formats: Vec<&str> = service.resource_types().map(|r| r.arn_format()).collect();
-            let close = suggest(text, formats.iter().copied(), 2);
-            let hint = if close.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " (ARN formats of {}: {})",
-                    service.prefix(),
-                    close.join(", ")
-                )
+            // Compare the resource type segment with the formats' (`paramter` → `parameter/…`).
+            let first_segment =
+                |resource: &str| resource.split([':', '/']).next().unwrap_or("").to_string();
+            let user_type = first_segment(arn.resource);
+            let formats: Vec<(String, &str)> = service
+                .resource_types()
+                .map(|r| {
+                    let resource = r.arn_format().splitn(6, ':').nth(5).unwrap_or("");
+                    (first_segment(resource), r.arn_format())
+                })
+                .filter(|(segment, _)| !segment.is_empty() && !segment.contains("${"))
+                .collect();
+            let close = suggest(&user_type, formats.iter().map(|(s, _)| s.as_str()), 1);
+            let hint = match close.first() {
+                Some(segment) if *segment != user_type => {
+                    let format = formats
+                        .iter()
+                        .find(|(s, _)| s == segment)
+                        .map_or("", |(_, f)| *f);
+                    format!(" (did you mean `{segment}`? its ARN format is {format})")
+                }
+                _ => String::new(),
             };
             warnings.push(Warning {
                 key: format!("{key}[{i}]"),

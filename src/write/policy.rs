@@ -288,15 +288,17 @@ fn yaml_resolves_to_non_string(s: &str) -> bool {
     };
     let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
     // int: 0b…, 0x…, 0…, decimal with `_`, sexagesimal `1:30`.
-    if let Some(bin) = unsigned.strip_prefix("0b") {
-        if !bin.is_empty() && bin.bytes().all(|c| matches!(c, b'0' | b'1' | b'_')) {
-            return true;
-        }
+    if let Some(bin) = unsigned.strip_prefix("0b")
+        && !bin.is_empty()
+        && bin.bytes().all(|c| matches!(c, b'0' | b'1' | b'_'))
+    {
+        return true;
     }
-    if let Some(hex) = unsigned.strip_prefix("0x") {
-        if !hex.is_empty() && hex.bytes().all(|c| c.is_ascii_hexdigit() || c == b'_') {
-            return true;
-        }
+    if let Some(hex) = unsigned.strip_prefix("0x")
+        && !hex.is_empty()
+        && hex.bytes().all(|c| c.is_ascii_hexdigit() || c == b'_')
+    {
+        return true;
     }
     if digits_or(unsigned, b"_") {
         return true;
@@ -310,15 +312,13 @@ fn yaml_resolves_to_non_string(s: &str) -> bool {
             return true;
         }
         // float sexagesimal: 1:30.5
-        if let Some((int_part, frac)) = unsigned.rsplit_once('.') {
-            if digits_or(frac, b"_") || frac.is_empty() {
-                let mut p = int_part.split(':');
-                let f = p.next().unwrap_or("");
-                if digits_or(f, b"_")
-                    && p.all(|x| !x.is_empty() && x.len() <= 2 && digits_or(x, b""))
-                {
-                    return true;
-                }
+        if let Some((int_part, frac)) = unsigned.rsplit_once('.')
+            && (digits_or(frac, b"_") || frac.is_empty())
+        {
+            let mut p = int_part.split(':');
+            let f = p.next().unwrap_or("");
+            if digits_or(f, b"_") && p.all(|x| !x.is_empty() && x.len() <= 2 && digits_or(x, b"")) {
+                return true;
             }
         }
     }
@@ -331,14 +331,12 @@ fn yaml_resolves_to_non_string(s: &str) -> bool {
             e.strip_prefix(['-', '+'])
                 .is_some_and(|d| digits_or(d, b""))
         });
-        if exponent_ok {
-            if let Some((int_part, frac)) = mantissa.split_once('.') {
-                let int_ok = int_part.is_empty()
-                    || (int_part.as_bytes()[0].is_ascii_digit() && digits_or(int_part, b"_"));
-                let frac_ok = frac.bytes().all(|c| c.is_ascii_digit() || c == b'_');
-                if int_ok && frac_ok && !(int_part.is_empty() && frac.is_empty()) {
-                    return true;
-                }
+        if exponent_ok && let Some((int_part, frac)) = mantissa.split_once('.') {
+            let int_ok = int_part.is_empty()
+                || (int_part.as_bytes()[0].is_ascii_digit() && digits_or(int_part, b"_"));
+            let frac_ok = frac.bytes().all(|c| c.is_ascii_digit() || c == b'_');
+            if int_ok && frac_ok && !(int_part.is_empty() && frac.is_empty()) {
+                return true;
             }
         }
     }

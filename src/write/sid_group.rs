@@ -3,12 +3,14 @@
 //! observable in the output. Actions are kept as strings, as upstream compares them.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use crate::arn::{self, Arn};
+
 use crate::data::{AccessLevel, Action, LevelSource, Service};
 use crate::template::Effect;
 
-use super::minimize::minimize_actions;
+use super::minimize::{MinimizeCache, minimize_actions};
 use super::policy::{Policy, Statement};
 
 pub(super) const MULT_MULT_NONE: &str = "MultMultNone";
@@ -38,10 +40,14 @@ pub(super) fn row_formats(action: Action) -> impl Iterator<Item = &'static str> 
         if name.is_empty() {
             return "*";
         }
-        service
-            .resource_types()
-            .find(|rt| rt.name() == name)
-            .map_or("*", |rt| rt.arn_format())
+        // The index lookup ignores case; upstream's dict lookup does not.
+        match row.resource_type() {
+            Some(rt) if rt.name() == name => rt.arn_format(),
+            _ => service
+                .resource_types()
+                .find(|rt| rt.name() == name)
+                .map_or("*", |rt| rt.arn_format()),
+        }
     })
 }
 
@@ -117,7 +123,12 @@ pub(super) struct SidGroup<'a> {
     levels: &'a LevelSource,
     exclude: HashSet<String>,
     skip_resource_constraints: Vec<String>,
-    by_type: HashMap<(String, AccessLevel, String), TypeStatement>,
+    by_type: HashMap<(String, AccessLevel, String), Rc<TypeStatement>>,
+    /// Resource type name by raw ARN format.
+    type_names: HashMap<&'static str, Option<&'static str>>,
+    /// Type statements whose dependent actions are on `*` already (cleared when actions
+    /// are removed).
+    wildcard_added: HashSet<usize>,
 }
 
 impl<'a> SidGroup<'a> {
@@ -128,6 +139,8 @@ impl<'a> SidGroup<'a> {
             exclude: HashSet::new(),
             skip_resource_constraints: Vec::new(),
             by_type: HashMap::new(),
+            type_names: HashMap::new(),
+            wildcard_added: HashSet::new(),
         }
     }
 
@@ -182,20 +195,28 @@ impl<'a> SidGroup<'a> {
             let Ok(user_arn) = Arn::parse(arn_text) else {
                 continue;
             };
+            let matcher = arn::Matcher::new(user_arn);
             for action in service.actions() {
                 if self.levels.level(action) != level {
                     continue;
                 }
                 for format in row_formats(action) {
-                    if !arn::matches_parsed(&user_arn, format) {
+                    if !matcher.matches(format) {
                         continue;
                     }
-                    let Some(type_name) = resource_type_name_with_raw_arn(format) else {
+                    let type_name = *self
+                        .type_names
+                        .entry(format)
+                        .or_insert_with(|| resource_type_name_with_raw_arn(format));
+                    let Some(type_name) = type_name else {
                         continue;
                     };
                     let statement = self.type_statement(service_key, level, type_name);
-                    for dep in &statement.to_wildcard {
-                        self.add_action_without_resource_constraint(dep, MULT_MULT_NONE);
+                    // Adding is idempotent: once per statement until actions are removed.
+                    if self.wildcard_added.insert(Rc::as_ptr(&statement) as usize) {
+                        for dep in &statement.to_wildcard {
+                            self.add_action_without_resource_constraint(dep, MULT_MULT_NONE);
+                        }
                     }
                     if let Some(group) = self.group_mut(&statement.sid) {
                         if !group.arns.iter().any(|a| a == arn_text) {
@@ -203,11 +224,11 @@ impl<'a> SidGroup<'a> {
                         }
                     } else {
                         self.sids.push((
-                            statement.sid,
+                            statement.sid.clone(),
                             Group {
                                 arns: vec![arn_text.clone()],
                                 arn_format: format.to_string(),
-                                actions: statement.actions,
+                                actions: statement.actions.clone(),
                             },
                         ));
                     }
@@ -223,10 +244,10 @@ impl<'a> SidGroup<'a> {
         service_key: &str,
         level: AccessLevel,
         type_name: &str,
-    ) -> TypeStatement {
+    ) -> Rc<TypeStatement> {
         let key = (service_key.to_string(), level, type_name.to_string());
         if let Some(found) = self.by_type.get(&key) {
-            return found.clone();
+            return Rc::clone(found);
         }
         let sid = sid_namespace(service_key, level.as_str(), type_name);
         let type_lower = type_name.to_lowercase();
@@ -263,12 +284,12 @@ impl<'a> SidGroup<'a> {
                 to_wildcard.push(dep);
             }
         }
-        let statement = TypeStatement {
+        let statement = Rc::new(TypeStatement {
             sid,
             actions,
             to_wildcard,
-        };
-        self.by_type.insert(key, statement.clone());
+        });
+        self.by_type.insert(key, Rc::clone(&statement));
         statement
     }
 
@@ -310,43 +331,46 @@ impl<'a> SidGroup<'a> {
     }
 
     fn remove_actions_not_matching(&mut self, keep: &HashSet<String>) {
+        self.wildcard_added.clear();
         for (_, group) in &mut self.sids {
             group.actions.retain(|a| keep.contains(&a.to_lowercase()));
         }
         self.sids.retain(|(_, g)| !g.actions.is_empty());
     }
 
-    /// Actions granted on specific ARNs are removed from the `*` statements.
+    /// Actions granted on specific ARNs are removed from the `*` statements. (Upstream
+    /// removes one occurrence per statement that grants the action; the `*` statements hold
+    /// each action once, so removing every occurrence is the same.)
     fn remove_actions_duplicated_in_wildcard_arn(&mut self) {
-        let on_wildcard: Vec<String> = self
+        let on_wildcard: HashSet<&str> = self
             .sids
             .iter()
             .filter(|(_, g)| g.arn_format == "*")
-            .flat_map(|(_, g)| g.actions.iter().cloned())
+            .flat_map(|(_, g)| g.actions.iter().map(String::as_str))
             .collect();
         if on_wildcard.is_empty() {
             return;
         }
-        let mut to_remove = Vec::new();
+        let mut to_remove: HashSet<String> = HashSet::new();
         for (_, group) in &self.sids {
             if group.arn_format.contains('*') {
                 continue;
             }
-            for action in &on_wildcard {
-                if group.actions.contains(action)
+            for action in &group.actions {
+                if on_wildcard.contains(action.as_str())
                     && !self.skip_resource_constraints.contains(action)
                 {
-                    to_remove.push(action.clone());
+                    to_remove.insert(action.clone());
                 }
             }
         }
+        if to_remove.is_empty() {
+            return;
+        }
+        self.wildcard_added.clear();
         for (_, group) in &mut self.sids {
             if group.arn_format.contains('*') {
-                for action in &to_remove {
-                    if let Some(i) = group.actions.iter().position(|a| a == action) {
-                        group.actions.remove(i);
-                    }
-                }
+                group.actions.retain(|a| !to_remove.contains(a));
             }
         }
     }
@@ -387,6 +411,7 @@ impl<'a> SidGroup<'a> {
     /// The policy document (upstream's `get_rendered_policy`).
     pub(super) fn render(&self, minimize: Option<usize>, effect: Effect) -> Policy {
         let mut statements: Vec<Statement> = Vec::new();
+        let mut cache = MinimizeCache::default();
         let mut merged_sids: Vec<String> = Vec::new();
         for (sid, group) in &self.sids {
             let mut actions: Vec<String> = if self.exclude.is_empty() {
@@ -405,7 +430,7 @@ impl<'a> SidGroup<'a> {
             }
             let mut merged = false;
             if let Some(min_length) = minimize {
-                actions = minimize_actions(&actions, min_length);
+                actions = minimize_actions(&actions, min_length, &mut cache);
                 if let Some(earlier) = statements.iter_mut().find(|s| s.resource == group.arns) {
                     for action in &actions {
                         if !earlier.action.contains(action) {
@@ -437,7 +462,7 @@ impl<'a> SidGroup<'a> {
                 }
                 // Upstream issue #405: upstream crashes naming a merged `*` statement; ours
                 // keeps its SID.
-                let mut actions = minimize_actions(&statement.action, min_length);
+                let mut actions = minimize_actions(&statement.action, min_length, &mut cache);
                 actions.sort();
                 statement.action = actions;
             }

@@ -1,0 +1,121 @@
+//! write-policy-dir: every template of a folder becomes a policy file; bad templates are
+//! reported and skipped; existing files are kept unless --force.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn writes_each_template_and_reports_the_bad_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    let output = tmp.path().join("out/policies");
+    std::fs::create_dir(&input).unwrap();
+    write(
+        &input,
+        "a.yml",
+        "mode: crud\nread: ['arn:aws:s3:::mybucket']\n",
+    );
+    write(
+        &input,
+        "b.yaml",
+        "policy_with_actions:\n- name: b\n  description: ''\n  role_arn: ''\n  actions: [kms:CreateGrant]\n",
+    );
+    write(&input, "c.yml", "mode: crud\nreed: []\n");
+    write(&input, "notes.txt", "not a template");
+    let (i, o) = (input.to_str().unwrap(), output.to_str().unwrap());
+
+    let out = run(&["write-policy-dir", "--input-dir", i, "--output-dir", o]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("c.yml:2:1: unknown key `reed` (did you mean `read`?)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 written, 1 failed"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let a = std::fs::read_to_string(output.join("a.json")).unwrap();
+    assert!(a.contains("\"Sid\": \"S3ReadBucket\""), "{a}");
+    assert!(a.ends_with("}\n"));
+    let b = std::fs::read_to_string(output.join("b.json")).unwrap();
+    assert!(b.contains("KmsPermissionsmanagementKey"), "{b}");
+    assert!(!output.join("c.json").exists());
+    let names: Vec<String> = std::fs::read_dir(&output)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "no temporary files left: {names:?}");
+
+    // A second run keeps the existing files unless --force.
+    std::fs::remove_file(input.join("c.yml")).unwrap();
+    std::fs::write(output.join("a.json"), "mine").unwrap();
+    let out = run(&["write-policy-dir", "--input-dir", i, "--output-dir", o]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exists; use --force"));
+    assert_eq!(
+        std::fs::read_to_string(output.join("a.json")).unwrap(),
+        "mine"
+    );
+    let out = run(&[
+        "write-policy-dir",
+        "--input-dir",
+        i,
+        "--output-dir",
+        o,
+        "--force",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(output.join("a.json")).unwrap(), a);
+}
+
+#[test]
+fn two_templates_with_one_name_are_refused_before_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "a.yml", "mode: crud\n");
+    write(tmp.path(), "a.yaml", "mode: crud\n");
+    let output = tmp.path().join("out");
+    let out = run(&[
+        "write-policy-dir",
+        "--input-dir",
+        tmp.path().to_str().unwrap(),
+        "--output-dir",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("would both write a.json"));
+    assert!(!output.exists());
+}
+
+#[test]
+fn templates_of_2020_on_stdin() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+        .args(["write-policy", "--crud"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"policy_with_crud_levels:\n- name: r\n  description: ''\n  role_arn: ''\n  read: ['arn:aws:s3:::mybucket']\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("S3ReadBucket"));
+}

@@ -632,21 +632,7 @@ impl Ctx<'_> {
         positions: &mut Positions,
     ) -> Result<WildcardOnly, TemplateError> {
         let mut w = WildcardOnly::default();
-        let entries = match &v.value {
-            Value::Null => return Ok(w),
-            Value::Map(entries) => entries,
-            other => {
-                return Err(self.error(
-                    v,
-                    "wildcard-only",
-                    format!(
-                        "`wildcard-only` must be a mapping with keys {}, found {}",
-                        WILDCARD_KEYS.join(", "),
-                        other.kind()
-                    ),
-                ));
-            }
-        };
+        let entries = self.sub_mapping(v, "wildcard-only", &WILDCARD_KEYS)?;
         for (k, v) in entries {
             let key = self.key_text(k, "wildcard-only")?;
             let path = format!("wildcard-only.{key}");
@@ -667,24 +653,33 @@ impl Ctx<'_> {
         Ok(w)
     }
 
+    /// The entries of a nested mapping (`wildcard-only`, `sts`); empty when the key has no
+    /// value, an error naming the valid keys when it is not a mapping.
+    fn sub_mapping<'n>(
+        &self,
+        v: &'n Node,
+        key: &str,
+        keys: &[&str],
+    ) -> Result<&'n [(Node, Node)], TemplateError> {
+        match &v.value {
+            Value::Null => Ok(&[]),
+            Value::Map(entries) => Ok(entries),
+            other => Err(self.error(
+                v,
+                key,
+                format!(
+                    "`{key}` must be a mapping with keys {}, found {}",
+                    keys.join(", "),
+                    other.kind()
+                ),
+            )),
+        }
+    }
+
     fn sts(&self, v: &Node, positions: &mut Positions) -> Result<Sts, TemplateError> {
         let mut sts = Sts::default();
         let keys: Vec<&str> = StsAction::ALL.iter().map(|a| a.key()).collect();
-        let entries = match &v.value {
-            Value::Null => return Ok(sts),
-            Value::Map(entries) => entries,
-            other => {
-                return Err(self.error(
-                    v,
-                    "sts",
-                    format!(
-                        "`sts` must be a mapping with keys {}, found {}",
-                        keys.join(", "),
-                        other.kind()
-                    ),
-                ));
-            }
-        };
+        let entries = self.sub_mapping(v, "sts", &keys)?;
         for (k, v) in entries {
             let key = self.key_text(k, "sts")?;
             let Some(action) = StsAction::ALL.into_iter().find(|a| a.key() == key) else {

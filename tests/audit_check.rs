@@ -4,6 +4,8 @@
 //!
 //! Regenerate the goldens with `UPDATE_GOLDEN=1 cargo test --test audit_check` and review the diff.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -28,13 +30,9 @@ fn check(args: &[&str]) -> Output {
 }
 
 fn assert_golden(name: &str, actual: &str) {
-    // The goldens are findings over the 2024-07-15 HTML pages (the iam-data JSON build knows
-    // more actions and fewer per-resource dependent actions).
-    let kind = policy_sentry::data::snapshot().kind;
-    if kind != policy_sentry::data::SourceKind::AwsDocsHtml {
-        eprintln!(
-            "SKIPPED: comparing with the golden {name}: it holds findings over the 2024 HTML pages; this build carries {kind:?}"
-        );
+    // The goldens are findings over the embedded 2026-06-14 pages (the iam-data JSON build
+    // knows other actions and fewer per-resource dependent actions).
+    if !common::golden_build(&format!("comparing with the golden {name}")) {
         return;
     }
     let path = golden_dir().join(name);

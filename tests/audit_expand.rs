@@ -3,7 +3,9 @@
 //! same snapshot) when ../shared is present. Upstream expands only patterns with `*`; ours also
 //! treats a lone `?` as IAM does (`kms:?ncrypt` is kms:Encrypt), so compared patterns have a `*`.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -79,33 +81,22 @@ fn no_match_is_an_error_with_suggestions() {
     assert_eq!(expand(&[]).status.code(), Some(2));
 }
 
+/// The reference's Python and the HOME in which it reads the goldens' snapshot.
 fn reference_python() -> Option<(PathBuf, PathBuf)> {
-    // ../shared beside the checkout; POLICY_SENTRY_SHARED_DIR points elsewhere (e.g. from a worktree).
-    let shared = std::env::var_os("POLICY_SENTRY_SHARED_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
-    let runner = shared.join("tools/reference-policy-sentry");
-    if !runner.exists() {
-        return None;
-    }
     // The runner installs the reference and lays out its data on first use.
-    Command::new(&runner).arg("--version").output().ok()?;
+    common::reference()?.arg("--version").output().ok()?;
     let cache = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?
         .join("policy-sentry-reference");
     let python = cache.join("venv/bin/python3");
-    let home = cache.join("home-2024");
+    let home = cache.join(format!("home-{}", common::GOLDEN_YEAR));
     (python.exists() && home.exists()).then_some((python, home))
 }
 
 #[test]
 fn wildcards_match_upstreams_expand() {
-    let kind = policy_sentry::data::snapshot().kind;
-    if kind != policy_sentry::data::SourceKind::AwsDocsHtml {
-        eprintln!(
-            "SKIPPED: comparison with upstream's expand over the 2024 HTML pages: this build carries {kind:?}"
-        );
+    if !common::golden_build("comparison with upstream's expand") {
         return;
     }
     let Some((python, home)) = reference_python() else {

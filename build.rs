@@ -70,9 +70,8 @@ fn run() -> Result<(), String> {
     let overrides =
         overrides::Overrides::parse(&overrides_path.display().to_string(), &overrides_text)?;
 
-    let choice = choice::choose(|name| {
-        std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
-    })?;
+    let choice =
+        choice::choose(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))?;
     let snapshot = load_snapshot(&manifest_dir, &choice.input)?;
     if snapshot.pages.is_empty() {
         return Err(format!("{}: no input files found", snapshot.source));

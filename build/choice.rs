@@ -69,7 +69,10 @@ pub fn choose(var: impl Fn(&str) -> Option<String>) -> Result<Choice, String> {
         (None, Some(_)) if source == Some("aws-docs") => Err(format!(
             "{IAM_DATA_VAR} names iam-data JSON, but {SOURCE_VAR}=aws-docs asks for the HTML pages: choose one"
         )),
-        (Some(dir), None) => choice(Input::PagesDir(dir.clone()), format!("{AWS_DOCS_VAR}={dir}")),
+        (Some(dir), None) => choice(
+            Input::PagesDir(dir.clone()),
+            format!("{AWS_DOCS_VAR}={dir}"),
+        ),
         (None, Some(dir)) => choice(
             Input::IamDataDir(dir.clone()),
             format!("{IAM_DATA_VAR}={dir}"),
@@ -119,10 +122,17 @@ mod tests {
         let json = choose_with(&[(SOURCE_VAR, "iam-data")]).unwrap();
         assert_eq!(json.input, Input::BundledIamData);
         assert_eq!(json.origin(), Origin::Bundled);
-        assert!(json.chosen_by.starts_with("POLICY_SENTRY_DATA_SOURCE=iam-data"));
+        assert!(
+            json.chosen_by
+                .starts_with("POLICY_SENTRY_DATA_SOURCE=iam-data")
+        );
         let pages = choose_with(&[(SOURCE_VAR, "aws-docs")]).unwrap();
         assert_eq!(pages.input, Input::BundledPages);
-        assert!(pages.chosen_by.starts_with("POLICY_SENTRY_DATA_SOURCE=aws-docs"));
+        assert!(
+            pages
+                .chosen_by
+                .starts_with("POLICY_SENTRY_DATA_SOURCE=aws-docs")
+        );
     }
 
     #[test]
@@ -155,7 +165,10 @@ mod tests {
         for vars in cases {
             let error = choose_with(vars).unwrap_err();
             let named = vars.iter().all(|(name, _)| error.contains(name));
-            assert!(named, "{vars:?}: the error names every variable involved: {error}");
+            assert!(
+                named,
+                "{vars:?}: the error names every variable involved: {error}"
+            );
         }
     }
 }

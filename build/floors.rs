@@ -113,7 +113,10 @@ mod tests {
         let cases = [
             (KeyAction::ServiceMissing, "service prefix \"ec2\" missing"),
             (KeyAction::ActionMissing, "action ec2:RunInstances missing"),
-            (KeyAction::NoResourceTypes, "service ec2 has no resource types"),
+            (
+                KeyAction::NoResourceTypes,
+                "service ec2 has no resource types",
+            ),
         ];
         for (state, message) in cases {
             let mut key_actions = ALL_PRESENT;

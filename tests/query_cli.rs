@@ -19,7 +19,7 @@ use std::process::Command;
 use serde_json::Value;
 
 /// The goldens are the reference runner's answers over the 2024-07-15 HTML pages: only an HTML
-/// build can match them. A `data-2026` (iam-data JSON) build skips, saying so.
+/// build can match them. A JSON build (`POLICY_SENTRY_DATA_SOURCE=iam-data`) skips, saying so.
 fn html_build(test: &str) -> bool {
     let kind = policy_sentry::data::snapshot().kind;
     if kind != policy_sentry::data::SourceKind::AwsDocsHtml {

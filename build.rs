@@ -88,8 +88,13 @@ fn run() -> Result<(), String> {
         source::SourceKind::IamDataJson => iam_data::database(&snapshot, &overrides)?,
     };
     let parsed = started.elapsed();
-    floors::check(choice.origin(), &db.facts())
-        .map_err(|e| format!("{} ({}): {e}", snapshot.source, choice.chosen_by))?;
+    floors::check(choice.origin(), &db.facts()).map_err(|e| {
+        if snapshot.source.contains(&choice.chosen_by) {
+            format!("{}: {e}", snapshot.source)
+        } else {
+            format!("{} (chosen by {}): {e}", snapshot.source, choice.chosen_by)
+        }
+    })?;
 
     let (code, strings) = codegen::generate(&db, &snapshot, &choice.chosen_by, &overrides)?;
     write_if_changed(&out_dir.join("iam_tables.rs"), &code)?;

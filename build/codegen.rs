@@ -132,6 +132,7 @@ fn rust_str(s: &str) -> String {
 pub fn generate(
     db: &Database,
     snapshot: &Snapshot,
+    chosen_by: &str,
     overrides: &Overrides,
 ) -> Result<(String, String), String> {
     let mut blob = Blob::default();
@@ -432,9 +433,10 @@ pub fn generate(
         .collect();
     let _ = writeln!(
         out,
-        "pub(crate) static BUILD_INFO: BuildInfo = BuildInfo {{\n    kind: super::SourceKind::{},\n    source: {},\n    date: {},\n    pages: {},\n    page_set_sha256: {},\n    overridden_actions: {},\n    truncations: &[{}],\n    skipped_pages: &[{}],\n}};\n",
+        "pub(crate) static BUILD_INFO: BuildInfo = BuildInfo {{\n    kind: super::SourceKind::{},\n    source: {},\n    chosen_by: {},\n    date: {},\n    pages: {},\n    page_set_sha256: {},\n    overridden_actions: {},\n    truncations: &[{}],\n    skipped_pages: &[{}],\n}};\n",
         snapshot.kind.variant(),
         rust_str(&snapshot.source),
+        rust_str(chosen_by),
         rust_str(&snapshot.date),
         snapshot.pages.len(),
         rust_str(&snapshot.page_set_sha256),

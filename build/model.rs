@@ -4,6 +4,7 @@
 
 use indexmap::IndexMap;
 
+use crate::floors::{Facts, KEY_ACTIONS, KeyAction};
 use crate::html::{LinkSeen, Page, ResourceTypeRow};
 use crate::overrides::Overrides;
 
@@ -144,33 +145,18 @@ impl Database {
         self.services.values().map(|s| s.privileges.len()).sum()
     }
 
-    /// The floors every build must meet: never ship silently empty tables.
-    pub fn check_floors(&self) -> Result<(), String> {
-        const MIN_SERVICES: usize = 300;
-        if self.services.len() < MIN_SERVICES {
-            return Err(format!(
-                "only {} services parsed, expected at least {MIN_SERVICES}: is the page set complete?",
-                self.services.len()
-            ));
+    /// What `build/floors.rs` decides on.
+    pub fn facts(&self) -> Facts {
+        let key_actions = KEY_ACTIONS.map(|(prefix, action)| match self.services.get(prefix) {
+            None => KeyAction::ServiceMissing,
+            Some(s) if !s.privileges.contains_key(action) => KeyAction::ActionMissing,
+            Some(s) if s.resources.is_empty() => KeyAction::NoResourceTypes,
+            Some(_) => KeyAction::Present,
+        });
+        Facts {
+            services: self.services.len(),
+            actions: self.action_count(),
+            key_actions,
         }
-        for (prefix, action) in [
-            ("s3", "GetObject"),
-            ("iam", "PassRole"),
-            ("ec2", "RunInstances"),
-            ("kms", "Decrypt"),
-        ] {
-            let service = self.services.get(prefix).ok_or_else(|| {
-                format!("service prefix {prefix:?} missing from the parsed pages")
-            })?;
-            if !service.privileges.contains_key(action) {
-                return Err(format!(
-                    "action {prefix}:{action} missing from the parsed pages"
-                ));
-            }
-            if service.resources.is_empty() {
-                return Err(format!("service {prefix} has no resource types"));
-            }
-        }
-        Ok(())
     }
 }

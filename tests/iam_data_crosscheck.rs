@@ -1,7 +1,7 @@
-//! Cross-check of the iam-data JSON build (`--features data-2026`) with the June 2026 HTML parse
-//! (`../shared/oracle/iam-definition-2026.json`, upstream's own parse of the 2026-06-14 pages),
-//! on the services and actions both have. Prints the agreement figures (they are in
-//! iam-data/README.md) and fails if any falls below what was measured.
+//! Cross-check of the iam-data JSON build (`POLICY_SENTRY_DATA_SOURCE=iam-data`) with the June
+//! 2026 HTML parse (`../shared/oracle/iam-definition-2026.json`, upstream's own parse of the
+//! 2026-06-14 pages), on the services and actions both have. Prints the agreement figures (they
+//! are in iam-data/README.md) and fails if any falls below what was measured.
 //!
 //! Skipped, with a message, when the binary carries the HTML pages or the oracle is absent.
 
@@ -25,11 +25,9 @@ const MIN_DEPENDENT_ACTIONS: f64 = 0.92;
 const MIN_RESOURCE_ARNS: f64 = 0.99;
 
 fn oracle_path() -> Option<PathBuf> {
-    let candidates = [
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/oracle/iam-definition-2026.json"),
-        PathBuf::from("/work/shared/oracle/iam-definition-2026.json"),
-    ];
-    candidates.into_iter().find(|p| p.is_file())
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/oracle/iam-definition-2026.json");
+    path.is_file().then_some(path)
 }
 
 fn level_name(level: AccessLevel) -> &'static str {
@@ -155,7 +153,7 @@ fn iam_data_agrees_with_the_2026_html_parse() {
     let snapshot = data::snapshot();
     if snapshot.kind != SourceKind::IamDataJson {
         eprintln!(
-            "SKIPPED: iam-data cross-check: this build carries {:?} (build with --features data-2026)",
+            "SKIPPED: iam-data cross-check: this build carries {:?} (build with POLICY_SENTRY_DATA_SOURCE=iam-data)",
             snapshot.kind
         );
         return;

@@ -17,7 +17,7 @@ pub struct DataArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum DataCommand {
-    /// Source kind (HTML pages or iam-data JSON), date, file count, sha256, counts, overrides.
+    /// Source kind (HTML pages or iam-data JSON), the build setting that chose it, date, file count, sha256, counts, overrides.
     Info {
         /// Output format.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
@@ -72,6 +72,7 @@ fn info(fmt: OutputFormat) -> anyhow::Result<ExitCode> {
             };
             writeln!(out, "source kind: {kind}")?;
             writeln!(out, "source: {}", s.source)?;
+            writeln!(out, "chosen at build time by: {}", s.chosen_by)?;
             writeln!(out, "date: {}", s.date)?;
             writeln!(out, "{files}: {}", s.pages)?;
             writeln!(out, "{hash}: {}", s.page_set_sha256)?;

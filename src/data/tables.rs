@@ -252,6 +252,7 @@ impl phf::PhfEq<str> for CKey {
 pub(crate) struct BuildInfo {
     pub kind: super::SourceKind,
     pub source: &'static str,
+    pub chosen_by: &'static str,
     pub date: &'static str,
     pub pages: usize,
     pub page_set_sha256: &'static str,

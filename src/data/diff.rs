@@ -347,3 +347,6 @@ fn summarise(diff: &DataDiff) -> DiffSummary {
     }
     s
 }
+
+#[cfg(test)]
+mod tests;

@@ -217,13 +217,17 @@ fn by_lower_case<V>(
     what: &str,
     items: impl IntoIterator<Item = (String, V)>,
 ) -> Result<BTreeMap<String, V>, String> {
+    let mut spelling: BTreeMap<String, String> = BTreeMap::new();
     let mut out = BTreeMap::new();
     for (name, value) in items {
-        if out.insert(name.to_lowercase(), value).is_some() {
+        let key = name.to_lowercase();
+        if let Some(other) = spelling.get(&key) {
             return Err(format!(
-                "{what} {name:?} is listed twice (names are case-insensitive)"
+                "{what}s {other:?} and {name:?} are the same name (IAM names are case-insensitive)"
             ));
         }
+        spelling.insert(key.clone(), name);
+        out.insert(key, value);
     }
     Ok(out)
 }

@@ -30,12 +30,12 @@ fn summary_rows(s: &DiffSummary) -> [(&'static str, usize); 14] {
 
 fn side(counts: &DatabaseCounts) -> String {
     format!(
-        "{}: {} services, {} actions, {} resource types, {} condition keys",
+        "{}: {}, {}, {}, {}",
         counts.origin,
-        counts.services,
-        counts.actions,
-        counts.resource_types,
-        counts.condition_keys
+        counted(counts.services, "service"),
+        counted(counts.actions, "action"),
+        counted(counts.resource_types, "resource type"),
+        counted(counts.condition_keys, "condition key")
     )
 }
 

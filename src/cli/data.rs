@@ -60,8 +60,9 @@ after the access-level overrides, and so does the embedded data by default; with
 
 Examples:
   policy_sentry data diff iam-definition.json              # that file -> this binary's data
-  policy_sentry data diff old-export.json new-export.json --fmt markdown
-  old-policy_sentry data export | policy_sentry data diff - --fmt json
+  policy_sentry data diff old.json new.json --fmt markdown # two exports, for a pull request
+  policy_sentry data export > before.json                  # before upgrading policy_sentry,
+  policy_sentry data diff before.json                      # after it: what the new data changed
 
 Exit status: 0 when both sides were read (whether or not they differ); 2 when a side cannot be
 read or is not an IAM database.";

@@ -29,16 +29,16 @@ pub enum DatabaseError {
     Shape { origin: String, message: String },
 }
 
-/// An IAM database reduced to what [`crate::data::diff`] compares, keyed by lower-case names
+/// An IAM database reduced to what [`crate::data::diff()`] compares, keyed by lower-case names
 /// (IAM names are case-insensitive) and kept sorted, so comparisons are deterministic.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Database {
     pub(super) origin: String,
     /// Lower-case prefix → service.
     pub(super) services: BTreeMap<String, ServiceView>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct ServiceView {
     pub name: String,
     /// Lower-case action name → action.

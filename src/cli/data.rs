@@ -1,6 +1,8 @@
-//! `policy_sentry data info | export`: what the binary carries, and all of it as JSON.
+//! `policy_sentry data info | export | diff`: what the binary carries, all of it as JSON, and
+//! what changed between two databases.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -29,6 +31,47 @@ pub enum DataCommand {
         #[arg(long, value_enum, default_value_t = ExportFormat::IamDefinition)]
         format: ExportFormat,
     },
+    /// What changed between two IAM databases: services, actions, access levels, resource
+    /// types, ARN formats, condition keys.
+    #[command(after_long_help = DIFF_HELP)]
+    Diff {
+        /// The older database: `embedded` (this binary's data), a file `data export` wrote,
+        /// upstream's iam-definition.json, or `-` for standard input.
+        old: PathBuf,
+        /// The newer database, the same choices.
+        #[arg(default_value = EMBEDDED)]
+        new: PathBuf,
+        /// Output format: counts then detail per service as text, the same as Markdown (for a
+        /// pull request), or JSON.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        fmt: DiffFormat,
+    },
+}
+
+/// The word that names the embedded data on the `data diff` command line.
+const EMBEDDED: &str = "embedded";
+
+const DIFF_HELP: &str = "\
+Names are compared case-insensitively, as IAM compares them. Access levels are compared as each
+database stores them: upstream's iam-definition.json and `data export` store the page's level
+after the access-level overrides, and so does the embedded data by default; with
+--no-overrides or --access-level-overrides-file the embedded side uses those levels instead (as
+`data export` would). A file named `embedded` can be given as `./embedded`.
+
+Examples:
+  policy_sentry data diff iam-definition.json              # that file -> this binary's data
+  policy_sentry data diff old.json new.json --fmt markdown # two exports, for a pull request
+  policy_sentry data export > before.json                  # before upgrading policy_sentry,
+  policy_sentry data diff before.json                      # after it: what the new data changed
+
+Exit status: 0 when both sides were read (whether or not they differ); 2 when a side cannot be
+read or is not an IAM database.";
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -50,7 +93,51 @@ pub fn run(args: &DataArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
+        DataCommand::Diff { old, new, fmt } => diff(old, new, *fmt, global),
     }
+}
+
+fn diff(old: &Path, new: &Path, fmt: DiffFormat, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    if old.as_os_str() == "-" && new.as_os_str() == "-" {
+        eprintln!("error: data diff: only one side can be read from standard input (`-`)");
+        return Ok(ExitCode::from(2));
+    }
+    let loaded = global
+        .level_source()
+        .and_then(|levels| Ok((load(old, &levels)?, load(new, &levels)?)));
+    let (old, new) = match loaded {
+        Ok(sides) => sides,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let changes = data::diff(&old, &new);
+    match fmt {
+        DiffFormat::Json => super::print_json(&changes)?,
+        DiffFormat::Text => std::io::stdout()
+            .lock()
+            .write_all(changes.to_text().as_bytes())?,
+        DiffFormat::Markdown => std::io::stdout()
+            .lock()
+            .write_all(changes.to_markdown().as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One side of a diff: the embedded data, standard input, or a file.
+fn load(side: &Path, levels: &data::LevelSource) -> anyhow::Result<data::Database> {
+    if side.as_os_str() == EMBEDDED {
+        return Ok(data::Database::embedded(levels));
+    }
+    if side.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .context("standard input: cannot read")?;
+        return Ok(data::Database::from_json("standard input", &bytes)?);
+    }
+    Ok(data::Database::from_file(side)?)
 }
 
 fn info(fmt: OutputFormat) -> anyhow::Result<ExitCode> {

@@ -113,7 +113,7 @@ pub enum Command {
     /// Download an account's IAM policies for offline analysis.
     #[cfg(feature = "download")]
     DownloadPolicies(download_policies::DownloadPoliciesArgs),
-    /// What IAM data this binary carries, and all of it as JSON.
+    /// What IAM data this binary carries, all of it as JSON, and what changed between two.
     Data(data::DataArgs),
     /// Kept for old scripts: the database is compiled in, so this only explains.
     Initialize(initialize::InitializeArgs),

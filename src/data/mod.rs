@@ -11,6 +11,7 @@
 //! assert_eq!(get_object.access_level(), AccessLevel::Read);
 //! ```
 
+mod diff;
 mod export;
 mod overrides;
 pub(crate) mod tables;
@@ -19,6 +20,11 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+pub use diff::{
+    AccessLevelChange, ActionEntry, ActionResourceTypesChange, ArnFormatChange, Change, DataDiff,
+    Database, DatabaseCounts, DatabaseError, DiffSummary, ResourceTypeEntry, ServiceDiff,
+    ServiceSize, diff,
+};
 pub use export::write_iam_definition;
 pub use overrides::{AccessLevelOverrides, LevelSource, OverridesError};
 use tables::{ACTIONS, CONDITIONS, LISTS, RESOURCES, ROWS, SERVICES, Str};

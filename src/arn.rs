@@ -98,7 +98,7 @@ impl FromStr for Partition {
             .find(|p| p.as_str() == name)
             .ok_or_else(|| UnknownPartition {
                 name: name.to_string(),
-                suggestions: suggest(name, Partition::ALL.map(Partition::as_str), 2)
+                suggestions: suggest(name, Partition::ALL.map(Partition::as_str), 1)
                     .into_iter()
                     .map(String::from)
                     .collect(),
@@ -374,7 +374,7 @@ fn literals_in_place(user_segments: &[&str], format_resource: &str) -> bool {
 /// up the way upstream's segments do and its answer stands. The last field takes anything
 /// after it, as upstream's rule does; the `/`-counting rules of `SLASH_RULE_FORMATS` apply on
 /// top (a bucket name never holds a `/`), and so does upstream's literal-presence check.
-fn names_hold_slashes(user_resource: &str, format_resource: &str) -> bool {
+pub(crate) fn names_hold_slashes(user_resource: &str, format_resource: &str) -> bool {
     let user_fields: Vec<&str> = user_resource.split(':').collect();
     let format_fields: Vec<&str> = format_resource.split(':').collect();
     let last = format_fields.len() - 1;
@@ -528,6 +528,90 @@ mod tests {
         ] {
             assert!(matches_format(f, format), "{format}");
         }
+    }
+
+    #[test]
+    fn formats_written_as_resources_d24() {
+        let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+        assert_eq!(fill_format(object, Partition::Aws), "arn:aws:s3:::*/*");
+        assert_eq!(
+            fill_format("arn:${Partition}:s3:::${BucketName}", Partition::AwsCn),
+            "arn:aws-cn:s3:::*"
+        );
+        assert_eq!(
+            fill_format(
+                "arn:${Partition}:ssm:${Region}:${Account}:parameter/${FullyQualifiedParameterName}",
+                Partition::AwsUsGov
+            ),
+            "arn:aws-us-gov:ssm:*:*:parameter/*"
+        );
+        // D27: the stray `^` of identity-sync's page goes; a `{…}` without `$` is a name too.
+        assert_eq!(
+            fill_format(
+                "^arn:${Partition}:identity-sync:${Region}:${Account}:profile/${SyncProfileName}",
+                Partition::Aws
+            ),
+            "arn:aws:identity-sync:*:*:profile/*"
+        );
+        assert_eq!(
+            fill_format(
+                "arn:${Partition}:opsworks-cm::${Account}:backup/${ServerName}-{Date-and-Time-Stamp-of-Backup}",
+                Partition::Aws
+            ),
+            "arn:aws:opsworks-cm::*:backup/*-*"
+        );
+        assert_eq!(fill_format("*", Partition::Aws), "*");
+        assert_eq!(usable_format("^arn:x"), "arn:x");
+        assert_eq!(usable_format("^other"), "^other");
+    }
+
+    #[test]
+    fn partitions() {
+        for p in Partition::ALL {
+            assert_eq!(p.as_str().parse::<Partition>(), Ok(p));
+        }
+        assert_eq!(Partition::default().as_str(), "aws");
+        let err = "AWS".parse::<Partition>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown partition `AWS` (did you mean aws?); the partitions are aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc"
+        );
+    }
+
+    #[test]
+    fn names_may_hold_slashes_d26() {
+        let stream = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}";
+        let group = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}";
+        let arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/my-func:log-stream:2026/11/30/abc";
+        assert!(matches_format(arn, stream));
+        assert!(!matches_format_as_upstream(arn, stream));
+        assert!(matches_format(arn, group));
+        // A log group with a path is no log stream; `:*` is upstream's answer (no
+        // `log-stream` in the ARN).
+        let group_arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/my-func";
+        assert!(!matches_format(group_arn, stream));
+        assert!(!matches_format(&format!("{group_arn}:*"), stream));
+        assert!(matches_format(
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/*:log-stream:*",
+            stream
+        ));
+        // The literal after the name must still be there, in its field.
+        assert!(!matches_format(
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:log-streams:s",
+            stream
+        ));
+        // A bucket name never holds a `/`: an object is no bucket.
+        assert!(!matches_format(
+            "arn:aws:s3:::b/k/v",
+            "arn:${Partition}:s3:::${BucketName}"
+        ));
+        // Only a name that ends its field takes the extra segments.
+        let index = "arn:${Partition}:x:${Region}:${Account}:a/${A}/b:c:${C}";
+        assert!(!names_hold_slashes("a/n/m/b:c:z", "a/${A}/b:c:${C}"));
+        assert!(!matches_format("arn:aws:x:r:1:a/n/m/b:c:z", index));
+        assert!(names_hold_slashes("k:n/m:c:z", "k:${A}:c:${C}"));
+        // Nothing new where no name holds a `/`.
+        assert!(!names_hold_slashes("k:n:c:z", "k:${A}:c:${C}"));
     }
 
     #[test]

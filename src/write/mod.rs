@@ -481,18 +481,16 @@ fn namespace_message(
 ) -> String {
     let names: Vec<&str> = services.iter().map(|(prefix, _)| prefix.as_str()).collect();
     let names = names.join(", ");
-    let namespace = arn.service;
-    let why = match service_exact(namespace) {
+    let (namespace, level) = (arn.service, level.cli_name());
+    match service_exact(namespace) {
         Some(own) => format!(
-            "no {} resource type with {} actions matches it",
-            own.prefix(),
-            level.cli_name()
+            "`{text}`: no {} resource type with {level} actions matches it, but {names} resource types share the `{namespace}` ARN namespace; the ARN gets their {level} actions",
+            own.prefix()
         ),
-        None => format!("`{namespace}` is no service prefix"),
-    };
-    format!(
-        "`{text}`: {why}; it is matched against {names}, whose resource types use the `{namespace}` ARN namespace"
-    )
+        None => format!(
+            "`{text}`: `{namespace}` is not a service prefix but the ARN namespace of {names} resource types; the ARN gets their {level} actions"
+        ),
+    }
 }
 
 /// Warn about an ARN that matches no resource type with actions at the level (upstream drops

@@ -133,7 +133,7 @@ fn partition_key_d24() {
         "t.yml:2:12: `partition`: unknown partition `aws-usgov` (did you mean aws-us-gov?); the partitions are aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc"
     );
     assert!(err("mode: crud\npartition: [aws]\n").starts_with(
-        "t.yml:2:12: `partition` must be a partition name such as aws-cn, found list"
+        "t.yml:2:12: `partition` must be a partition name such as aws-cn, found a list"
     ));
     assert!(err("mode: crud\npartiton: aws\n").contains("did you mean `partition`?"));
     // JSON templates and the serialised form carry it too.

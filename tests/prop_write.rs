@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use policy_sentry::arn::{Arn, matches_format, matches_format_as_upstream, service_of};
+use policy_sentry::arn::{Arn, Partition, matches_format, matches_format_as_upstream, service_of};
 use policy_sentry::data::{ResourceType, Service};
 use policy_sentry::expand::expand;
 use policy_sentry::template::{Mode, Template};
@@ -476,6 +476,34 @@ proptest! {
         check_minimize_grants_the_same(&actions, false)?;
     }
 
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// D27: every requested action is granted by the policy (upstream leaves some out); D24:
+    /// every resource is `*` or an ARN of the template's partition, with no `${…}` left.
+    #[test]
+    fn actions_mode_grants_every_action_on_usable_resources(
+        actions in action_sets(),
+        partition in prop::sample::select(Partition::ALL.to_vec()),
+    ) {
+        let template = Template { partition, ..actions_template(&actions) };
+        let policy = write_policy(&template, &WriteOptions::default()).unwrap();
+        let granted: BTreeSet<String> = granted(&policy).into_values().flatten().collect();
+        for action in &actions {
+            prop_assert!(granted.contains(&action.to_lowercase()), "{} left out", action);
+        }
+        for statement in &policy.statements {
+            for resource in &statement.resource {
+                prop_assert!(!resource.contains('$') && !resource.contains('{'), "{}", resource);
+                if resource != "*" {
+                    let arn = Arn::parse(resource).unwrap();
+                    prop_assert_eq!(arn.partition, partition.as_str());
+                }
+            }
+        }
+    }
 }
 
 /// D23's example: upstream's minimize loses ssm:GetParametersByPath here.

@@ -3,6 +3,8 @@
 //! before comparing ([`fill_formats`]); where D25–D27 make ours grant more, it checks that
 //! ours grants everything upstream grants and that each further grant is one these fixes
 //! explain from the template ([`explain_additions`]).
+// Each test crate that includes this file uses part of it.
+#![allow(dead_code)]
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::OnceLock;

@@ -192,7 +192,7 @@ fn crud_additions(t: &Template) -> (Grants, BTreeMap<(String, String), &'static 
     let mut fixes = BTreeMap::new();
     for (arns, level) in level_lists(t) {
         for arn in arns {
-            let Some(namespace) = arn.splitn(6, ':').nth(2) else {
+            let Some(namespace) = arn.split(':').nth(2) else {
                 continue;
             };
             let own = Service::lookup(namespace).or_else(|| {

@@ -1,7 +1,9 @@
 //! Writing least-privilege policies from a [`Template`]: the same statements, SIDs, order
 //! and actions as upstream Policy Sentry 0.15.2, with its defects fixed (blank entries
 //! skipped one by one, unknown services and actions reported, minimize with
-//! skip-resource-constraints that does not crash).
+//! skip-resource-constraints that does not crash, ARN formats written as usable resources in
+//! the template's partition (D24), ARNs in other services' ARN namespaces (D25), names
+//! holding `/` (D26), no requested action left out (D27)).
 //!
 //! ```
 //! use policy_sentry::template::{Mode, Template};
@@ -116,7 +118,9 @@ pub fn write_policy(template: &Template, options: &WriteOptions) -> Result<Polic
 }
 
 /// [`write_policy`], also returning warnings (actions dropped from `wildcard-only` because
-/// they can take an ARN, ARNs that match no resource type, a policy over the size limit).
+/// they can take an ARN, ARNs that match no resource type, ARNs matched through their ARN
+/// namespace (D25), requested actions put on `*` for want of a usable ARN format (D27), a
+/// policy over the size limit).
 pub fn write_policy_with_warnings(
     template: &Template,
     options: &WriteOptions,

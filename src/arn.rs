@@ -269,7 +269,9 @@ const SLASH_RULE_FORMATS: [&str; 5] = [
 /// `*` resource type matches every format of the service; every literal segment of the format
 /// (split at `:` and `/`) must appear in the ARN and, at its own position, equal the ARN's
 /// segment or face a `*`; and the formats of `SLASH_RULE_FORMATS` compare the number of `/`.
-/// D26 in [`names_hold_slashes`]. An invalid `user_arn` never matches.
+/// D26: a name may hold `/` before a later `:`-field (a log group `/aws/lambda/f` before
+/// `:log-stream:`), which upstream's segment positions miss. An invalid `user_arn` never
+/// matches.
 pub fn matches_format(user_arn: &str, arn_format: &str) -> bool {
     let Ok(user) = Arn::parse(user_arn) else {
         return false;

@@ -1,14 +1,161 @@
-//! ARNs: parsing a user's ARN and deciding whether it has the resource type of an ARN format
-//! from the IAM data, with exactly upstream's rules (`policy_sentry/util/arns.py`), so that
-//! policies name the same resource types upstream names.
+//! ARNs: parsing a user's ARN, deciding whether it has the resource type of an ARN format
+//! from the IAM data (upstream's rules, `policy_sentry/util/arns.py`, plus D26: names may hold
+//! `/`), and writing an ARN format as a usable resource (D24: `arn:aws:s3:::*`).
 //!
 //! ```
-//! use policy_sentry::arn::matches_format;
+//! use policy_sentry::arn::{Partition, fill_format, matches_format};
 //! assert!(matches_format("arn:aws:s3:::mybucket", "arn:${Partition}:s3:::${BucketName}"));
 //! assert!(!matches_format("arn:aws:s3:::mybucket/*", "arn:${Partition}:s3:::${BucketName}"));
+//! assert_eq!(fill_format("arn:${Partition}:s3:::${BucketName}", Partition::AwsCn), "arn:aws-cn:s3:::*");
 //! ```
 
 use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::suggest::{did_you_mean, suggest};
+
+/// An AWS partition: the second field of an ARN, and what `${Partition}` becomes when a
+/// policy is written from ARN formats (D24).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Partition {
+    #[default]
+    Aws,
+    AwsCn,
+    AwsUsGov,
+    AwsIso,
+    AwsIsoB,
+    AwsIsoE,
+    AwsIsoF,
+    AwsEusc,
+}
+
+impl Partition {
+    pub const ALL: [Partition; 8] = [
+        Partition::Aws,
+        Partition::AwsCn,
+        Partition::AwsUsGov,
+        Partition::AwsIso,
+        Partition::AwsIsoB,
+        Partition::AwsIsoE,
+        Partition::AwsIsoF,
+        Partition::AwsEusc,
+    ];
+
+    /// The partition's name in ARNs (`aws-us-gov`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Partition::Aws => "aws",
+            Partition::AwsCn => "aws-cn",
+            Partition::AwsUsGov => "aws-us-gov",
+            Partition::AwsIso => "aws-iso",
+            Partition::AwsIsoB => "aws-iso-b",
+            Partition::AwsIsoE => "aws-iso-e",
+            Partition::AwsIsoF => "aws-iso-f",
+            Partition::AwsEusc => "aws-eusc",
+        }
+    }
+
+    /// Whether this is the default partition (`aws`).
+    pub fn is_default(&self) -> bool {
+        *self == Partition::Aws
+    }
+}
+
+impl fmt::Display for Partition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A partition name that is not one of [`Partition::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown partition `{name}`{}; the partitions are {}",
+    did_you_mean(suggestions),
+    Partition::ALL.map(Partition::as_str).join(", ")
+)]
+pub struct UnknownPartition {
+    pub name: String,
+    pub suggestions: Vec<String>,
+}
+
+impl FromStr for Partition {
+    type Err = UnknownPartition;
+
+    /// A partition by its exact name (`aws-cn`).
+    ///
+    /// ```
+    /// use policy_sentry::arn::Partition;
+    /// assert_eq!("aws-us-gov".parse::<Partition>().unwrap(), Partition::AwsUsGov);
+    /// let err = "aws-usgov".parse::<Partition>().unwrap_err().to_string();
+    /// assert!(err.starts_with("unknown partition `aws-usgov` (did you mean aws-us-gov"), "{err}");
+    /// ```
+    fn from_str(name: &str) -> Result<Partition, UnknownPartition> {
+        Partition::ALL
+            .into_iter()
+            .find(|p| p.as_str() == name)
+            .ok_or_else(|| UnknownPartition {
+                name: name.to_string(),
+                suggestions: suggest(name, Partition::ALL.map(Partition::as_str), 1)
+                    .into_iter()
+                    .map(String::from)
+                    .collect(),
+            })
+    }
+}
+
+impl Serialize for Partition {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Partition {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Partition, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        name.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// An ARN format of the data as a policy can use it (D27): without the stray `^` a few
+/// pages put before `arn:` (identity-sync's June 2026 page). The data keeps the text as
+/// upstream parses it.
+pub fn usable_format(format: &str) -> &str {
+    format
+        .strip_prefix("^arn:")
+        .map_or(format, |_| &format[1..])
+}
+
+/// An ARN format written as a resource a policy can use (D24): `${Partition}` becomes the
+/// partition, every other placeholder becomes `*` (`${…}`, and the `{…}` a page wrote without
+/// its `$`), and a stray leading `^` goes (D27).
+/// `arn:${Partition}:s3:::${BucketName}/${ObjectName}` → `arn:aws:s3:::*/*`.
+pub fn fill_format(format: &str, partition: Partition) -> String {
+    let format = usable_format(format);
+    let mut out = String::with_capacity(format.len());
+    let mut rest = format;
+    while let Some(open) = rest.find('{') {
+        let Some(len) = rest[open..].find('}') else {
+            break;
+        };
+        let start = if rest[..open].ends_with('$') {
+            open - 1
+        } else {
+            open
+        };
+        out.push_str(&rest[..start]);
+        if &rest[start..open + len + 1] == "${Partition}" {
+            out.push_str(partition.as_str());
+        } else {
+            out.push('*');
+        }
+        rest = &rest[open + len + 1..];
+    }
+    out.push_str(rest);
+    out
+}
 
 /// An ARN that is not `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` with a non-empty
 /// resource.
@@ -118,10 +265,13 @@ const SLASH_RULE_FORMATS: [&str; 5] = [
 
 /// Whether `user_arn` has the resource type of `arn_format` (a raw ARN format from the data,
 /// like `arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}`), by upstream's
-/// rules (`does_arn_match`): same service (case-sensitive); a `*` resource type matches every
-/// format of the service; every literal segment of the format must appear in the ARN and, at
-/// its own position, equal the ARN's segment or face a `*`; and the formats of
-/// `SLASH_RULE_FORMATS` compare the number of `/`. An invalid `user_arn` never matches.
+/// rules (`does_arn_match`) widened by D26. Upstream's rules: same service (case-sensitive); a
+/// `*` resource type matches every format of the service; every literal segment of the format
+/// (split at `:` and `/`) must appear in the ARN and, at its own position, equal the ARN's
+/// segment or face a `*`; and the formats of `SLASH_RULE_FORMATS` compare the number of `/`.
+/// D26: a name may hold `/` before a later `:`-field (a log group `/aws/lambda/f` before
+/// `:log-stream:`), which upstream's segment positions miss. An invalid `user_arn` never
+/// matches.
 pub fn matches_format(user_arn: &str, arn_format: &str) -> bool {
     let Ok(user) = Arn::parse(user_arn) else {
         return false;
@@ -132,6 +282,16 @@ pub fn matches_format(user_arn: &str, arn_format: &str) -> bool {
 /// [`matches_format`] for an ARN already parsed.
 pub fn matches_parsed(user: &Arn<'_>, arn_format: &str) -> bool {
     Matcher::new(*user).matches(arn_format)
+}
+
+/// Upstream's rules alone, without D26 (for parity checks): the same as [`matches_format`]
+/// for every ARN whose names hold no `/` before a later `:`.
+pub fn matches_format_as_upstream(user_arn: &str, arn_format: &str) -> bool {
+    let Ok(user) = Arn::parse(user_arn) else {
+        return false;
+    };
+    let matcher = Matcher::new(user);
+    matcher.matches_with(arn_format, false)
 }
 
 /// One user ARN matched against many formats: its segments are split once.
@@ -153,55 +313,107 @@ impl<'a> Matcher<'a> {
 
     /// Whether the ARN has the resource type of `arn_format` ([`matches_format`]).
     pub fn matches(&self, arn_format: &str) -> bool {
-        matches_split(&self.user, &self.segments, self.wildcard_type, arn_format)
+        self.matches_with(arn_format, true)
+    }
+
+    fn matches_with(&self, arn_format: &str, slashes_in_names: bool) -> bool {
+        if arn_format == "*" {
+            return false;
+        }
+        let mut format_fields = arn_format.splitn(6, ':');
+        if format_fields.nth(2) != Some(self.user.service) {
+            return false;
+        }
+        if self.wildcard_type {
+            return true;
+        }
+        let format_resource = format_fields.nth(2).unwrap_or("");
+        let in_place = literals_in_place(&self.segments, format_resource)
+            || (slashes_in_names && names_hold_slashes(self.user.resource, format_resource));
+        in_place
+            && literals_present(&self.segments, format_resource)
+            && slash_rule(self.user.resource, format_resource)
     }
 }
 
-fn matches_split(
-    user: &Arn<'_>,
-    user_segments: &[&str],
-    wildcard_type: bool,
-    arn_format: &str,
-) -> bool {
-    if arn_format == "*" {
-        return false;
-    }
-    let mut format_fields = arn_format.splitn(6, ':');
-    if format_fields.nth(2) != Some(user.service) {
-        return false;
-    }
-    if wildcard_type {
-        return true;
-    }
-    let format_resource = format_fields.nth(2).unwrap_or("");
+/// A literal segment of a format's resource; placeholders (`${…}`) match anything.
+fn is_literal(segment: &str) -> bool {
+    !segment.is_empty() && !segment.contains("${")
+}
 
-    // Literal segments of the format; placeholders (`${…}`) match anything.
-    let literal = |segment: &str| !segment.is_empty() && !segment.contains("${");
-    for segment in format_resource.split([':', '/']).filter(|s| literal(s)) {
-        if !user_segments
-            .iter()
-            .any(|u| u.eq_ignore_ascii_case(segment))
-        {
-            return false;
-        }
-    }
-    for (index, segment) in format_resource.split([':', '/']).enumerate() {
-        if literal(segment) {
-            // Upstream fails with an IndexError when the ARN has fewer segments; no match.
-            match user_segments.get(index) {
-                Some(&u) if u == segment || u == "*" => {}
-                _ => return false,
+/// Upstream: every literal segment of the format appears among the ARN's segments, ignoring
+/// case.
+fn literals_present(user_segments: &[&str], format_resource: &str) -> bool {
+    format_resource
+        .split([':', '/'])
+        .filter(|s| is_literal(s))
+        .all(|segment| {
+            user_segments
+                .iter()
+                .any(|u| u.eq_ignore_ascii_case(segment))
+        })
+}
+
+/// Upstream: every literal segment of the format faces an equal segment of the ARN, or a
+/// `*`, at the same position (segments split at `:` and `/`). Upstream fails with an
+/// IndexError when the ARN has fewer segments; no match.
+fn literals_in_place(user_segments: &[&str], format_resource: &str) -> bool {
+    format_resource
+        .split([':', '/'])
+        .enumerate()
+        .filter(|(_, s)| is_literal(s))
+        .all(|(i, segment)| matches!(user_segments.get(i), Some(&u) if u == segment || u == "*"))
+}
+
+/// D26: names may hold `/` (log group `/aws/lambda/f`, role path, object key, parameter
+/// name), never `:`. Upstream counts segments across the whole resource, so a `/` in a name
+/// shifts every later segment and `log-group:/aws/lambda/f:log-stream:s` misses the
+/// `log-group:${LogGroupName}:log-stream:${LogStreamName}` format. Here the resource is
+/// compared `:`-field by `:`-field, each field `/`-segment by `/`-segment as upstream
+/// compares them, and a field of the format that ends with a placeholder takes any number of
+/// further `/`-segments of the ARN's field (the name holds them). This says yes only when
+/// such a name before a later `:`-field does hold a `/`: where no name does, the fields line
+/// up the way upstream's segments do and its answer stands. The last field takes anything
+/// after it, as upstream's rule does; the `/`-counting rules of `SLASH_RULE_FORMATS` apply on
+/// top (a bucket name never holds a `/`), and so does upstream's literal-presence check.
+pub(crate) fn names_hold_slashes(user_resource: &str, format_resource: &str) -> bool {
+    let user_fields: Vec<&str> = user_resource.split(':').collect();
+    let format_fields: Vec<&str> = format_resource.split(':').collect();
+    let last = format_fields.len() - 1;
+    let mut a_name_holds_a_slash = false;
+    for (i, format_field) in format_fields.iter().enumerate() {
+        let format_segments: Vec<&str> = format_field.split('/').collect();
+        let user_segments: Vec<&str> = user_fields
+            .get(i)
+            .map_or_else(Vec::new, |f| f.split('/').collect());
+        for (j, segment) in format_segments.iter().enumerate() {
+            if is_literal(segment)
+                && !matches!(user_segments.get(j), Some(&u) if u == *segment || u == "*")
+            {
+                return false;
             }
         }
-    }
-
-    if SLASH_RULE_FORMATS.contains(&format_resource) {
-        if format_resource == "table/${TableName}" || format_resource == "${BucketName}" {
-            return user.resource.split('/').count() == format_resource.split('/').count();
+        if i < last && user_segments.len() > format_segments.len() {
+            // Only a name that ends the field may hold the extra segments.
+            if !format_segments.last().is_some_and(|s| s.contains("${")) {
+                return false;
+            }
+            a_name_holds_a_slash = true;
         }
-        return user.resource.contains('/') == format_resource.contains('/');
     }
-    true
+    a_name_holds_a_slash
+}
+
+/// Upstream's `/` rules for S3 buckets and objects, DynamoDB tables and CodeCommit
+/// repositories; other formats pass.
+fn slash_rule(user_resource: &str, format_resource: &str) -> bool {
+    if !SLASH_RULE_FORMATS.contains(&format_resource) {
+        return true;
+    }
+    if format_resource == "table/${TableName}" || format_resource == "${BucketName}" {
+        return user_resource.split('/').count() == format_resource.split('/').count();
+    }
+    user_resource.contains('/') == format_resource.contains('/')
 }
 
 #[cfg(test)]
@@ -318,6 +530,90 @@ mod tests {
         ] {
             assert!(matches_format(f, format), "{format}");
         }
+    }
+
+    #[test]
+    fn formats_written_as_resources_d24() {
+        let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+        assert_eq!(fill_format(object, Partition::Aws), "arn:aws:s3:::*/*");
+        assert_eq!(
+            fill_format("arn:${Partition}:s3:::${BucketName}", Partition::AwsCn),
+            "arn:aws-cn:s3:::*"
+        );
+        assert_eq!(
+            fill_format(
+                "arn:${Partition}:ssm:${Region}:${Account}:parameter/${FullyQualifiedParameterName}",
+                Partition::AwsUsGov
+            ),
+            "arn:aws-us-gov:ssm:*:*:parameter/*"
+        );
+        // D27: the stray `^` of identity-sync's page goes; a `{…}` without `$` is a name too.
+        assert_eq!(
+            fill_format(
+                "^arn:${Partition}:identity-sync:${Region}:${Account}:profile/${SyncProfileName}",
+                Partition::Aws
+            ),
+            "arn:aws:identity-sync:*:*:profile/*"
+        );
+        assert_eq!(
+            fill_format(
+                "arn:${Partition}:opsworks-cm::${Account}:backup/${ServerName}-{Date-and-Time-Stamp-of-Backup}",
+                Partition::Aws
+            ),
+            "arn:aws:opsworks-cm::*:backup/*-*"
+        );
+        assert_eq!(fill_format("*", Partition::Aws), "*");
+        assert_eq!(usable_format("^arn:x"), "arn:x");
+        assert_eq!(usable_format("^other"), "^other");
+    }
+
+    #[test]
+    fn partitions() {
+        for p in Partition::ALL {
+            assert_eq!(p.as_str().parse::<Partition>(), Ok(p));
+        }
+        assert_eq!(Partition::default().as_str(), "aws");
+        let err = "AWS".parse::<Partition>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown partition `AWS` (did you mean aws?); the partitions are aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc"
+        );
+    }
+
+    #[test]
+    fn names_may_hold_slashes_d26() {
+        let stream = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}";
+        let group = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}";
+        let arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/my-func:log-stream:2026/11/30/abc";
+        assert!(matches_format(arn, stream));
+        assert!(!matches_format_as_upstream(arn, stream));
+        assert!(matches_format(arn, group));
+        // A log group with a path is no log stream; `:*` is upstream's answer (no
+        // `log-stream` in the ARN).
+        let group_arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/my-func";
+        assert!(!matches_format(group_arn, stream));
+        assert!(!matches_format(&format!("{group_arn}:*"), stream));
+        assert!(matches_format(
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/*:log-stream:*",
+            stream
+        ));
+        // The literal after the name must still be there, in its field.
+        assert!(!matches_format(
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:log-streams:s",
+            stream
+        ));
+        // A bucket name never holds a `/`: an object is no bucket.
+        assert!(!matches_format(
+            "arn:aws:s3:::b/k/v",
+            "arn:${Partition}:s3:::${BucketName}"
+        ));
+        // Only a name that ends its field takes the extra segments.
+        let index = "arn:${Partition}:x:${Region}:${Account}:a/${A}/b:c:${C}";
+        assert!(!names_hold_slashes("a/n/m/b:c:z", "a/${A}/b:c:${C}"));
+        assert!(!matches_format("arn:aws:x:r:1:a/n/m/b:c:z", index));
+        assert!(names_hold_slashes("k:n/m:c:z", "k:${A}:c:${C}"));
+        // Nothing new where no name holds a `/`.
+        assert!(!names_hold_slashes("k:n:c:z", "k:${A}:c:${C}"));
     }
 
     #[test]

@@ -8,6 +8,8 @@
 //! `docker …` lines (tests/docker.rs, needs a container engine).
 
 mod common;
+#[path = "support/upstream_fixes.rs"]
+mod fixes;
 
 use std::ffi::OsString;
 use std::path::Path;
@@ -403,8 +405,9 @@ fn every_2020_readme_command_line() {
     std::fs::write(d.join("actions-modern.yml"), ACTIONS_MODERN).unwrap();
     let expect = |modern: &str| -> Option<Value> {
         reference.as_ref().map(|r| {
+            // D24: upstream writes the ARN formats of actions templates as they are.
             ours_data(&run(r, &["write-policy", "-i", modern], d, None).stdout)
-                .unwrap_or(Value::Null)
+                .map_or(Value::Null, |policy| fixes::fill_formats(&policy))
         })
     };
     let crud_expected = expect("crud-modern.yml");

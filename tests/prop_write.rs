@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use policy_sentry::arn::{Arn, matches_format, service_of};
+use policy_sentry::arn::{Arn, Partition, matches_format, matches_format_as_upstream, service_of};
 use policy_sentry::data::{ResourceType, Service};
 use policy_sentry::expand::expand;
 use policy_sentry::template::{Mode, Template};
@@ -123,6 +123,234 @@ proptest! {
         prop_assert!(!matches_format(&other, format), "{other} vs {format}");
         prop_assert_eq!(service_of(&other), service_of(format));
     }
+}
+
+// ---- D26: names that hold `/` ----------------------------------------------------------------
+
+/// Formats whose only name is upstream's special `/`-counted one: an S3 bucket, a DynamoDB
+/// table, a CodeCommit repository, a bare object name never holds a `/` (README, D26).
+const NAMES_WITHOUT_SLASH: [&str; 4] = [
+    "${BucketName}",
+    "table/${TableName}",
+    "${ObjectName}",
+    "${RepositoryName}",
+];
+
+/// `format` filled in like [`instantiate`], except that each placeholder that ends a
+/// `:`-field of the resource (the names D26 lets hold `/`) gets `names[n]` with `/` joining
+/// `parts` more words, or with `joiner` instead of `/` (to compare with the same ARN whose
+/// names hold no `/`).
+fn instantiate_with_paths(
+    format: &str,
+    names: &[String],
+    parts: &[String],
+    joiner: &str,
+) -> String {
+    let resource_start = format
+        .match_indices(':')
+        .nth(4)
+        .map_or(format.len(), |(i, _)| i + 1);
+    let slash_ok = !NAMES_WITHOUT_SLASH.contains(&&format[resource_start..]);
+    let mut out = String::new();
+    let mut rest = format;
+    let mut n = 0;
+    while let Some(start) = rest.find("${") {
+        let end = start
+            + rest[start..]
+                .find('}')
+                .expect("formats close their placeholders");
+        out.push_str(&rest[..start]);
+        let name = &names[n % names.len()];
+        out.push_str(name);
+        let in_resource = format.len() - rest.len() + start >= resource_start;
+        let ends_field = matches!(rest[end + 1..].chars().next(), None | Some(':'));
+        if slash_ok && in_resource && ends_field {
+            for part in parts {
+                out.push_str(joiner);
+                out.push_str(part);
+            }
+        }
+        n += 1;
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The formats of the data by ARN namespace.
+fn formats_by_namespace() -> &'static BTreeMap<&'static str, Vec<&'static str>> {
+    static MAP: std::sync::OnceLock<BTreeMap<&'static str, Vec<&'static str>>> =
+        std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map: BTreeMap<&'static str, Vec<&'static str>> = BTreeMap::new();
+        for format in Service::all()
+            .flat_map(Service::resource_types)
+            .map(ResourceType::arn_format)
+        {
+            if let Some(namespace) = service_of(format) {
+                map.entry(namespace).or_default().push(format);
+            }
+        }
+        map
+    })
+}
+
+/// The formats of the data in the ARN's namespace that it matches, by our rules or upstream's.
+fn matched_formats(arn: &str, upstream: bool) -> BTreeSet<&'static str> {
+    let namespace = Arn::parse(arn).unwrap().service;
+    formats_by_namespace()
+        .get(namespace)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|f| {
+            if upstream {
+                matches_format_as_upstream(arn, f)
+            } else {
+                matches_format(arn, f)
+            }
+        })
+        .collect()
+}
+
+/// Names that no literal segment of a format spells.
+fn path_names() -> impl Strategy<Value = (Vec<String>, Vec<String>)> {
+    (
+        prop::collection::vec("n0[a-z0-9_.-]{0,10}", 1..6),
+        prop::collection::vec("p1[a-z0-9_.-]{0,6}", 1..4),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Every format of the data, its names holding `/` where D26 lets them, matches itself;
+    /// and the ARN matches exactly the formats it matches when the same names hold `-`
+    /// instead: a `/` in a name never changes the resource type.
+    #[test]
+    fn names_holding_slashes_keep_their_resource_type(
+        (format, _) in format_and_names(),
+        (names, parts) in path_names(),
+    ) {
+        let with_slashes = instantiate_with_paths(format, &names, &parts, "/");
+        let without = instantiate_with_paths(format, &names, &parts, "-");
+        prop_assert!(matches_format(&with_slashes, format), "{with_slashes} vs {format}");
+        prop_assert_eq!(
+            matched_formats(&with_slashes, false),
+            matched_formats(&without, false),
+            "{} vs {}", with_slashes, without
+        );
+    }
+
+    /// Upstream's answer stands wherever no name holds a `/`: for the data's formats filled
+    /// with plain names, against every format of their namespace.
+    #[test]
+    fn without_slashes_in_names_the_answer_is_upstreams((format, names) in format_and_names()) {
+        let arn = instantiate(format, &names);
+        prop_assert_eq!(matched_formats(&arn, false), matched_formats(&arn, true), "{}", arn);
+    }
+
+    /// … and for arbitrary resources without `/`, against formats of the data.
+    #[test]
+    fn without_slashes_any_resource_gets_upstreams_answer(
+        (format, _) in format_and_names(),
+        resource in "[a-z*:-]{1,30}",
+    ) {
+        let namespace = service_of(format).unwrap();
+        let arn = format!("arn:aws:{namespace}:us-east-1:123456789012:{resource}");
+        prop_assert_eq!(matches_format(&arn, format), matches_format_as_upstream(&arn, format), "{}", arn);
+    }
+}
+
+/// [`names_holding_slashes_keep_their_resource_type`] over every format of the data, with
+/// fixed names: the formats D26 changes are few (a name before a later `:`), so sampling
+/// alone would seldom meet them.
+#[test]
+fn every_format_keeps_its_resource_type_with_slashes_in_names() {
+    let names = ["n0a".to_string(), "n0b".to_string()];
+    let parts = ["p1x".to_string(), "p1y".to_string()];
+    let mut changed_by_d26 = 0;
+    for format in instantiable_formats() {
+        let with_slashes = instantiate_with_paths(format, &names, &parts, "/");
+        let without = instantiate_with_paths(format, &names, &parts, "-");
+        assert!(
+            matches_format(&with_slashes, format),
+            "{with_slashes} vs {format}"
+        );
+        assert_eq!(
+            matched_formats(&with_slashes, false),
+            matched_formats(&without, false),
+            "{with_slashes} vs {without}"
+        );
+        if matched_formats(&with_slashes, true) != matched_formats(&with_slashes, false) {
+            changed_by_d26 += 1;
+        }
+    }
+    // The log stream, codeguru-reviewer's code review, autoscaling's groups and launch
+    // configurations, mediaconnect's flows and gateways, greengrass's component versions…
+    assert!(
+        changed_by_d26 >= 8,
+        "D26 changes only {changed_by_d26} formats' answers"
+    );
+}
+
+/// Resource types that must stay apart whatever `/` their names hold, and those D26 adds.
+#[test]
+fn known_resource_types_stay_distinct() {
+    let types = |arn: &str| -> Vec<&'static str> {
+        policy_sentry::query::resource_types_matching_arn(arn)
+            .unwrap()
+            .iter()
+            .map(|t| t.name())
+            .collect()
+    };
+    let cases: [(&str, &[&str]); 12] = [
+        ("arn:aws:s3:::mybucket", &["bucket"]),
+        ("arn:aws:s3:::mybucket/a/b/c.json", &["object"]),
+        ("arn:aws:iam::123456789012:role/a/b/r", &["role"]),
+        ("arn:aws:iam::123456789012:user/a/b/u", &["user"]),
+        ("arn:aws:iam::123456789012:policy/a/b/p", &["policy"]),
+        (
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f",
+            &["log-group"],
+        ),
+        (
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:log-stream:2026/11/30/abc",
+            &["log-group", "log-stream"],
+        ),
+        (
+            "arn:aws:dynamodb:us-east-1:123456789012:table/t",
+            &["table"],
+        ),
+        (
+            "arn:aws:dynamodb:us-east-1:123456789012:table/t/index/i",
+            &["index"],
+        ),
+        (
+            "arn:aws:ssm:us-east-1:123456789012:parameter/a/b/c",
+            &["parameter"],
+        ),
+        (
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:a/b/c-AbCdEf",
+            &["Secret"],
+        ),
+        (
+            "arn:aws:ecr:us-east-1:123456789012:repository/team/app",
+            &["repository"],
+        ),
+    ];
+    for (arn, expected) in cases {
+        assert_eq!(types(arn), expected, "{arn}");
+    }
+    // The log stream was a log group only, upstream; without `/` in the group it is both.
+    let stream = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:log-stream:s";
+    let format = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}";
+    assert!(!matches_format_as_upstream(stream, format));
+    assert!(matches_format(stream, format));
+    assert!(matches_format_as_upstream(
+        &stream.replace("/aws/lambda/", "aws-lambda-"),
+        format
+    ));
 }
 
 // ---- minimize -------------------------------------------------------------------------------
@@ -248,6 +476,34 @@ proptest! {
         check_minimize_grants_the_same(&actions, false)?;
     }
 
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// D27: every requested action is granted by the policy (upstream leaves some out); D24:
+    /// every resource is `*` or an ARN of the template's partition, with no `${…}` left.
+    #[test]
+    fn actions_mode_grants_every_action_on_usable_resources(
+        actions in action_sets(),
+        partition in prop::sample::select(Partition::ALL.to_vec()),
+    ) {
+        let template = Template { partition, ..actions_template(&actions) };
+        let policy = write_policy(&template, &WriteOptions::default()).unwrap();
+        let granted: BTreeSet<String> = granted(&policy).into_values().flatten().collect();
+        for action in &actions {
+            prop_assert!(granted.contains(&action.to_lowercase()), "{} left out", action);
+        }
+        for statement in &policy.statements {
+            for resource in &statement.resource {
+                prop_assert!(!resource.contains('$') && !resource.contains('{'), "{}", resource);
+                if resource != "*" {
+                    let arn = Arn::parse(resource).unwrap();
+                    prop_assert_eq!(arn.partition, partition.as_str());
+                }
+            }
+        }
+    }
 }
 
 /// D23's example: upstream's minimize loses ssm:GetParametersByPath here.

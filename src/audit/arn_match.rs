@@ -2,7 +2,8 @@
 //! follow upstream's `does_arn_match`, so that every policy `write-policy` builds from ARNs
 //! passes `check`'s `resource-arn-mismatch`: same service; resource parts match the format's
 //! fixed words position by position (`${Name}` placeholders match anything); `*` matches any
-//! part; S3 objects/buckets and DynamoDB tables are told apart by their `/` count.
+//! part; S3 objects/buckets and DynamoDB tables are told apart by their `/` count; a name
+//! may hold `/` before a later `:` as write-policy's D26 allows (`log-group:/aws/lambda/f:…`).
 
 /// Whether `arn` (from a policy; may hold `*`, `?` and `${aws:username}`-style variables) can
 /// name a resource of the type with ARN format `format` (`arn:${Partition}:s3:::${BucketName}`).
@@ -33,16 +34,18 @@ pub fn arn_matches_format(arn: &str, format: &str) -> bool {
         .split([':', '/'])
         .map(|w| (!w.contains("${")).then_some(w))
         .collect();
-    for (i, word) in wanted.iter().enumerate() {
-        let Some(word) = word else { continue };
-        if word.is_empty() {
-            continue;
-        }
-        match tested.get(i) {
-            Some(t) if t == word || *t == "*" => {}
-            Some(t) if t.contains(['*', '?']) && crate::expand::glob_match(t, word) => {}
-            _ => return false,
-        }
+    let in_place = wanted.iter().enumerate().all(|(i, word)| match word {
+        None | Some("") => true,
+        Some(word) => match tested.get(i) {
+            Some(t) if t == word || *t == "*" => true,
+            Some(t) => t.contains(['*', '?']) && crate::expand::glob_match(t, word),
+            None => false,
+        },
+    });
+    // D26: what write-policy writes for names holding `/` (a log group `/aws/lambda/f`
+    // before `:log-stream:`) passes too.
+    if !in_place && !crate::arn::names_hold_slashes(resource, fmt_resource) {
+        return false;
     }
     match fmt_resource {
         "table/${TableName}" | "${BucketName}" => {
@@ -171,6 +174,16 @@ mod tests {
             recovery_point
         ));
         assert!(!arn_matches_format("arn:aws:s3:::b", "*"));
+        // D26: what write-policy writes for a Lambda function's log stream.
+        let stream = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}";
+        assert!(arn_matches_format(
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/my-func:log-stream:2026/11/30/abc",
+            stream
+        ));
+        assert!(!arn_matches_format(
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/my-func",
+            stream
+        ));
         assert!(is_arn("arn:aws:iam::*:user/${aws:username}"));
         assert!(!is_arn("mybucket"));
     }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
+use policy_sentry::arn::{Partition, UnknownPartition};
 use policy_sentry::template::{Mode, ParsedTemplate, SourceFormat, Template};
 use policy_sentry::write::{Policy, WriteError, WriteOptions, Written, write_policy_with_warnings};
 
@@ -26,9 +27,19 @@ pub struct WritePolicyArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = PolicyFormat::Json, ignore_case = true)]
     pub fmt: PolicyFormat,
+    /// Partition of the resources written from ARN formats (`mode: actions`):
+    /// aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc. Overrides
+    /// the template's `partition:`; `aws` when neither says.
+    #[arg(long, value_name = "PARTITION", value_parser = parse_partition)]
+    pub partition: Option<Partition>,
     /// 2020's flag for CRUD templates; the mode now comes from the template.
     #[arg(long, hide = true)]
     pub crud: bool,
+}
+
+/// `--partition`, checked against the known partitions.
+pub fn parse_partition(name: &str) -> Result<Partition, String> {
+    name.parse().map_err(|e: UnknownPartition| e.to_string())
 }
 
 /// `--fmt` of write-policy.
@@ -66,7 +77,7 @@ pub fn run(args: &WritePolicyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCo
         minimize: args.minimize(),
         levels: global.level_source()?,
     };
-    let (written, parsed) = write_from_text(&origin, &text, args.crud, &options)?;
+    let (written, parsed) = write_from_text(&origin, &text, args.crud, args.partition, &options)?;
     print_warnings(&origin, &parsed, &written);
     let output = format_policy(&written.policy, args.fmt);
     let mut out = std::io::stdout().lock();
@@ -97,14 +108,19 @@ pub fn read_file(path: &Path) -> anyhow::Result<String> {
     })
 }
 
-/// Parse and write; errors carry file, line and key.
+/// Parse and write; errors carry file, line and key. `partition` (`--partition`) replaces
+/// the template's.
 pub fn write_from_text(
     origin: &str,
     text: &str,
     crud_flag: bool,
+    partition: Option<Partition>,
     options: &WriteOptions,
 ) -> anyhow::Result<(Written, ParsedTemplate)> {
-    let parsed = Template::parse(origin, text)?;
+    let mut parsed = Template::parse(origin, text)?;
+    if let Some(partition) = partition {
+        parsed.template.partition = partition;
+    }
     if crud_flag && parsed.template.mode == Mode::Actions {
         let how = match parsed.format {
             SourceFormat::Actions2020 => "`policy_with_actions:`",

@@ -7,11 +7,12 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Args;
+use policy_sentry::arn::Partition;
 use policy_sentry::write::WriteOptions;
 
 use super::GlobalArgs;
 use super::write_policy::{
-    PolicyFormat, format_policy, print_warnings, read_file, write_from_text,
+    PolicyFormat, format_policy, parse_partition, print_warnings, read_file, write_from_text,
 };
 
 #[derive(Args, Debug)]
@@ -28,6 +29,10 @@ pub struct WritePolicyDirArgs {
     /// Output format (`yaml` writes `.yaml` files).
     #[arg(long, value_enum, default_value_t = PolicyFormat::Json, ignore_case = true)]
     pub fmt: PolicyFormat,
+    /// Partition of the resources written from ARN formats (see write-policy); overrides
+    /// each template's `partition:`.
+    #[arg(long, value_name = "PARTITION", value_parser = parse_partition)]
+    pub partition: Option<Partition>,
     /// Replace policy files that already exist.
     #[arg(long)]
     pub force: bool,
@@ -120,7 +125,7 @@ fn write_one(
     let text = read_file(path)?;
     // `--crud` is accepted for 2020 scripts but not enforced here: a folder may mix crud and
     // actions templates, and each template's own `mode` decides (removed-2020.md, section 3).
-    let (written, parsed) = write_from_text(&origin, &text, false, options)?;
+    let (written, parsed) = write_from_text(&origin, &text, false, args.partition, options)?;
     print_warnings(&origin, &parsed, &written);
     let mut body = format_policy(&written.policy, args.fmt);
     body.push('\n');

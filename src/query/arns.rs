@@ -1,5 +1,8 @@
 //! Questions about resource types and their ARN formats (upstream's `querying/arns.py`).
 
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
@@ -103,6 +106,50 @@ pub fn resource_type_for_format(raw: &str) -> Option<ResourceType> {
         .resource_types()
         .find(|rt| rt.arn_format().eq_ignore_ascii_case(raw))
 }
+
+/// The services whose resource types have ARN formats in the ARN namespace `namespace` (the
+/// service field of an ARN) although their own prefix is another one, sorted by prefix:
+/// `kafka` → kafka-cluster, `route53-recovery-control` → route53-recovery-cluster and
+/// route53-recovery-control-config (which is no service prefix). Namespaces that are
+/// placeholders (backup's `${Vendor}`) are left out. Computed from the data once.
+///
+/// ```
+/// let owners = policy_sentry::query::services_with_arn_namespace("route53-recovery-control");
+/// let prefixes: Vec<&str> = owners.iter().map(|s| s.prefix()).collect();
+/// assert_eq!(prefixes, ["route53-recovery-cluster", "route53-recovery-control-config"]);
+/// assert!(policy_sentry::query::services_with_arn_namespace("no-such").is_empty());
+/// ```
+pub fn services_with_arn_namespace(namespace: &str) -> &'static [Service] {
+    ARN_NAMESPACES.get(namespace).map_or(&[], Vec::as_slice)
+}
+
+/// Every ARN namespace that [`services_with_arn_namespace`] knows, with its services.
+pub fn arn_namespaces() -> impl Iterator<Item = (&'static str, &'static [Service])> {
+    ARN_NAMESPACES
+        .iter()
+        .map(|(ns, services)| (*ns, services.as_slice()))
+}
+
+static ARN_NAMESPACES: LazyLock<BTreeMap<&'static str, Vec<Service>>> = LazyLock::new(|| {
+    let mut map: BTreeMap<&'static str, Vec<Service>> = BTreeMap::new();
+    for service in Service::sorted() {
+        for rt in service.resource_types() {
+            let Some(namespace) =
+                crate::arn::service_of(crate::arn::usable_format(rt.arn_format()))
+            else {
+                continue;
+            };
+            if namespace == service.prefix() || namespace.is_empty() || namespace.contains('$') {
+                continue;
+            }
+            let services = map.entry(namespace).or_default();
+            if !services.contains(&service) {
+                services.push(service);
+            }
+        }
+    }
+    map
+});
 
 /// Why an ARN question has no answer: the text is not an ARN, or its service is unknown.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -26,7 +26,8 @@ pub use actions::{
 };
 pub use arns::{
     ArnLookupError, ArnTypes, ResourceTypeDetails, actions_matching_arn, arn_formats,
-    resource_type, resource_type_for_format, resource_types, resource_types_matching_arn,
+    arn_namespaces, resource_type, resource_type_for_format, resource_types,
+    resource_types_matching_arn, services_with_arn_namespace,
 };
 pub use conditions::{
     ConditionKeyDetails, condition_key, condition_key_matches, condition_keys,

@@ -20,6 +20,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::arn::Partition;
 use crate::suggest::suggest;
 use node::{Node, Value};
 
@@ -183,6 +184,10 @@ pub struct Template {
     pub name: Option<String>,
     #[serde(default)]
     pub effect: Effect,
+    /// The partition of the resources written from ARN formats (`mode: actions`): what
+    /// `${Partition}` becomes (D24). `aws` unless the template says `partition: aws-cn`.
+    #[serde(default, skip_serializing_if = "Partition::is_default")]
+    pub partition: Partition,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub read: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -266,11 +271,13 @@ fn location_prefix(origin: &str, line: u64, column: u64) -> String {
     }
 }
 
-/// Keys of a modern template, in create-template's order.
-const TOP_KEYS: [&str; 13] = [
+/// Keys of a modern template, in create-template's order (`partition`, which
+/// create-template does not write, after `effect`).
+const TOP_KEYS: [&str; 14] = [
     "mode",
     "name",
     "effect",
+    "partition",
     "read",
     "write",
     "list",
@@ -473,6 +480,7 @@ impl Ctx<'_> {
                         }
                     }
                 }
+                "partition" => t.partition = self.partition(v)?,
                 "read" => t.read = self.list(v, "read", "ARNs", positions)?,
                 "write" => t.write = self.list(v, "write", "ARNs", positions)?,
                 "list" => t.list = self.list(v, "list", "ARNs", positions)?,
@@ -529,7 +537,7 @@ impl Ctx<'_> {
                     return Err(self.error(
                         k,
                         key,
-                        format!("`{key}` belongs to `mode: crud` templates; this template is `mode: actions` (it takes only name, effect and actions)"),
+                        format!("`{key}` belongs to `mode: crud` templates; this template is `mode: actions` (it takes only name, effect, partition and actions)"),
                     ));
                 }
                 if !seen.contains(&"actions") {
@@ -542,6 +550,26 @@ impl Ctx<'_> {
             }
         }
         Ok(t)
+    }
+
+    /// `partition:` — a known partition name; null is the default (`aws`).
+    fn partition(&self, v: &Node) -> Result<Partition, TemplateError> {
+        match (&v.value, v.value.scalar_text()) {
+            (Value::Null, _) => Ok(Partition::default()),
+            (Value::Str(_), Some(name)) => {
+                name.parse().map_err(|e: crate::arn::UnknownPartition| {
+                    self.error(v, "partition", format!("`partition`: {e}"))
+                })
+            }
+            (other, _) => Err(self.error(
+                v,
+                "partition",
+                format!(
+                    "`partition` must be a partition name such as aws-cn, found {}",
+                    describe(other)
+                ),
+            )),
+        }
     }
 
     pub(crate) fn key_text(&self, k: &Node, parent: &str) -> Result<String, TemplateError> {

@@ -114,6 +114,43 @@ fn errors_name_file_line_and_key() {
 }
 
 #[test]
+fn partition_key_d24() {
+    let t = parse("mode: actions\npartition: aws-us-gov\nactions: [s3:GetObject]\n").unwrap();
+    assert_eq!(t.partition, Partition::AwsUsGov);
+    assert_eq!(parse("mode: crud\n").unwrap().partition, Partition::Aws);
+    assert_eq!(
+        parse("mode: crud\npartition:\n").unwrap().partition,
+        Partition::Aws
+    );
+    let e = Template::parse(
+        "t.yml",
+        "mode: actions\npartition: aws-usgov\nactions: []\n",
+    )
+    .unwrap_err();
+    assert_eq!((e.line, e.column, e.key.as_str()), (2, 12, "partition"));
+    assert_eq!(
+        e.to_string(),
+        "t.yml:2:12: `partition`: unknown partition `aws-usgov` (did you mean aws-us-gov?); the partitions are aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc"
+    );
+    assert!(err("mode: crud\npartition: [aws]\n").starts_with(
+        "t.yml:2:12: `partition` must be a partition name such as aws-cn, found a list"
+    ));
+    assert!(err("mode: crud\npartiton: aws\n").contains("did you mean `partition`?"));
+    // JSON templates and the serialised form carry it too.
+    let t = parse("{\"mode\": \"actions\", \"partition\": \"aws-cn\", \"actions\": []}").unwrap();
+    assert_eq!(t.partition, Partition::AwsCn);
+    let json = serde_json::to_string(&t).unwrap();
+    assert!(json.contains("\"partition\":\"aws-cn\""), "{json}");
+    let back: Template = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, t);
+    assert!(
+        serde_json::from_str::<Template>("{\"mode\":\"crud\",\"partition\":\"mars\"}").is_err()
+    );
+    let default = serde_json::to_string(&Template::default()).unwrap();
+    assert!(!default.contains("partition"), "{default}");
+}
+
+#[test]
 fn null_lists_are_absent() {
     let t = parse("mode: crud\nread:\nwildcard-only:\nsts:\n").unwrap();
     assert!(t.read.is_empty() && t.wildcard_only.is_empty() && t.sts.is_empty());

@@ -1,7 +1,9 @@
 //! Writing least-privilege policies from a [`Template`]: the same statements, SIDs, order
 //! and actions as upstream Policy Sentry 0.15.2, with its defects fixed (blank entries
 //! skipped one by one, unknown services and actions reported, minimize with
-//! skip-resource-constraints that does not crash).
+//! skip-resource-constraints that does not crash, ARN formats written as usable resources in
+//! the template's partition (D24), ARNs in other services' ARN namespaces (D25), names
+//! holding `/` (D26), no requested action left out (D27)).
 //!
 //! ```
 //! use policy_sentry::template::{Mode, Template};
@@ -17,6 +19,7 @@
 //! ```
 
 mod minimize;
+mod namespace;
 mod policy;
 mod sid_group;
 
@@ -30,7 +33,8 @@ use crate::error::LookupError;
 use crate::expand::glob_match;
 use crate::suggest::{did_you_mean, suggest};
 use crate::template::{Mode, Template};
-use sid_group::{SidGroup, is_wildcard_only, row_formats, service_exact};
+use namespace::{is_known_namespace, services_for_arn};
+use sid_group::{OnWildcard, SidGroup, Target, is_wildcard_only, row_formats, service_exact};
 
 /// How to write the policy.
 #[derive(Clone, Debug, Default)]
@@ -114,19 +118,22 @@ pub fn write_policy(template: &Template, options: &WriteOptions) -> Result<Polic
 }
 
 /// [`write_policy`], also returning warnings (actions dropped from `wildcard-only` because
-/// they can take an ARN, ARNs that match no resource type, a policy over the size limit).
+/// they can take an ARN, ARNs that match no resource type, ARNs matched through their ARN
+/// namespace (D25), requested actions put on `*` for want of a usable ARN format (D27), a
+/// policy over the size limit).
 pub fn write_policy_with_warnings(
     template: &Template,
     options: &WriteOptions,
 ) -> Result<Written, WriteError> {
     let mut warnings = Vec::new();
-    let mut group = SidGroup::new(&options.levels);
+    let mut group = SidGroup::new(&options.levels, template.partition);
     match template.mode {
         Mode::Crud => write_crud(template, options, &mut group, &mut warnings)?,
         Mode::Actions => {
             let actions = checked_actions(&template.actions, "actions", true)?;
             if !actions.is_empty() {
-                group.add_by_list_of_actions(&actions);
+                let on_wildcard = group.add_by_list_of_actions(&actions);
+                warn_on_wildcard(&on_wildcard, &actions, "actions", &mut warnings);
             }
         }
     }
@@ -237,11 +244,12 @@ fn write_crud(
     let mut seen = HashSet::new();
     wildcard_actions.retain(|a| seen.insert(a.clone()));
     if !wildcard_actions.is_empty() {
+        // Wildcard-only actions have no ARN format: none goes on `*` for a reason.
         group.add_by_list_of_actions(&wildcard_actions);
     }
     for (key, arns, level) in &level_arns {
-        warn_unmatched(arns, key, *level, &options.levels, warnings);
-        group.add_by_arn_and_access_level(arns, *level);
+        let targets = arn_targets(arns, key, *level, &options.levels, warnings);
+        group.add_by_arn_and_access_level(&targets, *level);
     }
     if !skip.is_empty() {
         group.set_skip_resource_constraints(&skip);
@@ -295,7 +303,7 @@ fn checked_arns(arns: &[String], key: &str) -> Result<Vec<String>, WriteError> {
             key: key.clone(),
             source,
         })?;
-        if !arn.service.contains('$') && service_exact(arn.service).is_none() {
+        if !arn.service.contains('$') && !is_known_namespace(arn.service) {
             let suggestions = match Service::lookup(arn.service) {
                 Some(s) => vec![s.prefix().to_string()],
                 None => suggest(arn.service, Service::all().map(Service::prefix), 3)
@@ -421,57 +429,143 @@ fn checked_exclude(
     Ok(out)
 }
 
-/// Warn about ARNs that match no resource type with actions at the level (upstream drops
-/// them silently: usually a typo in the resource part).
-fn warn_unmatched(
+/// D27: a warning for each requested action put on `*`, keyed by its entry in the template.
+fn warn_on_wildcard(
+    on_wildcard: &[OnWildcard],
+    actions: &[String],
+    key: &str,
+    warnings: &mut Vec<Warning>,
+) {
+    for (action, why) in on_wildcard {
+        let index = actions
+            .iter()
+            .position(|a| a.eq_ignore_ascii_case(action))
+            .unwrap_or(0);
+        warnings.push(Warning {
+            key: format!("{key}[{index}]"),
+            message: format!(
+                "`{action}` is granted on `*`: {why} (upstream leaves the action out of the policy)"
+            ),
+        });
+    }
+}
+
+/// The ARNs of one access level with the services whose actions they get (D25), warning
+/// about ARNs matched through their ARN namespace and about ARNs that match nothing.
+fn arn_targets(
     arns: &[String],
     key: &str,
     level: AccessLevel,
     levels: &LevelSource,
     warnings: &mut Vec<Warning>,
-) {
+) -> Vec<Target> {
+    let mut targets = Vec::new();
     for (i, text) in arns.iter().enumerate() {
         let Ok(arn) = Arn::parse(text) else { continue };
-        let Some(service) = service_exact(arn.service) else {
-            continue;
-        };
-        let matcher = arn::Matcher::new(arn);
-        let matched = service.actions().any(|action| {
-            levels.level(action) == level && row_formats(action).any(|f| matcher.matches(f))
-        });
-        if !matched {
-            // Compare the resource type segment with the formats' (`paramter` → `parameter/…`).
-            let first_segment =
-                |resource: &str| resource.split([':', '/']).next().unwrap_or("").to_string();
-            let user_type = first_segment(arn.resource);
-            let formats: Vec<(String, &str)> = service
-                .resource_types()
-                .map(|r| {
-                    let resource = r.arn_format().splitn(6, ':').nth(5).unwrap_or("");
-                    (first_segment(resource), r.arn_format())
-                })
-                .filter(|(segment, _)| !segment.is_empty() && !segment.contains("${"))
-                .collect();
-            let close = suggest(&user_type, formats.iter().map(|(s, _)| s.as_str()), 1);
-            let hint = match close.first() {
-                Some(segment) if *segment != user_type => {
-                    let format = formats
-                        .iter()
-                        .find(|(s, _)| s == segment)
-                        .map_or("", |(_, f)| *f);
-                    format!(" (did you mean `{segment}`? its ARN format is {format})")
-                }
-                _ => String::new(),
-            };
+        let found = services_for_arn(&arn, level, levels);
+        let key = format!("{key}[{i}]");
+        if found.from_namespace {
             warnings.push(Warning {
-                key: format!("{key}[{i}]"),
-                message: format!(
-                    "`{text}` matches no {} resource type with {} actions, so it adds nothing{hint}",
-                    service.prefix(),
-                    level.cli_name()
-                ),
+                key: key.clone(),
+                message: namespace_message(text, &arn, &found.services, level),
             });
+        } else if !found.services.is_empty() || !arn.service.contains('$') {
+            warn_unmatched(text, &arn, &found.services, &key, level, levels, warnings);
         }
+        targets.push(Target::user_arn(text, found.services));
+    }
+    targets
+}
+
+fn namespace_message(
+    text: &str,
+    arn: &Arn<'_>,
+    services: &[(String, Service)],
+    level: AccessLevel,
+) -> String {
+    let names: Vec<&str> = services.iter().map(|(prefix, _)| prefix.as_str()).collect();
+    let names = names.join(", ");
+    let (namespace, level) = (arn.service, level.cli_name());
+    match service_exact(namespace) {
+        Some(own) => format!(
+            "`{text}`: no {} resource type with {level} actions matches it, but {names} resource types share the `{namespace}` ARN namespace; the ARN gets their {level} actions",
+            own.prefix()
+        ),
+        None => format!(
+            "`{text}`: `{namespace}` is not a service prefix but the ARN namespace of {names} resource types; the ARN gets their {level} actions"
+        ),
+    }
+}
+
+/// Warn about an ARN that matches no resource type with actions at the level (upstream drops
+/// it silently: usually a typo in the resource part).
+fn warn_unmatched(
+    text: &str,
+    arn: &Arn<'_>,
+    services: &[(String, Service)],
+    key: &str,
+    level: AccessLevel,
+    levels: &LevelSource,
+    warnings: &mut Vec<Warning>,
+) {
+    let matcher = arn::Matcher::new(*arn);
+    let matched = services.iter().any(|(_, service)| {
+        service.actions().any(|action| {
+            levels.level(action) == level && row_formats(action).any(|f| matcher.matches(f))
+        })
+    });
+    if matched {
+        return;
+    }
+    let names: Vec<&str> = match services {
+        [] => services_with_namespace_names(arn.service),
+        _ => services.iter().map(|(_, s)| s.prefix()).collect(),
+    };
+    let hint = match services {
+        [(_, service)] => type_hint(arn, *service),
+        _ => String::new(),
+    };
+    warnings.push(Warning {
+        key: key.to_string(),
+        message: format!(
+            "`{text}` matches no {} resource type with {} actions, so it adds nothing{hint}",
+            names.join(", "),
+            level.cli_name()
+        ),
+    });
+}
+
+fn services_with_namespace_names(namespace: &str) -> Vec<&'static str> {
+    crate::query::services_with_arn_namespace(namespace)
+        .iter()
+        .map(|s| s.prefix())
+        .collect()
+}
+
+/// ` (did you mean `parameter`? its ARN format is …)` when the ARN's resource type segment is
+/// close to one of the service's (`paramter`).
+fn type_hint(arn: &Arn<'_>, service: Service) -> String {
+    let first_segment =
+        |resource: &str| resource.split([':', '/']).next().unwrap_or("").to_string();
+    let user_type = first_segment(arn.resource);
+    let formats: Vec<(String, &str)> = service
+        .resource_types()
+        .map(|r| {
+            let resource = r.arn_format().splitn(6, ':').nth(5).unwrap_or("");
+            (first_segment(resource), r.arn_format())
+        })
+        .filter(|(segment, _)| !segment.is_empty() && !segment.contains("${"))
+        .collect();
+    let close = suggest(&user_type, formats.iter().map(|(s, _)| s.as_str()), 1);
+    match close.first() {
+        Some(segment) if *segment != user_type => {
+            let format = formats
+                .iter()
+                .find(|(s, _)| s == segment)
+                .map_or("", |(_, f)| *f);
+            format!(" (did you mean `{segment}`? its ARN format is {format})")
+        }
+        _ => String::new(),
     }
 }
 

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use crate::arn::{self, Arn};
+use crate::arn::{self, Arn, Partition};
 
 use crate::data::{AccessLevel, Action, LevelSource, Service};
 use crate::template::Effect;
@@ -32,7 +32,7 @@ pub(super) fn service_exact(prefix: &str) -> Option<Service> {
 }
 
 /// The raw ARN format of each resource-type row of an action (`*` for the row without a
-/// resource type, and for a type the service does not define).
+/// resource type, and for a type the service does not define), without a stray `^` (D27).
 pub(super) fn row_formats(action: Action) -> impl Iterator<Item = &'static str> {
     let service = action.service();
     action.resource_types().map(move |row| {
@@ -41,13 +41,14 @@ pub(super) fn row_formats(action: Action) -> impl Iterator<Item = &'static str> 
             return "*";
         }
         // The index lookup ignores case; upstream's dict lookup does not.
-        match row.resource_type() {
+        let format = match row.resource_type() {
             Some(rt) if rt.name() == name => rt.arn_format(),
             _ => service
                 .resource_types()
                 .find(|rt| rt.name() == name)
                 .map_or("*", |rt| rt.arn_format()),
-        }
+        };
+        arn::usable_format(format)
     })
 }
 
@@ -102,11 +103,68 @@ pub(super) fn sid_namespace(service: &str, level: &str, resource_type: &str) -> 
 
 #[derive(Debug, Clone)]
 struct Group {
+    /// The resources as written in the policy.
     arns: Vec<String>,
+    /// The first resource as upstream has it (an ARN format before D24 fills it in), which
+    /// names a statement that minimize merges.
+    first_raw: String,
     /// The raw ARN format of the group (`*` for MultMultNone and SkipResourceConstraints).
     arn_format: String,
     actions: Vec<String>,
 }
+
+impl Group {
+    fn new(target: &Target, arn_format: &str, actions: Vec<String>) -> Group {
+        Group {
+            arns: vec![target.written.clone()],
+            first_raw: target.matched.clone(),
+            arn_format: arn_format.to_string(),
+            actions,
+        }
+    }
+
+    fn add_resource(&mut self, written: &str) {
+        if !self.arns.iter().any(|a| a == written) {
+            self.arns.push(written.to_string());
+        }
+    }
+}
+
+/// What to grant actions on: the text matched against the data's formats (a user's ARN, or
+/// an ARN format in `mode: actions`), the resource written (the same ARN, or the format
+/// filled in, D24), and the services whose actions apply, each with the prefix that names
+/// its statements (upstream names them as the ARN writes the service; D25 adds others).
+#[derive(Debug, Clone)]
+pub(super) struct Target {
+    pub matched: String,
+    pub written: String,
+    pub services: Vec<(String, Service)>,
+}
+
+impl Target {
+    /// A user's ARN, granted by the given services.
+    pub(super) fn user_arn(arn: &str, services: Vec<(String, Service)>) -> Target {
+        Target {
+            matched: arn.to_string(),
+            written: arn.to_string(),
+            services,
+        }
+    }
+
+    /// An ARN format of the data, looked up in the service it names as upstream does.
+    fn format(format: &str, partition: Partition) -> Option<Target> {
+        let key = arn::service_of(format)?;
+        let service = service_exact(key)?;
+        Some(Target {
+            matched: format.to_string(),
+            written: arn::fill_format(format, partition),
+            services: vec![(key.to_string(), service)],
+        })
+    }
+}
+
+/// Why a requested action went on `*` (D27): the action and the reason.
+pub(super) type OnWildcard = (String, String);
 
 /// The statements of one resource type at one access level, computed once per writer.
 #[derive(Debug, Clone)]
@@ -124,15 +182,17 @@ pub(super) struct SidGroup<'a> {
     exclude: HashSet<String>,
     skip_resource_constraints: Vec<String>,
     by_type: HashMap<(String, AccessLevel, String), Rc<TypeStatement>>,
-    /// Resource type name by raw ARN format.
-    type_names: HashMap<&'static str, Option<&'static str>>,
+    /// Resource type name by service and raw ARN format.
+    type_names: HashMap<(Service, &'static str), Option<&'static str>>,
+    /// What `${Partition}` becomes in resources written from ARN formats (D24).
+    partition: Partition,
     /// Type statements whose dependent actions are on `*` already (cleared when actions
     /// are removed).
     wildcard_added: HashSet<usize>,
 }
 
 impl<'a> SidGroup<'a> {
-    pub(super) fn new(levels: &'a LevelSource) -> Self {
+    pub(super) fn new(levels: &'a LevelSource, partition: Partition) -> Self {
         SidGroup {
             sids: Vec::new(),
             levels,
@@ -140,6 +200,7 @@ impl<'a> SidGroup<'a> {
             skip_resource_constraints: Vec::new(),
             by_type: HashMap::new(),
             type_names: HashMap::new(),
+            partition,
             wildcard_added: HashSet::new(),
         }
     }
@@ -168,72 +229,71 @@ impl<'a> SidGroup<'a> {
                 group.actions.push(action.to_string());
             }
         } else {
+            let everything = Target::user_arn("*", Vec::new());
             self.sids.push((
                 sid.to_string(),
-                Group {
-                    arns: vec!["*".to_string()],
-                    arn_format: "*".to_string(),
-                    actions: vec![action.to_string()],
-                },
+                Group::new(&everything, "*", vec![action.to_string()]),
             ));
         }
     }
 
-    /// Every action of `level` on the resource types each ARN matches (upstream's
-    /// `add_by_arn_and_access_level`).
-    pub(super) fn add_by_arn_and_access_level(&mut self, arns: &[String], level: AccessLevel) {
-        for arn_text in arns {
-            let Some(service_key) = arn::service_of(arn_text) else {
-                continue;
-            };
-            if service_key.contains('$') {
-                continue;
-            }
-            let Some(service) = service_exact(service_key) else {
-                continue;
-            };
-            let Ok(user_arn) = Arn::parse(arn_text) else {
+    /// Every action of `level` on the resource types each target matches, in each of its
+    /// services (upstream's `add_by_arn_and_access_level`).
+    pub(super) fn add_by_arn_and_access_level(&mut self, targets: &[Target], level: AccessLevel) {
+        for target in targets {
+            let Ok(user_arn) = Arn::parse(&target.matched) else {
                 continue;
             };
             let matcher = arn::Matcher::new(user_arn);
-            for action in service.actions() {
-                if self.levels.level(action) != level {
-                    continue;
-                }
-                for format in row_formats(action) {
-                    if !matcher.matches(format) {
+            for (service_key, service) in &target.services {
+                for action in service.actions() {
+                    if self.levels.level(action) != level {
                         continue;
                     }
-                    let type_name = *self
-                        .type_names
-                        .entry(format)
-                        .or_insert_with(|| resource_type_name_with_raw_arn(format));
-                    let Some(type_name) = type_name else {
-                        continue;
-                    };
-                    let statement = self.type_statement(service_key, level, type_name);
-                    // Adding is idempotent: once per statement until actions are removed.
-                    if self.wildcard_added.insert(Rc::as_ptr(&statement) as usize) {
-                        for dep in &statement.to_wildcard {
-                            self.add_action_without_resource_constraint(dep, MULT_MULT_NONE);
+                    for format in row_formats(action) {
+                        if !matcher.matches(format) {
+                            continue;
                         }
-                    }
-                    if let Some(group) = self.group_mut(&statement.sid) {
-                        if !group.arns.iter().any(|a| a == arn_text) {
-                            group.arns.push(arn_text.clone());
-                        }
-                    } else {
-                        self.sids.push((
-                            statement.sid.clone(),
-                            Group {
-                                arns: vec![arn_text.clone()],
-                                arn_format: format.to_string(),
-                                actions: statement.actions.clone(),
-                            },
-                        ));
+                        let Some(type_name) = self.type_name(*service, format) else {
+                            continue;
+                        };
+                        self.add_to_type_statement(target, service_key, level, type_name, format);
                     }
                 }
             }
+        }
+    }
+
+    /// The name of the resource type with this format in the service (cached).
+    fn type_name(&mut self, service: Service, format: &'static str) -> Option<&'static str> {
+        *self
+            .type_names
+            .entry((service, format))
+            .or_insert_with(|| resource_type_name_with_raw_arn(service, format))
+    }
+
+    fn add_to_type_statement(
+        &mut self,
+        target: &Target,
+        service_key: &str,
+        level: AccessLevel,
+        type_name: &str,
+        format: &str,
+    ) {
+        let statement = self.type_statement(service_key, level, type_name);
+        // Adding is idempotent: once per statement until actions are removed.
+        if self.wildcard_added.insert(Rc::as_ptr(&statement) as usize) {
+            for dep in &statement.to_wildcard {
+                self.add_action_without_resource_constraint(dep, MULT_MULT_NONE);
+            }
+        }
+        if let Some(group) = self.group_mut(&statement.sid) {
+            group.add_resource(&target.written);
+        } else {
+            self.sids.push((
+                statement.sid.clone(),
+                Group::new(target, format, statement.actions.clone()),
+            ));
         }
     }
 
@@ -294,8 +354,10 @@ impl<'a> SidGroup<'a> {
     }
 
     /// Upstream's `add_by_list_of_actions`: each action on the raw ARN formats of its
-    /// resource types, dependent actions on `*`.
-    pub(super) fn add_by_list_of_actions(&mut self, supplied: &[String]) {
+    /// resource types (filled in, D24), dependent actions on `*`. A requested action that
+    /// upstream would leave out goes on its formats anyway, or on `*` (D27): the returned
+    /// list says which went on `*` and why.
+    pub(super) fn add_by_list_of_actions(&mut self, supplied: &[String]) -> Vec<OnWildcard> {
         let dependents: Vec<String> = dependent_actions(supplied)
             .into_iter()
             .filter(|d| !supplied.contains(d))
@@ -311,8 +373,8 @@ impl<'a> SidGroup<'a> {
         for (format, level, action) in rows {
             if format == "*" {
                 without_resource_constraints.push(action);
-            } else {
-                self.add_by_arn_and_access_level(&[format.to_string()], level);
+            } else if let Some(target) = Target::format(format, self.partition) {
+                self.add_by_arn_and_access_level(&[target], level);
             }
         }
         for dep in &dependents {
@@ -328,6 +390,74 @@ impl<'a> SidGroup<'a> {
             self.add_action_without_resource_constraint(action, MULT_MULT_NONE);
         }
         self.remove_actions_duplicated_in_wildcard_arn();
+        let mut on_wildcard = Vec::new();
+        for action in supplied.iter().filter_map(|a| lookup_action(a)) {
+            if !self.grants(action) {
+                on_wildcard.extend(self.add_left_out_action(action));
+            }
+        }
+        on_wildcard
+    }
+
+    /// Whether some statement has the action (case-insensitively).
+    fn grants(&self, action: Action) -> bool {
+        let name = action.to_string();
+        self.sids
+            .iter()
+            .any(|(_, g)| g.actions.iter().any(|a| a.eq_ignore_ascii_case(&name)))
+    }
+
+    /// D27: a requested action that no statement grants (its ARN formats are in another
+    /// service's namespace, or name no service): on each format that is an ARN of a named
+    /// service, in the statement of its own service, level and resource type; else on `*`,
+    /// with the reason.
+    fn add_left_out_action(&mut self, action: Action) -> Option<OnWildcard> {
+        let level = self.levels.level(action);
+        let name = action.to_string();
+        let mut reason = None;
+        let mut placed = false;
+        for (row, format) in action.resource_types().zip(row_formats(action)) {
+            if format == "*" {
+                continue;
+            }
+            let fault = match Arn::parse(format) {
+                Err(_) => Some("is not an ARN"),
+                Ok(arn) if arn.service.is_empty() || arn.service.contains('$') => {
+                    Some("names no service")
+                }
+                Ok(_) => None,
+            };
+            if let Some(fault) = fault {
+                reason.get_or_insert_with(|| {
+                    format!(
+                        "the ARN format of its `{}` resource type, `{format}`, {fault}",
+                        row.name()
+                    )
+                });
+                continue;
+            }
+            let target = Target {
+                matched: format.to_string(),
+                written: arn::fill_format(format, self.partition),
+                services: Vec::new(),
+            };
+            let sid = sid_namespace(action.service().prefix(), level.as_str(), row.name());
+            if let Some(group) = self.group_mut(&sid) {
+                group.add_resource(&target.written);
+                if !group.actions.contains(&name) {
+                    group.actions.push(name.clone());
+                }
+            } else {
+                self.sids
+                    .push((sid, Group::new(&target, format, vec![name.clone()])));
+            }
+            placed = true;
+        }
+        if placed {
+            return None;
+        }
+        self.add_action_without_resource_constraint(&name, MULT_MULT_NONE);
+        reason.map(|why| (name, why))
     }
 
     fn remove_actions_not_matching(&mut self, keep: &HashSet<String>) {
@@ -391,17 +521,12 @@ impl<'a> SidGroup<'a> {
                     continue;
                 }
                 if let Some(group) = self.group_mut(&sid) {
-                    if !group.arns.iter().any(|a| a == arn_text) {
-                        group.arns.push(arn_text.clone());
-                    }
+                    group.add_resource(arn_text);
                 } else {
+                    let target = Target::user_arn(arn_text, Vec::new());
                     self.sids.push((
                         sid.clone(),
-                        Group {
-                            arns: vec![arn_text.clone()],
-                            arn_format: format.to_string(),
-                            actions: vec![action.to_string()],
-                        },
+                        Group::new(&target, format, vec![action.to_string()]),
                     ));
                 }
             }
@@ -413,6 +538,8 @@ impl<'a> SidGroup<'a> {
         let mut statements: Vec<Statement> = Vec::new();
         let mut cache = MinimizeCache::default();
         let mut merged_sids: Vec<String> = Vec::new();
+        // Each statement's first resource as upstream has it (before D24), for merged SIDs.
+        let mut first_raw: Vec<&str> = Vec::new();
         for (sid, group) in &self.sids {
             let mut actions: Vec<String> = if self.exclude.is_empty() {
                 group.actions.clone()
@@ -450,14 +577,15 @@ impl<'a> SidGroup<'a> {
                     action: actions,
                     resource: group.arns.clone(),
                 });
+                first_raw.push(&group.first_raw);
             }
         }
         if let Some(min_length) = minimize {
-            for statement in &mut statements {
+            for (statement, raw) in statements.iter_mut().zip(&first_raw) {
                 if !merged_sids.contains(&statement.sid) {
                     continue;
                 }
-                if let Some(sid) = merged_sid(&statement.resource[0]) {
+                if let Some(sid) = merged_sid(raw) {
                     statement.sid = sid;
                 }
                 // Upstream issue #405: upstream crashes naming a merged `*` statement; ours
@@ -488,13 +616,13 @@ fn merged_sid(resource: &str) -> Option<String> {
     Some(sid_namespace(service, "Mult", &segment))
 }
 
-/// The name of the resource type whose ARN format equals `raw` (case-insensitively), in the
-/// service named by the format; the first one when several share the format.
-fn resource_type_name_with_raw_arn(raw: &str) -> Option<&'static str> {
-    let service = service_exact(arn::service_of(raw)?)?;
+/// The name of the resource type whose ARN format equals `raw` (case-insensitively) in the
+/// service; the first one when several share the format. (Upstream looks in the service the
+/// format names, which is the service matched, but for D25's other services of a namespace.)
+pub(super) fn resource_type_name_with_raw_arn(service: Service, raw: &str) -> Option<&'static str> {
     service
         .resource_types()
-        .find(|rt| rt.arn_format().eq_ignore_ascii_case(raw))
+        .find(|rt| arn::usable_format(rt.arn_format()).eq_ignore_ascii_case(raw))
         .map(|rt| rt.name())
 }
 

@@ -18,3 +18,4 @@ pub mod suggest;
 pub mod template;
 pub mod template_text;
 pub mod write;
+mod yaml;

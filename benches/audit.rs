@@ -184,3 +184,14 @@ fn check_1_mb_minified_policy(bencher: divan::Bencher) {
         check_policy(&policy, &options).len()
     });
 }
+
+#[divan::bench(sample_count = 10)]
+fn parse_1_mb_minified_policy(bencher: divan::Bencher) {
+    let text = minified_policy_of_1_mb();
+    bencher.bench(|| {
+        Policy::parse("p.json", black_box(&text))
+            .unwrap()
+            .statements
+            .len()
+    });
+}

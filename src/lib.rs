@@ -13,6 +13,9 @@ pub mod data;
 pub mod download;
 pub mod error;
 pub mod expand;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod io;
 pub mod query;
 pub mod suggest;
 pub mod template;

@@ -3,13 +3,13 @@
 //! Upstream appends to an existing file (D7); ours refuses unless `--force`, writes through a
 //! temporary file renamed into place (never a partial file), and `-o -` means stdout.
 
-use std::fs::{File, OpenOptions};
-use std::io::{ErrorKind, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::{Args, ValueEnum};
+use policy_sentry::io::{self, WriteError, WriteMode};
 use policy_sentry::template_text::{TemplateKind, template_text, template_text_with_name};
 
 use super::GlobalArgs;
@@ -64,73 +64,25 @@ pub fn run(args: &CreateTemplateArgs, _global: &GlobalArgs) -> anyhow::Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-/// Write `contents` to `path` through a temporary file in the same directory, so that `path`
-/// either does not change or holds all of `contents`. Without `replace`, an existing `path` is
-/// an error and is never touched, even if it appears while we write.
+/// Write the template atomically (never a partial file); without `replace`, an existing
+/// `path` is an error and is never touched, even if it appears while we write.
 fn write_atomically(path: &Path, contents: &[u8], replace: bool) -> anyhow::Result<()> {
-    let refuse = || {
-        anyhow::anyhow!(
+    let mode = if replace {
+        WriteMode::Replace
+    } else {
+        WriteMode::NoClobber
+    };
+    match io::write_atomically(path, contents, mode) {
+        Ok(()) => Ok(()),
+        Err(WriteError::Exists { .. }) => bail!(
             "{} already exists; create-template does not overwrite files (use --force to replace it, or choose another -o FILE)",
             path.display()
-        )
-    };
-    if !replace && path.symlink_metadata().is_ok() {
-        return Err(refuse());
-    }
-    if path.is_dir() {
-        bail!(
+        ),
+        Err(WriteError::IsDirectory { .. }) => bail!(
             "{} is a directory; give a file name with -o",
             path.display()
-        );
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let Some(file_name) = path.file_name() else {
-        bail!(
-            "{} is not a file name; give a file name with -o",
-            path.display()
-        );
-    };
-    let (temp_path, mut temp) = create_temp_file(dir, &file_name.to_string_lossy())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    let result = (|| -> anyhow::Result<()> {
-        temp.write_all(contents)?;
-        temp.sync_all()?;
-        drop(temp);
-        if replace {
-            std::fs::rename(&temp_path, path)?;
-            return Ok(());
-        }
-        // A hard link fails if `path` exists, so a file created meanwhile is not replaced.
-        match std::fs::hard_link(&temp_path, path) {
-            Ok(()) => Ok(()),
-            Err(err) if err.kind() == ErrorKind::AlreadyExists => Err(refuse()),
-            // file systems without hard links: the check above is the best we can do
-            Err(_) => Ok(std::fs::rename(&temp_path, path)?),
-        }
-    })();
-    // Gone already after a rename; after a hard link or an error it is the temp name's to remove.
-    let _ = std::fs::remove_file(&temp_path);
-    result.with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// A new file `.NAME.PID.N.tmp` in `dir`, created exclusively.
-fn create_temp_file(dir: &Path, name: &str) -> std::io::Result<(PathBuf, File)> {
-    let pid = std::process::id();
-    let mut attempt = 0;
-    loop {
-        let candidate = dir.join(format!(".{name}.{pid}.{attempt}.tmp"));
-        match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&candidate)
-        {
-            Ok(file) => return Ok((candidate, file)),
-            Err(err) if err.kind() == ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
-            Err(err) => return Err(err),
-        }
+        ),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -58,7 +58,7 @@ pub fn run(args: &CreateTemplateArgs, _global: &GlobalArgs) -> anyhow::Result<Ex
         return Ok(ExitCode::SUCCESS);
     }
     let path = &args.output_file;
-    write_atomically(path, text.as_bytes(), args.force)?;
+    write_template(path, text.as_bytes(), args.force)?;
     let shown = std::path::absolute(path).unwrap_or_else(|_| path.clone());
     eprintln!("write-policy template file written to: {}", shown.display());
     Ok(ExitCode::SUCCESS)
@@ -66,7 +66,7 @@ pub fn run(args: &CreateTemplateArgs, _global: &GlobalArgs) -> anyhow::Result<Ex
 
 /// Write the template atomically (never a partial file); without `replace`, an existing
 /// `path` is an error and is never touched, even if it appears while we write.
-fn write_atomically(path: &Path, contents: &[u8], replace: bool) -> anyhow::Result<()> {
+fn write_template(path: &Path, contents: &[u8], replace: bool) -> anyhow::Result<()> {
     let mode = if replace {
         WriteMode::Replace
     } else {
@@ -95,10 +95,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.yml");
         std::fs::write(&path, "mine\n").unwrap();
-        let err = write_atomically(&path, b"new\n", false).unwrap_err();
+        let err = write_template(&path, b"new\n", false).unwrap_err();
         assert!(err.to_string().contains("t.yml already exists"), "{err}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine\n");
-        write_atomically(&path, b"new\n", true).unwrap();
+        write_template(&path, b"new\n", true).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -111,7 +111,7 @@ mod tests {
     fn a_missing_directory_is_an_error_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("no/such/t.yml");
-        let err = format!("{:#}", write_atomically(&path, b"x", false).unwrap_err());
+        let err = format!("{:#}", write_template(&path, b"x", false).unwrap_err());
         assert!(err.contains("no/such/t.yml"), "{err}");
         assert!(!path.exists());
     }

@@ -67,11 +67,14 @@ pub struct GlobalArgs {
         global = true,
         value_name = "BYTES",
         env = "POLICY_SENTRY_MAX_INPUT_BYTES",
-        default_value = "8M",
+        default_value = DEFAULT_MAX_INPUT,
         value_parser = parse_byte_size
     )]
     pub max_input_bytes: u64,
 }
+
+/// `--max-input-bytes` unless given: `policy_sentry::io::DEFAULT_MAX_INPUT_BYTES`.
+const DEFAULT_MAX_INPUT: &str = "8M";
 
 /// `1048576`, `1024K`, `1M`, `1G`: a size in bytes, with binary suffixes.
 fn parse_byte_size(text: &str) -> Result<u64, String> {
@@ -332,6 +335,10 @@ mod tests {
 
     #[test]
     fn byte_sizes_take_binary_suffixes() {
+        assert_eq!(
+            parse_byte_size(DEFAULT_MAX_INPUT),
+            Ok(policy_sentry::io::DEFAULT_MAX_INPUT_BYTES)
+        );
         assert_eq!(parse_byte_size("1000"), Ok(1000));
         assert_eq!(parse_byte_size("8M"), Ok(8 << 20));
         assert_eq!(parse_byte_size("2k"), Ok(2048));

@@ -140,3 +140,58 @@ fn check_1000_policies_without_all_actions(bencher: divan::Bencher) {
             .sum::<usize>()
     });
 }
+
+/// One policy of about 1 MB on a single line (minified): positions on a long line must not
+/// cost time in proportion to the line (the issue's goal: under 50 ms).
+fn minified_policy_of_1_mb() -> String {
+    let actions: Vec<Action> = Action::sorted().collect();
+    let mut rng = Lcg(7);
+    let mut statements = Vec::new();
+    let mut size = 0;
+    while size < 1_000_000 {
+        let chosen: Vec<Action> = (0..1 + rng.next(4))
+            .map(|_| actions[rng.next(actions.len())])
+            .collect();
+        let names: Vec<String> = chosen.iter().map(|a| format!("\"{a}\"")).collect();
+        let resources: Vec<String> = chosen
+            .iter()
+            .flat_map(|a| a.resource_types().filter_map(|r| r.resource_type()).take(1))
+            .map(|rt| format!("\"{}\"", arn_from_format(rt.arn_format())))
+            .chain(["\"*\"".to_string()])
+            .collect();
+        let statement = format!(
+            r#"{{"Sid":"S{}","Effect":"Allow","Action":[{}],"Resource":[{}]}}"#,
+            statements.len(),
+            names.join(","),
+            resources.join(",")
+        );
+        size += statement.len() + 1;
+        statements.push(statement);
+    }
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{}]}}"#,
+        statements.join(",")
+    )
+}
+
+#[divan::bench(sample_count = 10)]
+fn check_1_mb_minified_policy(bencher: divan::Bencher) {
+    let text = minified_policy_of_1_mb();
+    assert!(!text.contains('\n') && text.len() >= 1_000_000);
+    let options = CheckOptions::default();
+    bencher.bench(|| {
+        let policy = Policy::parse("p.json", black_box(&text)).unwrap();
+        check_policy(&policy, &options).len()
+    });
+}
+
+#[divan::bench(sample_count = 10)]
+fn parse_1_mb_minified_policy(bencher: divan::Bencher) {
+    let text = minified_policy_of_1_mb();
+    bencher.bench(|| {
+        Policy::parse("p.json", black_box(&text))
+            .unwrap()
+            .statements
+            .len()
+    });
+}

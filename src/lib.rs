@@ -13,8 +13,12 @@ pub mod data;
 pub mod download;
 pub mod error;
 pub mod expand;
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod io;
 pub mod query;
 pub mod suggest;
 pub mod template;
 pub mod template_text;
 pub mod write;
+mod yaml;

@@ -25,7 +25,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Up to `limit` candidates closest to `query`: those within a distance of about a third of
-/// the query's length, plus candidates that contain the query or that it contains.
+/// the query's length (and not wholly different), plus candidates that contain the query or
+/// that it contains.
 /// Closest first, ties in candidate order.
 pub fn suggest<'a, I>(query: &str, candidates: I, limit: usize) -> Vec<&'a str>
 where
@@ -40,7 +41,9 @@ where
     for (i, c) in candidates.into_iter().enumerate() {
         let lc = c.to_lowercase();
         let d = edit_distance(&q, &lc);
-        if d <= max {
+        // Replacing every letter is no match: `x` is not a typo of `q`.
+        let shares_a_letter = d < q.chars().count().max(lc.chars().count());
+        if d <= max && shares_a_letter {
             scored.push((d, i, c));
         } else if q.len() >= 3 && (lc.contains(&q) || (lc.len() >= 4 && q.contains(&lc))) {
             scored.push((max + 1 + lc.len().abs_diff(q.len()), i, c));
@@ -78,5 +81,16 @@ mod tests {
         assert_eq!(suggest("GetObjct", names, 3), vec!["GetObject"]);
         assert_eq!(suggest("s3x", ["s3", "ec2", "sqs"], 3), vec!["s3"]);
         assert!(suggest("zzzzzzzz", names, 3).is_empty());
+    }
+
+    #[test]
+    fn one_letter_names_are_not_suggested_for_other_letters() {
+        let prefixes = ["q", "s3", "sqs", "a4b"];
+        for letter in ["x", "a", "Z"] {
+            assert!(suggest(letter, prefixes, 3).is_empty(), "{letter}");
+        }
+        assert_eq!(suggest("Q", prefixes, 3), vec!["q"]);
+        assert_eq!(suggest("q2", prefixes, 3), vec!["q"]);
+        assert_eq!(suggest("s", prefixes, 3), vec!["s3"]);
     }
 }

@@ -335,6 +335,23 @@ fn options_upstream_rejects_are_usage_errors() {
     }
 }
 
+/// `-s x` suggested `q` (Amazon Q): one edit away, but no letter in common.
+#[test]
+fn a_one_letter_typo_is_not_answered_with_another_letter() {
+    for letter in ["x", "a", "z"] {
+        let out = run(&["query", "action-table", "-s", letter]);
+        assert_eq!(out.status.code(), Some(1));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains(&format!("unknown service prefix `{letter}`")),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("did you mean"), "{stderr}");
+    }
+    let out = run(&["query", "action-table", "-s", "s4"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean s3"));
+}
+
 #[test]
 fn service_prefixes_and_names_are_case_insensitive() {
     // D4: upstream answers `{}` for `-s S3 -n GetObject`.

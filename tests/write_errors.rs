@@ -606,3 +606,65 @@ fn upstream_behaves_as_recorded() {
         "D8 no longer holds upstream: {out:?}"
     );
 }
+
+/// A `---` line starts a second YAML document: said in the user's terms, not the parser
+/// library's advice to programmers ("use from_str_multiple").
+#[test]
+fn a_second_yaml_document_is_explained_without_parser_api_hints() {
+    let bad = Bad {
+        id: "two-documents",
+        template: "mode: crud\nread:\n- arn:aws:s3:::b\n---\nmode: crud\n",
+        upstream: Upstream::Traceback,
+        mentions: &["second YAML document", "---"],
+        lines: &[5],
+    };
+    let out = run(&["write-policy"], Some(bad.template));
+    assert_clear_error("two YAML documents", &out, "<stdin>", &bad);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("from_str"), "{stderr}");
+}
+
+/// Templates over `--max-input-bytes` are refused before being read whole; reading stops at
+/// the limit, so an endless input ends at once. Exit 2 (unreadable input), nothing on stdout.
+#[test]
+fn templates_over_the_size_limit_are_refused() {
+    let template = format!("mode: crud\nread:\n{}", "- arn:aws:s3:::b\n".repeat(100));
+    let out = run(
+        &["--max-input-bytes", "1K", "write-policy"],
+        Some(&template),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("<stdin>: larger than the input size limit of 1024 bytes"),
+        "{stderr}"
+    );
+    let out = run(
+        &["--max-input-bytes", "2K", "write-policy"],
+        Some(&template),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if !Path::new("/dev/zero").exists() {
+        eprintln!("SKIPPED: /dev/zero is not available");
+        return;
+    }
+    let started = Instant::now();
+    let out = run(&["write-policy", "-i", "/dev/zero"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("/dev/zero: larger than the input size limit of 8388608 bytes"),
+        "{stderr}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+}

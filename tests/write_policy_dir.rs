@@ -119,3 +119,33 @@ fn templates_of_2020_on_stdin() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("S3ReadBucket"));
 }
+
+/// Extensions match in any case (`A.YML` was skipped silently); names starting with `.` are
+/// skipped, as `check` and `analyze` skip them.
+#[test]
+fn templates_are_found_whatever_the_case_of_their_extension() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let template = "mode: crud\nread: ['arn:aws:s3:::mybucket']\n";
+    for name in ["A.YML", "b.Yaml", "c.yml", ".hidden.yml", "d.yml.bak"] {
+        write(&input, name, template);
+    }
+    let output = tmp.path().join("out");
+    let out = run(&[
+        "write-policy-dir",
+        "--input-dir",
+        input.to_str().unwrap(),
+        "--output-dir",
+        output.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("3 written, 0 failed"), "{stderr}");
+    let mut names: Vec<String> = std::fs::read_dir(&output)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["A.json", "b.json", "c.json"]);
+}

@@ -109,8 +109,12 @@ impl ReportConfig {
             origin: origin.to_string(),
             message,
         };
-        let root: Value =
-            serde_saphyr::from_str(text).map_err(|e| err(format!("not valid YAML: {e}")))?;
+        let root: Value = serde_saphyr::from_str(text).map_err(|e| {
+            err(format!(
+                "not valid YAML: {}",
+                crate::yaml::describe_error(&e)
+            ))
+        })?;
         let Some(config) = root.get("report-config") else {
             return Err(err(
                 "expected a top-level `report-config:` mapping".to_string()

@@ -1,6 +1,7 @@
 //! A small JSON reader that keeps where every value starts and ends, so findings and errors can
 //! point at the line of a policy's `Action` or `Resource` entry. serde_json drops positions.
 
+use std::collections::HashSet;
 use std::fmt;
 
 /// Byte range of a value in the source text.
@@ -287,6 +288,8 @@ impl Parser<'_> {
     fn object(&mut self, depth: usize) -> Result<Kind, SyntaxError> {
         self.pos += 1;
         let mut members: Vec<Member> = Vec::new();
+        // A set, not a scan of `members`: an object with many keys must not parse in quadratic time.
+        let mut keys: HashSet<String> = HashSet::new();
         self.skip_ws();
         if self.bytes.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -307,7 +310,7 @@ impl Parser<'_> {
                 start: key_start,
                 end: self.pos,
             };
-            if members.iter().any(|m| m.key == key) {
+            if !keys.insert(key.clone()) {
                 return Err(SyntaxError {
                     offset: key_start,
                     message: format!("duplicate key \"{key}\""),
@@ -340,28 +343,56 @@ impl Parser<'_> {
 }
 
 /// Line and column (both 1-based; the column counts UTF-16 code units, SARIF's default) of
-/// byte offsets in a text.
+/// byte offsets in a text, in time independent of the text's length: a minified policy is one
+/// long line, and counting from its start for every value made parsing quadratic.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// `(byte offset, UTF-16 column)` at every line start and then every
+    /// [`CHECKPOINT_BYTES`] or so along a line, in text order.
+    checkpoints: Vec<(usize, usize)>,
 }
+
+/// Distance between column checkpoints: a position counts at most this many bytes.
+const CHECKPOINT_BYTES: usize = 256;
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { line_starts }
+        let mut checkpoints = vec![(0, 0)];
+        let mut column = 0;
+        for (i, c) in text.char_indices() {
+            if i - checkpoints[checkpoints.len() - 1].0 >= CHECKPOINT_BYTES {
+                checkpoints.push((i, column));
+            }
+            if c == '\n' {
+                line_starts.push(i + 1);
+                checkpoints.push((i + 1, 0));
+                column = 0;
+            } else {
+                column += c.len_utf16();
+            }
+        }
+        LineIndex {
+            line_starts,
+            checkpoints,
+        }
     }
 
     /// `(line, column)` of `offset` in `text` (the text this index was built from).
     pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
         let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.line_starts[line - 1];
+        // Line starts are checkpoints, so the last checkpoint at or before `offset` is on its line.
+        let at = self
+            .checkpoints
+            .partition_point(|&(s, _)| s <= offset)
+            .max(1);
+        let (start, start_column) = self.checkpoints[at - 1];
         let end = offset.min(text.len());
         let column = text
             .get(start..end)
             .map_or(end.saturating_sub(start), |s| s.encode_utf16().count());
-        (line, column + 1)
+        (line, start_column + column + 1)
     }
 }
 
@@ -388,6 +419,21 @@ mod tests {
         let index = LineIndex::new(text);
         assert_eq!(index.position(text, items[1].span.start), (2, 12));
         assert_eq!(index.position(text, members[1].key_span.start), (3, 3));
+    }
+
+    #[test]
+    fn positions_agree_with_counting_from_the_line_start() {
+        let line = "{\"a\": \"é𝄞x\", ".repeat(100);
+        let text = format!("{line}\n\n  {line}\r\n{line}");
+        let index = LineIndex::new(&text);
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = (
+                text[..offset].matches('\n').count() + 1,
+                text[line_start..offset].encode_utf16().count() + 1,
+            );
+            assert_eq!(index.position(&text, offset), expected, "offset {offset}");
+        }
     }
 
     #[test]

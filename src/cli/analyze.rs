@@ -10,6 +10,7 @@ use clap::{Args, Subcommand};
 use policy_sentry::audit::Policy;
 use policy_sentry::audit::analyze::{PolicyReport, Report, ReportConfig, analyze_policy};
 use policy_sentry::data::LevelSource;
+use policy_sentry::io::{self, Walk, Walker, WriteMode};
 
 use super::GlobalArgs;
 
@@ -69,10 +70,10 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> 
     let outcome = (|| -> Result<anyhow::Result<ExitCode>, InputError> {
         let levels = global
             .level_source()
-            .map_err(|e| InputError(vec![format!("{e:#}")]))?;
+            .map_err(|e| InputError(vec![super::error_text(&e)]))?;
         match &args.command {
-            AnalyzeCommand::PolicyFile(a) => policy_file(a, &levels),
-            AnalyzeCommand::DownloadedPolicies(a) => downloaded(a, &levels),
+            AnalyzeCommand::PolicyFile(a) => policy_file(a, &levels, global),
+            AnalyzeCommand::DownloadedPolicies(a) => downloaded(a, &levels, global),
         }
     })();
     match outcome {
@@ -86,23 +87,19 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> 
     }
 }
 
-fn load_config(path: Option<&Path>) -> Result<ReportConfig, InputError> {
+fn load_config(path: Option<&Path>, global: &GlobalArgs) -> Result<ReportConfig, InputError> {
     let Some(path) = path else {
         return Ok(ReportConfig::default());
     };
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        InputError(vec![format!(
-            "{}: cannot read the report config: {e}",
-            path.display()
-        )])
-    })?;
+    let text = global
+        .read_input(path)
+        .map_err(|e| InputError(vec![format!("--report-config {e}")]))?;
     ReportConfig::from_yaml_str(&path.display().to_string(), &text)
         .map_err(|e| InputError(vec![e.to_string()]))
 }
 
-fn read_policy(path: &Path) -> Result<Policy, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+fn read_policy(path: &Path, global: &GlobalArgs) -> Result<Policy, String> {
+    let text = global.read_input(path).map_err(|e| e.to_string())?;
     Policy::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
 }
 
@@ -115,15 +112,16 @@ fn policy_name(path: &Path) -> String {
 fn policy_file(
     args: &PolicyFileArgs,
     levels: &LevelSource,
+    global: &GlobalArgs,
 ) -> Result<anyhow::Result<ExitCode>, InputError> {
-    let config = load_config(args.report_config.as_deref())?;
+    let config = load_config(args.report_config.as_deref(), global)?;
     if !args.report_path.is_dir() {
         return Err(InputError(vec![format!(
             "--report-path {}: not a folder",
             args.report_path.display()
         )]));
     }
-    let policy = read_policy(&args.policy).map_err(|e| InputError(vec![e]))?;
+    let policy = read_policy(&args.policy, global).map_err(|e| InputError(vec![e]))?;
     let name = policy_name(&args.policy);
     let mut report = Report::default();
     let mut warnings = Vec::new();
@@ -155,8 +153,9 @@ fn policy_file(
 fn downloaded(
     args: &DownloadedArgs,
     levels: &LevelSource,
+    global: &GlobalArgs,
 ) -> Result<anyhow::Result<ExitCode>, InputError> {
-    let config = load_config(args.report_config.as_deref())?;
+    let config = load_config(args.report_config.as_deref(), global)?;
     let dir = match &args.input_dir {
         Some(d) => d.clone(),
         None => match std::env::var_os("HOME") {
@@ -181,8 +180,10 @@ fn downloaded(
         return Ok(super::print_json(&Report::default().to_json()).map(|()| ExitCode::SUCCESS));
     }
     let mut files: Vec<(String, &'static str, PathBuf)> = Vec::new();
-    let mut accounts: Vec<PathBuf> = read_dir_sorted(&dir).map_err(|e| InputError(vec![e]))?;
+    let mut accounts: Vec<PathBuf> = io::visible_entries(&dir)
+        .map_err(|e| InputError(vec![format!("{}: {e}", dir.display())]))?;
     accounts.retain(|p| p.is_dir());
+    let mut walker = Walker::new();
     for account_dir in &accounts {
         let account = account_dir
             .file_name()
@@ -193,15 +194,20 @@ fn downloaded(
             if !folder.is_dir() {
                 continue;
             }
-            for file in read_dir_sorted(&folder).map_err(|e| InputError(vec![e]))? {
-                if file.is_file()
-                    && file
-                        .extension()
-                        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-                {
-                    files.push((account.clone(), kind, file));
-                }
+            let walked = walker.walk(&folder, POLICY_FILES);
+            if !walked.errors.is_empty() {
+                return Err(InputError(
+                    walked
+                        .errors
+                        .iter()
+                        .map(|(f, e)| format!("{}: {e}", f.display()))
+                        .collect(),
+                ));
             }
+            for skipped in &walked.skipped {
+                eprintln!("note: {skipped}");
+            }
+            files.extend(walked.files.into_iter().map(|f| (account.clone(), kind, f)));
         }
     }
     if files.is_empty() {
@@ -213,7 +219,7 @@ fn downloaded(
     let mut errors = Vec::new();
     let mut parsed = Vec::new();
     for (account, kind, path) in files {
-        match read_policy(&path) {
+        match read_policy(&path, global) {
             Ok(p) => parsed.push((account, kind, path, p)),
             Err(e) => errors.push(e),
         }
@@ -262,46 +268,27 @@ fn downloaded(
     ))
 }
 
-fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            !p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'))
-        })
-        .collect();
-    entries.sort();
-    Ok(entries)
-}
+const POLICY_FILES: Walk<'static> = Walk {
+    extensions: &["json"],
+    recursive: false,
+};
 
 /// Write the report files (each atomically), then print the JSON report.
 fn finish(report: &Report, dir: &Path, name: &str, markdown: bool) -> anyhow::Result<ExitCode> {
     let json = report.to_json();
-    let mut pretty = Vec::new();
-    {
-        let mut ser = serde_json::Serializer::with_formatter(
-            &mut pretty,
-            serde_json::ser::PrettyFormatter::with_indent(b"    "),
-        );
-        serde::Serialize::serialize(&json, &mut ser)?;
-    }
-    pretty.push(b'\n');
+    let pretty = io::pretty_json(&json)?;
     let mut written = Vec::new();
-    written.push(write_atomically(
-        &dir.join(format!("{name}.json")),
-        &pretty,
-    )?);
-    written.push(write_atomically(
-        &dir.join(format!("{name}.csv")),
-        report.to_csv().as_bytes(),
-    )?);
+    let mut files = vec![
+        (format!("{name}.json"), pretty),
+        (format!("{name}.csv"), report.to_csv()),
+    ];
     if markdown {
-        written.push(write_atomically(
-            &dir.join(format!("{name}.md")),
-            report.to_markdown().as_bytes(),
-        )?);
+        files.push((format!("{name}.md"), report.to_markdown()));
+    }
+    for (file, contents) in files {
+        let path = dir.join(file);
+        io::write_atomically(&path, contents.as_bytes(), WriteMode::Replace)?;
+        written.push(path);
     }
     super::print_json(&json)?;
     eprintln!(
@@ -319,23 +306,4 @@ fn finish(report: &Report, dir: &Path, name: &str, markdown: bool) -> anyhow::Re
             .join(", ")
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<PathBuf> {
-    use anyhow::Context;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
-    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-    if let Err(e) = std::fs::rename(&tmp, path) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("writing {}", path.display()));
-    }
-    Ok(path.to_path_buf())
 }

@@ -2,12 +2,13 @@
 //! or SARIF 2.1.0; exit 0 when nothing is at or above `--fail-on`, 1 when something is, 2 for
 //! usage errors and unreadable or malformed input (then nothing is printed on stdout).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use policy_sentry::audit::{CheckOptions, Finding, Level, Policy, Rule, check_policy, sarif};
+use policy_sentry::io::{self, Walk, Walker};
 use serde_json::json;
 
 use super::GlobalArgs;
@@ -15,7 +16,9 @@ use super::GlobalArgs;
 #[derive(Args, Debug)]
 #[command(after_long_help = rules_help())]
 pub struct CheckArgs {
-    /// Policy files (JSON), or folders searched for `*.json` files.
+    /// Policy files (JSON; `-` reads stdin), or folders searched for `*.json` files:
+    /// recursively, sorted by name, skipping names that start with `.`; a folder reached
+    /// again through a symbolic link is not searched twice (said on stderr).
     #[arg(required = true, value_name = "FILE|DIR")]
     pub paths: Vec<PathBuf>,
     /// Output format.
@@ -61,22 +64,19 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let levels = match global.level_source() {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", super::error_text(&e));
             return Ok(ExitCode::from(2));
         }
     };
     let mut problems = Vec::new();
-    let mut inputs = Vec::new();
-    for path in &args.paths {
-        collect(path, &mut inputs, &mut problems);
-    }
+    let inputs = collect(&args.paths, &mut problems);
     let options = CheckOptions { levels };
     let mut results: Vec<(String, Vec<Finding>)> = Vec::new();
     for input in &inputs {
-        let text = match std::fs::read_to_string(&input.path) {
+        let text = match global.read_input(&input.path) {
             Ok(t) => t,
             Err(e) => {
-                problems.push(format!("{}: cannot read: {e}", input.display));
+                problems.push(e.to_string());
                 continue;
             }
         };
@@ -175,54 +175,50 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// Files named on the command line, and `*.json` files under folders (sorted, recursive,
-/// hidden entries skipped).
-fn collect(path: &Path, inputs: &mut Vec<Input>, problems: &mut Vec<String>) {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            problems.push(format!("{}: {e}", path.display()));
-            return;
-        }
-    };
-    if !meta.is_dir() {
-        inputs.push(Input {
-            path: path.to_path_buf(),
-            display: path.display().to_string(),
-            from_folder: false,
-        });
-        return;
-    }
-    let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
-        Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-        Err(e) => {
-            problems.push(format!("{}: {e}", path.display()));
-            return;
-        }
-    };
-    entries.sort();
-    for entry in entries {
-        let hidden = entry
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if hidden {
+/// Files named on the command line (`-`: stdin), and `*.json` files under folders.
+fn collect(paths: &[PathBuf], problems: &mut Vec<String>) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    let mut walker = Walker::new();
+    for path in paths {
+        let is_folder = match std::fs::metadata(path) {
+            _ if io::is_stdin(path) => false,
+            Ok(meta) => meta.is_dir(),
+            Err(e) => {
+                problems.push(format!("{}: {e}", path.display()));
+                continue;
+            }
+        };
+        if !is_folder {
+            if io::is_stdin(path) && std::io::stdin().is_terminal() {
+                eprintln!("Reading a policy from stdin (end with Ctrl-D).");
+            }
+            inputs.push(Input {
+                path: path.clone(),
+                display: io::input_name(path),
+                from_folder: false,
+            });
             continue;
         }
-        if entry.is_dir() {
-            collect(&entry, inputs, problems);
-        } else if entry
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-        {
-            inputs.push(Input {
-                display: entry.display().to_string(),
-                path: entry,
-                from_folder: true,
-            });
+        let walked = walker.walk(path, POLICY_FILES);
+        for skipped in &walked.skipped {
+            eprintln!("note: {skipped}");
         }
+        for (folder, e) in &walked.errors {
+            problems.push(format!("{}: cannot read the folder: {e}", folder.display()));
+        }
+        inputs.extend(walked.files.into_iter().map(|file| Input {
+            display: file.display().to_string(),
+            path: file,
+            from_folder: true,
+        }));
     }
+    inputs
 }
+
+const POLICY_FILES: Walk<'static> = Walk {
+    extensions: &["json"],
+    recursive: true,
+};
 
 fn print_text(results: &[(String, Vec<Finding>)]) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

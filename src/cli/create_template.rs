@@ -3,13 +3,13 @@
 //! Upstream appends to an existing file (D7); ours refuses unless `--force`, writes through a
 //! temporary file renamed into place (never a partial file), and `-o -` means stdout.
 
-use std::fs::{File, OpenOptions};
-use std::io::{ErrorKind, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::{Args, ValueEnum};
+use policy_sentry::io::{self, WriteError, WriteMode};
 use policy_sentry::template_text::{TemplateKind, template_text, template_text_with_name};
 
 use super::GlobalArgs;
@@ -58,79 +58,31 @@ pub fn run(args: &CreateTemplateArgs, _global: &GlobalArgs) -> anyhow::Result<Ex
         return Ok(ExitCode::SUCCESS);
     }
     let path = &args.output_file;
-    write_atomically(path, text.as_bytes(), args.force)?;
+    write_template(path, text.as_bytes(), args.force)?;
     let shown = std::path::absolute(path).unwrap_or_else(|_| path.clone());
     eprintln!("write-policy template file written to: {}", shown.display());
     Ok(ExitCode::SUCCESS)
 }
 
-/// Write `contents` to `path` through a temporary file in the same directory, so that `path`
-/// either does not change or holds all of `contents`. Without `replace`, an existing `path` is
-/// an error and is never touched, even if it appears while we write.
-fn write_atomically(path: &Path, contents: &[u8], replace: bool) -> anyhow::Result<()> {
-    let refuse = || {
-        anyhow::anyhow!(
+/// Write the template atomically (never a partial file); without `replace`, an existing
+/// `path` is an error and is never touched, even if it appears while we write.
+fn write_template(path: &Path, contents: &[u8], replace: bool) -> anyhow::Result<()> {
+    let mode = if replace {
+        WriteMode::Replace
+    } else {
+        WriteMode::NoClobber
+    };
+    match io::write_atomically(path, contents, mode) {
+        Ok(()) => Ok(()),
+        Err(WriteError::Exists { .. }) => bail!(
             "{} already exists; create-template does not overwrite files (use --force to replace it, or choose another -o FILE)",
             path.display()
-        )
-    };
-    if !replace && path.symlink_metadata().is_ok() {
-        return Err(refuse());
-    }
-    if path.is_dir() {
-        bail!(
+        ),
+        Err(WriteError::IsDirectory { .. }) => bail!(
             "{} is a directory; give a file name with -o",
             path.display()
-        );
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let Some(file_name) = path.file_name() else {
-        bail!(
-            "{} is not a file name; give a file name with -o",
-            path.display()
-        );
-    };
-    let (temp_path, mut temp) = create_temp_file(dir, &file_name.to_string_lossy())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    let result = (|| -> anyhow::Result<()> {
-        temp.write_all(contents)?;
-        temp.sync_all()?;
-        drop(temp);
-        if replace {
-            std::fs::rename(&temp_path, path)?;
-            return Ok(());
-        }
-        // A hard link fails if `path` exists, so a file created meanwhile is not replaced.
-        match std::fs::hard_link(&temp_path, path) {
-            Ok(()) => Ok(()),
-            Err(err) if err.kind() == ErrorKind::AlreadyExists => Err(refuse()),
-            // file systems without hard links: the check above is the best we can do
-            Err(_) => Ok(std::fs::rename(&temp_path, path)?),
-        }
-    })();
-    // Gone already after a rename; after a hard link or an error it is the temp name's to remove.
-    let _ = std::fs::remove_file(&temp_path);
-    result.with_context(|| format!("cannot write {}", path.display()))
-}
-
-/// A new file `.NAME.PID.N.tmp` in `dir`, created exclusively.
-fn create_temp_file(dir: &Path, name: &str) -> std::io::Result<(PathBuf, File)> {
-    let pid = std::process::id();
-    let mut attempt = 0;
-    loop {
-        let candidate = dir.join(format!(".{name}.{pid}.{attempt}.tmp"));
-        match OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&candidate)
-        {
-            Ok(file) => return Ok((candidate, file)),
-            Err(err) if err.kind() == ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
-            Err(err) => return Err(err),
-        }
+        ),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -143,10 +95,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.yml");
         std::fs::write(&path, "mine\n").unwrap();
-        let err = write_atomically(&path, b"new\n", false).unwrap_err();
+        let err = write_template(&path, b"new\n", false).unwrap_err();
         assert!(err.to_string().contains("t.yml already exists"), "{err}");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine\n");
-        write_atomically(&path, b"new\n", true).unwrap();
+        write_template(&path, b"new\n", true).unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new\n");
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -159,7 +111,7 @@ mod tests {
     fn a_missing_directory_is_an_error_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("no/such/t.yml");
-        let err = format!("{:#}", write_atomically(&path, b"x", false).unwrap_err());
+        let err = format!("{:#}", write_template(&path, b"x", false).unwrap_err());
         assert!(err.contains("no/such/t.yml"), "{err}");
         assert!(!path.exists());
     }

@@ -60,9 +60,51 @@ pub struct GlobalArgs {
     /// Apply this access-level overrides file (upstream's YAML format) instead of the bundled one.
     #[arg(long, global = true, value_name = "FILE")]
     pub access_level_overrides_file: Option<PathBuf>,
+    /// Refuse a policy, template or report config larger than this, before reading it whole
+    /// (a number of bytes; K, M, G for KiB, MiB, GiB).
+    #[arg(
+        long,
+        global = true,
+        value_name = "BYTES",
+        env = "POLICY_SENTRY_MAX_INPUT_BYTES",
+        default_value = DEFAULT_MAX_INPUT,
+        value_parser = parse_byte_size
+    )]
+    pub max_input_bytes: u64,
+}
+
+/// `--max-input-bytes` unless given: `policy_sentry::io::DEFAULT_MAX_INPUT_BYTES`.
+const DEFAULT_MAX_INPUT: &str = "8M";
+
+/// `1048576`, `1024K`, `1M`, `1G`: a size in bytes, with binary suffixes.
+fn parse_byte_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let (number, shift) = match text.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&text[..i], 10),
+        Some((i, 'm' | 'M')) => (&text[..i], 20),
+        Some((i, 'g' | 'G')) => (&text[..i], 30),
+        _ => (text, 0),
+    };
+    number
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| {
+            format!(
+                "expected a number of bytes, optionally with K, M or G (e.g. 10M), not {text:?}"
+            )
+        })
 }
 
 impl GlobalArgs {
+    /// The UTF-8 text of an input file (`-`: stdin), within `--max-input-bytes`.
+    pub fn read_input(
+        &self,
+        path: &std::path::Path,
+    ) -> Result<String, policy_sentry::io::ReadError> {
+        policy_sentry::io::read_text(path, self.max_input_bytes)
+    }
+
     /// The access levels the user asked for.
     pub fn level_source(&self) -> anyhow::Result<LevelSource> {
         if self.no_overrides {
@@ -146,10 +188,28 @@ pub fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {err:#}");
-            ExitCode::from(1)
+            eprintln!("error: {}", error_text(&err));
+            // An input that could not be read is exit 2, as usage errors (README).
+            let unreadable = err.chain().any(|e| e.is::<policy_sentry::io::ReadError>());
+            ExitCode::from(if unreadable { 2 } else { 1 })
         }
     }
+}
+
+/// The error and its causes, `: `-separated, leaving out a cause whose text the message
+/// already ends with (errors that print their source themselves would show it twice).
+pub fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let cause = cause.to_string();
+        if text.is_empty() {
+            text = cause;
+        } else if !text.ends_with(&cause) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 /// The 2020 Docker image word-split its one argument (`docker run … policy_sentry "query
@@ -234,13 +294,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// Print one JSON document (4-space indent, as upstream) and a newline on stdout.
 pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    let mut ser = serde_json::Serializer::with_formatter(
-        &mut out,
-        serde_json::ser::PrettyFormatter::with_indent(b"    "),
-    );
-    value.serialize(&mut ser)?;
-    writeln!(out)?;
+    policy_sentry::io::write_pretty_json(std::io::stdout().lock(), value)?;
     Ok(())
 }
 
@@ -277,6 +331,33 @@ mod tests {
             split_single_argument(args),
             vec![std::ffi::OsString::from("p"), "data".into(), "info".into()]
         );
+    }
+
+    #[test]
+    fn byte_sizes_take_binary_suffixes() {
+        assert_eq!(
+            parse_byte_size(DEFAULT_MAX_INPUT),
+            Ok(policy_sentry::io::DEFAULT_MAX_INPUT_BYTES)
+        );
+        assert_eq!(parse_byte_size("1000"), Ok(1000));
+        assert_eq!(parse_byte_size("8M"), Ok(8 << 20));
+        assert_eq!(parse_byte_size("2k"), Ok(2048));
+        assert_eq!(parse_byte_size("1G"), Ok(1 << 30));
+        for bad in ["", "M", "-1", "1.5M", "10 MB", "99999999999999G"] {
+            assert!(parse_byte_size(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_cause_already_in_the_message_is_not_repeated() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("f.yml: cannot read: {0}")]
+        struct Repeats(#[source] std::io::Error);
+        let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let err = anyhow::Error::new(Repeats(io()));
+        assert_eq!(error_text(&err), "f.yml: cannot read: no such file");
+        let err = anyhow::Error::new(io()).context("cannot write t.yml");
+        assert_eq!(error_text(&err), "cannot write t.yml: no such file");
     }
 
     #[test]

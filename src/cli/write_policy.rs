@@ -1,10 +1,10 @@
 //! `policy_sentry write-policy`: a template (file or stdin) in, a policy out.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::{Args, ValueEnum};
 use policy_sentry::arn::{Partition, UnknownPartition};
 use policy_sentry::template::{Mode, ParsedTemplate, SourceFormat, Template};
@@ -58,21 +58,14 @@ impl WritePolicyArgs {
 }
 
 pub fn run(args: &WritePolicyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let (origin, text) = match &args.input_file {
-        Some(path) if path.as_os_str() != "-" => (path.display().to_string(), read_file(path)?),
-        _ => {
-            if std::io::stdin().is_terminal() {
-                eprintln!(
-                    "Reading the template from stdin (end with Ctrl-D); use -i FILE to read a file."
-                );
-            }
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("cannot read the template from stdin")?;
-            ("<stdin>".to_string(), text)
-        }
-    };
+    let path = args.input_file.as_deref().unwrap_or(Path::new("-"));
+    if policy_sentry::io::is_stdin(path) && std::io::stdin().is_terminal() {
+        eprintln!("Reading the template from stdin (end with Ctrl-D); use -i FILE to read a file.");
+    }
+    let (origin, text) = (
+        policy_sentry::io::input_name(path),
+        global.read_input(path)?,
+    );
     let options = WriteOptions {
         minimize: args.minimize(),
         levels: global.level_source()?,
@@ -95,17 +88,6 @@ pub fn format_policy(policy: &Policy, fmt: PolicyFormat) -> String {
         PolicyFormat::Yaml => policy.to_yaml(),
         PolicyFormat::Terraform => policy.to_terraform(),
     }
-}
-
-pub fn read_file(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{}: the template is not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })
 }
 
 /// Parse and write; errors carry file, line and key. `partition` (`--partition`) replaces

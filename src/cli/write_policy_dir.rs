@@ -1,23 +1,24 @@
 //! `policy_sentry write-policy-dir` (2020): a policy for every template of a folder.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::Args;
 use policy_sentry::arn::Partition;
+use policy_sentry::io::{Walk, Walker, WriteError, WriteMode, write_atomically};
 use policy_sentry::write::WriteOptions;
 
 use super::GlobalArgs;
 use super::write_policy::{
-    PolicyFormat, format_policy, parse_partition, print_warnings, read_file, write_from_text,
+    PolicyFormat, format_policy, parse_partition, print_warnings, write_from_text,
 };
 
 #[derive(Args, Debug)]
 pub struct WritePolicyDirArgs {
-    /// Folder of templates (`*.yml`, `*.yaml`; not recursive).
+    /// Folder of templates (`*.yml`, `*.yaml` in any case; not recursive; names starting
+    /// with `.` skipped).
     #[arg(long, value_name = "DIR")]
     pub input_dir: PathBuf,
     /// Folder for the policies (`<template name>.json`); created if missing.
@@ -62,14 +63,14 @@ pub fn run(args: &WritePolicyDirArgs, global: &GlobalArgs) -> anyhow::Result<Exi
     let (mut written, mut failed) = (0usize, 0usize);
     for (stem, path) in &templates {
         let target = args.output_dir.join(format!("{stem}.{extension}"));
-        match write_one(path, &target, args, &options) {
+        match write_one(path, &target, args, global, &options) {
             Ok(()) => {
                 written += 1;
                 eprintln!("{} → {}", path.display(), target.display());
             }
             Err(err) => {
                 failed += 1;
-                eprintln!("error: {err:#}");
+                eprintln!("error: {}", super::error_text(&err));
             }
         }
     }
@@ -84,24 +85,20 @@ pub fn run(args: &WritePolicyDirArgs, global: &GlobalArgs) -> anyhow::Result<Exi
 /// `(stem, path)` of every template, sorted by file name; two files with one stem are an
 /// error, since both would write the same policy file.
 fn templates_in(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
-    let entries =
-        std::fs::read_dir(dir).with_context(|| format!("cannot read {}", dir.display()))?;
+    let walked = Walker::new().walk(dir, TEMPLATE_FILES);
+    if let Some((folder, e)) = walked.errors.first() {
+        bail!("cannot read {}: {e}", folder.display());
+    }
+    for skipped in &walked.skipped {
+        eprintln!("note: {skipped}");
+    }
     let mut found: Vec<(String, PathBuf)> = Vec::new();
-    for entry in entries {
-        let path = entry?.path();
-        let is_template = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e == "yml" || e == "yaml");
-        if !is_template || !path.is_file() {
-            continue;
-        }
+    for path in walked.files {
         let Some(stem) = path.file_stem().and_then(|s| s.to_str()) else {
-            continue;
+            bail!("{}: the file name is not UTF-8; rename it", path.display());
         };
         found.push((stem.to_string(), path.clone()));
     }
-    found.sort_by(|a, b| a.1.cmp(&b.1));
     let mut by_stem: HashMap<&str, &Path> = HashMap::new();
     for (stem, path) in &found {
         if let Some(other) = by_stem.insert(stem, path) {
@@ -115,60 +112,38 @@ fn templates_in(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
     Ok(found)
 }
 
+const TEMPLATE_FILES: Walk<'static> = Walk {
+    extensions: &["yml", "yaml"],
+    recursive: false,
+};
+
 fn write_one(
     path: &Path,
     target: &Path,
     args: &WritePolicyDirArgs,
+    global: &GlobalArgs,
     options: &WriteOptions,
 ) -> anyhow::Result<()> {
     let origin = path.display().to_string();
-    let text = read_file(path)?;
+    let text = global.read_input(path)?;
     // `--crud` is accepted for 2020 scripts but not enforced here: a folder may mix crud and
     // actions templates, and each template's own `mode` decides (removed-2020.md, section 3).
     let (written, parsed) = write_from_text(&origin, &text, false, args.partition, options)?;
     print_warnings(&origin, &parsed, &written);
     let mut body = format_policy(&written.policy, args.fmt);
     body.push('\n');
-    write_atomically(target, body.as_bytes(), args.force)
-}
-
-/// Write through a temporary file in the same folder, then move it into place, so a reader
-/// never sees half a policy. Without `replace`, an existing file is left alone.
-fn write_atomically(target: &Path, bytes: &[u8], replace: bool) -> anyhow::Result<()> {
-    if !replace && target.exists() {
-        bail!("{} exists; use --force to replace it", target.display());
-    }
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| -> anyhow::Result<()> {
-        let mut file = std::fs::File::create_new(&temp)
-            .with_context(|| format!("cannot create {}", temp.display()))?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        if replace {
-            std::fs::rename(&temp, target)
-                .with_context(|| format!("cannot write {}", target.display()))?;
-        } else {
-            // A hard link fails if the target appeared meanwhile: no clobbering. Where links
-            // are not supported, fall back to a rename after the existence check above.
-            match std::fs::hard_link(&temp, target) {
-                Ok(()) => std::fs::remove_file(&temp)?,
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    bail!("{} exists; use --force to replace it", target.display())
-                }
-                Err(_) => std::fs::rename(&temp, target)
-                    .with_context(|| format!("cannot write {}", target.display()))?,
-            }
+    let mode = if args.force {
+        WriteMode::Replace
+    } else {
+        WriteMode::NoClobber
+    };
+    match write_atomically(target, body.as_bytes(), mode) {
+        Err(WriteError::Exists { .. }) => {
+            bail!(
+                "{} already exists; use --force to replace it",
+                target.display()
+            )
         }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
+        result => Ok(result?),
     }
-    result
 }

@@ -50,7 +50,7 @@ impl AccessLevelOverrides {
         let raw: serde_json::Value =
             serde_saphyr::from_str(text).map_err(|e| OverridesError::Syntax {
                 origin: origin.to_string(),
-                message: e.to_string(),
+                message: crate::yaml::describe_error(&e),
             })?;
         let raw = raw_structure(&raw).map_err(|message| OverridesError::Syntax {
             origin: origin.to_string(),

@@ -1,6 +1,5 @@
 //! Policy documents as IAM returns them, and writing them safely.
 
-use std::io::Write;
 use std::path::Path;
 
 /// IAM returns policy documents percent-encoded (RFC 3986). Decode one into JSON. `+` is a
@@ -37,49 +36,24 @@ fn percent_decode(encoded: &str) -> Result<String, String> {
     String::from_utf8(decoded).map_err(|_| "the decoded document is not UTF-8".to_owned())
 }
 
-/// JSON with a 4-space indent (as upstream wrote the files) and a final newline.
-pub(super) fn pretty_json(value: &serde_json::Value) -> String {
-    let mut out = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(
-        &mut out,
-        serde_json::ser::PrettyFormatter::with_indent(b"    "),
-    );
-    serde::Serialize::serialize(value, &mut ser).expect("a serde_json::Value always serializes");
-    out.push(b'\n');
-    String::from_utf8(out).expect("serde_json writes UTF-8")
-}
-
 /// IAM names (`[\w+=,.@-]+`) and account ids are safe file names; refuse anything that could
 /// leave the folder or hide the file.
 pub(super) fn is_safe_file_stem(name: &str) -> bool {
     !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0'])
 }
 
-/// Write `path` all at once: a temporary file beside it, flushed, then renamed over it, so a
-/// reader (or an interrupted run) never sees half a file. Creates the parent folder.
-pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("no file name"))?;
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(file_name);
-    temp_name.push(format!(".{}.tmp", std::process::id()));
-    let temp = parent.join(temp_name);
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(contents)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
+/// Write a JSON document (4-space indent, as upstream wrote the files) all at once,
+/// replacing an older download of it; creates the parent folder.
+pub(super) fn write_json(path: &Path, value: &serde_json::Value) -> std::io::Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
     }
-    result
+    let text = crate::io::pretty_json(value).map_err(std::io::Error::other)?;
+    Ok(crate::io::write_atomically(
+        path,
+        text.as_bytes(),
+        crate::io::WriteMode::Replace,
+    )?)
 }
 
 #[cfg(test)]
@@ -115,15 +89,6 @@ mod tests {
     }
 
     #[test]
-    fn pretty_json_keeps_key_order_and_indents_by_four() {
-        let value: serde_json::Value = serde_json::from_str(r#"{"b":1,"a":[true]}"#).unwrap();
-        assert_eq!(
-            pretty_json(&value),
-            "{\n    \"b\": 1,\n    \"a\": [\n        true\n    ]\n}\n"
-        );
-    }
-
-    #[test]
     fn unsafe_names_are_refused() {
         assert!(is_safe_file_stem("My+Policy=,.@-1"));
         for bad in ["", ".", "..", ".hidden", "a/b", "a\\b"] {
@@ -132,12 +97,15 @@ mod tests {
     }
 
     #[test]
-    fn atomic_writes_replace_the_file_and_leave_no_temporary() {
+    fn documents_are_written_indented_replacing_older_downloads() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("new/p.json");
-        write_atomically(&path, b"one").unwrap();
-        write_atomically(&path, b"two").unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        write_json(&path, &serde_json::json!({"b": 1})).unwrap();
+        write_json(&path, &serde_json::json!({"b": 2, "a": [true]})).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "{\n    \"b\": 2,\n    \"a\": [\n        true\n    ]\n}\n"
+        );
         let names: Vec<_> = std::fs::read_dir(dir.path().join("new"))
             .unwrap()
             .map(|e| e.unwrap().file_name())

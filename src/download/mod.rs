@@ -29,7 +29,7 @@ use aws_config::retry::RetryConfig;
 use aws_sdk_iam::types::{EntityType, PolicyScopeType};
 use tokio::task::JoinSet;
 
-pub use files::{decode_policy_document, write_atomically};
+pub use files::decode_policy_document;
 pub use profiles::{ProfileError, profile_names, profile_names_in};
 
 /// Attempts per request (the SDK's default is 3): IAM throttles bursts hard.
@@ -451,8 +451,7 @@ async fn fetch_and_write(
         message,
     })?;
     let path = folder.join(format!("{}.json", policy.name));
-    write_atomically(&path, files::pretty_json(&document).as_bytes())
-        .map_err(|source| DownloadError::Write { path, source })
+    files::write_json(&path, &document).map_err(|source| DownloadError::Write { path, source })
 }
 
 async fn download_details(
@@ -496,7 +495,7 @@ async fn download_details(
         }
     }
     let path = account_dir.join("account-authorization-details.json");
-    match write_atomically(&path, files::pretty_json(&merged.to_json()).as_bytes()) {
+    match files::write_json(&path, &merged.to_json()) {
         Ok(()) => Some(count),
         Err(source) => {
             failures.push(DownloadError::Write { path, source });

@@ -401,7 +401,7 @@ impl Ctx<'_> {
                     .location()
                     .map(|l| (l.line(), l.column()))
                     .unwrap_or((0, 0));
-                let message = clean_yaml_message(&yaml_error.to_string());
+                let message = crate::yaml::error_message(&yaml_error);
                 Err(TemplateError {
                     origin: self.origin.to_string(),
                     line,
@@ -748,22 +748,6 @@ fn describe(v: &Value) -> String {
             other.scalar_text().unwrap_or_default()
         ),
     }
-}
-
-/// The parser's first line without its own `error: line N column M:` prefix (our message
-/// names the position already) and without advice about parser options.
-fn clean_yaml_message(s: &str) -> String {
-    let mut line = s.lines().next().unwrap_or("").trim();
-    line = line.strip_prefix("error: ").unwrap_or(line);
-    if let Some(rest) = line.strip_prefix("line ")
-        && let Some((_, after)) = rest.split_once(": ")
-    {
-        line = after;
-    }
-    line.split(", set DuplicateKeyPolicy")
-        .next()
-        .unwrap_or(line)
-        .to_string()
 }
 
 #[cfg(test)]

@@ -4,29 +4,16 @@
 //! The oracle comparisons read ../shared/oracle and are skipped, with a message, when it is
 //! absent or when this build embeds another snapshot than the 2026-06-14 pages.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::path::PathBuf;
+use std::process::Output;
 
 use policy_sentry::data::{self, Database, LevelSource};
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_policy_sentry");
-
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    if let Some(bytes) = stdin {
-        input.write_all(bytes).unwrap();
-    }
-    drop(input);
-    child.wait_with_output().unwrap()
+    common::run(args, stdin)
 }
 
 fn stdout_json(out: &Output) -> Value {
@@ -180,24 +167,16 @@ fn help_names_the_embedded_data_and_the_formats() {
 }
 
 fn oracle(year: &str) -> Option<PathBuf> {
-    let snapshot = data::snapshot();
-    if snapshot.date != "2026-06-14" {
-        eprintln!(
-            "SKIPPED: the oracle figures are for the 2026-06-14 pages; this build embeds {}",
-            snapshot.date
-        );
+    if !common::golden_build("the oracle figures") {
         return None;
     }
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("../shared/oracle/iam-definition-{year}.json"));
-    if !path.exists() {
+    let path = common::oracle_path(year);
+    if path.is_none() {
         eprintln!(
-            "SKIPPED: {} not found (the oracle lives outside the project)",
-            path.display()
+            "SKIPPED: ../shared/oracle/iam-definition-{year}.json not found (the oracle lives outside the project)"
         );
-        return None;
     }
-    Some(path)
+    path
 }
 
 #[test]

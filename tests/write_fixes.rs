@@ -7,8 +7,9 @@
 //! - D26: names may hold `/` (a Lambda function's log stream gets log-stream actions);
 //! - D27: a requested action is never left out of the policy without a word.
 
-use std::io::Write as _;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::Output;
 
 use policy_sentry::arn::Partition;
 use policy_sentry::query::{arn_namespaces, services_with_arn_namespace};
@@ -50,17 +51,7 @@ fn all_resources(policy: &Policy) -> Vec<&str> {
 }
 
 fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).unwrap();
-    drop(input);
-    child.wait_with_output().unwrap()
+    common::run(args, Some(stdin.as_bytes()))
 }
 
 fn stdout_policy(out: &Output) -> serde_json::Value {

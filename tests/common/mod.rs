@@ -7,8 +7,9 @@
 #![allow(dead_code)] // each test binary uses a part
 
 use std::ffi::OsString;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output, Stdio};
 
 /// The snapshot every golden was made on: upstream's pages of 2026-06-14, the embedded default.
 pub const GOLDEN_DATE: &str = "2026-06-14";
@@ -58,4 +59,22 @@ pub fn reference_argv() -> Option<Vec<OsString>> {
 pub fn oracle_path(year: &str) -> Option<PathBuf> {
     let path = shared_dir()?.join(format!("oracle/iam-definition-{year}.json"));
     path.exists().then_some(path)
+}
+
+/// Runs this build's `policy_sentry` with `args`, `stdin` piped in (closed at once when
+/// `None`), and returns what it did.
+pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting policy_sentry");
+    let mut input = child.stdin.take().expect("stdin is piped");
+    if let Some(bytes) = stdin {
+        input.write_all(bytes).expect("writing stdin");
+    }
+    drop(input);
+    child.wait_with_output().expect("waiting for policy_sentry")
 }

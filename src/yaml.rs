@@ -14,6 +14,11 @@ pub(crate) fn error_message(err: &serde_saphyr::Error) -> String {
         return "a second YAML document starts here (after a `---` line); the file must hold one document".to_string();
     }
     let message = UserMessageFormatter.format_message(err);
+    // The parser's limits (its budget, alias replay): several error variants, one wording
+    // that ends with internal counters. Say what the user can change instead.
+    if message.starts_with("YAML document too large or too complex") {
+        return "the YAML is too large or too complex to read (anchors and aliases expand to too many values, or it nests too deeply)".to_string();
+    }
     message
         .lines()
         .next()
@@ -55,10 +60,27 @@ mod tests {
             describe_error(&err),
             "line 3, column 1: a second YAML document starts here (after a `---` line); the file must hold one document"
         );
-        for text in ["a: 1\na: 2\n", "a: [1\n", "a: *nope\n", "a: b: c\n"] {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..8 {
+            let prev = if i == 0 {
+                "a".to_string()
+            } else {
+                format!("b{}", i - 1)
+            };
+            bomb += &format!(
+                "b{i}: &b{i} [{}]\n",
+                vec![format!("*{prev}"); 10].join(", ")
+            );
+        }
+        assert!(
+            describe_error(&error(&bomb)).contains("too large or too complex to read"),
+            "{}",
+            describe_error(&error(&bomb))
+        );
+        for text in ["a: 1\na: 2\n", "a: [1\n", "a: *nope\n", "a: b: c\n", &bomb] {
             let message = describe_error(&error(text));
             assert!(message.starts_with("line "), "{text:?}: {message}");
-            for hint in ["from_str", "Options", "DuplicateKeyPolicy", "\n"] {
+            for hint in ["from_str", "Options", "DuplicateKeyPolicy", "{", "\n"] {
                 assert!(!message.contains(hint), "{text:?}: {message}");
             }
         }

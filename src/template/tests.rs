@@ -173,16 +173,17 @@ fn alias_bombs_and_deep_nesting_fail_fast() {
         };
         bomb.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
     }
-    let started = std::time::Instant::now();
-    assert!(parse(&bomb).is_err());
+    // The parser's limits stop both before the work grows (a hang would show as a test that
+    // never ends; timing is left to benchmarks), and the messages say what is wrong.
+    let e = parse(&bomb).unwrap_err().to_string();
+    assert!(e.contains("too large or too complex to read"), "{e}");
     let deep = format!(
         "mode: crud\nread: {}{}\n",
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
-    assert!(parse(&deep).is_err());
-    // Generous bound: the point is "no hang", not a benchmark.
-    assert!(started.elapsed().as_secs() < 10);
+    let e = parse(&deep).unwrap_err().to_string();
+    assert!(e.contains("recursion limit exceeded"), "{e}");
 }
 
 #[test]

@@ -549,9 +549,12 @@ fn write_policy_actions_mode() {
             .filter(|(a, _)| a.contains(&full_name(&invoke)))
             .flat_map(|(_, r)| r.clone())
             .collect();
+        // Written usable (D24): `${Partition}` is `aws`, every other placeholder `*`.
         let formats: BTreeSet<String> = resource_type_names(&invoke)
             .iter()
-            .map(|t| types[*t].clone())
+            .map(|t| {
+                policy_sentry::arn::fill_format(&types[*t], policy_sentry::arn::Partition::Aws)
+            })
             .collect();
         assert_eq!(invoke_resources, formats, "{label}: {policy}");
         // CreateAgentRuntime takes no resource type: granted on "*" only.

@@ -740,7 +740,11 @@ fn minimize_with_skip_resource_constraints_issue_405() {
             assert_same_grants(&plain, &minimized, &format!("{file} {args:?}"));
         }
     }
-    // the random templates upstream crashed on while the goldens were made (all D16)
+    // the random templates upstream crashed on while the goldens were made (all D16); they
+    // name services of the goldens' snapshot
+    if !snapshot_is_golden() {
+        return;
+    }
     let meta: Value = serde_json::from_str(
         &std::fs::read_to_string(root.join("tests/golden/write/meta.json"))
             .expect("reading tests/golden/write/meta.json"),

@@ -40,6 +40,12 @@ fn instantiable_formats() -> Vec<&'static str> {
 
 /// `format` with its n-th placeholder replaced by `names[n % names.len()]`.
 fn instantiate(format: &str, names: &[String]) -> String {
+    fill_placeholders(format, |n, _, _| names[n % names.len()].clone())
+}
+
+/// `format` with each `${…}` replaced by `fill(n, offset, after)`: its index, its byte offset
+/// in `format`, and the text that follows it.
+fn fill_placeholders(format: &str, mut fill: impl FnMut(usize, usize, &str) -> String) -> String {
     let mut out = String::new();
     let mut rest = format;
     let mut n = 0;
@@ -49,7 +55,8 @@ fn instantiate(format: &str, names: &[String]) -> String {
                 .find('}')
                 .expect("formats close their placeholders");
         out.push_str(&rest[..start]);
-        out.push_str(&names[n % names.len()]);
+        let offset = format.len() - rest.len() + start;
+        out.push_str(&fill(n, offset, &rest[end + 1..]));
         n += 1;
         rest = &rest[end + 1..];
     }
@@ -151,30 +158,17 @@ fn instantiate_with_paths(
         .nth(4)
         .map_or(format.len(), |(i, _)| i + 1);
     let slash_ok = !NAMES_WITHOUT_SLASH.contains(&&format[resource_start..]);
-    let mut out = String::new();
-    let mut rest = format;
-    let mut n = 0;
-    while let Some(start) = rest.find("${") {
-        let end = start
-            + rest[start..]
-                .find('}')
-                .expect("formats close their placeholders");
-        out.push_str(&rest[..start]);
-        let name = &names[n % names.len()];
-        out.push_str(name);
-        let in_resource = format.len() - rest.len() + start >= resource_start;
-        let ends_field = matches!(rest[end + 1..].chars().next(), None | Some(':'));
-        if slash_ok && in_resource && ends_field {
+    fill_placeholders(format, |n, offset, after| {
+        let mut name = names[n % names.len()].clone();
+        let ends_field = matches!(after.chars().next(), None | Some(':'));
+        if slash_ok && offset >= resource_start && ends_field {
             for part in parts {
-                out.push_str(joiner);
-                out.push_str(part);
+                name.push_str(joiner);
+                name.push_str(part);
             }
         }
-        n += 1;
-        rest = &rest[end + 1..];
-    }
-    out.push_str(rest);
-    out
+        name
+    })
 }
 
 /// The formats of the data by ARN namespace.

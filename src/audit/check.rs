@@ -5,7 +5,10 @@ use std::collections::BTreeSet;
 
 use super::arn_match::{arn_matches_format, is_arn};
 use super::grants::{ActionSet, GrantedActions, GrantedName, PolicyGrants, StatementGrant};
-use super::policy::{ActionField, Effect, Located, Location, Policy, PolicyError, PolicyErrorKind, ResourceField, Statement};
+use super::policy::{
+    ActionField, Effect, Located, Location, Policy, PolicyError, PolicyErrorKind, ResourceField,
+    Statement,
+};
 use super::risk::RiskCategory;
 use crate::data::{Action, LevelSource, ResourceType, Service};
 use crate::error::{self, LookupError};

@@ -190,7 +190,11 @@ mod tests {
             default_root(Path::new("/home/u")),
             Path::new("/home/u/.policy_sentry/analysis")
         );
-        let p = DownloadedPolicy::new("1", PolicyScope::CustomerManaged, policy_file(&folder, "a.b"));
+        let p = DownloadedPolicy::new(
+            "1",
+            PolicyScope::CustomerManaged,
+            policy_file(&folder, "a.b"),
+        );
         assert_eq!(p.name, "a.b");
     }
 
@@ -206,7 +210,11 @@ mod tests {
         ];
         assert_eq!(
             report_keys(&policies),
-            ["111/customer-managed/shared", "alone", "222/aws-managed/shared"]
+            [
+                "111/customer-managed/shared",
+                "alone",
+                "222/aws-managed/shared"
+            ]
         );
     }
 
@@ -236,10 +244,18 @@ mod tests {
         std::fs::write(dir.path().join("overall.json"), "{}").unwrap();
         let found = find(dir.path()).unwrap();
         assert_eq!(found.accounts, 2);
-        let got: Vec<String> = found.policies.iter().map(DownloadedPolicy::qualified_name).collect();
+        let got: Vec<String> = found
+            .policies
+            .iter()
+            .map(DownloadedPolicy::qualified_name)
+            .collect();
         assert_eq!(
             got,
-            ["111/customer-managed/a", "111/aws-managed/c", "222/aws-managed/B"]
+            [
+                "111/customer-managed/a",
+                "111/aws-managed/c",
+                "222/aws-managed/B"
+            ]
         );
         assert!(found.errors.is_empty() && found.skipped.is_empty());
     }

@@ -71,12 +71,22 @@ mod tests {
         assert_eq!(v["summary"], json!({"error": 2, "warning": 0, "note": 0}));
         let typo = &v["findings"][0];
         assert_eq!(
-            (&typo["rule"], &typo["file"], &typo["sid"], &typo["statement_index"]),
-            (&json!("unknown-action"), &json!("typo.json"), &json!("T"), &json!(0))
+            (
+                &typo["rule"],
+                &typo["file"],
+                &typo["sid"],
+                &typo["statement_index"]
+            ),
+            (
+                &json!("unknown-action"),
+                &json!("typo.json"),
+                &json!("T"),
+                &json!(0)
+            )
         );
         assert_eq!(typo["actions"], json!(["s3:GetObject"]));
         assert_eq!(typo["action_count"], 1);
-        assert_eq!((&typo["line"], &typo["column"]), (&json!(1), &json!(78)));
+        assert_eq!((&typo["line"], &typo["column"]), (&json!(1), &json!(75)));
         let broken = &v["findings"][1];
         assert_eq!(broken["rule"], "invalid-json");
         assert_eq!(broken["level"], "error");

@@ -300,13 +300,31 @@ mod tests {
         let grants = PolicyGrants::of(&p);
         let s = &grants.statements[0];
         assert!(s.is_not_action() && s.unmatched.is_empty());
-        let excluded = ["account", "cognito-identity", "iam", "identitystore", "organizations", "ram", "rolesanywhere", "sso", "sts"];
+        let excluded = [
+            "account",
+            "cognito-identity",
+            "iam",
+            "identitystore",
+            "organizations",
+            "ram",
+            "rolesanywhere",
+            "sso",
+            "sts",
+        ];
         let expected = Action::all()
             .filter(|a| !excluded.contains(&a.service().prefix()))
             .count();
         assert_eq!(s.actions.known.len(), expected);
-        assert!(s.actions.known.contains(&Action::lookup("lambda:UpdateFunctionCode").unwrap()));
-        assert!(!s.actions.known.contains(&Action::lookup("iam:PassRole").unwrap()));
+        assert!(
+            s.actions
+                .known
+                .contains(&Action::lookup("lambda:UpdateFunctionCode").unwrap())
+        );
+        assert!(
+            !s.actions
+                .known
+                .contains(&Action::lookup("iam:PassRole").unwrap())
+        );
     }
 
     #[test]
@@ -318,8 +336,14 @@ mod tests {
                {"Effect":"Deny","Action":"ec2:RunInstances","Resource":"arn:aws:ec2:*:*:instance/*"}"#,
         );
         let grants = PolicyGrants::of(&p);
-        assert_eq!(names(&grants.unconditionally_denied()), ["iam:CreateAccessKey"]);
-        assert_eq!(names(&grants.allowed()), ["ec2:RunInstances", "s3:GetObject"]);
+        assert_eq!(
+            names(&grants.unconditionally_denied()),
+            ["iam:CreateAccessKey"]
+        );
+        assert_eq!(
+            names(&grants.allowed()),
+            ["ec2:RunInstances", "s3:GetObject"]
+        );
         let effective = grants.effective_allows();
         assert_eq!(effective.len(), 1);
         assert_eq!(effective[0].0.statement.index, 0);

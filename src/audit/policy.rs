@@ -386,7 +386,12 @@ impl Reader<'_> {
         })
     }
 
-    fn effect(&self, statement: &Value, members: &[Member], path: &str) -> Result<Effect, PolicyError> {
+    fn effect(
+        &self,
+        statement: &Value,
+        members: &[Member],
+        path: &str,
+    ) -> Result<Effect, PolicyError> {
         let Some(m) = find(members, "Effect") else {
             return Err(self.error(
                 statement.span,
@@ -409,7 +414,12 @@ impl Reader<'_> {
         }
     }
 
-    fn actions(&self, statement: &Value, members: &[Member], path: &str) -> Result<ActionField, PolicyError> {
+    fn actions(
+        &self,
+        statement: &Value,
+        members: &[Member],
+        path: &str,
+    ) -> Result<ActionField, PolicyError> {
         let field = |key: &str| format!("{path}.{key}");
         match (find(members, "Action"), find(members, "NotAction")) {
             (Some(_), Some(n)) => Err(self.error(
@@ -417,7 +427,9 @@ impl Reader<'_> {
                 &field("NotAction"),
                 "a statement has either \"Action\" or \"NotAction\", not both".to_string(),
             )),
-            (Some(a), None) => Ok(ActionField::Action(self.string_list(&a.value, &field("Action"))?)),
+            (Some(a), None) => Ok(ActionField::Action(
+                self.string_list(&a.value, &field("Action"))?,
+            )),
             (None, Some(n)) => Ok(ActionField::NotAction(
                 self.string_list(&n.value, &field("NotAction"))?,
             )),
@@ -610,7 +622,11 @@ mod tests {
 
     #[test]
     fn an_empty_statement_list_is_a_policy_without_statements() {
-        let p = Policy::parse("p.json", "{\"Version\": \"2012-10-17\",\n \"Statement\": []}").unwrap();
+        let p = Policy::parse(
+            "p.json",
+            "{\"Version\": \"2012-10-17\",\n \"Statement\": []}",
+        )
+        .unwrap();
         assert!(p.statements.is_empty());
         assert_eq!(
             (p.statements_location.line, p.statements_location.column),
@@ -623,7 +639,10 @@ mod tests {
         let kind = |text: &str| Policy::parse("p.json", text).unwrap_err().kind;
         assert_eq!(kind("{\"Statement\": [}"), PolicyErrorKind::InvalidJson);
         assert_eq!(kind("[]"), PolicyErrorKind::InvalidPolicy);
-        assert_eq!(kind("{\"Version\": \"2012-10-17\"}"), PolicyErrorKind::InvalidPolicy);
+        assert_eq!(
+            kind("{\"Version\": \"2012-10-17\"}"),
+            PolicyErrorKind::InvalidPolicy
+        );
     }
 
     #[test]

@@ -76,9 +76,11 @@ pub enum Verdict {
 
 impl CheckReport {
     pub fn findings(&self) -> impl Iterator<Item = (&str, &Finding)> {
-        self.files
-            .iter()
-            .flat_map(|f| f.findings.iter().map(move |finding| (f.name.as_str(), finding)))
+        self.files.iter().flat_map(|f| {
+            f.findings
+                .iter()
+                .map(move |finding| (f.name.as_str(), finding))
+        })
     }
 
     /// Findings at `level` (file errors included).
@@ -198,7 +200,9 @@ mod tests {
         assert_eq!(r.failed().count(), 3);
         assert_eq!(
             r.files[2].problem.as_deref(),
-            Some("broken.json:2:17: expected a value")
+            Some(
+                "broken.json:2:17: expected a value (a string, list, object, number, true, false or null)"
+            )
         );
         assert_eq!(
             r.files[4].problem.as_deref(),
@@ -212,7 +216,10 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 4);
         assert!(lines[0].starts_with("star.json:1:"), "{text}");
-        assert_eq!(lines[1], "broken.json:2:17: error[invalid-json]: expected a value");
+        assert_eq!(
+            lines[1],
+            "broken.json:2:17: error[invalid-json]: expected a value (a string, list, object, number, true, false or null)"
+        );
         assert_eq!(
             lines[2],
             "list.json:1:1: error[invalid-policy]: (document): a policy document is a JSON object with \"Version\" and \"Statement\", not a list"

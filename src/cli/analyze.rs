@@ -6,8 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use policy_sentry::audit::Policy;
 use policy_sentry::audit::analyze::{Report, ReportConfig, analyze_policy};
-use policy_sentry::audit::{Policy, downloaded};
+use policy_sentry::audit::downloaded::{self, DownloadedPolicy};
 use policy_sentry::data::LevelSource;
 use policy_sentry::io::{self, WriteMode};
 
@@ -170,45 +171,15 @@ fn downloaded(
         eprintln!("warning: {}: no downloaded policies; {hint}", dir.display());
         return Ok(super::print_json(&Report::default().to_json()).map(|()| ExitCode::SUCCESS));
     }
-    let found =
-        downloaded::find(&dir).map_err(|e| InputError(vec![format!("{}: {e}", dir.display())]))?;
-    if !found.errors.is_empty() {
-        let errors = found.errors.iter();
-        return Err(InputError(
-            errors
-                .map(|(f, e)| format!("{}: {e}", f.display()))
-                .collect(),
-        ));
-    }
-    for skipped in &found.skipped {
-        eprintln!("note: {skipped}");
-    }
-    if found.policies.is_empty() {
-        eprintln!(
-            "warning: {}: no <account-id>/customer-managed/*.json or aws-managed/*.json files found",
-            dir.display()
-        );
-    }
-    let mut errors = Vec::new();
-    let mut parsed = Vec::new();
-    for policy in found.policies {
-        match read_policy(&policy.path, global) {
-            Ok(p) => parsed.push((policy, p)),
-            Err(e) => errors.push(e),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(InputError(errors));
-    }
+    let (accounts, parsed) = read_downloaded(&dir, global)?;
     let mut warnings = Vec::new();
     let report = Report::of_downloaded(&parsed, &config, levels, &mut warnings);
     for w in &warnings {
         eprintln!("warning: {w}");
     }
     eprintln!(
-        "analysed {} policies of {} account folder(s) in {}",
+        "analysed {} policies of {accounts} account folder(s) in {}",
         parsed.len(),
-        found.accounts,
         dir.display()
     );
     Ok(finish(
@@ -217,6 +188,40 @@ fn downloaded(
         &args.report_name,
         args.include_markdown_report,
     ))
+}
+
+/// Every policy of the downloaded-policies folder `dir`, parsed, and the number of account
+/// folders; any folder or file that cannot be read or parsed fails the whole run.
+fn read_downloaded(
+    dir: &Path,
+    global: &GlobalArgs,
+) -> Result<(usize, Vec<(DownloadedPolicy, Policy)>), InputError> {
+    let found =
+        downloaded::find(dir).map_err(|e| InputError(vec![format!("{}: {e}", dir.display())]))?;
+    let mut errors: Vec<String> = (found.errors.iter())
+        .map(|(f, e)| format!("{}: {e}", f.display()))
+        .collect();
+    for skipped in &found.skipped {
+        eprintln!("note: {skipped}");
+    }
+    if found.policies.is_empty() && errors.is_empty() {
+        eprintln!(
+            "warning: {}: no <account-id>/customer-managed/*.json or aws-managed/*.json files found",
+            dir.display()
+        );
+    }
+    let mut parsed = Vec::new();
+    for policy in found.policies {
+        match read_policy(&policy.path, global) {
+            Ok(p) => parsed.push((policy, p)),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok((found.accounts, parsed))
+    } else {
+        Err(InputError(errors))
+    }
 }
 
 /// Write the report files (each atomically), then print the JSON report.

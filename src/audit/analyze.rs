@@ -269,18 +269,18 @@ pub fn analyze_policy(
     warnings: &mut Vec<String>,
 ) -> Option<PolicyReport> {
     let grants = PolicyGrants::of(policy);
-    for grant in &grants.statements {
-        for entry in &grant.unmatched {
-            warnings.push(format!(
-                "{}:{}:{}: {}: {} \"{}\" matches no action of the IAM data (`policy_sentry check` says why)",
-                policy.origin,
-                entry.location.line,
-                entry.location.column,
-                grant.statement.label(),
-                grant.action_field(),
-                entry.value
-            ));
-        }
+    let unmatched: Vec<&str> = (grants.statements.iter())
+        .flat_map(|g| g.unmatched.iter().map(|e| e.value.as_str()))
+        .collect();
+    if !unmatched.is_empty() {
+        // One line per policy: AWS managed policies name many actions newer than the data.
+        warnings.push(format!(
+            "{}: {} action {} no action of the IAM data (counted only where a risk list names them; `policy_sentry check` says why): {}",
+            policy.origin,
+            unmatched.len(),
+            if unmatched.len() == 1 { "entry matches" } else { "entries match" },
+            unmatched.join(", ")
+        ));
     }
     let granted = grants.allowed();
     let keep = |a: &String| !config.is_false_positive(account_id, policy_name, a);

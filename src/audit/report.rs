@@ -14,7 +14,7 @@ pub struct CheckedFile {
     /// How the file is named in the output (the path as given, `<stdin>` for `-`).
     pub name: String,
     pub findings: Vec<Finding>,
-    /// Why the file could not be checked, in full ("p.json:3:7: Statement[0]: …"), for stderr.
+    /// Why the file could not be checked, in full (`p.json:3:7: Statement[0]: …`), for stderr.
     pub problem: Option<String>,
 }
 

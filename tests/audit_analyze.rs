@@ -341,10 +341,137 @@ fn bad_input_exits_2_and_writes_nothing() {
     assert!(!empty.path().join("report.json").exists());
 }
 
+/// The privilege-escalation methods `check` reports for a policy file.
+fn methods_check_reports(policy: &Path) -> Vec<String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+        .args(["check", "--fmt", "json"])
+        .arg(policy)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut methods: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "privilege-escalation")
+        .map(|f| {
+            let message = f["message"].as_str().unwrap();
+            let name = message.strip_prefix("privilege escalation by ").unwrap();
+            name.split_once(':').unwrap().0.to_string()
+        })
+        .collect();
+    methods.sort();
+    methods
+}
+
+/// `NotAction` grants every action it does not name (2020 skipped such statements with a
+/// warning and reported nothing; `check` always expanded them). analyze and check read grants
+/// from one place now, so they report the same methods; on the AWS managed policy
+/// AIDevOpsAgentActionsPolicy (NotAction of nine identity services on "*") these are exactly
+/// the methods none of whose actions belongs to those services.
 #[test]
-fn not_action_statements_are_skipped_with_a_warning() {
+fn not_action_statements_grant_every_other_action() {
     let dir = tempfile::tempdir().unwrap();
-    let policy = root().join("tests/golden/audit/policies/not-action.json");
+    let managed = root().join("tests/files/aws-managed/AIDevOpsAgentActionsPolicy.json");
+    let excluded = [
+        "account",
+        "cognito-identity",
+        "iam",
+        "identitystore",
+        "organizations",
+        "ram",
+        "rolesanywhere",
+        "sso",
+        "sts",
+    ];
+    let table: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("aws-docs/audit/privilege-escalation-methods.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let mut expected: Vec<String> = table["methods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| {
+            m["actions"].as_array().unwrap().iter().all(|a| {
+                let a = a.as_str().unwrap();
+                !excluded.contains(&a.split_once(':').unwrap().0)
+                    && policy_sentry::data::Action::lookup(a).is_some()
+            })
+        })
+        .map(|m| m["name"].as_str().unwrap().to_string())
+        .collect();
+    expected.sort();
+    assert!(expected.len() >= 10, "{expected:?}");
+    for policy in [
+        managed,
+        root().join("tests/golden/audit/policies/not-action.json"),
+    ] {
+        let out = run(
+            dir.path(),
+            &[
+                "analyze",
+                "policy-file",
+                "--policy",
+                policy.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(!stderr(&out).contains("skipped"), "{}", stderr(&out));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let name = policy.file_stem().unwrap().to_str().unwrap();
+        let report = &v[name];
+        let mut methods: Vec<String> = report["privilege_escalation_methods"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect();
+        methods.sort();
+        assert_eq!(
+            methods,
+            methods_check_reports(&policy),
+            "{name}: analyze and check"
+        );
+        if name == "AIDevOpsAgentActionsPolicy" {
+            assert_eq!(methods, expected);
+            for category in [
+                "resource_exposure",
+                "credentials_exposure",
+                "network_exposure",
+            ] {
+                assert!(
+                    report[category].as_array().is_some_and(|a| !a.is_empty()),
+                    "{category}"
+                );
+            }
+            let privileged = report["privilege_escalation"].as_array().unwrap();
+            assert!(
+                privileged
+                    .iter()
+                    .all(|a| !a.as_str().unwrap().starts_with("iam:"))
+            );
+        }
+    }
+}
+
+/// A Deny on "*" without a condition takes its actions away, in analyze as in check; other
+/// denies (with a condition, or on some resources) refuse only some requests and do not.
+#[test]
+fn unconditional_denies_take_actions_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.json");
+    std::fs::write(
+        &policy,
+        r#"{"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["iam:CreateAccessKey", "ecr:GetAuthorizationToken", "s3:PutBucketPolicy"], "Resource": "*"},
+            {"Effect": "Deny", "Action": "iam:CreateAccessKey", "Resource": "*"},
+            {"Effect": "Deny", "Action": "ecr:GetAuthorizationToken", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+            {"Effect": "Deny", "Action": "s3:PutBucketPolicy", "Resource": "arn:aws:s3:::b"}
+        ]}"#,
+    )
+    .unwrap();
     let out = run(
         dir.path(),
         &[
@@ -355,15 +482,44 @@ fn not_action_statements_are_skipped_with_a_warning() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("NotAction statement skipped"),
-        "{}",
-        stderr(&out)
-    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
-        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
-        json!({})
+        v["p"],
+        json!({
+            "account_id": "000000000000",
+            "resource_exposure": ["s3:putbucketpolicy"],
+            "credentials_exposure": ["ecr:getauthorizationtoken"]
+        })
     );
+    assert!(methods_check_reports(&policy).is_empty());
+}
+
+/// An entry that matches no action of the IAM data is counted by name only (2020 did so, as
+/// the risk lists name some retired actions); analyze says so on stderr.
+#[test]
+fn entries_matching_no_action_are_named_on_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("p.json");
+    std::fs::write(
+        &policy,
+        "{\"Version\": \"2012-10-17\", \"Statement\": [\n  {\"Effect\": \"Allow\", \"Action\": [\"s3:GetObject\", \"s3:GetObjct\"], \"Resource\": \"*\"}\n]}",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "analyze",
+            "policy-file",
+            "--policy",
+            policy.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let expected = format!(
+        "warning: {}: 1 action entry matches no action of the IAM data (counted only where a risk list names them; `policy_sentry check` says why): s3:GetObjct\n",
+        policy.display()
+    );
+    assert!(stderr(&out).contains(&expected), "{}", stderr(&out));
 }
 
 #[test]

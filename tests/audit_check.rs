@@ -173,11 +173,21 @@ fn exit_codes_follow_fail_on() {
     assert_eq!(check(&[p, "--fail-on", "note"]).status.code(), Some(1));
 }
 
+/// A file that cannot be checked is an error entry of the report (the other files are still
+/// checked) and the run exits 2; stderr names file, line and field.
 #[test]
 fn bad_input_exits_2_with_file_line_and_field() {
     let out = check(&["malformed-action.json", "policies/good.json"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
+    assert_eq!(
+        stdout(&out),
+        "malformed-action.json:6:40: error[invalid-policy]: Statement[0].Action[1]: expected a string, not an object\n"
+    );
+    assert!(
+        stderr(&out).contains("1 file checked, 1 file not checked"),
+        "{}",
+        stderr(&out)
+    );
     assert!(
         stderr(&out).contains(
             "malformed-action.json:6:40: Statement[0].Action[1]: expected a string, not an object"
@@ -187,7 +197,17 @@ fn bad_input_exits_2_with_file_line_and_field() {
     );
     let out = check(&["--fmt", "sarif", "malformed-syntax.json"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let result = &log["runs"][0]["results"][0];
+    assert_eq!(
+        (&result["ruleId"], &result["level"]),
+        (&Value::from("invalid-json"), &Value::from("error"))
+    );
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (&region["startLine"], &region["startColumn"]),
+        (&Value::from(8), &Value::from(9))
+    );
     assert!(
         stderr(&out).contains("malformed-syntax.json:8:9: trailing comma before }"),
         "{}",
@@ -267,7 +287,11 @@ fn sarif_has_the_fields_2_1_0_and_code_scanning_require() {
             "resource-exposure",
             "credentials-exposure",
             "network-exposure",
-            "policy-too-large"
+            "policy-too-large",
+            "grants-nothing",
+            "unreadable-file",
+            "invalid-json",
+            "invalid-policy"
         ]
     );
     for rule in rules {
@@ -598,7 +622,11 @@ fn inputs_over_the_size_limit_are_refused() {
         limited(&["--max-input-bytes", &(size - 1).to_string(), good], None),
     ] {
         assert_eq!(out.status.code(), Some(2));
-        assert!(out.stdout.is_empty());
+        assert!(
+            stdout(&out).starts_with(&format!("{good}:1:1: error[unreadable-file]: larger than")),
+            "{}",
+            stdout(&out)
+        );
         let expected = format!(
             "error: {good}: larger than the input size limit of {} bytes",
             size - 1
@@ -608,7 +636,11 @@ fn inputs_over_the_size_limit_are_refused() {
     if Path::new("/dev/zero").exists() {
         let out = limited(&["/dev/zero"], None);
         assert_eq!(out.status.code(), Some(2));
-        assert!(out.stdout.is_empty());
+        assert!(
+            stdout(&out).contains("error[unreadable-file]"),
+            "{}",
+            stdout(&out)
+        );
         assert!(
             stderr(&out).contains("/dev/zero: larger than the input size limit of 8388608 bytes"),
             "{}",
@@ -634,4 +666,206 @@ fn sarif_fingerprints_are_unique() {
     prints.sort_unstable();
     prints.dedup();
     assert_eq!(prints.len(), results.len());
+}
+
+/// The files of [`every_file_of_a_folder_is_reported_even_when_some_fail`] and the rules each
+/// one must be reported with (an empty list: checked, no finding).
+fn mixed_folder(root: &Path) -> Vec<(&'static str, Vec<&'static str>)> {
+    std::fs::create_dir_all(root).unwrap();
+    let policies = golden_dir().join("policies");
+    std::fs::copy(policies.join("good.json"), root.join("a-good.json")).unwrap();
+    std::fs::write(
+        root.join("b-empty.json"),
+        "{\"Version\": \"2012-10-17\", \"Statement\": []}\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("c-invalid-json.json"), "{\"Statement\": [}\n").unwrap();
+    std::fs::write(
+        root.join("d-invalid-policy.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Actions": "s3:GetObject", "Resource": "*"}]}"#,
+    )
+    .unwrap();
+    std::fs::write(root.join("e-not-utf8.json"), b"{\"Sid\": \"caf\xe9\"}").unwrap();
+    std::fs::copy(
+        policies.join("escalation.json"),
+        root.join("f-escalation.json"),
+    )
+    .unwrap();
+    let mut expected = vec![
+        ("a-good.json", vec![]),
+        ("b-empty.json", vec!["grants-nothing"]),
+        ("c-invalid-json.json", vec!["invalid-json"]),
+        ("d-invalid-policy.json", vec!["invalid-policy"]),
+        ("e-not-utf8.json", vec!["unreadable-file"]),
+        (
+            "f-escalation.json",
+            vec![
+                "credentials-exposure",
+                "network-exposure",
+                "privilege-escalation",
+                "resource-exposure",
+            ],
+        ),
+    ];
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::os::unix::fs::symlink("nowhere.json", root.join("g-dangling-link.json")).unwrap();
+        expected.push(("g-dangling-link.json", vec!["unreadable-file"]));
+        let locked = root.join("h-no-permission.json");
+        std::fs::copy(policies.join("good.json"), &locked).unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+        if std::fs::File::open(&locked).is_ok() {
+            // Root reads any file: the case cannot be made here.
+            eprintln!(
+                "SKIPPED: an unreadable (mode 000) file: this user can read it anyway (root)"
+            );
+            std::fs::remove_file(&locked).unwrap();
+        } else {
+            expected.push(("h-no-permission.json", vec!["unreadable-file"]));
+        }
+    }
+    expected
+}
+
+/// File name → sorted, distinct rule ids, from any of the three formats.
+fn rules_per_file(format: &str, output: &[u8]) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut found: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let file_name = |path: &str| path.rsplit('/').next().unwrap().to_string();
+    let mut add = |file: String, rule: &str| found.entry(file).or_default().push(rule.to_string());
+    match format {
+        "text" => {
+            for line in String::from_utf8(output.to_vec()).unwrap().lines() {
+                let (path, rest) = line.split_once(':').unwrap();
+                let rule = rest.split_once('[').unwrap().1.split_once(']').unwrap().0;
+                add(file_name(path), rule);
+            }
+        }
+        "json" => {
+            let v: Value = serde_json::from_slice(output).unwrap();
+            for f in v["findings"].as_array().unwrap() {
+                add(
+                    file_name(f["file"].as_str().unwrap()),
+                    f["rule"].as_str().unwrap(),
+                );
+            }
+        }
+        _ => {
+            let log: Value = serde_json::from_slice(output).unwrap();
+            for r in log["runs"][0]["results"].as_array().unwrap() {
+                let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap();
+                add(file_name(uri), r["ruleId"].as_str().unwrap());
+            }
+        }
+    }
+    for rules in found.values_mut() {
+        rules.sort();
+        rules.dedup();
+    }
+    found
+}
+
+/// One unreadable or malformed file does not hide the findings of the others: every format
+/// has each file's findings and an error entry for each file that could not be checked, and
+/// the run exits 2 whatever `--fail-on` says.
+#[test]
+fn every_file_of_a_folder_is_reported_even_when_some_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("mixed");
+    let expected = mixed_folder(&root);
+    let failing = expected
+        .iter()
+        .filter(|(_, rules)| {
+            rules
+                .iter()
+                .any(|r| ["unreadable-file", "invalid-json", "invalid-policy"].contains(r))
+        })
+        .count();
+    let expected_map: std::collections::BTreeMap<String, Vec<String>> = expected
+        .iter()
+        .filter(|(_, rules)| !rules.is_empty())
+        .map(|(f, rules)| (f.to_string(), rules.iter().map(|r| r.to_string()).collect()))
+        .collect();
+    for format in ["text", "json", "sarif"] {
+        for fail_on in ["error", "note"] {
+            let out = check(&[
+                "--fmt",
+                format,
+                "--fail-on",
+                fail_on,
+                root.to_str().unwrap(),
+            ]);
+            assert_eq!(out.status.code(), Some(2), "{format}: {}", stderr(&out));
+            assert_eq!(
+                rules_per_file(format, &out.stdout),
+                expected_map,
+                "{format}"
+            );
+            let text = stderr(&out);
+            let checked = expected.len() - failing;
+            assert!(
+                text.contains(&format!(
+                    "{checked} files checked, {failing} files not checked"
+                )),
+                "{format}: {text}"
+            );
+            assert_eq!(text.matches("error: ").count(), failing, "{format}: {text}");
+        }
+    }
+    // The JSON counts the files checked; SARIF's error results point into the failed files.
+    let out = check(&["--fmt", "json", root.to_str().unwrap()]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files_checked"], expected.len() - failing);
+    let out = check(&["--fmt", "sarif", root.to_str().unwrap()]);
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let invalid = log["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "invalid-policy")
+        .unwrap();
+    assert_eq!(invalid["level"], "error");
+    assert_eq!(
+        rules[invalid["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "invalid-policy"
+    );
+    let region = &invalid["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(1), Some(61))
+    );
+    assert!(
+        invalid["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("unknown key \"Actions\"")
+    );
+}
+
+/// `write-policy` prints `"Statement": []` for a template that grants nothing: a finding of its
+/// own (a warning), not a malformed file.
+#[test]
+fn an_empty_statement_list_grants_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("empty.json");
+    std::fs::write(
+        &path,
+        "{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": []\n}\n",
+    )
+    .unwrap();
+    let p = path.to_str().unwrap();
+    let out = check(&[p]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "{p}:3:18: warning[grants-nothing]: \"Statement\" is an empty list: the policy grants nothing\n"
+        )
+    );
+    assert_eq!(check(&["--fail-on", "error", p]).status.code(), Some(0));
 }

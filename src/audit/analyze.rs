@@ -7,8 +7,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::policy::{ActionField, Effect, Policy};
-use super::risk::{GrantedActions, GrantedName, RiskCategory};
+use super::downloaded::{self, DownloadedPolicy};
+use super::grants::{GrantedName, PolicyGrants};
+use super::policy::Policy;
+use super::risk::RiskCategory;
 use crate::data::LevelSource;
 use crate::expand::glob_match;
 
@@ -137,66 +139,8 @@ impl ReportConfig {
                         out.excluded.push(NamePattern::new(&p).map_err(err)?);
                     }
                 }
-                "risk-categories" => {
-                    let Value::Object(categories) = value else {
-                        return Err(err(
-                            "`risk-categories` must be a mapping of category: yes/no".to_string(),
-                        ));
-                    };
-                    for (name, on) in categories {
-                        let category = RiskCategory::ALL.into_iter().find(|c| c.id() == name).ok_or_else(|| {
-                            err(format!(
-                                "unknown risk category `{name}`; expected resource-exposure, privilege-escalation, credentials-exposure or network-exposure"
-                            ))
-                        })?;
-                        let enabled = match on {
-                            Value::Bool(b) => *b,
-                            Value::String(s)
-                                if ["yes", "true", "on", "y"]
-                                    .contains(&s.to_lowercase().as_str()) =>
-                            {
-                                true
-                            }
-                            Value::String(s)
-                                if ["no", "false", "off", "n"]
-                                    .contains(&s.to_lowercase().as_str()) =>
-                            {
-                                false
-                            }
-                            _ => {
-                                return Err(err(format!(
-                                    "risk-categories.{name}: expected yes or no"
-                                )));
-                            }
-                        };
-                        if !enabled {
-                            out.disabled.push(category);
-                        }
-                    }
-                }
-                "false-positives" => {
-                    let Value::Object(accounts) = value else {
-                        return Err(err("`false-positives` must be a mapping of account id → policy name → actions".to_string()));
-                    };
-                    for (account, policies) in accounts {
-                        let Value::Object(policies) = policies else {
-                            return Err(err(format!(
-                                "false-positives.{account}: expected a mapping of policy name → actions"
-                            )));
-                        };
-                        for (policy, actions) in policies {
-                            let actions = string_list(actions).ok_or_else(|| {
-                                err(format!(
-                                    "false-positives.{account}.{policy}: expected a list of actions"
-                                ))
-                            })?;
-                            out.false_positives
-                                .entry(account.clone())
-                                .or_default()
-                                .insert(policy.clone(), actions);
-                        }
-                    }
-                }
+                "risk-categories" => out.disabled = disabled_categories(value).map_err(err)?,
+                "false-positives" => out.false_positives = false_positives(value).map_err(err)?,
                 other => {
                     return Err(err(format!(
                         "unknown key `report-config.{other}`; expected excluded-role-patterns, risk-categories or false-positives"
@@ -221,6 +165,69 @@ impl ReportConfig {
             .and_then(|p| p.get(policy))
             .is_some_and(|patterns| patterns.iter().any(|p| glob_match(p, action)))
     }
+}
+
+/// `risk-categories:`: the categories switched off.
+fn disabled_categories(value: &Value) -> Result<Vec<RiskCategory>, String> {
+    let Value::Object(categories) = value else {
+        return Err("`risk-categories` must be a mapping of category: yes/no".to_string());
+    };
+    let mut disabled = Vec::new();
+    for (name, on) in categories {
+        let category = RiskCategory::ALL
+            .into_iter()
+            .find(|c| c.id() == name)
+            .ok_or_else(|| {
+                format!(
+                    "unknown risk category `{name}`; expected resource-exposure, privilege-escalation, credentials-exposure or network-exposure"
+                )
+            })?;
+        if !yes_or_no(on).ok_or_else(|| format!("risk-categories.{name}: expected yes or no"))? {
+            disabled.push(category);
+        }
+    }
+    Ok(disabled)
+}
+
+/// A YAML boolean, or one of the words YAML 1.1 read as one (2020's config says `yes`).
+fn yes_or_no(value: &Value) -> Option<bool> {
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => match s.to_lowercase().as_str() {
+            "yes" | "true" | "on" | "y" => Some(true),
+            "no" | "false" | "off" | "n" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `false-positives:`: account id → policy name → action patterns.
+fn false_positives(
+    value: &Value,
+) -> Result<BTreeMap<String, BTreeMap<String, Vec<String>>>, String> {
+    let Value::Object(accounts) = value else {
+        return Err(
+            "`false-positives` must be a mapping of account id → policy name → actions".to_string(),
+        );
+    };
+    let mut out: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for (account, policies) in accounts {
+        let Value::Object(policies) = policies else {
+            return Err(format!(
+                "false-positives.{account}: expected a mapping of policy name → actions"
+            ));
+        };
+        for (policy, actions) in policies {
+            let actions = string_list(actions).ok_or_else(|| {
+                format!("false-positives.{account}.{policy}: expected a list of actions")
+            })?;
+            out.entry(account.clone())
+                .or_default()
+                .insert(policy.clone(), actions);
+        }
+    }
+    Ok(out)
 }
 
 fn string_list(value: &Value) -> Option<Vec<String>> {
@@ -250,8 +257,9 @@ impl PolicyReport {
     }
 }
 
-/// Analyse one policy. Returns `None` when it has no finding; warnings (skipped `NotAction`
-/// statements) are pushed to `warnings`.
+/// Analyse one policy: what it allows (`NotAction` as every other action, less what it denies
+/// unconditionally; see [`PolicyGrants`]) against the risk lists. Returns `None` when it has no
+/// finding; entries that match no action of the IAM data are pushed to `warnings`.
 pub fn analyze_policy(
     policy: &Policy,
     policy_name: &str,
@@ -260,25 +268,21 @@ pub fn analyze_policy(
     levels: &LevelSource,
     warnings: &mut Vec<String>,
 ) -> Option<PolicyReport> {
-    let mut granted = GrantedActions::default();
-    for statement in policy
-        .statements
-        .iter()
-        .filter(|s| s.effect == Effect::Allow)
-    {
-        match &statement.actions {
-            ActionField::Action(entries) => {
-                for e in entries {
-                    granted.add_pattern(&e.value);
-                }
-            }
-            ActionField::NotAction(_) => warnings.push(format!(
-                "{}: {}: NotAction statement skipped (analyze only counts the actions a statement lists)",
-                policy.origin,
-                statement.label()
-            )),
-        }
+    let grants = PolicyGrants::of(policy);
+    let unmatched: Vec<&str> = (grants.statements.iter())
+        .flat_map(|g| g.unmatched.iter().map(|e| e.value.as_str()))
+        .collect();
+    if !unmatched.is_empty() {
+        // One line per policy: AWS managed policies name many actions newer than the data.
+        warnings.push(format!(
+            "{}: {} action {} no action of the IAM data (counted only where a risk list names them; `policy_sentry check` says why): {}",
+            policy.origin,
+            unmatched.len(),
+            if unmatched.len() == 1 { "entry matches" } else { "entries match" },
+            unmatched.join(", ")
+        ));
     }
+    let granted = grants.allowed();
     let keep = |a: &String| !config.is_false_positive(account_id, policy_name, a);
     let mut categories = BTreeMap::new();
     let mut escalation_methods = BTreeMap::new();
@@ -321,6 +325,38 @@ pub fn analyze_policy(
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
     pub policies: BTreeMap<String, PolicyReport>,
+}
+
+impl Report {
+    /// The report over downloaded policies (read and parsed by the caller): each policy
+    /// under its report key ([`downloaded::report_keys`]), those the config excludes left out.
+    pub fn of_downloaded(
+        policies: &[(DownloadedPolicy, Policy)],
+        config: &ReportConfig,
+        levels: &LevelSource,
+        warnings: &mut Vec<String>,
+    ) -> Report {
+        let located: Vec<DownloadedPolicy> = policies.iter().map(|(d, _)| d.clone()).collect();
+        let keys = downloaded::report_keys(&located);
+        let mut report = Report::default();
+        for ((found, policy), key) in policies.iter().zip(keys) {
+            if config.is_excluded(&found.name) {
+                continue;
+            }
+            let analysed = analyze_policy(
+                policy,
+                &found.name,
+                &found.account_id,
+                config,
+                levels,
+                warnings,
+            );
+            if let Some(r) = analysed {
+                report.policies.insert(key, r);
+            }
+        }
+        report
+    }
 }
 
 /// The order of keys inside a policy's JSON entry: 2020's example report.

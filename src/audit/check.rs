@@ -4,11 +4,14 @@
 use std::collections::BTreeSet;
 
 use super::arn_match::{arn_matches_format, is_arn};
-use super::policy::{ActionField, Effect, Located, Location, Policy, ResourceField, Statement};
-use super::risk::{ActionSet, GrantedActions, GrantedName, RiskCategory};
+use super::grants::{ActionSet, GrantedActions, GrantedName, PolicyGrants, StatementGrant};
+use super::policy::{
+    ActionField, Effect, Located, Location, Policy, PolicyError, PolicyErrorKind, ResourceField,
+    Statement,
+};
+use super::risk::RiskCategory;
 use crate::data::{Action, LevelSource, ResourceType, Service};
 use crate::error::{self, LookupError};
-use crate::expand::expand;
 
 /// How serious a finding is; SARIF's levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -42,13 +45,21 @@ pub enum Rule {
     CredentialsExposure,
     NetworkExposure,
     PolicyTooLarge,
+    GrantsNothing,
+    /// A file that could not be read (missing, no permission, too large, not UTF-8).
+    UnreadableFile,
+    /// A file that is not JSON.
+    InvalidJson,
+    /// JSON that is not a policy document.
+    InvalidPolicy,
 }
 
 /// IAM's limit for a customer managed policy, in characters without whitespace.
 pub const MANAGED_POLICY_SIZE_LIMIT: usize = 6_144;
 
 impl Rule {
-    pub const ALL: [Rule; 10] = [
+    /// In the order of SARIF's rule table (new rules go last: results refer to rules by index).
+    pub const ALL: [Rule; 14] = [
         Rule::UnknownService,
         Rule::UnknownAction,
         Rule::ActionWildcardMatchesNothing,
@@ -59,6 +70,10 @@ impl Rule {
         Rule::CredentialsExposure,
         Rule::NetworkExposure,
         Rule::PolicyTooLarge,
+        Rule::GrantsNothing,
+        Rule::UnreadableFile,
+        Rule::InvalidJson,
+        Rule::InvalidPolicy,
     ];
 
     /// The stable rule id.
@@ -74,6 +89,10 @@ impl Rule {
             Rule::CredentialsExposure => "credentials-exposure",
             Rule::NetworkExposure => "network-exposure",
             Rule::PolicyTooLarge => "policy-too-large",
+            Rule::GrantsNothing => "grants-nothing",
+            Rule::UnreadableFile => "unreadable-file",
+            Rule::InvalidJson => "invalid-json",
+            Rule::InvalidPolicy => "invalid-policy",
         }
     }
 
@@ -90,6 +109,10 @@ impl Rule {
             Rule::CredentialsExposure => "CredentialsExposure",
             Rule::NetworkExposure => "NetworkExposure",
             Rule::PolicyTooLarge => "PolicyTooLarge",
+            Rule::GrantsNothing => "GrantsNothing",
+            Rule::UnreadableFile => "UnreadableFile",
+            Rule::InvalidJson => "InvalidJson",
+            Rule::InvalidPolicy => "InvalidPolicy",
         }
     }
 
@@ -98,10 +121,21 @@ impl Rule {
             Rule::UnknownService
             | Rule::UnknownAction
             | Rule::ActionWildcardMatchesNothing
-            | Rule::PrivilegeEscalation => Level::Error,
+            | Rule::PrivilegeEscalation
+            | Rule::UnreadableFile
+            | Rule::InvalidJson
+            | Rule::InvalidPolicy => Level::Error,
             Rule::NetworkExposure => Level::Note,
             _ => Level::Warning,
         }
+    }
+
+    /// Whether the rule says a file could not be checked at all (then `check` exits 2).
+    pub const fn is_file_error(self) -> bool {
+        matches!(
+            self,
+            Rule::UnreadableFile | Rule::InvalidJson | Rule::InvalidPolicy
+        )
     }
 
     /// Whether the rule is about security risk (SARIF `security` tag and severity).
@@ -134,6 +168,10 @@ impl Rule {
             Rule::CredentialsExposure => "Actions whose responses carry credentials.",
             Rule::NetworkExposure => "Actions that can expose resources to the network.",
             Rule::PolicyTooLarge => "The policy is larger than a managed policy may be.",
+            Rule::GrantsNothing => "The policy has no statement, so it grants nothing.",
+            Rule::UnreadableFile => "The file could not be read, so it was not checked.",
+            Rule::InvalidJson => "The file is not valid JSON, so it was not checked.",
+            Rule::InvalidPolicy => "The file is JSON but not a valid policy document.",
         }
     }
 
@@ -170,6 +208,18 @@ impl Rule {
             Rule::PolicyTooLarge => {
                 "Customer managed policies are limited to 6,144 characters, not counting whitespace; IAM refuses larger ones. Split the policy, or shorten it with `write-policy --minimize`."
             }
+            Rule::GrantsNothing => {
+                "\"Statement\": [] allows and denies nothing. `write-policy` prints such a policy for a template that grants nothing (every ARN or action left out); check the template, or remove the policy."
+            }
+            Rule::UnreadableFile => {
+                "The file is missing, not readable by this user, not UTF-8 text, or over the input size limit (--max-input-bytes). Nothing in it was checked, and `check` exits 2."
+            }
+            Rule::InvalidJson => {
+                "The message names the line and column where the JSON goes wrong (a trailing comma, a missing quote or bracket). Nothing in the file was checked, and `check` exits 2."
+            }
+            Rule::InvalidPolicy => {
+                "The message names the field: an unknown key (\"Actions\"), a missing \"Effect\" or \"Resource\", a value of the wrong type. IAM would refuse the document. Nothing in the file was checked, and `check` exits 2."
+            }
         }
     }
 }
@@ -200,7 +250,50 @@ impl Finding {
     pub fn listed_actions(&self) -> &[String] {
         &self.actions[..self.actions.len().min(MAX_LISTED_ACTIONS)]
     }
+
+    /// A file that is not JSON or not a policy document, at the place the error names.
+    pub fn invalid_file(error: &PolicyError) -> Finding {
+        let rule = match error.kind {
+            PolicyErrorKind::InvalidJson => Rule::InvalidJson,
+            PolicyErrorKind::InvalidPolicy => Rule::InvalidPolicy,
+        };
+        let message = match &error.field {
+            Some(field) => format!("{field}: {}", error.message),
+            None => error.message.clone(),
+        };
+        let at = Location {
+            line: error.line,
+            column: error.column,
+            end_line: error.line,
+            end_column: error.column,
+        };
+        Finding::about_file(rule, message, at)
+    }
+
+    /// A file that could not be read; `reason` says why (without the file's name).
+    pub fn unreadable_file(reason: String) -> Finding {
+        Finding::about_file(Rule::UnreadableFile, reason, FILE_START)
+    }
+
+    fn about_file(rule: Rule, message: String, location: Location) -> Finding {
+        Finding {
+            rule,
+            message,
+            statement: None,
+            sid: None,
+            location,
+            actions: Vec::new(),
+        }
+    }
 }
+
+/// Findings about a whole file point at its start.
+const FILE_START: Location = Location {
+    line: 1,
+    column: 1,
+    end_line: 1,
+    end_column: 1,
+};
 
 /// Options of a check run.
 #[derive(Clone, Debug, Default)]
@@ -224,33 +317,28 @@ fn list_names(names: &[String]) -> String {
     }
 }
 
-/// What a statement grants or denies, for the risk rules.
-fn granted_by(statement: &Statement) -> GrantedActions {
-    match &statement.actions {
-        ActionField::Action(entries) => {
-            let mut g = GrantedActions::default();
-            for e in entries {
-                g.add_pattern(&e.value);
-            }
-            g
-        }
-        ActionField::NotAction(entries) => {
-            GrantedActions::all_except(entries.iter().map(|e| e.value.as_str()))
-        }
-    }
-}
-
 /// Run every rule over a policy. Findings come in statement order, then rule order.
 pub fn check_policy(policy: &Policy, options: &CheckOptions) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let dependents = std::cell::LazyCell::new(|| dependent_actions(policy));
-    for statement in &policy.statements {
-        check_action_names(statement, &mut findings);
-        if statement.effect == Effect::Allow {
-            check_resources(statement, &dependents, &mut findings);
+    if policy.statements.is_empty() {
+        findings.push(Finding {
+            rule: Rule::GrantsNothing,
+            message: "\"Statement\" is an empty list: the policy grants nothing".to_string(),
+            statement: None,
+            sid: None,
+            location: policy.statements_location,
+            actions: Vec::new(),
+        });
+    }
+    let grants = PolicyGrants::of(policy);
+    let dependents = std::cell::LazyCell::new(|| dependent_actions(&grants));
+    for grant in &grants.statements {
+        check_action_names(grant, &mut findings);
+        if grant.effect() == Effect::Allow {
+            check_resources(grant, &dependents, &mut findings);
         }
     }
-    check_risks(policy, options, &mut findings);
+    check_risks(&grants, options, &mut findings);
     if policy.size_without_whitespace > MANAGED_POLICY_SIZE_LIMIT {
         findings.push(Finding {
             rule: Rule::PolicyTooLarge,
@@ -260,12 +348,7 @@ pub fn check_policy(policy: &Policy, options: &CheckOptions) -> Vec<Finding> {
             ),
             statement: None,
             sid: None,
-            location: Location {
-                line: 1,
-                column: 1,
-                end_line: 1,
-                end_column: 1,
-            },
+            location: FILE_START,
             actions: Vec::new(),
         });
     }
@@ -289,16 +372,12 @@ fn finding(
     }
 }
 
-fn check_action_names(statement: &Statement, findings: &mut Vec<Finding>) {
-    let field = match &statement.actions {
-        ActionField::Action(_) => "Action",
-        ActionField::NotAction(_) => "NotAction",
-    };
-    for entry in statement.actions.entries() {
+/// Why each entry that matches no action matches none: a typo in the service, the action
+/// or a wildcard, or no `service:Action` shape at all.
+fn check_action_names(grant: &StatementGrant, findings: &mut Vec<Finding>) {
+    let (statement, field) = (grant.statement, grant.action_field());
+    for entry in &grant.unmatched {
         let pattern = entry.value.trim();
-        if pattern == "*" {
-            continue;
-        }
         let here = |rule, message: String| {
             finding(
                 rule,
@@ -331,13 +410,11 @@ fn check_action_names(statement: &Statement, findings: &mut Vec<Finding>) {
             continue;
         }
         if pattern.contains(['*', '?']) {
-            if expand(pattern).is_empty() {
-                let hint = wildcard_hint(prefix, name);
-                findings.push(here(
-                    Rule::ActionWildcardMatchesNothing,
-                    format!("matches no action{hint}"),
-                ));
-            }
+            let hint = wildcard_hint(prefix, name);
+            findings.push(here(
+                Rule::ActionWildcardMatchesNothing,
+                format!("matches no action{hint}"),
+            ));
             continue;
         }
         if let Err(e) = error::action(pattern) {
@@ -399,38 +476,26 @@ fn wildcard_hint(prefix: &str, name: &str) -> String {
 /// The dependent actions (the pages' "must also be allowed") of every action the policy
 /// allows. `write-policy` puts them on `"Resource": "*"` (statement `MultMultNone`) because
 /// it cannot know which resources they need, so they are not least-privilege findings.
-fn dependent_actions(policy: &Policy) -> ActionSet {
+fn dependent_actions(grants: &PolicyGrants) -> ActionSet {
     let mut out = ActionSet::default();
-    for s in policy
-        .statements
-        .iter()
-        .filter(|s| s.effect == Effect::Allow)
-    {
-        if let ActionField::Action(entries) = &s.actions {
-            for e in entries {
-                for a in expand(&e.value) {
-                    for row in a.resource_types() {
-                        out.extend(row.dependent_actions().filter_map(Action::lookup));
-                    }
-                }
+    for grant in grants.allows().filter(|g| !g.is_not_action()) {
+        for a in &grant.actions.known {
+            for row in a.resource_types() {
+                out.extend(row.dependent_actions().filter_map(Action::lookup));
             }
         }
     }
     out
 }
 
-fn check_resources(statement: &Statement, dependents: &ActionSet, findings: &mut Vec<Finding>) {
-    let (ActionField::Action(entries), ResourceField::Resource(resources)) =
+fn check_resources(grant: &StatementGrant, dependents: &ActionSet, findings: &mut Vec<Finding>) {
+    let statement = grant.statement;
+    let (ActionField::Action(_), ResourceField::Resource(resources)) =
         (&statement.actions, &statement.resources)
     else {
         return;
     };
-    let mut actions: Vec<Action> = Vec::new();
-    for e in entries {
-        actions.extend(expand(&e.value));
-    }
-    actions.sort_unstable();
-    actions.dedup();
+    let actions = grant.actions.sorted_known();
     if actions.is_empty() {
         return;
     }
@@ -524,38 +589,18 @@ fn check_resource_arn(
     ));
 }
 
-/// Deny statements without a condition on every resource take their actions away.
-fn unconditionally_denied(policy: &Policy) -> GrantedActions {
-    let mut denied = GrantedActions::default();
-    for s in &policy.statements {
-        let on_everything = matches!(&s.resources, ResourceField::Resource(r) if r.iter().any(|r| r.value.trim() == "*"));
-        if s.effect == Effect::Deny && s.condition.is_empty() && on_everything {
-            denied.extend(&granted_by(s));
-        }
-    }
-    denied
-}
-
-fn check_risks(policy: &Policy, options: &CheckOptions, findings: &mut Vec<Finding>) {
-    let denied = unconditionally_denied(policy);
-    let mut per_statement: Vec<(&Statement, GrantedActions)> = Vec::new();
+fn check_risks(grants: &PolicyGrants, options: &CheckOptions, findings: &mut Vec<Finding>) {
+    let per_statement = grants.effective_allows();
     let mut all = GrantedActions::default();
-    for s in policy
-        .statements
-        .iter()
-        .filter(|s| s.effect == Effect::Allow)
-    {
-        let mut g = granted_by(s);
-        g.remove(&denied);
-        all.extend(&g);
-        per_statement.push((s, g));
+    for (_, granted) in &per_statement {
+        all.extend(granted);
     }
     for method in all.complete_methods() {
         let names: Vec<String> = method.actions.iter().map(GrantedName::display).collect();
         let granting: Vec<&Statement> = per_statement
             .iter()
             .filter(|(_, g)| method.actions.iter().any(|a| g.contains(a)))
-            .map(|(s, _)| *s)
+            .map(|(s, _)| s.statement)
             .collect();
         let Some(first) = granting.first() else {
             continue;
@@ -575,7 +620,8 @@ fn check_risks(policy: &Policy, options: &CheckOptions, findings: &mut Vec<Findi
             names,
         ));
     }
-    for (statement, granted) in &per_statement {
+    for (grant, granted) in &per_statement {
+        let statement = grant.statement;
         for (category, rule) in [
             (RiskCategory::ResourceExposure, Rule::ResourceExposure),
             (RiskCategory::CredentialsExposure, Rule::CredentialsExposure),

@@ -1,14 +1,21 @@
 //! Auditing IAM policies offline: reading policy documents with positions
-//! ([`policy::Policy`]), the `check` lint rules ([`check`]), the 2020 `analyze` risk report
-//! ([`analyze`]), and SARIF 2.1.0 output ([`sarif`]).
+//! ([`policy::Policy`]), what they grant ([`grants`]), the `check` lint rules ([`check`]) and
+//! the result of a check run ([`report`]) as text, JSON ([`findings_json`]) or SARIF 2.1.0
+//! ([`sarif`]), the 2020 `analyze` risk report ([`analyze`]) over single files or the folder
+//! `download-policies` writes ([`downloaded`]).
 
 pub mod analyze;
 mod arn_match;
 pub mod check;
+pub mod downloaded;
+pub mod findings_json;
+pub mod grants;
 mod json;
 pub mod policy;
+pub mod report;
 pub mod risk;
 pub mod sarif;
 
 pub use check::{CheckOptions, Finding, Level, Rule, check_policy};
-pub use policy::{Policy, PolicyError};
+pub use policy::{Policy, PolicyError, PolicyErrorKind};
+pub use report::{CheckReport, CheckedFile, Verdict};

@@ -95,6 +95,8 @@ pub struct Policy {
     pub origin: String,
     pub version: Option<String>,
     pub statements: Vec<Statement>,
+    /// Where the `Statement` value is (an empty list there grants nothing).
+    pub statements_location: Location,
     /// Characters of the document that are not whitespace (what IAM's size limits count).
     pub size_without_whitespace: usize,
 }
@@ -103,11 +105,21 @@ pub struct Policy {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct PolicyError {
     pub origin: String,
+    pub kind: PolicyErrorKind,
     pub line: usize,
     pub column: usize,
     /// The JSON path of the offending field (`Statement[1].Action[0]`), when there is one.
     pub field: Option<String>,
     pub message: String,
+}
+
+/// What is wrong with a policy file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PolicyErrorKind {
+    /// The text is not JSON.
+    InvalidJson,
+    /// JSON, but not a policy document (a missing `Effect`, an unknown key, a wrong type).
+    InvalidPolicy,
 }
 
 impl fmt::Display for PolicyError {
@@ -142,7 +154,10 @@ impl Policy {
             text,
             lines: LineIndex::new(text),
         };
-        let root = json::parse(text).map_err(|e| reader.error_at(e.offset, None, e.message))?;
+        let root = json::parse(text).map_err(|e| PolicyError {
+            kind: PolicyErrorKind::InvalidJson,
+            ..reader.error_at(e.offset, None, e.message)
+        })?;
         reader.policy(&root)
     }
 
@@ -172,6 +187,7 @@ impl Reader<'_> {
         let (line, column) = self.lines.position(self.text, offset);
         PolicyError {
             origin: self.origin.to_string(),
+            kind: PolicyErrorKind::InvalidPolicy,
             line,
             column,
             field,
@@ -230,20 +246,13 @@ impl Reader<'_> {
         };
         let statements = match &statement.value.kind {
             Kind::Object(_) => vec![self.statement(&statement.value, 0, "Statement")?],
-            Kind::Array(items) => {
-                if items.is_empty() {
-                    return Err(self.error(
-                        statement.value.span,
-                        "Statement",
-                        "the statement list is empty".to_string(),
-                    ));
-                }
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, item)| self.statement(item, i, &format!("Statement[{i}]")))
-                    .collect::<Result<Vec<_>, _>>()?
-            }
+            // An empty list is a policy that grants nothing (`check` says so), not an error:
+            // write-policy prints one for a template that grants nothing.
+            Kind::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| self.statement(item, i, &format!("Statement[{i}]")))
+                .collect::<Result<Vec<_>, _>>()?,
             other => {
                 return Err(self.error(
                     statement.value.span,
@@ -259,6 +268,7 @@ impl Reader<'_> {
             origin: self.origin.to_string(),
             version,
             statements,
+            statements_location: self.location(statement.value.span),
             size_without_whitespace: self.text.chars().filter(|c| !c.is_whitespace()).count(),
         })
     }
@@ -355,72 +365,11 @@ impl Reader<'_> {
         let sid = find(members, "Sid")
             .map(|m| self.string(&m.value, &field("Sid")))
             .transpose()?;
-        let effect = match find(members, "Effect") {
-            None => {
-                return Err(self.error(
-                    value.span,
-                    path,
-                    "missing \"Effect\": expected \"Allow\" or \"Deny\"".to_string(),
-                ));
-            }
-            Some(m) => match self.string(&m.value, &field("Effect"))?.as_str() {
-                "Allow" => Effect::Allow,
-                "Deny" => Effect::Deny,
-                other => {
-                    let hint = did_you_mean(&suggest(other, ["Allow", "Deny"], 1));
-                    return Err(self.error(
-                        m.value.span,
-                        &field("Effect"),
-                        format!("\"{other}\" is not an effect{hint}; expected \"Allow\" or \"Deny\" (case matters)"),
-                    ));
-                }
-            },
-        };
-        let actions = match (find(members, "Action"), find(members, "NotAction")) {
-            (Some(_), Some(n)) => {
-                return Err(self.error(
-                    n.key_span,
-                    &field("NotAction"),
-                    "a statement has either \"Action\" or \"NotAction\", not both".to_string(),
-                ));
-            }
-            (Some(a), None) => ActionField::Action(self.string_list(&a.value, &field("Action"))?),
-            (None, Some(n)) => {
-                ActionField::NotAction(self.string_list(&n.value, &field("NotAction"))?)
-            }
-            (None, None) => {
-                return Err(self.error(
-                    value.span,
-                    path,
-                    "missing \"Action\" (or \"NotAction\")".to_string(),
-                ));
-            }
-        };
+        let effect = self.effect(value, members, path)?;
+        let actions = self.actions(value, members, path)?;
         let has_principal =
             find(members, "Principal").is_some() || find(members, "NotPrincipal").is_some();
-        let resources = match (find(members, "Resource"), find(members, "NotResource")) {
-            (Some(_), Some(n)) => {
-                return Err(self.error(
-                    n.key_span,
-                    &field("NotResource"),
-                    "a statement has either \"Resource\" or \"NotResource\", not both".to_string(),
-                ));
-            }
-            (Some(r), None) => {
-                ResourceField::Resource(self.string_list(&r.value, &field("Resource"))?)
-            }
-            (None, Some(n)) => {
-                ResourceField::NotResource(self.string_list(&n.value, &field("NotResource"))?)
-            }
-            (None, None) if has_principal => ResourceField::Absent,
-            (None, None) => {
-                return Err(self.error(
-                    value.span,
-                    path,
-                    "missing \"Resource\" (or \"NotResource\"): an identity policy statement needs one, e.g. \"Resource\": \"arn:aws:s3:::mybucket/*\"".to_string(),
-                ));
-            }
-        };
+        let resources = self.resources(value, members, path, has_principal)?;
         let condition = match find(members, "Condition") {
             None => Vec::new(),
             Some(m) => self.condition(&m.value, &field("Condition"))?,
@@ -435,6 +384,90 @@ impl Reader<'_> {
             condition,
             location: self.location(value.span),
         })
+    }
+
+    fn effect(
+        &self,
+        statement: &Value,
+        members: &[Member],
+        path: &str,
+    ) -> Result<Effect, PolicyError> {
+        let Some(m) = find(members, "Effect") else {
+            return Err(self.error(
+                statement.span,
+                path,
+                "missing \"Effect\": expected \"Allow\" or \"Deny\"".to_string(),
+            ));
+        };
+        let field = format!("{path}.Effect");
+        match self.string(&m.value, &field)?.as_str() {
+            "Allow" => Ok(Effect::Allow),
+            "Deny" => Ok(Effect::Deny),
+            other => {
+                let hint = did_you_mean(&suggest(other, ["Allow", "Deny"], 1));
+                Err(self.error(
+                    m.value.span,
+                    &field,
+                    format!("\"{other}\" is not an effect{hint}; expected \"Allow\" or \"Deny\" (case matters)"),
+                ))
+            }
+        }
+    }
+
+    fn actions(
+        &self,
+        statement: &Value,
+        members: &[Member],
+        path: &str,
+    ) -> Result<ActionField, PolicyError> {
+        let field = |key: &str| format!("{path}.{key}");
+        match (find(members, "Action"), find(members, "NotAction")) {
+            (Some(_), Some(n)) => Err(self.error(
+                n.key_span,
+                &field("NotAction"),
+                "a statement has either \"Action\" or \"NotAction\", not both".to_string(),
+            )),
+            (Some(a), None) => Ok(ActionField::Action(
+                self.string_list(&a.value, &field("Action"))?,
+            )),
+            (None, Some(n)) => Ok(ActionField::NotAction(
+                self.string_list(&n.value, &field("NotAction"))?,
+            )),
+            (None, None) => Err(self.error(
+                statement.span,
+                path,
+                "missing \"Action\" (or \"NotAction\")".to_string(),
+            )),
+        }
+    }
+
+    fn resources(
+        &self,
+        statement: &Value,
+        members: &[Member],
+        path: &str,
+        has_principal: bool,
+    ) -> Result<ResourceField, PolicyError> {
+        let field = |key: &str| format!("{path}.{key}");
+        match (find(members, "Resource"), find(members, "NotResource")) {
+            (Some(_), Some(n)) => Err(self.error(
+                n.key_span,
+                &field("NotResource"),
+                "a statement has either \"Resource\" or \"NotResource\", not both".to_string(),
+            )),
+            (Some(r), None) => Ok(ResourceField::Resource(
+                self.string_list(&r.value, &field("Resource"))?,
+            )),
+            (None, Some(n)) => Ok(ResourceField::NotResource(
+                self.string_list(&n.value, &field("NotResource"))?,
+            )),
+            (None, None) if has_principal => Ok(ResourceField::Absent),
+            (None, None) => Err(self.error(
+                statement.span,
+                path,
+                "missing \"Resource\" (or \"NotResource\"): an identity policy statement needs one, e.g. \"Resource\": \"arn:aws:s3:::mybucket/*\"".to_string(),
+            )),
+        }
     }
 
     fn condition(&self, value: &Value, path: &str) -> Result<Vec<ConditionBlock>, PolicyError> {
@@ -585,6 +618,31 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn an_empty_statement_list_is_a_policy_without_statements() {
+        let p = Policy::parse(
+            "p.json",
+            "{\"Version\": \"2012-10-17\",\n \"Statement\": []}",
+        )
+        .unwrap();
+        assert!(p.statements.is_empty());
+        assert_eq!(
+            (p.statements_location.line, p.statements_location.column),
+            (2, 15)
+        );
+    }
+
+    #[test]
+    fn errors_say_whether_the_text_is_json() {
+        let kind = |text: &str| Policy::parse("p.json", text).unwrap_err().kind;
+        assert_eq!(kind("{\"Statement\": [}"), PolicyErrorKind::InvalidJson);
+        assert_eq!(kind("[]"), PolicyErrorKind::InvalidPolicy);
+        assert_eq!(
+            kind("{\"Version\": \"2012-10-17\"}"),
+            PolicyErrorKind::InvalidPolicy
+        );
     }
 
     #[test]

@@ -1,12 +1,11 @@
 //! The risk categories of the 2020 `analyze` command and the privilege-escalation methods,
 //! from the lists in `aws-docs/audit/` (origin: aws-docs/README.md), compiled in.
 
-use std::collections::{BTreeSet, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use super::grants::{ActionSet, GrantedActions, GrantedName};
 use crate::data::{AccessLevel, Action, LevelSource};
-use crate::expand::expand;
 
 const PRIVILEGE_ESCALATION: &str = include_str!("../../aws-docs/audit/privilege-escalation.txt");
 const RESOURCE_EXPOSURE: &str = include_str!("../../aws-docs/audit/resource-exposure.txt");
@@ -63,31 +62,6 @@ impl RiskCategory {
         }
     }
 }
-
-/// A cheap hasher for action ids: policies granting `*` put 17,000 actions in a set, and
-/// SipHash would dominate the time of `check`.
-#[derive(Default, Clone, Copy)]
-pub struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
-        }
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// A set of actions (unordered; sort for output).
-pub type ActionSet = HashSet<Action, BuildHasherDefault<IdHasher>>;
 
 /// One action list: the names resolved against the IAM data, plus the lower-case names the
 /// data does not know (kept so they still match a policy that spells them out).
@@ -163,32 +137,6 @@ fn parse_methods(text: &str) -> Vec<EscalationMethod> {
         .collect()
 }
 
-/// An action name as a policy grants it: known to the IAM data, or not.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GrantedName {
-    Known(Action),
-    /// Lower-case `service:action` (or an unmatched wildcard) the data does not know.
-    Unknown(String),
-}
-
-impl GrantedName {
-    /// `service:action` in lower case, the 2020 report's spelling.
-    pub fn lower(&self) -> String {
-        match self {
-            GrantedName::Known(a) => a.to_string().to_lowercase(),
-            GrantedName::Unknown(n) => n.clone(),
-        }
-    }
-
-    /// The canonical spelling for known actions (`iam:PassRole`).
-    pub fn display(&self) -> String {
-        match self {
-            GrantedName::Known(a) => a.to_string(),
-            GrantedName::Unknown(n) => n.clone(),
-        }
-    }
-}
-
 /// A way to escalate privileges: holding every one of its actions is enough.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EscalationMethod {
@@ -219,60 +167,8 @@ pub fn escalation_methods() -> &'static [EscalationMethod] {
     &LISTS.methods
 }
 
-/// The actions a set of policy patterns grants.
-#[derive(Clone, Debug, Default)]
-pub struct GrantedActions {
-    pub known: ActionSet,
-    pub unknown: BTreeSet<String>,
-}
-
+/// The risk questions about a set of granted actions.
 impl GrantedActions {
-    /// Add what one `Action` entry grants: wildcards expanded over the IAM data; a name (or
-    /// a wildcard) the data does not know is kept in lower case, as 2020 did.
-    pub fn add_pattern(&mut self, pattern: &str) {
-        let matched = expand(pattern);
-        if matched.is_empty() {
-            self.unknown.insert(pattern.trim().to_lowercase());
-        } else {
-            self.known.extend(matched);
-        }
-    }
-
-    /// Every action except those the patterns match (what `NotAction` grants).
-    pub fn all_except<'a>(patterns: impl IntoIterator<Item = &'a str>) -> GrantedActions {
-        let mut excluded = GrantedActions::default();
-        for p in patterns {
-            excluded.add_pattern(p);
-        }
-        GrantedActions {
-            known: Action::all()
-                .filter(|a| !excluded.known.contains(a))
-                .collect(),
-            unknown: BTreeSet::new(),
-        }
-    }
-
-    pub fn extend(&mut self, other: &GrantedActions) {
-        self.known.extend(other.known.iter().copied());
-        self.unknown.extend(other.unknown.iter().cloned());
-    }
-
-    pub fn remove(&mut self, other: &GrantedActions) {
-        self.known.retain(|a| !other.known.contains(a));
-        self.unknown.retain(|a| !other.unknown.contains(a));
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.known.is_empty() && self.unknown.is_empty()
-    }
-
-    pub fn contains(&self, name: &GrantedName) -> bool {
-        match name {
-            GrantedName::Known(a) => self.known.contains(a),
-            GrantedName::Unknown(n) => self.unknown.contains(n),
-        }
-    }
-
     /// The granted actions in a risk category, sorted by lower-case name.
     ///
     /// Resource exposure is the 2020 list together with every action at the Permissions
@@ -430,12 +326,5 @@ mod tests {
             g.in_category(RiskCategory::NetworkExposure, &levels).len(),
             1
         );
-    }
-
-    #[test]
-    fn not_action_grants_the_rest() {
-        let g = GrantedActions::all_except(["iam:*"]);
-        assert!(!g.known.iter().any(|a| a.service().prefix() == "iam"));
-        assert!(g.known.len() > 16_000);
     }
 }

@@ -1,9 +1,15 @@
 //! SARIF 2.1.0 output of `check`, in the shape GitHub code scanning accepts: one run, the
 //! tool's rules with descriptions and help, one result per finding with file and region.
+//!
+//! A file that could not be checked is an `error`-level result of rule `unreadable-file`,
+//! `invalid-json` or `invalid-policy` at the place the error names, not a
+//! `toolExecutionNotification`: code scanning shows results as alerts on the file, but does not
+//! show the notifications of third-party tools, and a file left unchecked must not look clean.
 
 use serde_json::{Value, json};
 
 use super::check::{Finding, Rule};
+use super::report::CheckReport;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 const INFORMATION_URI: &str = "https://github.com/salesforce/policy_sentry";
@@ -77,12 +83,13 @@ fn rule_descriptor(rule: Rule) -> Value {
     })
 }
 
-/// A SARIF log for findings grouped by file (`(artifact uri, findings)`).
-pub fn sarif_log(files: &[(String, Vec<Finding>)], tool_version: &str) -> Value {
+/// The SARIF log of a check run.
+pub fn sarif_log(report: &CheckReport, tool_version: &str) -> Value {
     let rules: Vec<Value> = Rule::ALL.iter().map(|r| rule_descriptor(*r)).collect();
     let mut results = Vec::new();
-    for (uri, findings) in files {
-        for f in findings {
+    for file in &report.files {
+        let uri = &artifact_uri(&file.name);
+        for f in &file.findings {
             let rule_index = Rule::ALL
                 .iter()
                 .position(|r| *r == f.rule)

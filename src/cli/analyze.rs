@@ -2,15 +2,15 @@
 //! JSON report on stdout and writes the report files under the names 2020 used
 //! (`report.json`/`.csv`/`.md`, or `<report-name>.*` in the downloaded-policies folder).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use policy_sentry::audit::Policy;
-use policy_sentry::audit::analyze::{PolicyReport, Report, ReportConfig, analyze_policy};
+use policy_sentry::audit::analyze::{Report, ReportConfig, analyze_policy};
+use policy_sentry::audit::downloaded::{self, DownloadedPolicy};
 use policy_sentry::data::LevelSource;
-use policy_sentry::io::{self, Walk, Walker, WriteMode};
+use policy_sentry::io::{self, WriteMode};
 
 use super::GlobalArgs;
 
@@ -103,12 +103,6 @@ fn read_policy(path: &Path, global: &GlobalArgs) -> Result<Policy, String> {
     Policy::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
 }
 
-fn policy_name(path: &Path) -> String {
-    path.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
 fn policy_file(
     args: &PolicyFileArgs,
     levels: &LevelSource,
@@ -122,7 +116,7 @@ fn policy_file(
         )]));
     }
     let policy = read_policy(&args.policy, global).map_err(|e| InputError(vec![e]))?;
-    let name = policy_name(&args.policy);
+    let name = downloaded::policy_name(&args.policy);
     let mut report = Report::default();
     let mut warnings = Vec::new();
     if config.is_excluded(&name) {
@@ -156,16 +150,14 @@ fn downloaded(
     global: &GlobalArgs,
 ) -> Result<anyhow::Result<ExitCode>, InputError> {
     let config = load_config(args.report_config.as_deref(), global)?;
-    let dir = match &args.input_dir {
-        Some(d) => d.clone(),
-        None => match std::env::var_os("HOME") {
-            Some(home) => Path::new(&home).join(".policy_sentry").join("analysis"),
-            None => {
-                return Err(InputError(vec![
-                    "HOME is not set: pass --input-dir".to_string(),
-                ]));
-            }
-        },
+    let dir = match (&args.input_dir, std::env::var_os("HOME")) {
+        (Some(d), _) => d.clone(),
+        (None, Some(home)) => downloaded::default_root(Path::new(&home)),
+        (None, None) => {
+            return Err(InputError(vec![
+                "HOME is not set: pass --input-dir".to_string(),
+            ]));
+        }
     };
     if !dir.is_dir() {
         let hint = "run `policy_sentry download-policies` first, or pass --input-dir";
@@ -179,85 +171,15 @@ fn downloaded(
         eprintln!("warning: {}: no downloaded policies; {hint}", dir.display());
         return Ok(super::print_json(&Report::default().to_json()).map(|()| ExitCode::SUCCESS));
     }
-    let mut files: Vec<(String, &'static str, PathBuf)> = Vec::new();
-    let mut accounts: Vec<PathBuf> = io::visible_entries(&dir)
-        .map_err(|e| InputError(vec![format!("{}: {e}", dir.display())]))?;
-    accounts.retain(|p| p.is_dir());
-    let mut walker = Walker::new();
-    for account_dir in &accounts {
-        let account = account_dir
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        for kind in ["customer-managed", "aws-managed"] {
-            let folder = account_dir.join(kind);
-            if !folder.is_dir() {
-                continue;
-            }
-            let walked = walker.walk(&folder, POLICY_FILES);
-            if !walked.errors.is_empty() {
-                return Err(InputError(
-                    walked
-                        .errors
-                        .iter()
-                        .map(|(f, e)| format!("{}: {e}", f.display()))
-                        .collect(),
-                ));
-            }
-            for skipped in &walked.skipped {
-                eprintln!("note: {skipped}");
-            }
-            files.extend(walked.files.into_iter().map(|f| (account.clone(), kind, f)));
-        }
-    }
-    if files.is_empty() {
-        eprintln!(
-            "warning: {}: no <account-id>/customer-managed/*.json or aws-managed/*.json files found",
-            dir.display()
-        );
-    }
-    let mut errors = Vec::new();
-    let mut parsed = Vec::new();
-    for (account, kind, path) in files {
-        match read_policy(&path, global) {
-            Ok(p) => parsed.push((account, kind, path, p)),
-            Err(e) => errors.push(e),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(InputError(errors));
-    }
-    // 2020 keyed the report by policy name alone, so a name found twice lost one entry; ours
-    // qualifies such names as <account-id>/<folder>/<name>.
-    let mut name_count: BTreeMap<String, usize> = BTreeMap::new();
-    for (_, _, path, _) in &parsed {
-        *name_count.entry(policy_name(path)).or_default() += 1;
-    }
-    let mut report = Report::default();
+    let (accounts, parsed) = read_downloaded(&dir, global)?;
     let mut warnings = Vec::new();
-    for (account, kind, path, policy) in &parsed {
-        let name = policy_name(path);
-        if config.is_excluded(&name) {
-            continue;
-        }
-        let key = if name_count[&name] > 1 {
-            format!("{account}/{kind}/{name}")
-        } else {
-            name.clone()
-        };
-        let found: Option<PolicyReport> =
-            analyze_policy(policy, &name, account, &config, levels, &mut warnings);
-        if let Some(r) = found {
-            report.policies.insert(key, r);
-        }
-    }
+    let report = Report::of_downloaded(&parsed, &config, levels, &mut warnings);
     for w in &warnings {
         eprintln!("warning: {w}");
     }
     eprintln!(
-        "analysed {} policies of {} account folder(s) in {}",
+        "analysed {} policies of {accounts} account folder(s) in {}",
         parsed.len(),
-        accounts.len(),
         dir.display()
     );
     Ok(finish(
@@ -268,10 +190,39 @@ fn downloaded(
     ))
 }
 
-const POLICY_FILES: Walk<'static> = Walk {
-    extensions: &["json"],
-    recursive: false,
-};
+/// Every policy of the downloaded-policies folder `dir`, parsed, and the number of account
+/// folders; any folder or file that cannot be read or parsed fails the whole run.
+fn read_downloaded(
+    dir: &Path,
+    global: &GlobalArgs,
+) -> Result<(usize, Vec<(DownloadedPolicy, Policy)>), InputError> {
+    let found =
+        downloaded::find(dir).map_err(|e| InputError(vec![format!("{}: {e}", dir.display())]))?;
+    let mut errors: Vec<String> = (found.errors.iter())
+        .map(|(f, e)| format!("{}: {e}", f.display()))
+        .collect();
+    for skipped in &found.skipped {
+        eprintln!("note: {skipped}");
+    }
+    if found.policies.is_empty() && errors.is_empty() {
+        eprintln!(
+            "warning: {}: no <account-id>/customer-managed/*.json or aws-managed/*.json files found",
+            dir.display()
+        );
+    }
+    let mut parsed = Vec::new();
+    for policy in found.policies {
+        match read_policy(&policy.path, global) {
+            Ok(p) => parsed.push((policy, p)),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok((found.accounts, parsed))
+    } else {
+        Err(InputError(errors))
+    }
+}
 
 /// Write the report files (each atomically), then print the JSON report.
 fn finish(report: &Report, dir: &Path, name: &str, markdown: bool) -> anyhow::Result<ExitCode> {

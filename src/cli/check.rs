@@ -1,15 +1,18 @@
 //! `policy_sentry check FILE|DIR…`: lint policy files offline, for CI. Findings as text, JSON
 //! or SARIF 2.1.0; exit 0 when nothing is at or above `--fail-on`, 1 when something is, 2 for
-//! usage errors and unreadable or malformed input (then nothing is printed on stdout).
+//! usage errors (nothing on stdout) and when an input could not be checked (the report still
+//! covers every other file, with an error entry for each one that failed).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use policy_sentry::audit::{CheckOptions, Finding, Level, Policy, Rule, check_policy, sarif};
+use policy_sentry::audit::findings_json::findings_json;
+use policy_sentry::audit::{
+    CheckOptions, CheckReport, CheckedFile, Level, Policy, Rule, Verdict, sarif,
+};
 use policy_sentry::io::{self, Walk, Walker};
-use serde_json::json;
 
 use super::GlobalArgs;
 
@@ -68,91 +71,58 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let mut problems = Vec::new();
-    let inputs = collect(&args.paths, &mut problems);
     let options = CheckOptions { levels };
-    let mut results: Vec<(String, Vec<Finding>)> = Vec::new();
-    for input in &inputs {
-        let text = match global.read_input(&input.path) {
-            Ok(t) => t,
-            Err(e) => {
-                problems.push(e.to_string());
+    let mut report = CheckReport::default();
+    for input in collect(&args.paths) {
+        let input = match input {
+            Ok(input) => input,
+            Err(unreadable) => {
+                report.files.push(unreadable);
                 continue;
             }
         };
-        match Policy::parse(&input.display, &text) {
-            Ok(policy) => results.push((input.display.clone(), check_policy(&policy, &options))),
-            Err(_) if input.from_folder && !Policy::looks_like_policy(&text) => {
+        let checked = match global.read_input(&input.path) {
+            Err(e) => CheckedFile::unreadable(&input.display, &e),
+            Ok(text) if input.from_folder && !Policy::looks_like_policy(&text) => {
                 eprintln!(
                     "warning: {}: skipped: not an IAM policy document (no \"Statement\" or \"Version\")",
                     input.display
                 );
+                continue;
             }
-            Err(e) => problems.push(e.to_string()),
-        }
+            Ok(text) => CheckedFile::check(&input.display, &text, &options),
+        };
+        report.files.push(checked);
     }
-    if !problems.is_empty() {
-        for p in &problems {
-            eprintln!("error: {p}");
-        }
-        eprintln!(
-            "check: {} unreadable or malformed input{}; no findings printed",
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
-        );
+    if report.files.is_empty() {
+        let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!("error: no policy files found in {}", paths.join(", "));
         return Ok(ExitCode::from(2));
     }
-    if results.is_empty() {
-        eprintln!(
-            "error: no policy files found in {}",
-            args.paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        return Ok(ExitCode::from(2));
+    for file in report.failed() {
+        eprintln!("error: {}", file.problem.as_deref().unwrap_or_default());
     }
     match args.fmt {
-        CheckFormat::Text => print_text(&results)?,
-        CheckFormat::Json => super::print_json(&json_report(&results))?,
+        CheckFormat::Text => std::io::stdout()
+            .lock()
+            .write_all(report.to_text().as_bytes())?,
+        CheckFormat::Json => super::print_json(&findings_json(&report))?,
         CheckFormat::Sarif => {
-            let files: Vec<(String, Vec<Finding>)> = results
-                .iter()
-                .map(|(name, f)| (sarif::artifact_uri(name), f.clone()))
-                .collect();
-            super::print_json(&sarif::sarif_log(&files, env!("CARGO_PKG_VERSION")))?;
+            super::print_json(&sarif::sarif_log(&report, env!("CARGO_PKG_VERSION")))?
         }
     }
-    let count = |level: Level| {
-        results
-            .iter()
-            .flat_map(|(_, f)| f)
-            .filter(|f| f.level() == level)
-            .count()
-    };
-    let (errors, warnings, notes) = (
-        count(Level::Error),
-        count(Level::Warning),
-        count(Level::Note),
-    );
-    eprintln!(
-        "{} file{} checked: {errors} error{}, {warnings} warning{}, {notes} note{}",
-        results.len(),
-        plural(results.len()),
-        plural(errors),
-        plural(warnings),
-        plural(notes)
-    );
-    let threshold = args.fail_on.level();
-    let failing = results
-        .iter()
-        .flat_map(|(_, f)| f)
-        .any(|f| f.level() >= threshold);
-    Ok(if failing {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    eprintln!("{}", report.summary());
+    Ok(match report.verdict(args.fail_on.level()) {
+        Verdict::Passed => ExitCode::SUCCESS,
+        Verdict::Failed => ExitCode::from(1),
+        Verdict::Incomplete => {
+            let failed = report.failed().count();
+            eprintln!(
+                "check: {failed} input{} could not be checked (see above); exit 2",
+                if failed == 1 { "" } else { "s" }
+            );
+            ExitCode::from(2)
+        }
     })
 }
 
@@ -167,16 +137,13 @@ fn rules_help() -> String {
             rule.short_description()
         ));
     }
-    text.push_str("\nExit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error or unreadable/malformed input.");
+    text.push_str("\nExit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error, or an input could not be checked (unreadable, invalid JSON, not a policy: an error entry in the report, the other files still checked).");
     text
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
-}
-
-/// Files named on the command line (`-`: stdin), and `*.json` files under folders.
-fn collect(paths: &[PathBuf], problems: &mut Vec<String>) -> Vec<Input> {
+/// Files named on the command line (`-`: stdin), and `*.json` files under folders, in order; a
+/// path or folder that cannot be read is an `unreadable-file` entry in its place.
+fn collect(paths: &[PathBuf]) -> Vec<Result<Input, CheckedFile>> {
     let mut inputs = Vec::new();
     let mut walker = Walker::new();
     for path in paths {
@@ -184,7 +151,9 @@ fn collect(paths: &[PathBuf], problems: &mut Vec<String>) -> Vec<Input> {
             _ if io::is_stdin(path) => false,
             Ok(meta) => meta.is_dir(),
             Err(e) => {
-                problems.push(format!("{}: {e}", path.display()));
+                let name = path.display().to_string();
+                let reason = format!("cannot read: {e}");
+                inputs.push(Err(CheckedFile::unreadable(&name, &reason)));
                 continue;
             }
         };
@@ -192,11 +161,11 @@ fn collect(paths: &[PathBuf], problems: &mut Vec<String>) -> Vec<Input> {
             if io::is_stdin(path) && std::io::stdin().is_terminal() {
                 eprintln!("Reading a policy from stdin (end with Ctrl-D).");
             }
-            inputs.push(Input {
+            inputs.push(Ok(Input {
                 path: path.clone(),
                 display: io::input_name(path),
                 from_folder: false,
-            });
+            }));
             continue;
         }
         let walked = walker.walk(path, POLICY_FILES);
@@ -204,12 +173,16 @@ fn collect(paths: &[PathBuf], problems: &mut Vec<String>) -> Vec<Input> {
             eprintln!("note: {skipped}");
         }
         for (folder, e) in &walked.errors {
-            problems.push(format!("{}: cannot read the folder: {e}", folder.display()));
+            let name = folder.display().to_string();
+            let reason = format!("cannot read the folder: {e}");
+            inputs.push(Err(CheckedFile::unreadable(&name, &reason)));
         }
-        inputs.extend(walked.files.into_iter().map(|file| Input {
-            display: file.display().to_string(),
-            path: file,
-            from_folder: true,
+        inputs.extend(walked.files.into_iter().map(|file| {
+            Ok(Input {
+                display: file.display().to_string(),
+                path: file,
+                from_folder: true,
+            })
         }));
     }
     inputs
@@ -219,58 +192,3 @@ const POLICY_FILES: Walk<'static> = Walk {
     extensions: &["json"],
     recursive: true,
 };
-
-fn print_text(results: &[(String, Vec<Finding>)]) -> anyhow::Result<()> {
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for (file, findings) in results {
-        for f in findings {
-            writeln!(
-                out,
-                "{file}:{}:{}: {}[{}]: {}",
-                f.location.line,
-                f.location.column,
-                f.level().as_str(),
-                f.rule.id(),
-                f.message
-            )?;
-        }
-    }
-    out.flush()?;
-    Ok(())
-}
-
-fn json_report(results: &[(String, Vec<Finding>)]) -> serde_json::Value {
-    let findings: Vec<serde_json::Value> = results
-        .iter()
-        .flat_map(|(file, findings)| {
-            findings.iter().map(move |f| {
-                json!({
-                    "rule": f.rule.id(),
-                    "level": f.level().as_str(),
-                    "file": file,
-                    "line": f.location.line,
-                    "column": f.location.column,
-                    "end_line": f.location.end_line,
-                    "end_column": f.location.end_column,
-                    "statement_index": f.statement,
-                    "sid": f.sid,
-                    "message": f.message,
-                    "actions": f.listed_actions(),
-                    "action_count": f.actions.len(),
-                })
-            })
-        })
-        .collect();
-    let count = |level: Level| {
-        results
-            .iter()
-            .flat_map(|(_, f)| f)
-            .filter(|f| f.level() == level)
-            .count()
-    };
-    json!({
-        "files_checked": results.len(),
-        "summary": { "error": count(Level::Error), "warning": count(Level::Warning), "note": count(Level::Note) },
-        "findings": findings,
-    })
-}

@@ -1,11 +1,12 @@
 //! `policy_sentry download-policies`: an account's IAM policies into files for `analyze`.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Args;
+use policy_sentry::audit::downloaded;
 use policy_sentry::download::{self, AccountReport, DownloadOptions, PolicyScope, Progress};
 use policy_sentry::suggest::{did_you_mean, suggest};
 
@@ -39,7 +40,7 @@ pub fn run(args: &DownloadPoliciesArgs) -> anyhow::Result<ExitCode> {
     let output_dir = match &args.output_dir {
         Some(dir) => dir.clone(),
         None => std::env::var_os("HOME")
-            .map(|home| PathBuf::from(home).join(".policy_sentry").join("analysis"))
+            .map(|home| downloaded::default_root(Path::new(&home)))
             .context("HOME is not set: give the folder with --output-dir")?,
     };
     if let Some(profile) = &args.profile {

@@ -36,11 +36,9 @@ fn percent_decode(encoded: &str) -> Result<String, String> {
     String::from_utf8(decoded).map_err(|_| "the decoded document is not UTF-8".to_owned())
 }
 
-/// IAM names (`[\w+=,.@-]+`) and account ids are safe file names; refuse anything that could
-/// leave the folder or hide the file.
-pub(super) fn is_safe_file_stem(name: &str) -> bool {
-    !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0'])
-}
+// The folder layout (which names are safe, where each file goes) is shared with the reader,
+// `analyze downloaded-policies`.
+pub(super) use crate::audit::downloaded::is_safe_file_stem;
 
 /// Write a JSON document (4-space indent, as upstream wrote the files) all at once,
 /// replacing an older download of it; creates the parent folder.
@@ -86,14 +84,6 @@ mod tests {
                 .contains("not valid JSON")
         );
         assert!(decode_policy_document("%FF").unwrap_err().contains("UTF-8"));
-    }
-
-    #[test]
-    fn unsafe_names_are_refused() {
-        assert!(is_safe_file_stem("My+Policy=,.@-1"));
-        for bad in ["", ".", "..", ".hidden", "a/b", "a\\b"] {
-            assert!(!is_safe_file_stem(bad), "{bad:?}");
-        }
     }
 
     #[test]

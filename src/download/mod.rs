@@ -3,7 +3,8 @@
 //! Per account: STS `GetCallerIdentity` gives the account id; IAM `ListPolicies` (every page)
 //! lists the managed policies, `GetPolicyVersion` fetches each default version's document
 //! (URL-decoded, written as 4-space indented JSON); `GetAccountAuthorizationDetails` (every
-//! page, merged) is kept raw for tools that read that format. Layout under the output folder:
+//! page, merged) is kept raw for tools that read that format. Layout under the output folder
+//! (defined in [`crate::audit::downloaded`], which `analyze downloaded-policies` reads with):
 //!
 //! ```text
 //! <account-id>/customer-managed/<PolicyName>.json
@@ -30,6 +31,8 @@ use aws_sdk_iam::types::{EntityType, PolicyScopeType};
 use tokio::task::JoinSet;
 
 pub use files::decode_policy_document;
+
+use crate::audit::downloaded;
 pub use profiles::{ProfileError, profile_names, profile_names_in};
 
 /// Attempts per request (the SDK's default is 3): IAM throttles bursts hard.
@@ -56,22 +59,9 @@ pub struct DownloadOptions {
     pub output_dir: PathBuf,
 }
 
-/// Where the policies come from, for the file layout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PolicyScope {
-    CustomerManaged,
-    AwsManaged,
-}
+pub use crate::audit::downloaded::PolicyScope;
 
 impl PolicyScope {
-    /// Folder name under the account folder.
-    pub fn folder(self) -> &'static str {
-        match self {
-            PolicyScope::CustomerManaged => "customer-managed",
-            PolicyScope::AwsManaged => "aws-managed",
-        }
-    }
-
     fn api_scope(self) -> PolicyScopeType {
         match self {
             PolicyScope::CustomerManaged => PolicyScopeType::Local,
@@ -292,7 +282,7 @@ async fn download_into(
     progress(Progress::Account {
         account_id: &account_id,
     });
-    let account_dir = options.output_dir.join(&account_id);
+    let account_dir = downloaded::account_folder(&options.output_dir, &account_id);
     report.account_id = Some(account_id);
     report.account_dir = Some(account_dir.clone());
     let iam = iam_client(&config);
@@ -381,7 +371,7 @@ async fn download_scope(
     }
     report.listed = listed.len();
 
-    let folder = account_dir.join(scope.folder());
+    let folder = downloaded::scope_folder(account_dir, scope);
     if let Err(source) = std::fs::create_dir_all(&folder) {
         failures.push(DownloadError::Write {
             path: folder,
@@ -450,7 +440,7 @@ async fn fetch_and_write(
         policy: policy.arn.clone(),
         message,
     })?;
-    let path = folder.join(format!("{}.json", policy.name));
+    let path = downloaded::policy_file(folder, &policy.name);
     files::write_json(&path, &document).map_err(|source| DownloadError::Write { path, source })
 }
 
@@ -494,7 +484,7 @@ async fn download_details(
             }
         }
     }
-    let path = account_dir.join("account-authorization-details.json");
+    let path = account_dir.join(downloaded::AUTHORIZATION_DETAILS_FILE);
     match files::write_json(&path, &merged.to_json()) {
         Ok(()) => Some(count),
         Err(source) => {

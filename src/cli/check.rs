@@ -65,7 +65,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {}", super::error_text(&e));
-            return Ok(ExitCode::from(2));
+            return Ok(ExitCode::from(super::Exit::InputError));
         }
     };
     let mut problems = Vec::new();
@@ -100,7 +100,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             problems.len(),
             if problems.len() == 1 { "" } else { "s" }
         );
-        return Ok(ExitCode::from(2));
+        return Ok(ExitCode::from(super::Exit::InputError));
     }
     if results.is_empty() {
         eprintln!(
@@ -111,7 +111,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        return Ok(ExitCode::from(2));
+        return Ok(ExitCode::from(super::Exit::InputError));
     }
     match args.fmt {
         CheckFormat::Text => print_text(&results)?,
@@ -150,7 +150,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         .flat_map(|(_, f)| f)
         .any(|f| f.level() >= threshold);
     Ok(if failing {
-        ExitCode::from(1)
+        ExitCode::from(super::Exit::Findings)
     } else {
         ExitCode::SUCCESS
     })

@@ -17,7 +17,7 @@ use policy_sentry::error::LookupError;
 use policy_sentry::query::{self, Scope};
 use serde::Serialize;
 
-use super::GlobalArgs;
+use super::{Exit, GlobalArgs};
 
 #[derive(Args, Debug)]
 pub struct QueryArgs {
@@ -160,7 +160,7 @@ pub fn run(args: &QueryArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         QueryCommand::ConditionTable(a) => condition_table(a)?,
         QueryCommand::ServiceTable(a) => service_table(a.fmt)?,
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 /// Where headings and warnings go: stderr, headings only for a person (a terminal) or `-v`.

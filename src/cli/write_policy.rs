@@ -10,7 +10,7 @@ use policy_sentry::arn::{Partition, UnknownPartition};
 use policy_sentry::template::{Mode, ParsedTemplate, SourceFormat, Template};
 use policy_sentry::write::{Policy, WriteError, WriteOptions, Written, write_policy_with_warnings};
 
-use super::GlobalArgs;
+use super::{Exit, GlobalArgs};
 
 #[derive(Args, Debug)]
 pub struct WritePolicyArgs {
@@ -77,7 +77,7 @@ pub fn run(args: &WritePolicyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCo
     out.write_all(output.as_bytes())?;
     out.write_all(b"\n")?;
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 /// The policy text as upstream prints it (before its final newline).

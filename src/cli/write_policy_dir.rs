@@ -10,10 +10,10 @@ use policy_sentry::arn::Partition;
 use policy_sentry::io::{Walk, Walker, WriteError, WriteMode, write_atomically};
 use policy_sentry::write::WriteOptions;
 
-use super::GlobalArgs;
 use super::write_policy::{
     PolicyFormat, format_policy, parse_partition, print_warnings, write_from_text,
 };
+use super::{Exit, GlobalArgs};
 
 #[derive(Args, Debug)]
 pub struct WritePolicyDirArgs {
@@ -76,9 +76,9 @@ pub fn run(args: &WritePolicyDirArgs, global: &GlobalArgs) -> anyhow::Result<Exi
     }
     eprintln!("{written} written, {failed} failed");
     Ok(if failed == 0 {
-        ExitCode::SUCCESS
+        Exit::Success.into()
     } else {
-        ExitCode::from(1)
+        Exit::Failed.into()
     })
 }
 

@@ -130,6 +130,7 @@ pub(super) fn parse(
         }
     }
     Ok(Some(ParsedTemplate {
+        origin: ctx.origin.to_string(),
         template: t,
         format: if crud {
             SourceFormat::CrudLevels2020

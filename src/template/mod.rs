@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::arn::Partition;
 use crate::suggest::suggest;
+use crate::write::{WriteError, WriteOptions, Written, write_policy_with_warnings};
 use node::{Node, Value};
 
 /// Which kind of template: access levels on ARNs, or a list of actions.
@@ -211,8 +212,19 @@ pub struct Template {
 }
 
 /// A template parsed from text, with the position of every list entry for error messages.
+///
+/// ```
+/// use policy_sentry::template::Template;
+/// use policy_sentry::write::WriteOptions;
+/// let parsed = Template::parse("crud.yml", "mode: crud\nread:\n- arn:aws:s3:::b\n- s4\n").unwrap();
+/// let err = parsed.write(&WriteOptions::default()).unwrap_err();
+/// assert_eq!((err.location.line, err.location.column), (4, 3));
+/// assert!(err.to_string().starts_with("crud.yml:4:3: `read[1]`: `s4` is not a valid ARN"));
+/// ```
 #[derive(Clone, Debug)]
 pub struct ParsedTemplate {
+    /// Where the text came from (a file name or `<stdin>`), as given to [`Template::parse`].
+    pub origin: String,
     pub template: Template,
     /// Which format the text was in.
     pub format: SourceFormat,
@@ -248,9 +260,62 @@ impl Positions {
     }
 }
 
+impl ParsedTemplate {
+    /// Where a template path (`read[1]`, the `key` of a [`WriteError`] or of a warning) is in
+    /// the text; line 0 when the path has no position (the whole template).
+    pub fn location(&self, key: &str) -> Location {
+        let (line, column) = self.positions.get(key).unwrap_or((0, 0));
+        Location {
+            origin: self.origin.clone(),
+            line,
+            column,
+        }
+    }
+
+    /// Write the policy ([`write_policy_with_warnings`]); an error carries the place of the
+    /// offending entry in the text.
+    pub fn write(&self, options: &WriteOptions) -> Result<Written, LocatedWriteError> {
+        write_policy_with_warnings(&self.template, options).map_err(|error| LocatedWriteError {
+            location: self.location(error.key()),
+            error,
+        })
+    }
+}
+
+/// A place in a template's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file name, or `<stdin>`.
+    pub origin: String,
+    /// 1-based line, 0 when unknown.
+    pub line: u64,
+    /// 1-based column, 0 when unknown.
+    pub column: u64,
+}
+
+/// `origin:line:column`, leaving out what is unknown.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (0, _) => write!(f, "{}", self.origin),
+            (l, 0) => write!(f, "{}:{l}", self.origin),
+            (l, c) => write!(f, "{}:{l}:{c}", self.origin),
+        }
+    }
+}
+
+/// A template the writer refused ([`WriteError`]), with the place of the offending entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {error}")]
+pub struct LocatedWriteError {
+    pub location: Location,
+    #[source]
+    pub error: WriteError,
+}
+
 /// A template that cannot be read: where (origin, line, column, key) and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{message}", location_prefix(origin, *line, *column))]
+#[error("{}: {message}", self.location())]
 pub struct TemplateError {
     /// The file name, or `<stdin>`.
     pub origin: String,
@@ -263,11 +328,14 @@ pub struct TemplateError {
     pub message: String,
 }
 
-fn location_prefix(origin: &str, line: u64, column: u64) -> String {
-    match (line, column) {
-        (0, _) => format!("{origin}: "),
-        (l, 0) => format!("{origin}:{l}: "),
-        (l, c) => format!("{origin}:{l}:{c}: "),
+impl TemplateError {
+    /// Where the problem is.
+    pub fn location(&self) -> Location {
+        Location {
+            origin: self.origin.clone(),
+            line: self.line,
+            column: self.column,
+        }
     }
 }
 
@@ -337,6 +405,7 @@ impl Template {
         }
         let template = ctx.modern(entries, &root, &mut positions)?;
         Ok(ParsedTemplate {
+            origin: origin.to_string(),
             template,
             format: SourceFormat::Modern,
             positions,

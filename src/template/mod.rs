@@ -60,8 +60,8 @@ impl fmt::Display for Effect {
 }
 
 /// `wildcard-only:`: actions that take no resource ARN.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct WildcardOnly {
     /// Single actions (`ecr:GetAuthorizationToken`); those that can take an ARN are dropped.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -86,8 +86,8 @@ impl WildcardOnly {
 }
 
 /// `sts:`: role ARNs for `sts:AssumeRole*`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Sts {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub assume_role: Vec<String>,
@@ -166,7 +166,9 @@ impl StsAction {
 }
 
 /// A policy template. Lists may contain blank entries (`''`, as create-template leaves
-/// them); they are skipped.
+/// them); they are skipped. Text becomes a template only through [`Template::parse`], which
+/// checks it; a template serialises (in the template format) but does not deserialise, so
+/// there is no unchecked way in.
 ///
 /// ```
 /// use policy_sentry::template::{Template, Mode};
@@ -177,37 +179,42 @@ impl StsAction {
 /// };
 /// assert!(template.wildcard_only.is_empty());
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+///
+/// ```compile_fail
+/// // Not `Deserialize`: use `Template::parse`.
+/// let t: policy_sentry::template::Template = serde_json::from_str("{}").unwrap();
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Template {
     pub mode: Mode,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default)]
     pub effect: Effect,
     /// The partition of the resources written from ARN formats (`mode: actions`): what
     /// `${Partition}` becomes (D24). `aws` unless the template says `partition: aws-cn`.
-    #[serde(default, skip_serializing_if = "Partition::is_default")]
+    #[serde(skip_serializing_if = "Partition::is_default")]
     pub partition: Partition,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub read: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub write: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tagging: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub permissions_management: Vec<String>,
-    #[serde(default, skip_serializing_if = "WildcardOnly::is_empty")]
+    #[serde(skip_serializing_if = "WildcardOnly::is_empty")]
     pub wildcard_only: WildcardOnly,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skip_resource_constraints: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exclude_actions: Vec<String>,
-    #[serde(default, skip_serializing_if = "Sts::is_empty")]
+    #[serde(skip_serializing_if = "Sts::is_empty")]
     pub sts: Sts,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<String>,
 }
 

@@ -13,7 +13,6 @@ pub mod data;
 pub mod download;
 pub mod error;
 pub mod expand;
-#[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod io;
 pub mod query;

@@ -9,6 +9,7 @@ use super::risk::{ActionSet, GrantedActions, GrantedName, RiskCategory};
 use crate::data::{Action, LevelSource, ResourceType, Service};
 use crate::error::{self, LookupError};
 use crate::expand::expand;
+use crate::write::MANAGED_POLICY_LIMIT;
 
 /// How serious a finding is; SARIF's levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -43,9 +44,6 @@ pub enum Rule {
     NetworkExposure,
     PolicyTooLarge,
 }
-
-/// IAM's limit for a customer managed policy, in characters without whitespace.
-pub const MANAGED_POLICY_SIZE_LIMIT: usize = 6_144;
 
 impl Rule {
     pub const ALL: [Rule; 10] = [
@@ -251,11 +249,11 @@ pub fn check_policy(policy: &Policy, options: &CheckOptions) -> Vec<Finding> {
         }
     }
     check_risks(policy, options, &mut findings);
-    if policy.size_without_whitespace > MANAGED_POLICY_SIZE_LIMIT {
+    if policy.size_without_whitespace > MANAGED_POLICY_LIMIT {
         findings.push(Finding {
             rule: Rule::PolicyTooLarge,
             message: format!(
-                "the policy has {} characters without whitespace; managed policies are limited to {MANAGED_POLICY_SIZE_LIMIT}",
+                "the policy has {} characters without whitespace; managed policies are limited to {MANAGED_POLICY_LIMIT}",
                 policy.size_without_whitespace
             ),
             statement: None,

@@ -506,77 +506,16 @@ impl Ctx<'_> {
             seen.push(known);
             positions.record(known, k);
             match known {
-                "mode" => {
-                    mode = Some(match v.value.scalar_text().as_deref() {
-                        Some("crud") => Mode::Crud,
-                        Some("actions") => Mode::Actions,
-                        _ => {
-                            return Err(self.error(
-                                v,
-                                "mode",
-                                format!(
-                                    "`mode` must be `crud` or `actions`, found {}",
-                                    describe(&v.value)
-                                ),
-                            ));
-                        }
-                    })
-                }
-                "name" => {
-                    t.name = match &v.value {
-                        Value::Null => None,
-                        other => Some(other.scalar_text().ok_or_else(|| {
-                            self.error(
-                                v,
-                                "name",
-                                format!("`name` must be a string, found {}", other.kind()),
-                            )
-                        })?),
-                    }
-                }
-                "effect" => {
-                    t.effect = match v.value.scalar_text().as_deref() {
-                        None if v.value == Value::Null => Effect::Allow,
-                        Some("Allow") => Effect::Allow,
-                        Some("Deny") => Effect::Deny,
-                        other => {
-                            let hint = match other.map(str::to_ascii_lowercase).as_deref() {
-                                Some("allow") => " (did you mean `Allow`?)",
-                                Some("deny") => " (did you mean `Deny`?)",
-                                _ => "",
-                            };
-                            return Err(self.error(
-                                v,
-                                "effect",
-                                format!(
-                                    "`effect` must be `Allow` or `Deny`, found {}{hint}",
-                                    describe(&v.value)
-                                ),
-                            ));
-                        }
-                    }
-                }
+                "mode" => mode = Some(self.mode(v)?),
+                "name" => t.name = self.name(v)?,
+                "effect" => t.effect = self.effect(v)?,
                 "partition" => t.partition = self.partition(v)?,
-                "read" => t.read = self.list(v, "read", "ARNs", positions)?,
-                "write" => t.write = self.list(v, "write", "ARNs", positions)?,
-                "list" => t.list = self.list(v, "list", "ARNs", positions)?,
-                "tagging" => t.tagging = self.list(v, "tagging", "ARNs", positions)?,
-                "permissions-management" => {
-                    t.permissions_management =
-                        self.list(v, "permissions-management", "ARNs", positions)?
-                }
-                "skip-resource-constraints" => {
-                    t.skip_resource_constraints =
-                        self.list(v, "skip-resource-constraints", "actions", positions)?
-                }
-                "exclude-actions" => {
-                    t.exclude_actions = self.list(v, "exclude-actions", "actions", positions)?
-                }
-                "actions" => t.actions = self.list(v, "actions", "actions", positions)?,
                 "wildcard-only" => t.wildcard_only = self.wildcard_only(v, positions)?,
                 "sts" => t.sts = self.sts(v, positions)?,
-                // Every key of TOP_KEYS has an arm above.
-                _ => {}
+                list_key => {
+                    let (field, what) = top_list(&mut t, list_key);
+                    *field = self.list(v, list_key, what, positions)?;
+                }
             }
         }
         let Some(mode) = mode else {
@@ -587,31 +526,95 @@ impl Ctx<'_> {
             ));
         };
         t.mode = mode;
-        match mode {
-            Mode::Crud => {
-                if let Some((k, _)) = entries
-                    .iter()
-                    .find(|(k, _)| k.value == Value::Str("actions".into()))
-                {
-                    return Err(self.error(
-                        k,
-                        "actions",
-                        "`actions` belongs to `mode: actions` templates; this template is `mode: crud` (list ARNs under read, write, list, tagging, permissions-management)",
-                    ));
-                }
+        self.check_keys_fit_mode(mode, entries, root, &seen)?;
+        Ok(t)
+    }
+
+    /// `mode:` — `crud` or `actions`.
+    fn mode(&self, v: &Node) -> Result<Mode, TemplateError> {
+        match v.value.scalar_text().as_deref() {
+            Some("crud") => Ok(Mode::Crud),
+            Some("actions") => Ok(Mode::Actions),
+            _ => Err(self.error(
+                v,
+                "mode",
+                format!(
+                    "`mode` must be `crud` or `actions`, found {}",
+                    describe(&v.value)
+                ),
+            )),
+        }
+    }
+
+    /// `name:` — any scalar, as text; null is no name.
+    fn name(&self, v: &Node) -> Result<Option<String>, TemplateError> {
+        match &v.value {
+            Value::Null => Ok(None),
+            other => other.scalar_text().map(Some).ok_or_else(|| {
+                self.error(
+                    v,
+                    "name",
+                    format!("`name` must be a string, found {}", other.kind()),
+                )
+            }),
+        }
+    }
+
+    /// `effect:` — `Allow` or `Deny`, with a hint for another case; null is `Allow`.
+    fn effect(&self, v: &Node) -> Result<Effect, TemplateError> {
+        match v.value.scalar_text().as_deref() {
+            None if v.value == Value::Null => Ok(Effect::Allow),
+            Some("Allow") => Ok(Effect::Allow),
+            Some("Deny") => Ok(Effect::Deny),
+            other => {
+                let hint = match other.map(str::to_ascii_lowercase).as_deref() {
+                    Some("allow") => " (did you mean `Allow`?)",
+                    Some("deny") => " (did you mean `Deny`?)",
+                    _ => "",
+                };
+                Err(self.error(
+                    v,
+                    "effect",
+                    format!(
+                        "`effect` must be `Allow` or `Deny`, found {}{hint}",
+                        describe(&v.value)
+                    ),
+                ))
             }
+        }
+    }
+
+    /// Each mode takes its own keys: `actions` only in actions mode, which needs it; the
+    /// access levels and sections only in crud mode.
+    fn check_keys_fit_mode(
+        &self,
+        mode: Mode,
+        entries: &[(Node, Node)],
+        root: &Node,
+        seen: &[&str],
+    ) -> Result<(), TemplateError> {
+        let key_node = |key: &str| {
+            entries
+                .iter()
+                .map(|(k, _)| k)
+                .find(|k| k.value == Value::Str(key.into()))
+        };
+        match mode {
+            Mode::Crud => match key_node("actions") {
+                Some(k) => Err(self.error(
+                    k,
+                    "actions",
+                    "`actions` belongs to `mode: actions` templates; this template is `mode: crud` (list ARNs under read, write, list, tagging, permissions-management)",
+                )),
+                None => Ok(()),
+            },
             Mode::Actions => {
                 if let Some(&key) = seen
                     .iter()
                     .find(|k| CRUD_ONLY.contains(k) && **k != "actions")
                 {
-                    let k = entries
-                        .iter()
-                        .map(|(k, _)| k)
-                        .find(|k| k.value == Value::Str(key.into()))
-                        .unwrap_or(root);
                     return Err(self.error(
-                        k,
+                        key_node(key).unwrap_or(root),
                         key,
                         format!("`{key}` belongs to `mode: crud` templates; this template is `mode: actions` (it takes only name, effect, partition and actions)"),
                     ));
@@ -623,9 +626,9 @@ impl Ctx<'_> {
                         "a `mode: actions` template needs an `actions` list, e.g.\nactions:\n- s3:GetObject",
                     ));
                 }
+                Ok(())
             }
         }
-        Ok(t)
     }
 
     /// `partition:` — a known partition name; null is the default (`aws`).
@@ -802,6 +805,21 @@ impl Ctx<'_> {
             }
         }
         Ok(sts)
+    }
+}
+
+/// The list field of a top-level list key, and what its entries are (for messages).
+fn top_list<'t>(t: &'t mut Template, key: &str) -> (&'t mut Vec<String>, &'static str) {
+    match key {
+        "read" => (&mut t.read, "ARNs"),
+        "write" => (&mut t.write, "ARNs"),
+        "list" => (&mut t.list, "ARNs"),
+        "tagging" => (&mut t.tagging, "ARNs"),
+        "permissions-management" => (&mut t.permissions_management, "ARNs"),
+        "skip-resource-constraints" => (&mut t.skip_resource_constraints, "actions"),
+        "exclude-actions" => (&mut t.exclude_actions, "actions"),
+        // `actions`: TOP_KEYS holds no other key.
+        _ => (&mut t.actions, "actions"),
     }
 }
 

@@ -214,7 +214,11 @@ pub fn main() -> ExitCode {
                 return Exit::Success.into();
             }
             eprintln!("error: {}", error_text(&err));
-            let unreadable = err.chain().any(|e| e.is::<policy_sentry::io::ReadError>());
+            // An input that could not be read or parsed is the same error in every command.
+            let unreadable = err.chain().any(|e| {
+                e.is::<policy_sentry::io::ReadError>()
+                    || e.is::<policy_sentry::data::OverridesError>()
+            });
             if unreadable {
                 Exit::InputError.into()
             } else {

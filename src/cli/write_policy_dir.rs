@@ -127,7 +127,7 @@ fn write_one(
     let origin = path.display().to_string();
     let text = global.read_input(path)?;
     // `--crud` is accepted for 2020 scripts but not enforced here: a folder may mix crud and
-    // actions templates, and each template's own `mode` decides (removed-2020.md, section 3).
+    // actions templates, and each template's own `mode` decides.
     let (written, parsed) = write_from_text(&origin, &text, false, args.partition, options)?;
     print_warnings(&parsed, &written);
     let mut body = format_policy(&written.policy, args.fmt);

@@ -284,7 +284,7 @@ impl ParsedTemplate {
     pub fn write(&self, options: &WriteOptions) -> Result<Written, LocatedWriteError> {
         write_policy_with_warnings(&self.template, options).map_err(|error| LocatedWriteError {
             location: self.location(error.key()),
-            error,
+            error: Box::new(error),
         })
     }
 }
@@ -316,8 +316,10 @@ impl fmt::Display for Location {
 #[error("{location}: {error}")]
 pub struct LocatedWriteError {
     pub location: Location,
+    /// Boxed: a writer error is large, and it travels in every `Result` of
+    /// [`ParsedTemplate::write`].
     #[source]
-    pub error: WriteError,
+    pub error: Box<WriteError>,
 }
 
 /// A template that cannot be read: where (origin, line, column, key) and what is wrong.

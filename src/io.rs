@@ -1,10 +1,17 @@
-//! File handling shared by the command-line program and `download`: atomic writes, pretty
-//! JSON, size-limited reads and a folder walker. Public only because the `policy_sentry`
-//! binary is a separate crate; not part of the library's supported interface.
+//! File handling shared by the library, the command-line program and `download`: JSON as
+//! upstream writes it, atomic writes (with `cli` or `download`: they need `tempfile`),
+//! size-limited reads and a folder walker. Public only because the `policy_sentry` binary is a
+//! separate crate; not part of the library's supported interface.
+
+#[cfg(any(feature = "cli", feature = "download"))]
+mod atomic;
 
 use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+
+#[cfg(any(feature = "cli", feature = "download"))]
+pub use atomic::{WriteError, WriteMode, write_atomically};
 
 /// Default of `--max-input-bytes`: larger inputs are refused before they are read whole.
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 8 << 20;
@@ -12,123 +19,46 @@ pub const DEFAULT_MAX_INPUT_BYTES: u64 = 8 << 20;
 /// The name given for standard input in messages (`-` on the command line).
 pub const STDIN_NAME: &str = "<stdin>";
 
-/// Whether an existing file may be replaced.
+/// JSON as Python's `json.dumps` writes it, the way upstream writes every JSON document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WriteMode {
-    Replace,
-    /// Fail if the path exists, even if it appears while we write.
-    NoClobber,
+pub struct JsonStyle {
+    /// A 4-space indent (`indent=4`); otherwise one line with `", "` and `": "` separators.
+    pub indented: bool,
+    /// Every character outside printable ASCII as `\uXXXX` (`ensure_ascii=True`); otherwise
+    /// written as UTF-8.
+    pub ascii_only: bool,
 }
 
-/// A file that could not be written; the file on disk is unchanged.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    #[error("{} already exists", .path.display())]
-    Exists { path: PathBuf },
-    #[error("{} is a directory, not a file name", .path.display())]
-    IsDirectory { path: PathBuf },
-    #[error("cannot write {}: {cause}", .path.display())]
-    Io {
-        path: PathBuf,
-        cause: std::io::Error,
-    },
-}
-
-impl WriteError {
-    fn io(path: &Path, cause: std::io::Error) -> WriteError {
-        WriteError::Io {
-            path: path.to_path_buf(),
-            cause,
-        }
-    }
-}
-
-/// For callers that report plain I/O errors; the kind says what happened.
-impl From<WriteError> for std::io::Error {
-    fn from(err: WriteError) -> std::io::Error {
-        let kind = match &err {
-            WriteError::Exists { .. } => std::io::ErrorKind::AlreadyExists,
-            WriteError::IsDirectory { .. } => std::io::ErrorKind::IsADirectory,
-            WriteError::Io { .. } => std::io::ErrorKind::Other,
-        };
-        match err {
-            WriteError::Io { cause, .. } => cause,
-            other => std::io::Error::new(kind, other.to_string()),
-        }
-    }
-}
-
-/// Write `contents` to `path` through a temporary file in the same folder (flushed to disk,
-/// then renamed), so `path` either keeps its old content or holds all of `contents`.
-/// The parent folder must exist.
-pub fn write_atomically(path: &Path, contents: &[u8], mode: WriteMode) -> Result<(), WriteError> {
-    let exists = || path.symlink_metadata().is_ok();
-    if path.is_dir() {
-        return Err(WriteError::IsDirectory {
-            path: path.to_path_buf(),
-        });
-    }
-    if mode == WriteMode::NoClobber && exists() {
-        return Err(WriteError::Exists {
-            path: path.to_path_buf(),
-        });
-    }
-    let (dir, name) = match (path.parent(), path.file_name()) {
-        (Some(dir), Some(name)) => (dir, name),
-        (None, Some(name)) => (Path::new(""), name),
-        _ => {
-            return Err(WriteError::IsDirectory {
-                path: path.to_path_buf(),
-            });
-        }
+impl JsonStyle {
+    /// What the command-line program prints: indented, UTF-8.
+    pub const PRETTY: JsonStyle = JsonStyle {
+        indented: true,
+        ascii_only: false,
     };
-    let dir = if dir.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        dir
-    };
-    let mut prefix = std::ffi::OsString::from(".");
-    prefix.push(name);
-    prefix.push(".");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    // The file gets the usual mode (0666 less the umask), not a temporary file's private 0600.
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut temp = builder
-        .tempfile_in(dir)
-        .map_err(|e| WriteError::io(path, e))?;
-    temp.write_all(contents)
-        .and_then(|()| temp.as_file().sync_all())
-        .map_err(|e| WriteError::io(path, e))?;
-    match mode {
-        WriteMode::Replace => temp.persist(path).map(drop),
-        WriteMode::NoClobber => match temp.persist_noclobber(path) {
-            Ok(_) => Ok(()),
-            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
-                return Err(WriteError::Exists {
-                    path: path.to_path_buf(),
-                });
-            }
-            // File systems without hard links or RENAME_NOREPLACE: the check above is the
-            // best that can be done.
-            Err(e) if !exists() => e.file.persist(path).map(drop),
-            Err(e) => Err(e),
-        },
-    }
-    .map_err(|e| WriteError::io(path, e.error))?;
-    sync_folder(dir);
-    Ok(())
 }
 
-/// Make the rename itself durable. Best effort: some file systems refuse to sync a folder.
-fn sync_folder(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(folder) = std::fs::File::open(dir) {
-        let _ = folder.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
+/// Serialize `value` as JSON in `style` (no final newline).
+pub fn write_json<W: Write, T: serde::Serialize + ?Sized>(
+    out: W,
+    value: &T,
+    style: JsonStyle,
+) -> serde_json::Result<()> {
+    let formatter = PythonFormatter {
+        style,
+        depth: 0,
+        has_value: false,
+    };
+    value.serialize(&mut serde_json::Serializer::with_formatter(out, formatter))
+}
+
+/// [`write_json`] into a string.
+pub fn json_string<T: serde::Serialize + ?Sized>(
+    value: &T,
+    style: JsonStyle,
+) -> serde_json::Result<String> {
+    let mut out = Vec::new();
+    write_json(&mut out, value, style)?;
+    Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
 }
 
 /// Serialize as JSON with a 4-space indent (as upstream writes its files) and a final newline.
@@ -136,11 +66,7 @@ pub fn write_pretty_json<W: Write, T: serde::Serialize + ?Sized>(
     mut out: W,
     value: &T,
 ) -> serde_json::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(
-        &mut out,
-        serde_json::ser::PrettyFormatter::with_indent(b"    "),
-    );
-    value.serialize(&mut ser)?;
+    write_json(&mut out, value, JsonStyle::PRETTY)?;
     out.write_all(b"\n").map_err(serde_json::Error::io)
 }
 
@@ -149,6 +75,112 @@ pub fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Resul
     let mut out = Vec::new();
     write_pretty_json(&mut out, value)?;
     Ok(String::from_utf8(out).expect("serde_json writes UTF-8"))
+}
+
+/// serde_json's formatter for [`JsonStyle`]: the layout of its `PrettyFormatter`, Python's
+/// separators on one line, Python's escapes.
+struct PythonFormatter {
+    style: JsonStyle,
+    depth: usize,
+    /// Whether the array or object being written has an element (so its end goes on a new line).
+    has_value: bool,
+}
+
+impl PythonFormatter {
+    fn separate<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> std::io::Result<()> {
+        match (self.style.indented, first) {
+            (true, true) => out.write_all(b"\n")?,
+            (true, false) => out.write_all(b",\n")?,
+            (false, true) => {}
+            (false, false) => out.write_all(b", ")?,
+        }
+        self.indent(out)
+    }
+
+    fn indent<W: ?Sized + Write>(&self, out: &mut W) -> std::io::Result<()> {
+        if self.style.indented {
+            for _ in 0..self.depth {
+                out.write_all(b"    ")?;
+            }
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value && self.style.indented {
+            out.write_all(b"\n")?;
+            self.indent(out)?;
+        }
+        out.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for PythonFormatter {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.separate(out, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.separate(out, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        out.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    /// Python escapes every character outside `' '..='~'` (DEL too) as UTF-16 units.
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        out: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        if !self.style.ascii_only {
+            return out.write_all(fragment.as_bytes());
+        }
+        for c in fragment.chars() {
+            if (' '..='~').contains(&c) {
+                out.write_all(&[c as u8])?;
+            } else {
+                for unit in c.encode_utf16(&mut [0u16; 2]) {
+                    write!(out, "\\u{unit:04x}")?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// An input that was not read.

@@ -6,14 +6,16 @@
 //! assert_eq!(cloud9.name(), "AWS Cloud9");
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub mod arn;
 pub mod audit;
 pub mod data;
 #[cfg(feature = "download")]
+#[cfg_attr(docsrs, doc(cfg(feature = "download")))]
 pub mod download;
 pub mod error;
 pub mod expand;
-#[cfg(feature = "cli")]
 #[doc(hidden)]
 pub mod io;
 pub mod query;

@@ -121,7 +121,7 @@ pub fn template_text_with_name(
             character,
         });
     }
-    let line = format!("name: {}\n", yaml_scalar(name));
+    let line = format!("name: {}\n", crate::yaml::scalar(name));
     Ok(base.replacen(BLANK_NAME_LINE, &line, 1))
 }
 
@@ -133,25 +133,6 @@ fn fits_single_line_yaml(c: char) -> bool {
             c,
             '\u{feff}' | '\u{fffe}' | '\u{ffff}' | '\u{2028}' | '\u{2029}'
         )
-}
-
-/// `name` as a YAML scalar that reads back as that string under YAML 1.1 (upstream's PyYAML)
-/// and 1.2: plain when it is an ordinary identifier, single-quoted otherwise.
-fn yaml_scalar(name: &str) -> String {
-    // words that YAML 1.1 or 1.2 reads as booleans or null when plain
-    const KEYWORDS: [&str; 10] = [
-        "y", "n", "yes", "no", "true", "false", "on", "off", "null", "~",
-    ];
-    let plain = name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        && !KEYWORDS.iter().any(|k| k.eq_ignore_ascii_case(name));
-    if plain {
-        name.to_string()
-    } else {
-        format!("'{}'", name.replace('\'', "''"))
-    }
 }
 
 #[cfg(test)]
@@ -186,9 +167,12 @@ mod tests {
         assert_eq!(line("yes"), "name: 'yes'");
         assert_eq!(line("Off"), "name: 'Off'");
         assert_eq!(line("123"), "name: '123'");
-        assert_eq!(line("my role"), "name: 'my role'");
+        assert_eq!(line("y"), "name: 'y'");
+        assert_eq!(line("1e5"), "name: '1e5'");
+        assert_eq!(line("my role"), "name: my role");
         assert_eq!(line("it's: #1"), "name: 'it''s: #1'");
-        assert_eq!(line("-x"), "name: '-x'");
+        assert_eq!(line("-x"), "name: -x");
+        assert_eq!(line("é\t"), "name: \"\\xE9\\t\"");
     }
 
     #[test]

@@ -1,7 +1,10 @@
-//! Messages for YAML that does not parse. serde-saphyr's default messages are written for
+//! YAML we write ([`scalar`]), and messages for YAML that does not parse. serde-saphyr's default messages are written for
 //! programmers ("use from_str_multiple or …"); templates, overrides files and report configs
 //! all explain their YAML errors through here.
 
+mod scalar;
+
+pub(crate) use scalar::scalar;
 use serde_saphyr::{MessageFormatter, UserMessageFormatter};
 
 /// What is wrong, without the position.

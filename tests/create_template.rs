@@ -203,7 +203,8 @@ fn unwritable_destinations_are_errors_naming_the_file() {
 fn name_fills_in_the_name_line_and_nothing_else() {
     let cases = [
         ("myRole", "name: myRole"),
-        ("it's mine", "name: 'it''s mine'"),
+        ("it's mine", "name: it's mine"),
+        ("it's: mine", "name: 'it''s: mine'"),
         ("yes", "name: 'yes'"),
         ("", "name: ''"),
     ];

@@ -12,6 +12,7 @@ use super::policy::{
 use super::risk::RiskCategory;
 use crate::data::{Action, LevelSource, ResourceType, Service};
 use crate::error::{self, LookupError};
+use crate::write::MANAGED_POLICY_LIMIT;
 
 /// How serious a finding is; SARIF's levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -53,9 +54,6 @@ pub enum Rule {
     /// JSON that is not a policy document.
     InvalidPolicy,
 }
-
-/// IAM's limit for a customer managed policy, in characters without whitespace.
-pub const MANAGED_POLICY_SIZE_LIMIT: usize = 6_144;
 
 impl Rule {
     /// In the order of SARIF's rule table (new rules go last: results refer to rules by index).
@@ -339,11 +337,11 @@ pub fn check_policy(policy: &Policy, options: &CheckOptions) -> Vec<Finding> {
         }
     }
     check_risks(&grants, options, &mut findings);
-    if policy.size_without_whitespace > MANAGED_POLICY_SIZE_LIMIT {
+    if policy.size_without_whitespace > MANAGED_POLICY_LIMIT {
         findings.push(Finding {
             rule: Rule::PolicyTooLarge,
             message: format!(
-                "the policy has {} characters without whitespace; managed policies are limited to {MANAGED_POLICY_SIZE_LIMIT}",
+                "the policy has {} characters without whitespace; managed policies are limited to {MANAGED_POLICY_LIMIT}",
                 policy.size_without_whitespace
             ),
             statement: None,

@@ -82,7 +82,7 @@ pub fn run(args: &AnalyzeArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> 
             for m in messages {
                 eprintln!("error: {m}");
             }
-            Ok(ExitCode::from(2))
+            Ok(ExitCode::from(super::Exit::InputError))
         }
     }
 }

@@ -68,7 +68,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         Ok(l) => l,
         Err(e) => {
             eprintln!("error: {}", super::error_text(&e));
-            return Ok(ExitCode::from(2));
+            return Ok(ExitCode::from(super::Exit::InputError));
         }
     };
     let options = CheckOptions { levels };
@@ -97,7 +97,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     if report.files.is_empty() {
         let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
         eprintln!("error: no policy files found in {}", paths.join(", "));
-        return Ok(ExitCode::from(2));
+        return Ok(ExitCode::from(super::Exit::InputError));
     }
     for file in report.failed() {
         eprintln!("error: {}", file.problem.as_deref().unwrap_or_default());
@@ -114,14 +114,14 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     eprintln!("{}", report.summary());
     Ok(match report.verdict(args.fail_on.level()) {
         Verdict::Passed => ExitCode::SUCCESS,
-        Verdict::Failed => ExitCode::from(1),
+        Verdict::Failed => ExitCode::from(super::Exit::Findings),
         Verdict::Incomplete => {
             let failed = report.failed().count();
             eprintln!(
                 "check: {failed} input{} could not be checked (see above); exit 2",
                 if failed == 1 { "" } else { "s" }
             );
-            ExitCode::from(2)
+            ExitCode::from(super::Exit::InputError)
         }
     })
 }

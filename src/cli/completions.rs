@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory};
 use clap_complete::Shell;
 
-use super::Cli;
+use super::{Cli, Exit};
 
 #[derive(Args, Debug)]
 pub struct CompletionsArgs {
@@ -18,7 +18,7 @@ pub struct CompletionsArgs {
 
 pub fn run(args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
     write_script(args.shell);
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 fn write_script(shell: Shell) {
@@ -43,13 +43,13 @@ pub fn from_environment() -> Option<ExitCode> {
     match shell_for_click_instruction(&value) {
         Some(shell) => {
             write_script(shell);
-            Some(ExitCode::SUCCESS)
+            Some(Exit::Success.into())
         }
         None => {
             eprintln!(
                 "error: _POLICY_SENTRY_COMPLETE={value:?} is not a completion instruction; use bash_source, zsh_source or fish_source (or the 2020 spellings source, source_zsh)"
             );
-            Some(ExitCode::from(2))
+            Some(Exit::InputError.into())
         }
     }
 }

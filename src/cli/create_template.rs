@@ -12,7 +12,7 @@ use clap::{Args, ValueEnum};
 use policy_sentry::io::{self, WriteError, WriteMode};
 use policy_sentry::template_text::{TemplateKind, template_text, template_text_with_name};
 
-use super::GlobalArgs;
+use super::{Exit, GlobalArgs};
 
 #[derive(Args, Debug)]
 pub struct CreateTemplateArgs {
@@ -55,13 +55,13 @@ pub fn run(args: &CreateTemplateArgs, _global: &GlobalArgs) -> anyhow::Result<Ex
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())?;
         out.flush()?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(Exit::Success.into());
     }
     let path = &args.output_file;
     write_template(path, text.as_bytes(), args.force)?;
     let shown = std::path::absolute(path).unwrap_or_else(|_| path.clone());
     eprintln!("write-policy template file written to: {}", shown.display());
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 /// Write the template atomically (never a partial file); without `replace`, an existing

@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::{Args, Subcommand, ValueEnum};
 use policy_sentry::data;
 
-use super::{GlobalArgs, OutputFormat};
+use super::{Exit, GlobalArgs, OutputFormat};
 
 #[derive(Args, Debug)]
 pub struct DataArgs {
@@ -91,7 +91,7 @@ pub fn run(args: &DataArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             data::write_iam_definition(&mut out, &levels).context("writing the export")?;
             writeln!(out)?;
             out.flush()?;
-            Ok(ExitCode::SUCCESS)
+            Ok(Exit::Success.into())
         }
         DataCommand::Diff { old, new, fmt } => diff(old, new, *fmt, global),
     }
@@ -100,7 +100,7 @@ pub fn run(args: &DataArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 fn diff(old: &Path, new: &Path, fmt: DiffFormat, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     if old.as_os_str() == "-" && new.as_os_str() == "-" {
         eprintln!("error: data diff: only one side can be read from standard input (`-`)");
-        return Ok(ExitCode::from(2));
+        return Ok(Exit::InputError.into());
     }
     let loaded = global
         .level_source()
@@ -109,7 +109,7 @@ fn diff(old: &Path, new: &Path, fmt: DiffFormat, global: &GlobalArgs) -> anyhow:
         Ok(sides) => sides,
         Err(e) => {
             eprintln!("error: {e:#}");
-            return Ok(ExitCode::from(2));
+            return Ok(Exit::InputError.into());
         }
     };
     let changes = data::diff(&old, &new);
@@ -122,7 +122,7 @@ fn diff(old: &Path, new: &Path, fmt: DiffFormat, global: &GlobalArgs) -> anyhow:
             .lock()
             .write_all(changes.to_markdown().as_bytes())?,
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 /// One side of a diff: the embedded data, standard input, or a file.
@@ -190,5 +190,5 @@ fn info(fmt: OutputFormat) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }

@@ -10,6 +10,8 @@ use policy_sentry::audit::downloaded;
 use policy_sentry::download::{self, AccountReport, DownloadOptions, PolicyScope, Progress};
 use policy_sentry::suggest::{did_you_mean, suggest};
 
+use super::Exit;
+
 #[derive(Args, Debug)]
 pub struct DownloadPoliciesArgs {
     /// Profile of the AWS config/credentials files (default: the SDK's chain: environment
@@ -77,9 +79,9 @@ pub fn run(args: &DownloadPoliciesArgs) -> anyhow::Result<ExitCode> {
             "download-policies: {failed_accounts} account{} failed or incomplete (above); the files written are kept",
             if failed_accounts == 1 { "" } else { "s" }
         );
-        return Ok(ExitCode::from(1));
+        return Ok(Exit::Failed.into());
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 /// A misspelt `--profile` would otherwise surface as a confusing error of the SDK's last

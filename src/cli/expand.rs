@@ -10,7 +10,7 @@ use policy_sentry::error;
 use policy_sentry::expand::expand;
 use policy_sentry::suggest::{did_you_mean, suggest};
 
-use super::GlobalArgs;
+use super::{Exit, GlobalArgs};
 
 #[derive(Args, Debug)]
 pub struct ExpandArgs {
@@ -44,7 +44,7 @@ pub fn run(args: &ExpandArgs, _global: &GlobalArgs) -> anyhow::Result<ExitCode> 
         );
     }
     if failed {
-        return Ok(ExitCode::from(1));
+        return Ok(Exit::Failed.into());
     }
     let names: Vec<String> = matched.into_iter().map(|(_, a)| a.to_string()).collect();
     match args.fmt {
@@ -57,7 +57,7 @@ pub fn run(args: &ExpandArgs, _global: &GlobalArgs) -> anyhow::Result<ExitCode> 
             out.flush()?;
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 /// Why a pattern matched nothing, with the closest names.

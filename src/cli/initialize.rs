@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::Args;
 use policy_sentry::data::{self, AccessLevelOverrides};
 
-use super::GlobalArgs;
+use super::{Exit, GlobalArgs};
 
 #[derive(Args, Debug)]
 pub struct InitializeArgs {
@@ -41,7 +41,7 @@ pub fn run(args: &InitializeArgs, global: &GlobalArgs) -> anyhow::Result<ExitCod
             ),
             Err(err) => {
                 eprintln!("error: {err}");
-                return Ok(ExitCode::from(2));
+                return Ok(Exit::InputError.into());
             }
         }
     } else {
@@ -49,5 +49,5 @@ pub fn run(args: &InitializeArgs, global: &GlobalArgs) -> anyhow::Result<ExitCod
             "Access-level overrides: the bundled ones are applied; use --no-overrides for AWS's own levels, or --access-level-overrides-file FILE on query and write-policy for yours."
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }

@@ -73,6 +73,31 @@ pub struct GlobalArgs {
     pub max_input_bytes: u64,
 }
 
+/// How the program ends: the meaning of each exit status (README, "Exit codes and output
+/// conventions"). Clap's own usage errors exit 2, as [`Exit::InputError`] does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: the answer is on stdout (for `check`: no finding at or above `--fail-on`).
+    Success,
+    /// 1: `check` found something at or above `--fail-on`.
+    Findings,
+    /// 1: the request could not be answered (an unknown name, an invalid template), or some
+    /// items of a batch failed (`expand`, `write-policy-dir`, `download-policies`).
+    Failed,
+    /// 2: a usage error, or an input that could not be read or parsed.
+    InputError,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> ExitCode {
+        ExitCode::from(match exit {
+            Exit::Success => 0,
+            Exit::Findings | Exit::Failed => 1,
+            Exit::InputError => 2,
+        })
+    }
+}
+
 /// `--max-input-bytes` unless given: `policy_sentry::io::DEFAULT_MAX_INPUT_BYTES`.
 const DEFAULT_MAX_INPUT: &str = "8M";
 
@@ -186,12 +211,19 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             if is_broken_pipe(&err) {
-                return ExitCode::SUCCESS;
+                return Exit::Success.into();
             }
             eprintln!("error: {}", error_text(&err));
-            // An input that could not be read is exit 2, as usage errors (README).
-            let unreadable = err.chain().any(|e| e.is::<policy_sentry::io::ReadError>());
-            ExitCode::from(if unreadable { 2 } else { 1 })
+            // An input that could not be read or parsed is the same error in every command.
+            let unreadable = err.chain().any(|e| {
+                e.is::<policy_sentry::io::ReadError>()
+                    || e.is::<policy_sentry::data::OverridesError>()
+            });
+            if unreadable {
+                Exit::InputError.into()
+            } else {
+                Exit::Failed.into()
+            }
         }
     }
 }

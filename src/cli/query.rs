@@ -1,7 +1,7 @@
 //! `policy_sentry query action-table | arn-table | condition-table | service-table`.
 //!
-//! The answers follow upstream's decision tree (spec/cli.md) so that every combination of
-//! options carries the same data, with upstream's defects fixed (spec/known-defects.md):
+//! The library answers (`query::ActionTableOptions` holds upstream's decision tree for
+//! action-table); this module parses the options and prints. Upstream's defects are fixed:
 //! stdout is one document in the requested format (D1), `-s all` answers are sorted (D2),
 //! unknown names are errors with suggestions (D3, D4), `-n` with `-a` answers the action (D5),
 //! YAML has no anchors (D6), CSV is quoted (D20). Options upstream ignores in a branch are
@@ -14,10 +14,12 @@ use anyhow::bail;
 use clap::{Args, Subcommand, ValueEnum};
 use policy_sentry::data::{AccessLevel, LevelSource, Service};
 use policy_sentry::error::LookupError;
-use policy_sentry::query::{self, Scope};
+use policy_sentry::query::{
+    self, ActionQuestion, ActionTableAnswer, ActionTableOption, ActionTableOptions, Scope,
+};
 use serde::Serialize;
 
-use super::GlobalArgs;
+use super::{Exit, GlobalArgs};
 
 #[derive(Args, Debug)]
 pub struct QueryArgs {
@@ -160,7 +162,7 @@ pub fn run(args: &QueryArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         QueryCommand::ConditionTable(a) => condition_table(a)?,
         QueryCommand::ServiceTable(a) => service_table(a.fmt)?,
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 /// Where headings and warnings go: stderr, headings only for a person (a terminal) or `-v`.
@@ -177,18 +179,28 @@ impl Output<'_> {
 
     /// Upstream answers some combinations by ignoring options; we give the same answer but
     /// say so.
-    fn ignored(&self, options: &[(&str, bool)], because: &str) {
-        let given: Vec<&str> = options
-            .iter()
-            .filter(|(_, on)| *on)
-            .map(|(o, _)| *o)
-            .collect();
+    fn ignored(&self, options: &[ActionTableOption], because: &str) {
+        let given: Vec<&str> = options.iter().map(|&o| flag(o)).collect();
+        self.ignored_flags(&given, because);
+    }
+
+    fn ignored_flags(&self, given: &[&str], because: &str) {
         if !given.is_empty() {
             eprintln!(
                 "warning: {} ignored {because} (as upstream)",
                 given.join(" and ")
             );
         }
+    }
+}
+
+/// The command-line spelling of an action-table option.
+fn flag(option: ActionTableOption) -> &'static str {
+    match option {
+        ActionTableOption::Name => "--name",
+        ActionTableOption::AccessLevel => "--access-level",
+        ActionTableOption::Condition => "--condition",
+        ActionTableOption::ResourceType => "--resource-type",
     }
 }
 
@@ -215,156 +227,82 @@ fn one_service(prefix: &str, command: &str) -> anyhow::Result<Service> {
 }
 
 fn action_table(args: &ActionTableArgs, levels: &LevelSource, out: &Output) -> anyhow::Result<()> {
-    let fmt = args.fmt;
-    let resource_type = match (&args.resource_type, args.wildcard_only) {
-        (_, true) => Some("*"),
-        (r, false) => r.as_deref(),
+    let options = ActionTableOptions {
+        name: args.name.as_deref(),
+        access_level: args.access_level.map(Into::into),
+        condition: args.condition.as_deref(),
+        resource_type: match (&args.resource_type, args.wildcard_only) {
+            (_, true) => Some("*"),
+            (r, false) => r.as_deref(),
+        },
     };
-    let level: Option<AccessLevel> = args.access_level.map(Into::into);
-    let name = args.name.as_deref();
-    let condition = args.condition.as_deref();
-    let level_text = args.access_level.map(|l| AccessLevel::from(l).cli_name());
-
-    if args.service.eq_ignore_ascii_case("all") {
-        let answer: Vec<String> = if let Some(level) = level {
-            out.ignored(
-                &[
-                    ("--name", name.is_some()),
-                    ("--condition", condition.is_some()),
-                    ("--resource-type", resource_type.is_some()),
-                ],
-                "with --service all --access-level",
-            );
-            out.heading(&format!(
-                "{} actions across ALL services:",
-                level.cli_name()
-            ));
-            strings(query::actions_with_access_level(Scope::All, level, levels))
-        } else if resource_type == Some("*") {
-            out.ignored(
-                &[
-                    ("--name", name.is_some()),
-                    ("--condition", condition.is_some()),
-                ],
-                "with --service all --resource-type '*'",
-            );
-            out.heading("ALL actions that do not support resource ARN constraints");
-            strings(query::wildcard_only_actions(Scope::All, None, levels))
-        } else {
-            out.ignored(
-                &[
-                    ("--name", name.is_some()),
-                    ("--condition", condition.is_some()),
-                    ("--resource-type", resource_type.is_some()),
-                ],
-                "with --service all (without --access-level or --resource-type '*')",
-            );
-            out.heading("All services in the database:");
-            query::service_prefixes()
-                .into_iter()
-                .map(String::from)
-                .collect()
-        };
-        return print_list(&answer, fmt);
+    let scope = if args.service.eq_ignore_ascii_case("all") {
+        Scope::All
+    } else {
+        Scope::One(cli_service(&args.service)?)
+    };
+    let plan = options.plan(scope);
+    let (heading, because) = heading_and_reason(&plan.question);
+    out.ignored(&plan.ignored, because);
+    if let Some(heading) = heading {
+        out.heading(&heading);
     }
+    match plan.question.answer(levels)? {
+        ActionTableAnswer::Prefixes(prefixes) => print_list(&strings(prefixes), args.fmt),
+        ActionTableAnswer::Actions(actions) => print_list(&strings(actions), args.fmt),
+        ActionTableAnswer::Details(data) => print_action_rows(&data, args.fmt),
+    }
+}
 
-    let service = cli_service(&args.service)?;
-    let prefix = service.prefix();
-    let scope = Scope::One(service);
-    match (name, level, resource_type, condition) {
-        (None, Some(level), None, _) => {
-            out.ignored(
-                &[("--condition", condition.is_some())],
-                "with --access-level",
-            );
-            out.heading(&format!(
-                "All IAM actions under the {prefix} service that have the access level {}:",
+/// The heading of an action-table answer, and why the options it leaves out are ignored.
+fn heading_and_reason(question: &ActionQuestion) -> (Option<String>, &'static str) {
+    match *question {
+        ActionQuestion::ServicePrefixes => (
+            Some("All services in the database:".to_string()),
+            "with --service all (without --access-level or --resource-type '*')",
+        ),
+        ActionQuestion::AtLevelInAllServices(level) => (
+            Some(format!("{} actions across ALL services:", level.cli_name())),
+            "with --service all --access-level",
+        ),
+        ActionQuestion::WildcardOnlyInAllServices => (
+            Some("ALL actions that do not support resource ARN constraints".to_string()),
+            "with --service all --resource-type '*'",
+        ),
+        ActionQuestion::AtLevel(service, level) => (
+            Some(format!(
+                "All IAM actions under the {} service that have the access level {}:",
+                service.prefix(),
                 level.cli_name()
-            ));
-            print_list(
-                &strings(query::actions_with_access_level(scope, level, levels)),
-                fmt,
-            )
-        }
-        (None, Some(level), Some(resource_type), _) => {
-            out.ignored(
-                &[("--condition", condition.is_some())],
-                "with --access-level and --resource-type",
-            );
-            out.heading(&format!(
-                "{prefix} {} actions that have the resource type {}:",
+            )),
+            "with --access-level",
+        ),
+        ActionQuestion::AtLevelOnResourceType(service, level, resource_type) => (
+            Some(format!(
+                "{} {} actions that have the resource type {}:",
+                service.prefix(),
                 level.cli_name().to_uppercase(),
                 resource_type.to_uppercase()
-            ));
-            let answer =
-                query::actions_with_resource_type_and_level(scope, resource_type, level, levels)?;
-            print_list(&strings(answer), fmt)
-        }
-        (_, _, _, Some(condition)) => {
-            out.ignored(
-                &[
-                    ("--name", name.is_some()),
-                    ("--access-level", level.is_some()),
-                    ("--resource-type", resource_type.is_some()),
-                ],
-                "with --condition",
-            );
-            out.heading(&format!(
-                "IAM actions under {prefix} service that support the {condition} condition only:"
-            ));
-            print_list(
-                &strings(query::actions_with_condition_key(scope, condition)?),
-                fmt,
-            )
-        }
-        (_, _, Some(resource_type), None) => {
-            out.ignored(
-                &[
-                    ("--name", name.is_some()),
-                    ("--access-level", level.is_some()),
-                ],
-                "with --resource-type",
-            );
-            out.heading(&format!(
-                "IAM actions under {prefix} service that have the resource type {resource_type}:"
-            ));
-            print_list(
-                &strings(query::actions_for_resource_type(scope, resource_type)?),
-                fmt,
-            )
-        }
-        (Some(name), level, None, None) => {
-            let mut data = query::action_rows(prefix, name, levels)?;
-            if let Some(level) = level {
-                // D5: upstream lists the whole service here; we answer the action at that level.
-                let other_levels: Vec<String> = data
-                    .rows
-                    .iter()
-                    .filter(|row| row.access_level != level)
-                    .map(|row| {
-                        format!(
-                            "{} is at the {} level",
-                            row.action,
-                            row.access_level.cli_name()
-                        )
-                    })
-                    .collect();
-                data.rows.retain(|row| row.access_level == level);
-                if data.rows.is_empty() {
-                    let mut reasons = other_levels;
-                    reasons.dedup();
-                    bail!(
-                        "no action matching `{prefix}:{name}` is at the {} level: {}",
-                        level_text.unwrap_or_default(),
-                        reasons.join(", ")
-                    );
-                }
-            }
-            print_action_rows(&data, fmt)
-        }
-        (None, None, None, None) => {
-            out.heading(&format!("ALL {prefix} actions:"));
-            print_list(&strings(query::actions_for_service(prefix)?), fmt)
+            )),
+            "with --access-level and --resource-type",
+        ),
+        ActionQuestion::WithConditionKey(service, key) => (
+            Some(format!(
+                "IAM actions under {} service that support the {key} condition only:",
+                service.prefix()
+            )),
+            "with --condition",
+        ),
+        ActionQuestion::OnResourceType(service, resource_type) => (
+            Some(format!(
+                "IAM actions under {} service that have the resource type {resource_type}:",
+                service.prefix()
+            )),
+            "with --resource-type",
+        ),
+        ActionQuestion::Details { .. } => (None, ""),
+        ActionQuestion::AllOfService(service) => {
+            (Some(format!("ALL {} actions:", service.prefix())), "")
         }
     }
 }
@@ -393,7 +331,9 @@ fn arn_table(args: &ArnTableArgs, out: &Output) -> anyhow::Result<()> {
             }
         }
         Some(name) => {
-            out.ignored(&[("--list-arn-types", args.list_arn_types)], "with --name");
+            if args.list_arn_types {
+                out.ignored_flags(&["--list-arn-types"], "with --name");
+            }
             let details = query::resource_type(prefix, name)?;
             match args.fmt {
                 TableFormat::Text => print_lines([

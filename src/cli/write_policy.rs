@@ -8,9 +8,9 @@ use anyhow::bail;
 use clap::{Args, ValueEnum};
 use policy_sentry::arn::{Partition, UnknownPartition};
 use policy_sentry::template::{Mode, ParsedTemplate, SourceFormat, Template};
-use policy_sentry::write::{Policy, WriteError, WriteOptions, Written, write_policy_with_warnings};
+use policy_sentry::write::{Policy, WriteOptions, Written};
 
-use super::GlobalArgs;
+use super::{Exit, GlobalArgs};
 
 #[derive(Args, Debug)]
 pub struct WritePolicyArgs {
@@ -71,13 +71,13 @@ pub fn run(args: &WritePolicyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCo
         levels: global.level_source()?,
     };
     let (written, parsed) = write_from_text(&origin, &text, args.crud, args.partition, &options)?;
-    print_warnings(&origin, &parsed, &written);
+    print_warnings(&parsed, &written);
     let output = format_policy(&written.policy, args.fmt);
     let mut out = std::io::stdout().lock();
     out.write_all(output.as_bytes())?;
     out.write_all(b"\n")?;
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Success.into())
 }
 
 /// The policy text as upstream prints it (before its final newline).
@@ -112,31 +112,18 @@ pub fn write_from_text(
             "{origin}: --crud was given but the template is an actions template ({how}); drop --crud, or use a CRUD template (`mode: crud`)"
         );
     }
-    let written = write_policy_with_warnings(&parsed.template, options)
-        .map_err(|e| anyhow::anyhow!(locate(origin, &parsed, &e)))?;
+    let written = parsed.write(options)?;
     Ok((written, parsed))
 }
 
-/// `origin:line:col: message` for a writer error, using the template's positions.
-fn locate(origin: &str, parsed: &ParsedTemplate, err: &WriteError) -> String {
-    at(origin, parsed, err.key(), &err.to_string())
-}
-
-fn at(origin: &str, parsed: &ParsedTemplate, key: &str, message: &str) -> String {
-    match parsed.positions.get(key) {
-        Some((line, column)) => format!("{origin}:{line}:{column}: {message}"),
-        None => format!("{origin}: {message}"),
-    }
-}
-
-pub fn print_warnings(origin: &str, parsed: &ParsedTemplate, written: &Written) {
+pub fn print_warnings(parsed: &ParsedTemplate, written: &Written) {
     for w in &written.warnings {
         let message = if w.key.is_empty() {
             w.message.clone()
         } else {
             format!("`{}`: {}", w.key, w.message)
         };
-        eprintln!("warning: {}", at(origin, parsed, &w.key, &message));
+        eprintln!("warning: {}: {message}", parsed.location(&w.key));
     }
 }
 

@@ -10,10 +10,10 @@ use policy_sentry::arn::Partition;
 use policy_sentry::io::{Walk, Walker, WriteError, WriteMode, write_atomically};
 use policy_sentry::write::WriteOptions;
 
-use super::GlobalArgs;
 use super::write_policy::{
     PolicyFormat, format_policy, parse_partition, print_warnings, write_from_text,
 };
+use super::{Exit, GlobalArgs};
 
 #[derive(Args, Debug)]
 pub struct WritePolicyDirArgs {
@@ -76,9 +76,9 @@ pub fn run(args: &WritePolicyDirArgs, global: &GlobalArgs) -> anyhow::Result<Exi
     }
     eprintln!("{written} written, {failed} failed");
     Ok(if failed == 0 {
-        ExitCode::SUCCESS
+        Exit::Success.into()
     } else {
-        ExitCode::from(1)
+        Exit::Failed.into()
     })
 }
 
@@ -127,9 +127,9 @@ fn write_one(
     let origin = path.display().to_string();
     let text = global.read_input(path)?;
     // `--crud` is accepted for 2020 scripts but not enforced here: a folder may mix crud and
-    // actions templates, and each template's own `mode` decides (removed-2020.md, section 3).
+    // actions templates, and each template's own `mode` decides.
     let (written, parsed) = write_from_text(&origin, &text, false, args.partition, options)?;
-    print_warnings(&origin, &parsed, &written);
+    print_warnings(&parsed, &written);
     let mut body = format_policy(&written.policy, args.fmt);
     body.push('\n');
     let mode = if args.force {

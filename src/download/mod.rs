@@ -320,6 +320,7 @@ struct Listed {
     default_version: String,
 }
 
+/// Every policy of `scope` into `<account_dir>/<scope folder>/`.
 async fn download_scope(
     iam: &aws_sdk_iam::Client,
     scope: PolicyScope,
@@ -329,46 +330,7 @@ async fn download_scope(
     failures: &mut Vec<DownloadError>,
 ) -> ScopeReport {
     let mut report = ScopeReport::default();
-    let mut listed = Vec::new();
-    let mut pages = iam
-        .list_policies()
-        .scope(scope.api_scope())
-        .only_attached(!options.include_unattached)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        match page {
-            Ok(page) => {
-                report.pages += 1;
-                for policy in page.policies.unwrap_or_default() {
-                    match (policy.policy_name, policy.arn, policy.default_version_id) {
-                        (Some(name), Some(arn), Some(default_version)) => listed.push(Listed {
-                            name,
-                            arn,
-                            default_version,
-                        }),
-                        (name, arn, _) => failures.push(DownloadError::Document {
-                            policy: name.or(arn).unwrap_or_else(|| "(unnamed)".into()),
-                            message: "ListPolicies gave no name, ARN or default version".into(),
-                        }),
-                    }
-                }
-                progress(Progress::Listing {
-                    scope,
-                    policies: listed.len(),
-                    pages: report.pages,
-                });
-            }
-            Err(err) => {
-                // The paginator cannot go on without the failed page's marker.
-                failures.push(DownloadError::Api {
-                    operation: "iam:ListPolicies",
-                    message: sdk_message(&err),
-                });
-                break;
-            }
-        }
-    }
+    let listed = list_policies(iam, scope, options, &mut report, progress, failures).await;
     report.listed = listed.len();
 
     let folder = downloaded::scope_folder(account_dir, scope);
@@ -379,15 +341,79 @@ async fn download_scope(
         });
         return report;
     }
-    let total = listed.len();
-    let mut done = 0;
+    report.written = fetch_all(iam, scope, listed, &folder, progress, failures).await;
+    report
+}
+
+/// The policies of `scope`, every page of `ListPolicies` (counted in `report.pages`) until
+/// one fails.
+async fn list_policies(
+    iam: &aws_sdk_iam::Client,
+    scope: PolicyScope,
+    options: &DownloadOptions,
+    report: &mut ScopeReport,
+    progress: &mut dyn FnMut(Progress<'_>),
+    failures: &mut Vec<DownloadError>,
+) -> Vec<Listed> {
+    let mut listed = Vec::new();
+    let mut pages = iam
+        .list_policies()
+        .scope(scope.api_scope())
+        .only_attached(!options.include_unattached)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = match page {
+            Ok(page) => page,
+            Err(err) => {
+                // The paginator cannot go on without the failed page's marker.
+                failures.push(DownloadError::Api {
+                    operation: "iam:ListPolicies",
+                    message: sdk_message(&err),
+                });
+                break;
+            }
+        };
+        report.pages += 1;
+        for policy in page.policies.unwrap_or_default() {
+            match (policy.policy_name, policy.arn, policy.default_version_id) {
+                (Some(name), Some(arn), Some(default_version)) => listed.push(Listed {
+                    name,
+                    arn,
+                    default_version,
+                }),
+                (name, arn, _) => failures.push(DownloadError::Document {
+                    policy: name.or(arn).unwrap_or_else(|| "(unnamed)".into()),
+                    message: "ListPolicies gave no name, ARN or default version".into(),
+                }),
+            }
+        }
+        progress(Progress::Listing {
+            scope,
+            policies: listed.len(),
+            pages: report.pages,
+        });
+    }
+    listed
+}
+
+/// Fetch and write the listed policies, `CONCURRENT_FETCHES` at a time; the number written.
+async fn fetch_all(
+    iam: &aws_sdk_iam::Client,
+    scope: PolicyScope,
+    listed: Vec<Listed>,
+    folder: &Path,
+    progress: &mut dyn FnMut(Progress<'_>),
+    failures: &mut Vec<DownloadError>,
+) -> usize {
+    let (total, mut done, mut written) = (listed.len(), 0, 0);
     let mut queue = listed.into_iter();
     let mut in_flight = JoinSet::new();
     loop {
         while in_flight.len() < CONCURRENT_FETCHES {
             let Some(policy) = queue.next() else { break };
             let iam = iam.clone();
-            let folder = folder.clone();
+            let folder = folder.to_path_buf();
             in_flight.spawn(async move { fetch_and_write(&iam, policy, &folder).await });
         }
         let Some(joined) = in_flight.join_next().await else {
@@ -395,7 +421,7 @@ async fn download_scope(
         };
         done += 1;
         match joined {
-            Ok(Ok(())) => report.written += 1,
+            Ok(Ok(())) => written += 1,
             Ok(Err(err)) => failures.push(err),
             Err(join_error) => failures.push(DownloadError::Api {
                 operation: "iam:GetPolicyVersion",
@@ -404,7 +430,7 @@ async fn download_scope(
         }
         progress(Progress::Fetching { scope, done, total });
     }
-    report
+    written
 }
 
 async fn fetch_and_write(

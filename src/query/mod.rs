@@ -14,11 +14,16 @@
 //! assert_eq!(actions[0].to_string(), "cloud9:ActivateEC2Remote");
 //! ```
 
+mod action_table;
 mod actions;
 mod arns;
 mod conditions;
 mod services;
 
+pub use action_table::{
+    ActionQuestion, ActionTableAnswer, ActionTableError, ActionTableOption, ActionTableOptions,
+    ActionTablePlan,
+};
 pub use actions::{
     ActionData, ActionRow, action, action_rows, actions_for_resource_type, actions_for_service,
     actions_with_access_level, actions_with_condition_key, actions_with_resource_type_and_level,

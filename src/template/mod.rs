@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::arn::Partition;
 use crate::suggest::suggest;
+use crate::write::{WriteError, WriteOptions, Written, write_policy_with_warnings};
 use node::{Node, Value};
 
 /// Which kind of template: access levels on ARNs, or a list of actions.
@@ -59,8 +60,8 @@ impl fmt::Display for Effect {
 }
 
 /// `wildcard-only:`: actions that take no resource ARN.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct WildcardOnly {
     /// Single actions (`ecr:GetAuthorizationToken`); those that can take an ARN are dropped.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -85,8 +86,8 @@ impl WildcardOnly {
 }
 
 /// `sts:`: role ARNs for `sts:AssumeRole*`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", default, deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Sts {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub assume_role: Vec<String>,
@@ -165,7 +166,9 @@ impl StsAction {
 }
 
 /// A policy template. Lists may contain blank entries (`''`, as create-template leaves
-/// them); they are skipped.
+/// them); they are skipped. Text becomes a template only through [`Template::parse`], which
+/// checks it; a template serialises (in the template format) but does not deserialise, so
+/// there is no unchecked way in.
 ///
 /// ```
 /// use policy_sentry::template::{Template, Mode};
@@ -176,43 +179,59 @@ impl StsAction {
 /// };
 /// assert!(template.wildcard_only.is_empty());
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+///
+/// ```compile_fail
+/// // Not `Deserialize`: use `Template::parse`.
+/// let t: policy_sentry::template::Template = serde_json::from_str("{}").unwrap();
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Template {
     pub mode: Mode,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default)]
     pub effect: Effect,
     /// The partition of the resources written from ARN formats (`mode: actions`): what
     /// `${Partition}` becomes (D24). `aws` unless the template says `partition: aws-cn`.
-    #[serde(default, skip_serializing_if = "Partition::is_default")]
+    #[serde(skip_serializing_if = "Partition::is_default")]
     pub partition: Partition,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub read: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub write: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub list: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tagging: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub permissions_management: Vec<String>,
-    #[serde(default, skip_serializing_if = "WildcardOnly::is_empty")]
+    #[serde(skip_serializing_if = "WildcardOnly::is_empty")]
     pub wildcard_only: WildcardOnly,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skip_resource_constraints: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exclude_actions: Vec<String>,
-    #[serde(default, skip_serializing_if = "Sts::is_empty")]
+    #[serde(skip_serializing_if = "Sts::is_empty")]
     pub sts: Sts,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<String>,
 }
 
 /// A template parsed from text, with the position of every list entry for error messages.
+///
+/// ```
+/// use policy_sentry::template::Template;
+/// use policy_sentry::write::WriteOptions;
+/// let parsed = Template::parse("crud.yml", "mode: crud\nread:\n- arn:aws:s3:::b\n- s4\n").unwrap();
+/// let err = parsed.write(&WriteOptions::default()).unwrap_err();
+/// assert_eq!((err.location.line, err.location.column), (4, 3));
+/// assert!(err.to_string().starts_with("crud.yml:4:3: `read[1]`: `s4` is not a valid ARN"));
+/// ```
 #[derive(Clone, Debug)]
 pub struct ParsedTemplate {
+    /// Where the text came from (a file name or `<stdin>`), as given to [`Template::parse`].
+    pub origin: String,
     pub template: Template,
     /// Which format the text was in.
     pub format: SourceFormat,
@@ -248,9 +267,64 @@ impl Positions {
     }
 }
 
+impl ParsedTemplate {
+    /// Where a template path (`read[1]`, the `key` of a [`WriteError`] or of a warning) is in
+    /// the text; line 0 when the path has no position (the whole template).
+    pub fn location(&self, key: &str) -> Location {
+        let (line, column) = self.positions.get(key).unwrap_or((0, 0));
+        Location {
+            origin: self.origin.clone(),
+            line,
+            column,
+        }
+    }
+
+    /// Write the policy ([`write_policy_with_warnings`]); an error carries the place of the
+    /// offending entry in the text.
+    pub fn write(&self, options: &WriteOptions) -> Result<Written, LocatedWriteError> {
+        write_policy_with_warnings(&self.template, options).map_err(|error| LocatedWriteError {
+            location: self.location(error.key()),
+            error: Box::new(error),
+        })
+    }
+}
+
+/// A place in a template's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The file name, or `<stdin>`.
+    pub origin: String,
+    /// 1-based line, 0 when unknown.
+    pub line: u64,
+    /// 1-based column, 0 when unknown.
+    pub column: u64,
+}
+
+/// `origin:line:column`, leaving out what is unknown.
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (0, _) => write!(f, "{}", self.origin),
+            (l, 0) => write!(f, "{}:{l}", self.origin),
+            (l, c) => write!(f, "{}:{l}:{c}", self.origin),
+        }
+    }
+}
+
+/// A template the writer refused ([`WriteError`]), with the place of the offending entry.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{location}: {error}")]
+pub struct LocatedWriteError {
+    pub location: Location,
+    /// Boxed: a writer error is large, and it travels in every `Result` of
+    /// [`ParsedTemplate::write`].
+    #[source]
+    pub error: Box<WriteError>,
+}
+
 /// A template that cannot be read: where (origin, line, column, key) and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}{message}", location_prefix(origin, *line, *column))]
+#[error("{}: {message}", self.location())]
 pub struct TemplateError {
     /// The file name, or `<stdin>`.
     pub origin: String,
@@ -263,11 +337,14 @@ pub struct TemplateError {
     pub message: String,
 }
 
-fn location_prefix(origin: &str, line: u64, column: u64) -> String {
-    match (line, column) {
-        (0, _) => format!("{origin}: "),
-        (l, 0) => format!("{origin}:{l}: "),
-        (l, c) => format!("{origin}:{l}:{c}: "),
+impl TemplateError {
+    /// Where the problem is.
+    pub fn location(&self) -> Location {
+        Location {
+            origin: self.origin.clone(),
+            line: self.line,
+            column: self.column,
+        }
     }
 }
 
@@ -337,6 +414,7 @@ impl Template {
         }
         let template = ctx.modern(entries, &root, &mut positions)?;
         Ok(ParsedTemplate {
+            origin: origin.to_string(),
             template,
             format: SourceFormat::Modern,
             positions,
@@ -430,77 +508,16 @@ impl Ctx<'_> {
             seen.push(known);
             positions.record(known, k);
             match known {
-                "mode" => {
-                    mode = Some(match v.value.scalar_text().as_deref() {
-                        Some("crud") => Mode::Crud,
-                        Some("actions") => Mode::Actions,
-                        _ => {
-                            return Err(self.error(
-                                v,
-                                "mode",
-                                format!(
-                                    "`mode` must be `crud` or `actions`, found {}",
-                                    describe(&v.value)
-                                ),
-                            ));
-                        }
-                    })
-                }
-                "name" => {
-                    t.name = match &v.value {
-                        Value::Null => None,
-                        other => Some(other.scalar_text().ok_or_else(|| {
-                            self.error(
-                                v,
-                                "name",
-                                format!("`name` must be a string, found {}", other.kind()),
-                            )
-                        })?),
-                    }
-                }
-                "effect" => {
-                    t.effect = match v.value.scalar_text().as_deref() {
-                        None if v.value == Value::Null => Effect::Allow,
-                        Some("Allow") => Effect::Allow,
-                        Some("Deny") => Effect::Deny,
-                        other => {
-                            let hint = match other.map(str::to_ascii_lowercase).as_deref() {
-                                Some("allow") => " (did you mean `Allow`?)",
-                                Some("deny") => " (did you mean `Deny`?)",
-                                _ => "",
-                            };
-                            return Err(self.error(
-                                v,
-                                "effect",
-                                format!(
-                                    "`effect` must be `Allow` or `Deny`, found {}{hint}",
-                                    describe(&v.value)
-                                ),
-                            ));
-                        }
-                    }
-                }
+                "mode" => mode = Some(self.mode(v)?),
+                "name" => t.name = self.name(v)?,
+                "effect" => t.effect = self.effect(v)?,
                 "partition" => t.partition = self.partition(v)?,
-                "read" => t.read = self.list(v, "read", "ARNs", positions)?,
-                "write" => t.write = self.list(v, "write", "ARNs", positions)?,
-                "list" => t.list = self.list(v, "list", "ARNs", positions)?,
-                "tagging" => t.tagging = self.list(v, "tagging", "ARNs", positions)?,
-                "permissions-management" => {
-                    t.permissions_management =
-                        self.list(v, "permissions-management", "ARNs", positions)?
-                }
-                "skip-resource-constraints" => {
-                    t.skip_resource_constraints =
-                        self.list(v, "skip-resource-constraints", "actions", positions)?
-                }
-                "exclude-actions" => {
-                    t.exclude_actions = self.list(v, "exclude-actions", "actions", positions)?
-                }
-                "actions" => t.actions = self.list(v, "actions", "actions", positions)?,
                 "wildcard-only" => t.wildcard_only = self.wildcard_only(v, positions)?,
                 "sts" => t.sts = self.sts(v, positions)?,
-                // Every key of TOP_KEYS has an arm above.
-                _ => {}
+                list_key => {
+                    let (field, what) = top_list(&mut t, list_key);
+                    *field = self.list(v, list_key, what, positions)?;
+                }
             }
         }
         let Some(mode) = mode else {
@@ -511,31 +528,95 @@ impl Ctx<'_> {
             ));
         };
         t.mode = mode;
-        match mode {
-            Mode::Crud => {
-                if let Some((k, _)) = entries
-                    .iter()
-                    .find(|(k, _)| k.value == Value::Str("actions".into()))
-                {
-                    return Err(self.error(
-                        k,
-                        "actions",
-                        "`actions` belongs to `mode: actions` templates; this template is `mode: crud` (list ARNs under read, write, list, tagging, permissions-management)",
-                    ));
-                }
+        self.check_keys_fit_mode(mode, entries, root, &seen)?;
+        Ok(t)
+    }
+
+    /// `mode:` — `crud` or `actions`.
+    fn mode(&self, v: &Node) -> Result<Mode, TemplateError> {
+        match v.value.scalar_text().as_deref() {
+            Some("crud") => Ok(Mode::Crud),
+            Some("actions") => Ok(Mode::Actions),
+            _ => Err(self.error(
+                v,
+                "mode",
+                format!(
+                    "`mode` must be `crud` or `actions`, found {}",
+                    describe(&v.value)
+                ),
+            )),
+        }
+    }
+
+    /// `name:` — any scalar, as text; null is no name.
+    fn name(&self, v: &Node) -> Result<Option<String>, TemplateError> {
+        match &v.value {
+            Value::Null => Ok(None),
+            other => other.scalar_text().map(Some).ok_or_else(|| {
+                self.error(
+                    v,
+                    "name",
+                    format!("`name` must be a string, found {}", other.kind()),
+                )
+            }),
+        }
+    }
+
+    /// `effect:` — `Allow` or `Deny`, with a hint for another case; null is `Allow`.
+    fn effect(&self, v: &Node) -> Result<Effect, TemplateError> {
+        match v.value.scalar_text().as_deref() {
+            None if v.value == Value::Null => Ok(Effect::Allow),
+            Some("Allow") => Ok(Effect::Allow),
+            Some("Deny") => Ok(Effect::Deny),
+            other => {
+                let hint = match other.map(str::to_ascii_lowercase).as_deref() {
+                    Some("allow") => " (did you mean `Allow`?)",
+                    Some("deny") => " (did you mean `Deny`?)",
+                    _ => "",
+                };
+                Err(self.error(
+                    v,
+                    "effect",
+                    format!(
+                        "`effect` must be `Allow` or `Deny`, found {}{hint}",
+                        describe(&v.value)
+                    ),
+                ))
             }
+        }
+    }
+
+    /// Each mode takes its own keys: `actions` only in actions mode, which needs it; the
+    /// access levels and sections only in crud mode.
+    fn check_keys_fit_mode(
+        &self,
+        mode: Mode,
+        entries: &[(Node, Node)],
+        root: &Node,
+        seen: &[&str],
+    ) -> Result<(), TemplateError> {
+        let key_node = |key: &str| {
+            entries
+                .iter()
+                .map(|(k, _)| k)
+                .find(|k| k.value == Value::Str(key.into()))
+        };
+        match mode {
+            Mode::Crud => match key_node("actions") {
+                Some(k) => Err(self.error(
+                    k,
+                    "actions",
+                    "`actions` belongs to `mode: actions` templates; this template is `mode: crud` (list ARNs under read, write, list, tagging, permissions-management)",
+                )),
+                None => Ok(()),
+            },
             Mode::Actions => {
                 if let Some(&key) = seen
                     .iter()
                     .find(|k| CRUD_ONLY.contains(k) && **k != "actions")
                 {
-                    let k = entries
-                        .iter()
-                        .map(|(k, _)| k)
-                        .find(|k| k.value == Value::Str(key.into()))
-                        .unwrap_or(root);
                     return Err(self.error(
-                        k,
+                        key_node(key).unwrap_or(root),
                         key,
                         format!("`{key}` belongs to `mode: crud` templates; this template is `mode: actions` (it takes only name, effect, partition and actions)"),
                     ));
@@ -547,9 +628,9 @@ impl Ctx<'_> {
                         "a `mode: actions` template needs an `actions` list, e.g.\nactions:\n- s3:GetObject",
                     ));
                 }
+                Ok(())
             }
         }
-        Ok(t)
     }
 
     /// `partition:` — a known partition name; null is the default (`aws`).
@@ -726,6 +807,21 @@ impl Ctx<'_> {
             }
         }
         Ok(sts)
+    }
+}
+
+/// The list field of a top-level list key, and what its entries are (for messages).
+fn top_list<'t>(t: &'t mut Template, key: &str) -> (&'t mut Vec<String>, &'static str) {
+    match key {
+        "read" => (&mut t.read, "ARNs"),
+        "write" => (&mut t.write, "ARNs"),
+        "list" => (&mut t.list, "ARNs"),
+        "tagging" => (&mut t.tagging, "ARNs"),
+        "permissions-management" => (&mut t.permissions_management, "ARNs"),
+        "skip-resource-constraints" => (&mut t.skip_resource_constraints, "actions"),
+        "exclude-actions" => (&mut t.exclude_actions, "actions"),
+        // `actions`: TOP_KEYS holds no other key.
+        _ => (&mut t.actions, "actions"),
     }
 }
 

@@ -10,7 +10,7 @@
 
 #![cfg(feature = "cli")]
 
-mod common;
+use crate::common;
 
 use std::io::Write as _;
 use std::path::Path;
@@ -454,7 +454,7 @@ fn statements(policy: &Value) -> usize {
 #[test]
 fn blank_entries_and_empty_keys_are_skipped_individually() {
     let clean = "mode: crud\nread:\n- arn:aws:s3:::b\nwrite:\n- arn:aws:s3:::b\n";
-    let crud_template = include_str!("golden/create_template/crud.yml");
+    let crud_template = include_str!("../golden/create_template/crud.yml");
     let filled_in = crud_template
         .replacen("read:\n- ''\n", "read:\n- ''\n- arn:aws:s3:::b\n", 1)
         .replacen("write:\n- ''\n", "write:\n- arn:aws:s3:::b\n- ''\n", 1);

@@ -23,8 +23,7 @@
 //!     scripts/gen-write-goldens --files tests/files/upstream/*
 #![cfg(feature = "cli")]
 
-#[path = "support/upstream_fixes.rs"]
-mod fixes;
+use crate::upstream_fixes as fixes;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

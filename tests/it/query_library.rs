@@ -7,7 +7,7 @@
 //! Deliberate differences, asserted as such: lists carry no repeats; condition keys match in
 //! any case when the exact spelling matches nothing (D4).
 
-mod common;
+use crate::common;
 
 use policy_sentry::data::{AccessLevel, LevelSource};
 use policy_sentry::query::{self, Scope};

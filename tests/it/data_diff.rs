@@ -4,7 +4,7 @@
 //! The oracle comparisons read ../shared/oracle and are skipped, with a message, when it is
 //! absent or when this build embeds another snapshot than the 2026-06-14 pages.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Output;

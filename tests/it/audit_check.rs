@@ -4,7 +4,7 @@
 //!
 //! Regenerate the goldens with `UPDATE_GOLDEN=1 cargo test --test audit_check` and review the diff.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

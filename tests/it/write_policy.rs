@@ -5,10 +5,9 @@
 //! Regenerate with `reference-policy-sentry write-policy -i NAME.yml [...] > golden`; the test
 //! fills in upstream's ARN formats as ours writes them (D24).
 
-#[path = "support/upstream_fixes.rs"]
-mod fixes;
+use crate::upstream_fixes as fixes;
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -7,9 +7,8 @@
 //! Covered elsewhere: download-policies (tests/download_moto.rs, needs an IAM endpoint) and the
 //! `docker …` lines (tests/docker.rs, needs a container engine).
 
-mod common;
-#[path = "support/upstream_fixes.rs"]
-mod fixes;
+use crate::common;
+use crate::upstream_fixes as fixes;
 
 use std::ffi::OsString;
 use std::path::Path;

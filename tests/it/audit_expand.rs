@@ -3,7 +3,7 @@
 //! same snapshot) when ../shared is present. Upstream expands only patterns with `*`; ours also
 //! treats a lone `?` as IAM does (`kms:?ncrypt` is kms:Encrypt), so compared patterns have a `*`.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -7,7 +7,7 @@
 //! - D26: names may hold `/` (a Lambda function's log stream gets log-stream actions);
 //! - D27: a requested action is never left out of the policy without a word.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

@@ -12,7 +12,7 @@
 //! temporary file and compares against those (`POLICY_SENTRY_QUERY_SEED=N` draws other cases);
 //! skipped with a message when ../shared is absent.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

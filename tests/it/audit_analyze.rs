@@ -2,7 +2,7 @@
 //! Markdown) on the shipped example and on the download-policies folder layout, the report
 //! config, and bad input.
 //!
-//! Regenerate the goldens with `UPDATE_GOLDEN=1 cargo test --test audit_analyze` and review the diff.
+//! Regenerate the goldens with `UPDATE_GOLDEN=1 cargo test --test it -- audit_analyze::` and review the diff.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -2,7 +2,7 @@
 //! malformed input, SARIF 2.1.0 structure (and the official schema when available), and
 //! `write-policy` output passing the least-privilege rules.
 //!
-//! Regenerate the goldens with `UPDATE_GOLDEN=1 cargo test --test audit_check` and review the diff.
+//! Regenerate the goldens with `UPDATE_GOLDEN=1 cargo test --test it -- audit_check::` and review the diff.
 
 use crate::common;
 

@@ -1,5 +1,5 @@
 //! write-policy against golden outputs of the reference (upstream policy_sentry 0.15.2 on
-//! the same data): `tests/write_golden/NAME.yml` is the template; `NAME.json`,
+//! the same data): `tests/golden/write/examples/NAME.yml` is the template; `NAME.json`,
 //! `NAME.min0.json` (`--minimize`), `NAME.min4.json` (`--minimize=4`), `NAME.yaml.txt`
 //! (`--fmt yaml`) and `NAME.tf.json` (`--fmt terraform`) are what the reference printed.
 //! Regenerate with `reference-policy-sentry write-policy -i NAME.yml [...] > golden`; the test
@@ -16,7 +16,7 @@ use policy_sentry::template::{Effect, Mode, Template, WildcardOnly};
 use policy_sentry::write::{WriteOptions, write_policy, write_policy_with_warnings};
 
 fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/write_golden")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/write/examples")
 }
 
 fn template(name: &str) -> Template {

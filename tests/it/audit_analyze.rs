@@ -9,12 +9,10 @@ use std::process::{Command, Output};
 
 use serde_json::{Value, json};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common;
 
 fn golden(name: &str) -> PathBuf {
-    root().join("tests/golden/audit/analyze").join(name)
+    common::crate_path("tests/golden/audit/analyze").join(name)
 }
 
 fn assert_golden(name: &str, actual: &str) {
@@ -29,21 +27,12 @@ fn assert_golden(name: &str, actual: &str) {
     assert_eq!(actual, expected, "output differs from {}", path.display());
 }
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .output()
-        .unwrap()
-}
-
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 fn example() -> String {
-    root()
+    common::crate_dir()
         .join("examples/analyze/explicit-actions.json")
         .display()
         .to_string()
@@ -52,7 +41,7 @@ fn example() -> String {
 #[test]
 fn policy_file_writes_the_2020_reports() {
     let dir = tempfile::tempdir().unwrap();
-    let out = run(
+    let out = common::run_in(
         dir.path(),
         &[
             "analyze",
@@ -61,6 +50,7 @@ fn policy_file_writes_the_2020_reports() {
             &example(),
             "--include-markdown-report",
         ],
+        None,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json_file = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
@@ -95,7 +85,7 @@ fn policy_file_writes_the_2020_reports() {
     );
     // Without --include-markdown-report there is no .md; --account-id and --report-path apply.
     let out_dir = tempfile::tempdir().unwrap();
-    let out = run(
+    let out = common::run_in(
         dir.path(),
         &[
             "analyze",
@@ -107,6 +97,7 @@ fn policy_file_writes_the_2020_reports() {
             "--report-path",
             out_dir.path().to_str().unwrap(),
         ],
+        None,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!out_dir.path().join("report.md").exists());
@@ -164,13 +155,14 @@ fn downloaded_policies_reads_the_download_layout() {
     let input = dir.path().join(".policy_sentry/analysis");
     downloaded_layout(&input);
     // Default input folder: ~/.policy_sentry/analysis.
-    let out = run(
+    let out = common::run_in(
         dir.path(),
         &[
             "analyze",
             "downloaded-policies",
             "--include-markdown-report",
         ],
+        None,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -228,7 +220,7 @@ fn report_config_excludes_switches_off_and_drops_false_positives() {
         "report-config:\n  excluded-role-patterns:\n    - 'ci-*'\n  risk-categories:\n    resource-exposure: no\n  false-positives:\n    '222222222222':\n      AmazonEC2ContainerRegistryReadOnly:\n        - ecr:GetAuthorizationToken\n",
     )
     .unwrap();
-    let out = run(
+    let out = common::run_in(
         dir.path(),
         &[
             "analyze",
@@ -240,6 +232,7 @@ fn report_config_excludes_switches_off_and_drops_false_positives() {
             "--report-name",
             "custom",
         ],
+        None,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -270,9 +263,10 @@ fn bad_input_exits_2_and_writes_nothing() {
         "{\"Statement\": [}",
     )
     .unwrap();
-    let out = run(
+    let out = common::run_in(
         dir.path(),
         &["analyze", "downloaded-policies", "--input-dir", "."],
+        None,
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
@@ -284,9 +278,10 @@ fn bad_input_exits_2_and_writes_nothing() {
     assert!(!dir.path().join("overall.json").exists());
 
     let empty = tempfile::tempdir().unwrap();
-    let out = run(
+    let out = common::run_in(
         empty.path(),
         &["analyze", "downloaded-policies", "--input-dir", "nowhere"],
+        None,
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -295,7 +290,7 @@ fn bad_input_exits_2_and_writes_nothing() {
         stderr(&out)
     );
     // Nothing downloaded yet (no ~/.policy_sentry/analysis): an empty report, no files.
-    let out = run(empty.path(), &["analyze", "downloaded-policies"]);
+    let out = common::run_in(empty.path(), &["analyze", "downloaded-policies"], None);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         serde_json::from_slice::<Value>(&out.stdout).unwrap(),
@@ -308,9 +303,10 @@ fn bad_input_exits_2_and_writes_nothing() {
     );
     assert!(!empty.path().join(".policy_sentry").exists());
 
-    let out = run(
+    let out = common::run_in(
         empty.path(),
         &["analyze", "policy-file", "--policy", "missing.json"],
+        None,
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("missing.json"), "{}", stderr(&out));
@@ -321,7 +317,7 @@ fn bad_input_exits_2_and_writes_nothing() {
         "report-config:\n  risk-categories:\n    network: no\n",
     )
     .unwrap();
-    let out = run(
+    let out = common::run_in(
         empty.path(),
         &[
             "analyze",
@@ -331,6 +327,7 @@ fn bad_input_exits_2_and_writes_nothing() {
             "--report-config",
             "bad.yml",
         ],
+        None,
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -344,8 +341,8 @@ fn bad_input_exits_2_and_writes_nothing() {
 #[test]
 fn not_action_statements_are_skipped_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
-    let policy = root().join("tests/golden/audit/policies/not-action.json");
-    let out = run(
+    let policy = common::crate_path("tests/golden/audit/policies/not-action.json");
+    let out = common::run_in(
         dir.path(),
         &[
             "analyze",
@@ -353,6 +350,7 @@ fn not_action_statements_are_skipped_with_a_warning() {
             "--policy",
             policy.to_str().unwrap(),
         ],
+        None,
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
@@ -369,7 +367,7 @@ fn not_action_statements_are_skipped_with_a_warning() {
 #[test]
 fn the_2020_readme_path_of_the_example_works() {
     let reports = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+    let out = Command::new(common::BIN)
         .args([
             "analyze",
             "policy-file",
@@ -378,7 +376,7 @@ fn the_2020_readme_path_of_the_example_works() {
             "--report-path",
         ])
         .arg(reports.path())
-        .current_dir(root())
+        .current_dir(common::crate_dir())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -4,29 +4,24 @@
 //!
 //! Regenerate the goldens with `UPDATE_GOLDEN=1 cargo test --test it -- audit_check::` and review the diff.
 
-use crate::common;
-
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::common;
 
 fn golden_dir() -> PathBuf {
-    root().join("tests/golden/audit")
+    common::crate_path("tests/golden/audit")
 }
 
 /// Run the binary from the golden folder, so paths in the output are short and stable.
 fn check(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
-        .arg("check")
-        .args(args)
-        .current_dir(golden_dir())
-        .output()
-        .unwrap()
+    let mut command = Command::new(common::BIN);
+    common::output(
+        command.arg("check").args(args).current_dir(golden_dir()),
+        None,
+    )
 }
 
 fn assert_golden(name: &str, actual: &str) {
@@ -404,7 +399,7 @@ fn write_policy_output_passes_the_least_privilege_rules() {
     // Ours, when this build has write-policy; with the templates meeting D24-D27 (formats
     // filled in, ARN namespaces, log streams of log groups with paths).
     let dir = tempfile::tempdir().unwrap();
-    let fixes = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/files/write-fixes");
+    let fixes = common::crate_path("tests/files/write-fixes");
     for template in [
         "crud.yml",
         "actions.yml",
@@ -417,7 +412,7 @@ fn write_policy_output_passes_the_least_privilege_rules() {
             "crud.yml" | "actions.yml" => golden_dir().join("write-policy").join(template),
             _ => fixes.join(template),
         };
-        let written = Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+        let written = Command::new(common::BIN)
             .args(["write-policy", "--input-file"])
             .arg(source)
             .output()
@@ -504,17 +499,8 @@ fn resource_exposure_follows_the_access_levels_in_use() {
 /// `-` reads the policy from stdin, as `write-policy` reads its template.
 #[test]
 fn a_dash_reads_the_policy_from_stdin() {
-    use std::io::Write as _;
     let policy = std::fs::read(golden_dir().join("policies/not-least-privilege.json")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
-        .args(["check", "--fmt", "json", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(&policy).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::run(&["check", "--fmt", "json", "-"], Some(&policy));
     let from_file = check(&["--fmt", "json", "policies/not-least-privilege.json"]);
     assert_eq!(
         out.status.code(),
@@ -581,7 +567,7 @@ fn folders_are_searched_for_json_in_any_case_skipping_hidden_names() {
 #[test]
 fn inputs_over_the_size_limit_are_refused() {
     let limited = |args: &[&str], limit: Option<&str>| {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_policy_sentry"));
+        let mut command = Command::new(common::BIN);
         command.arg("check").args(args).current_dir(golden_dir());
         match limit {
             Some(l) => command.env("POLICY_SENTRY_MAX_INPUT_BYTES", l),

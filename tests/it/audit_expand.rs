@@ -3,19 +3,15 @@
 //! same snapshot) when ../shared is present. Upstream expands only patterns with `*`; ours also
 //! treats a lone `?` as IAM does (`kms:?ncrypt` is kms:Encrypt), so compared patterns have a `*`.
 
-use crate::common;
-
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::common;
+
 fn expand(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
-        .arg("expand")
-        .args(args)
-        .output()
-        .unwrap()
+    common::run(&[&["expand"], args].concat(), None)
 }
 
 fn json_list(out: &Output) -> Vec<String> {

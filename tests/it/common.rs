@@ -1,10 +1,11 @@
-//! What the integration tests share: where `../shared` is, which snapshot the goldens were
-//! made on, and how to run the reference (upstream Policy Sentry over the same pages).
+//! What the test modules share: where the crate and `../shared` are, which snapshot the goldens
+//! were made on, how to run the reference (upstream Policy Sentry over the same pages) and how
+//! to run our binary.
 //!
 //! `../shared` (the reference runner and upstream's parse of each snapshot) lives outside the
-//! project: next to the checkout, or where `POLICY_SENTRY_SHARED` points (a git worktree lives
-//! elsewhere). Tests that need it say `SKIPPED: …` on stderr and pass without it.
-#![allow(dead_code)] // each test binary uses a part
+//! project: `POLICY_SENTRY_SHARED`, else `../shared` next to the crate (a git worktree lives
+//! elsewhere: set the variable). Tests that need it say `SKIPPED: …` on stderr and pass
+//! without it.
 
 use std::ffi::OsString;
 use std::io::Write as _;
@@ -16,12 +17,25 @@ pub const GOLDEN_DATE: &str = "2026-06-14";
 /// The reference runner's `--data` for that snapshot, and the oracle's file-name year.
 pub const GOLDEN_YEAR: &str = "2026";
 
-/// `POLICY_SENTRY_SHARED`, else `../shared` next to the checkout, if it holds the runner.
+/// The crate's folder (where Cargo.toml is).
+pub fn crate_dir() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path inside the crate, e.g. `crate_path("tests/golden/query")`.
+pub fn crate_path(relative: impl AsRef<Path>) -> PathBuf {
+    crate_dir().join(relative)
+}
+
+/// Where `../shared` should be: `POLICY_SENTRY_SHARED`, else `../shared` next to the crate.
+/// The one place that reads the variable; whether it exists is for the callers below.
+fn shared_root() -> PathBuf {
+    std::env::var_os("POLICY_SENTRY_SHARED").map_or_else(|| crate_path("../shared"), PathBuf::from)
+}
+
+/// `../shared`, if it holds the reference runner (what the golden generators need).
 pub fn shared_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("POLICY_SENTRY_SHARED").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-        PathBuf::from,
-    );
+    let dir = shared_root();
     dir.join("tools/reference-policy-sentry")
         .exists()
         .then_some(dir)
@@ -55,22 +69,55 @@ pub fn reference_argv() -> Option<Vec<OsString>> {
     Some(vec![runner.into(), "--data".into(), GOLDEN_YEAR.into()])
 }
 
-/// Upstream's parse of a snapshot (`iam-definition-YEAR.json`), when `../shared` has it.
+/// Upstream's parse of a snapshot (`oracle/iam-definition-YEAR.json`), when `../shared` has it.
 pub fn oracle_path(year: &str) -> Option<PathBuf> {
-    let path = shared_dir()?.join(format!("oracle/iam-definition-{year}.json"));
-    path.exists().then_some(path)
+    let path = shared_root().join(format!("oracle/iam-definition-{year}.json"));
+    path.is_file().then_some(path)
+}
+
+/// This build's `policy_sentry` binary.
+#[cfg(feature = "cli")]
+pub const BIN: &str = env!("CARGO_BIN_EXE_policy_sentry");
+
+/// This build's `policy_sentry`, or `None` after saying on stderr that `what` is skipped: a
+/// build without the `cli` feature has no binary.
+pub fn binary_for(what: &str) -> Option<&'static str> {
+    let bin = option_env!("CARGO_BIN_EXE_policy_sentry");
+    if bin.is_none() {
+        eprintln!("SKIPPED: {what}: the policy_sentry binary is not built (feature cli off)");
+    }
+    bin
 }
 
 /// Runs this build's `policy_sentry` with `args`, `stdin` piped in (closed at once when
 /// `None`), and returns what it did.
+#[cfg(feature = "cli")]
 pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
-        .args(args)
+    output(Command::new(BIN).args(args), stdin)
+}
+
+/// The same in `dir`, which is also its HOME (where `analyze` and `download-policies` look
+/// for the downloaded policies), so nothing of the user's is read or written.
+#[cfg(feature = "cli")]
+pub fn run_in(dir: &Path, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    output(
+        Command::new(BIN)
+            .args(args)
+            .current_dir(dir)
+            .env("HOME", dir),
+        stdin,
+    )
+}
+
+/// Runs `command` (any program: ours, another build, the reference) with `stdin` piped in
+/// (closed at once when `None`) and its output captured.
+pub fn output(command: &mut Command, stdin: Option<&[u8]>) -> Output {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("starting policy_sentry");
+        .unwrap_or_else(|e| panic!("starting {:?}: {e}", command.get_program()));
     let mut input = child.stdin.take().expect("stdin is piped");
     if let Some(bytes) = stdin {
         // The program may exit (an error) before it reads its input: not the test's failure.
@@ -83,5 +130,7 @@ pub fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
         }
     }
     drop(input);
-    child.wait_with_output().expect("waiting for policy_sentry")
+    child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("waiting for {:?}: {e}", command.get_program()))
 }

@@ -7,17 +7,17 @@
 //! Covered elsewhere: download-policies (tests/download_moto.rs, needs an IAM endpoint) and the
 //! `docker …` lines (tests/docker.rs, needs a container engine).
 
-use crate::common;
-use crate::upstream_fixes as fixes;
-
 use std::ffi::OsString;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use crate::common;
+use crate::upstream_fixes as fixes;
+
 fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_policy_sentry")
+    common::BIN
 }
 
 /// The reference over the embedded snapshot, when this build carries it.
@@ -30,25 +30,13 @@ fn reference() -> Option<Vec<OsString>> {
 
 /// Runs `program` (a command and its first arguments) with `args` in `dir`.
 fn run(program: &[OsString], args: &[&str], dir: &Path, stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(&program[0])
+    let mut command = Command::new(&program[0]);
+    command
         .args(&program[1..])
         .args(args)
         .current_dir(dir)
-        .env("HOME", dir)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(input) = stdin {
-        use std::io::Write;
-        child.stdin.take().unwrap().write_all(input).unwrap();
-    }
-    child.wait_with_output().unwrap()
+        .env("HOME", dir);
+    common::output(&mut command, stdin)
 }
 
 /// The data of an upstream `query` answer: a JSON document when there is one (after any
@@ -443,7 +431,7 @@ fn every_2020_readme_command_line() {
     }
 
     // The shipped examples run from the project root as the README writes them.
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = common::crate_dir();
     for (line, args) in [
         (
             "write-policy --crud --input-file examples/yml/crud.yml",

@@ -1,11 +1,10 @@
 //! Shell completion in a real bash: the script printed by `completions bash` and by the 2020
 //! spelling `_POLICY_SENTRY_COMPLETE=source` is sourced, then the completion function is driven
 //! through `COMP_WORDS`/`COMP_CWORD` the way bash's `complete -F` calls it.
-#![cfg(feature = "cli")]
 
 use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_policy_sentry");
+use crate::common::BIN;
 
 fn bash_available() -> bool {
     Command::new("bash")

@@ -3,29 +3,19 @@
 //! file without `--force` (upstream appends, D7), prints on stdout with `-o -`, and fills in
 //! `--name` (2020).
 
-#![cfg(feature = "cli")]
+use std::path::Path;
+use std::process::Output;
 
 use crate::common;
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-const BIN: &str = env!("CARGO_BIN_EXE_policy_sentry");
-
 fn golden(kind: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("tests/golden/create_template/{kind}.yml"));
+    let path = common::crate_dir().join(format!("tests/golden/create_template/{kind}.yml"));
     std::fs::read_to_string(&path)
         .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("create-template")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("running the policy_sentry binary")
+    common::run_in(dir, &[&["create-template"], args].concat(), None)
 }
 
 fn stderr(out: &Output) -> String {

@@ -4,17 +4,13 @@
 //! The oracle comparisons read ../shared/oracle and are skipped, with a message, when it is
 //! absent or when this build embeds another snapshot than the 2026-06-14 pages.
 
-use crate::common;
-
 use std::path::PathBuf;
 use std::process::Output;
 
 use policy_sentry::data::{self, Database, LevelSource};
 use serde_json::Value;
 
-fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    common::run(args, stdin)
-}
+use crate::common;
 
 fn stdout_json(out: &Output) -> Value {
     assert_eq!(
@@ -68,12 +64,12 @@ fn the_embedded_data_equals_its_own_export() {
 fn the_command_reads_files_and_standard_input() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("export.json");
-    let exported = run(&["data", "export"], None);
+    let exported = common::run(&["data", "export"], None);
     assert_eq!(exported.status.code(), Some(0));
     std::fs::write(&file, &exported.stdout).unwrap();
     let file = file.to_str().unwrap();
 
-    let answer = stdout_json(&run(&["data", "diff", file, "--fmt", "json"], None));
+    let answer = stdout_json(&common::run(&["data", "diff", file, "--fmt", "json"], None));
     assert_no_changes(&answer);
     assert_eq!(answer["old"]["origin"], file);
     assert!(
@@ -82,16 +78,16 @@ fn the_command_reads_files_and_standard_input() {
             .unwrap()
             .starts_with("embedded data")
     );
-    let reversed = run(&["data", "diff", "embedded", file, "--fmt=json"], None);
+    let reversed = common::run(&["data", "diff", "embedded", file, "--fmt=json"], None);
     assert_no_changes(&stdout_json(&reversed));
-    let piped = run(
+    let piped = common::run(
         &["data", "diff", "-", "--fmt", "json"],
         Some(&exported.stdout),
     );
     assert_eq!(stdout_json(&piped)["old"]["origin"], "standard input");
 
     // Access levels as the pages state them on one side only: the overridden actions differ.
-    let raw = run(
+    let raw = common::run(
         &["data", "diff", file, "--no-overrides", "--fmt", "json"],
         None,
     );
@@ -100,11 +96,11 @@ fn the_command_reads_files_and_standard_input() {
         data::snapshot().overridden_actions
     );
 
-    let text = run(&["data", "diff", file], None);
+    let text = common::run(&["data", "diff", file], None);
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.starts_with(&format!("old: {file}: ")), "{text}");
     assert!(text.contains("\nactions added  ") && text.ends_with("no differences\n"));
-    let md = run(
+    let md = common::run(
         &["data", "diff", file, "embedded", "--fmt", "markdown"],
         None,
     );
@@ -114,7 +110,7 @@ fn the_command_reads_files_and_standard_input() {
 
 /// Exit 2, nothing on stdout, and stderr says `what`.
 fn assert_refused(args: &[&str], what: &[&str]) {
-    let out = run(args, Some(b"not json"));
+    let out = common::run(args, Some(b"not json"));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
     assert!(out.stdout.is_empty(), "{args:?}: stdout not empty");
@@ -153,7 +149,7 @@ fn bad_input_is_refused_with_the_file_named() {
 
 #[test]
 fn help_names_the_embedded_data_and_the_formats() {
-    let out = run(&["data", "diff", "--help"], None);
+    let out = common::run(&["data", "diff", "--help"], None);
     let help = String::from_utf8(out.stdout).unwrap();
     for word in [
         "embedded",

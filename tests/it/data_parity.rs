@@ -11,6 +11,8 @@ use std::path::PathBuf;
 use policy_sentry::data::{self, LevelSource};
 use serde_json::Value;
 
+use crate::common;
+
 fn oracle_path() -> Option<PathBuf> {
     let year = match data::snapshot().date {
         "2024-07-15" => "2024",
@@ -20,16 +22,13 @@ fn oracle_path() -> Option<PathBuf> {
             return None;
         }
     };
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("../shared/oracle/iam-definition-{year}.json"));
-    if !path.exists() {
+    let path = common::oracle_path(year);
+    if path.is_none() {
         eprintln!(
-            "SKIPPED: {} not found (the oracle lives outside the project)",
-            path.display()
+            "SKIPPED: ../shared/oracle/iam-definition-{year}.json not found (the oracle lives outside the project)"
         );
-        return None;
     }
-    Some(path)
+    path
 }
 
 /// Compare two JSON values, recording the path of every difference (key order included).

@@ -2,14 +2,12 @@
 //! the 2020 one-string form included. Needs an image: `.ci/run` builds it with
 //! `CONTAINER_ENGINE=../shared/tools/container scripts/docker-build` and then runs this test
 //! with `POLICY_SENTRY_DOCKER_IMAGE=policy_sentry:latest`; otherwise the test skips.
-#![cfg(feature = "cli")]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_policy_sentry");
+use crate::common;
 
 struct Engine {
     program: String,
@@ -24,16 +22,11 @@ fn engine() -> Option<Engine> {
 
 /// `ENGINE run -i --rm IMAGE ARGS…` with `stdin`; returns (exit code, stdout).
 fn run(engine: &Engine, args: &[&str], stdin: &[u8]) -> (i32, String) {
-    let mut child = Command::new(&engine.program)
+    let mut command = Command::new(&engine.program);
+    command
         .args(["run", "-i", "--rm", &engine.image])
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", engine.program));
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
+        .args(args);
+    let out = common::output(&mut command, Some(stdin));
     let code = out.status.code().unwrap_or(-1);
     if code != 0 {
         eprintln!("{}", String::from_utf8_lossy(&out.stderr));
@@ -43,15 +36,12 @@ fn run(engine: &Engine, args: &[&str], stdin: &[u8]) -> (i32, String) {
 
 /// The same command run by the test's own binary, for comparison.
 fn host(args: &[&str], stdin: &[u8]) -> Value {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "host run of {args:?} failed");
+    let out = common::run(args, Some(stdin));
+    assert!(
+        out.status.success(),
+        "host run of {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -93,11 +83,7 @@ fn image_runs_the_readme_docker_lines() {
     assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), expected);
 
     // 2020: cat crud.yml | docker run -i --rm policy_sentry "write-policy --crud"
-    let crud = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/yml/crud.yml"
-    ))
-    .unwrap();
+    let crud = std::fs::read(common::crate_path("examples/yml/crud.yml")).unwrap();
     let (code, out) = run(&engine, &["write-policy --crud"], &crud);
     assert_eq!(code, 0);
     let policy: Value = serde_json::from_str(&out).unwrap();

@@ -4,7 +4,6 @@
 //! Without an emulator (POLICY_SENTRY_MOTO_URL unset and scripts/moto-server unable to start
 //! one) each test prints SKIPPED on stderr and passes. A server the tests start themselves keeps
 //! running for the next run; `scripts/moto-server --stop` ends it.
-#![cfg(feature = "download")]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,6 +13,8 @@ use std::time::Instant;
 
 use aws_sdk_iam::config::Credentials;
 use serde_json::{Value, json};
+
+use crate::common;
 
 const MOTO_URL_VAR: &str = "POLICY_SENTRY_MOTO_URL";
 
@@ -25,7 +26,7 @@ fn moto_url() -> Option<&'static str> {
         if let Ok(url) = std::env::var(MOTO_URL_VAR) {
             return Some(url);
         }
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/moto-server");
+        let script = common::crate_path("scripts/moto-server");
         let output = Command::new(&script).output().ok()?;
         if !output.status.success() {
             eprintln!(
@@ -239,7 +240,7 @@ fn document(i: usize) -> Value {
 
 /// The binary with only the AWS environment a test gives it (no user's profiles, no IMDS).
 fn download_command(home: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_policy_sentry"));
+    let mut command = Command::new(common::BIN);
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("AWS_") {
             command.env_remove(key);
@@ -624,7 +625,7 @@ fn analyze_reads_the_downloaded_policies() {
         .unwrap();
     assert!(download.status.success(), "{}", text(&download.stderr));
 
-    let analyze = Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
+    let analyze = Command::new(common::BIN)
         .args(["analyze", "downloaded-policies", "--input-dir"])
         .arg(&out)
         .output()
@@ -674,7 +675,7 @@ struct ThrottlingProxy {
 impl ThrottlingProxy {
     fn start(upstream: &str, every: usize, fail_text: Option<&str>) -> Option<ThrottlingProxy> {
         use std::io::BufRead;
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/moto/throttling_proxy.py");
+        let script = common::crate_path("tests/moto/throttling_proxy.py");
         let mut child = Command::new("python3")
             .arg(script)
             .args([upstream, &every.to_string()])

@@ -7,13 +7,15 @@
 //! feature.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::io::{Read, Write as _};
+use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 use policy_sentry::data::{self, SourceKind};
 use serde_json::{Value, json};
+
+use crate::common;
 
 const SERVICE: &str = "bedrock-agentcore";
 /// Of exactly one resource type of the service, `runtime` (checked in
@@ -30,11 +32,7 @@ fn json_binary() -> Option<&'static str> {
         );
         return None;
     }
-    let bin = option_env!("CARGO_BIN_EXE_policy_sentry");
-    if bin.is_none() {
-        eprintln!("SKIPPED: fresh-data commands: the binary is not built (feature cli off)");
-    }
-    bin
+    common::binary_for("fresh-data commands")
 }
 
 // ---- the package's JSON, straight from the committed archive ----
@@ -43,7 +41,7 @@ fn json_binary() -> Option<&'static str> {
 fn archive() -> &'static HashMap<String, Vec<u8>> {
     static FILES: OnceLock<HashMap<String, Vec<u8>>> = OnceLock::new();
     FILES.get_or_init(|| {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("iam-data/iam-data.tar.gz");
+        let path = common::crate_path("iam-data/iam-data.tar.gz");
         let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let mut tar = Vec::new();
         flate2::read::GzDecoder::new(file)
@@ -155,19 +153,9 @@ fn wildcard_only_actions(level: &str) -> BTreeSet<String> {
 // ---- running the binary ----
 
 fn run(bin: &str, args: &[&str], stdin: Option<&str>, dir: &Path) -> Output {
-    let mut child = Command::new(bin)
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    pipe.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-    drop(pipe);
-    child.wait_with_output().unwrap()
+    let mut command = Command::new(bin);
+    command.args(args).current_dir(dir).env("HOME", dir);
+    common::output(&mut command, stdin.map(str::as_bytes))
 }
 
 fn ok_stdout(out: &Output, what: &str) -> String {
@@ -673,9 +661,7 @@ fn expand_the_new_service() {
 
 /// A risk list of aws-docs/audit/ (`service:action` a line), in lower case.
 fn risk_list(file: &str) -> BTreeSet<String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("aws-docs/audit")
-        .join(file);
+    let path = common::crate_dir().join("aws-docs/audit").join(file);
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .lines()
@@ -710,8 +696,7 @@ fn analyze_policy_file() {
     };
     let methods_file: Value = serde_json::from_str(
         &std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("aws-docs/audit/privilege-escalation-methods.json"),
+            common::crate_dir().join("aws-docs/audit/privilege-escalation-methods.json"),
         )
         .unwrap(),
     )

@@ -3,7 +3,7 @@
 //! the same properties without cargo-fuzz. Crash inputs live inline or under
 //! tests/files/fuzz/<target>/.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use policy_sentry::arn::{Arn, matches_format, matches_parsed};
 use policy_sentry::audit::analyze::{ReportConfig, analyze_policy};
@@ -12,6 +12,8 @@ use policy_sentry::data::LevelSource;
 use policy_sentry::expand::glob_match;
 use policy_sentry::template::Template;
 use policy_sentry::write::{WriteOptions, write_policy_with_warnings};
+
+use crate::common;
 
 /// glob_match: a `*` in the pattern consumed a literal `*` of the text (fixed in
 /// src/expand.rs).
@@ -25,7 +27,7 @@ fn glob_star_matches_text_starting_with_a_star() {
 
 /// The files of `fuzz/seeds/<target>` and `tests/files/fuzz/<target>` (crash inputs).
 fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = common::crate_dir();
     let mut out = Vec::new();
     for dir in [
         root.join("fuzz/seeds").join(target),

@@ -6,12 +6,10 @@ use std::process::Command;
 
 use policy_sentry::data::{self, SourceKind};
 
+use crate::common;
+
 fn binary() -> Option<&'static str> {
-    let bin = option_env!("CARGO_BIN_EXE_policy_sentry");
-    if bin.is_none() {
-        eprintln!("SKIPPED: the policy_sentry binary is not built (feature cli off)");
-    }
-    bin
+    common::binary_for("the command-line checks")
 }
 
 fn stdout_of(args: &[&str]) -> String {

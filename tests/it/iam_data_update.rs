@@ -9,11 +9,13 @@ use std::process::{Command, Output};
 
 use tempfile::TempDir;
 
+use crate::common;
+
 const VERSION: &str = "0.21.209901011";
 const MARKER: &str = "<!-- cross-check: everything below is kept by scripts/update-iam-data -->";
 
 fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/update-iam-data")
+    common::crate_path("scripts/update-iam-data")
 }
 
 fn have_python() -> bool {

@@ -12,17 +12,13 @@
 //! temporary file and compares against those (`POLICY_SENTRY_QUERY_SEED=N` draws other cases);
 //! skipped with a message when ../shared is absent.
 
-use crate::common;
-
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_policy_sentry")
-}
+use crate::common;
 
 fn load_cases(path: &Path) -> Vec<Value> {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -114,11 +110,11 @@ fn csv_fields(line: &str) -> Vec<String> {
 }
 
 fn run(args: &[&str]) -> std::process::Output {
-    Command::new(bin())
-        .args(args)
-        .env_remove("POLICY_SENTRY_AWS_DOCS")
-        .output()
-        .unwrap()
+    let mut command = Command::new(common::BIN);
+    common::output(
+        command.args(args).env_remove("POLICY_SENTRY_AWS_DOCS"),
+        None,
+    )
 }
 
 fn check(case: &Value) -> Result<(), String> {
@@ -244,7 +240,7 @@ fn check_all(cases: &[Value]) {
 }
 
 fn golden_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/query/cases.json.gz")
+    common::crate_path("tests/golden/query/cases.json.gz")
 }
 
 #[test]
@@ -291,24 +287,23 @@ fn query_answers_match_the_live_reference() {
     }
     if std::env::var_os("POLICY_SENTRY_LIVE_REFERENCE").is_none() {
         eprintln!(
-            "skipped: live comparison with the reference runner (set POLICY_SENTRY_LIVE_REFERENCE=1)"
+            "SKIPPED: live comparison with the reference runner (set POLICY_SENTRY_LIVE_REFERENCE=1)"
         );
         return;
     }
     let Some(shared) = common::shared_dir() else {
-        eprintln!("skipped: live comparison, no ../shared/tools/reference-policy-sentry");
+        eprintln!("SKIPPED: live comparison, no ../shared/tools/reference-policy-sentry");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("cases.json.gz");
     let seed = std::env::var("POLICY_SENTRY_QUERY_SEED").unwrap_or_else(|_| "2024".into()); // the goldens' seed
-    let status =
-        Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen-query-goldens"))
-            .env("POLICY_SENTRY_SHARED", shared)
-            .args(["--seed", &seed, "--out"])
-            .arg(&out)
-            .status()
-            .unwrap();
+    let status = Command::new(common::crate_path("scripts/gen-query-goldens"))
+        .env("POLICY_SENTRY_SHARED", shared)
+        .args(["--seed", &seed, "--out"])
+        .arg(&out)
+        .status()
+        .unwrap();
     assert!(status.success(), "scripts/gen-query-goldens failed");
     check_all(&load_cases(&out));
 }

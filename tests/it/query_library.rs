@@ -7,11 +7,11 @@
 //! Deliberate differences, asserted as such: lists carry no repeats; condition keys match in
 //! any case when the exact spelling matches nothing (D4).
 
-use crate::common;
-
 use policy_sentry::data::{AccessLevel, LevelSource};
 use policy_sentry::query::{self, Scope};
 use serde_json::{Map, Value, json};
+
+use crate::common;
 
 fn oracle() -> Option<Value> {
     let path = common::oracle_path(common::GOLDEN_YEAR)?;

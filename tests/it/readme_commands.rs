@@ -10,9 +10,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::common;
+
 fn readme_command_lines() -> Vec<String> {
-    let readme =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme = std::fs::read_to_string(common::crate_path("README.md")).unwrap();
     let mut lines = Vec::new();
     let mut in_sh = false;
     for line in readme.lines() {
@@ -70,10 +71,10 @@ fn every_readme_command_runs() {
     );
     let dir = tempfile::tempdir().unwrap();
     copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"),
+        &common::crate_path("examples"),
         &dir.path().join("examples"),
     );
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_policy_sentry"));
+    let bin = PathBuf::from(common::BIN);
     let path = format!(
         "{}:{}",
         bin.parent().unwrap().display(),

@@ -15,10 +15,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::common;
+
 const INDEX: &str = "reference_policies_actions-resources-contextkeys.html";
 
 fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/update-aws-docs")
+    common::crate_path("scripts/update-aws-docs")
 }
 
 fn have_python() -> bool {
@@ -414,7 +416,7 @@ fn from_pypi_reproduces_the_committed_archive() {
     );
 
     // The kept 2024 archive, and the overrides and audit lists (unchanged since 0.12.15).
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = common::crate_dir();
     assert!(
         fs::read(out_dir.join("pages.tar.gz")).unwrap()
             == fs::read(root.join("tests/data/aws-docs-2024.tar.gz")).unwrap(),

@@ -21,9 +21,6 @@
 //! Regenerate the goldens (from a git worktree, point POLICY_SENTRY_SHARED at ../shared):
 //!     scripts/gen-write-goldens --seed 1 --count 500
 //!     scripts/gen-write-goldens --files tests/files/upstream/*
-#![cfg(feature = "cli")]
-
-use crate::upstream_fixes as fixes;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -33,20 +30,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
+use crate::common;
+use crate::upstream_fixes as fixes;
+
 /// The program under test: our binary, or `POLICY_SENTRY_DIFF_BIN` (another build, or the
 /// reference runner itself to check this harness: every case must then pass).
 fn bin() -> PathBuf {
-    std::env::var_os("POLICY_SENTRY_DIFF_BIN").map_or_else(
-        || PathBuf::from(env!("CARGO_BIN_EXE_policy_sentry")),
-        PathBuf::from,
-    )
+    std::env::var_os("POLICY_SENTRY_DIFF_BIN")
+        .map_or_else(|| PathBuf::from(common::BIN), PathBuf::from)
 }
 /// The goldens are upstream's answers over the 2026-06-14 pages (the embedded snapshot).
 const GOLDEN_SNAPSHOT: &str = "2026-06-14";
-
-fn manifest_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// One case: a template, the extra arguments, and upstream's answer.
 struct Case {
@@ -103,7 +97,7 @@ fn load_cases(path: &Path) -> Vec<Case> {
             let file = v.get("file").and_then(Value::as_str).map(PathBuf::from);
             let template = match &file {
                 Some(rel) => {
-                    std::fs::read_to_string(manifest_dir().join(rel)).unwrap_or_else(|err| {
+                    std::fs::read_to_string(common::crate_path(rel)).unwrap_or_else(|err| {
                         panic!(
                             "{}:{}: cannot read {}: {err}",
                             path.display(),
@@ -373,7 +367,7 @@ fn check_case(
         run_with_stdin(&case.args, &case.template)
     } else {
         let path = match &case.file {
-            Some(rel) => manifest_dir().join(rel),
+            Some(rel) => common::crate_path(rel),
             None => {
                 let ext = if case.template.trim_start().starts_with('{') {
                     "json"
@@ -519,23 +513,11 @@ fn check_case(
 }
 
 fn run_with_stdin(args: &[String], input: &str) -> std::process::Output {
-    use std::io::Write as _;
-    use std::process::Stdio;
-    let mut child = Command::new(bin())
-        .arg("write-policy")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running the policy_sentry binary");
-    let mut stdin = child.stdin.take().expect("stdin was piped");
-    // a binary that exits without reading its input closes the pipe: that is its answer
-    let _ = stdin.write_all(input.as_bytes());
-    drop(stdin);
-    child
-        .wait_with_output()
-        .expect("waiting for the policy_sentry binary")
+    let mut command = Command::new(bin());
+    common::output(
+        command.arg("write-policy").args(args),
+        Some(input.as_bytes()),
+    )
 }
 
 /// Runs every case on a few threads; prints a summary and returns (cases, identical, report).
@@ -648,18 +630,12 @@ fn snapshot_is_golden() -> bool {
     true
 }
 
-/// ../shared next to the checkout, or POLICY_SENTRY_SHARED (a git worktree lives elsewhere).
-fn shared_dir() -> PathBuf {
-    std::env::var_os("POLICY_SENTRY_SHARED")
-        .map_or_else(|| manifest_dir().join("../shared"), PathBuf::from)
-}
-
 #[test]
 fn committed_goldens() {
     if !snapshot_is_golden() {
         return;
     }
-    let cases = load_cases(&manifest_dir().join("tests/golden/write/cases.jsonl"));
+    let cases = load_cases(&common::crate_path("tests/golden/write/cases.jsonl"));
     assert!(
         cases.len() >= 400,
         "the committed goldens hold only {} cases",
@@ -677,7 +653,9 @@ fn upstream_templates() {
     if !snapshot_is_golden() {
         return;
     }
-    let cases = load_cases(&manifest_dir().join("tests/golden/write/upstream-files.jsonl"));
+    let cases = load_cases(&common::crate_path(
+        "tests/golden/write/upstream-files.jsonl",
+    ));
     assert!(
         cases.len() >= 150,
         "the upstream-file goldens hold only {} cases",
@@ -703,7 +681,7 @@ fn templates_meeting_the_fixes() {
         );
         return;
     }
-    let cases = load_cases(&manifest_dir().join("tests/golden/write/write-fixes.jsonl"));
+    let cases = load_cases(&common::crate_path("tests/golden/write/write-fixes.jsonl"));
     assert!(cases.len() >= 8, "only {} cases", cases.len());
     let (total, identical, report) = run_cases("write-policy on templates meeting D24-D27", &cases);
     for fix in ["D25", "D26", "D27"] {
@@ -722,7 +700,7 @@ fn templates_meeting_the_fixes() {
 /// grant exactly the unminimized actions (no fewer, and none of the service's others).
 #[test]
 fn minimize_with_skip_resource_constraints_issue_405() {
-    let root = manifest_dir();
+    let root = common::crate_dir();
     for file in [
         "tests/files/issue-405-minimize-skip.yml",
         "tests/files/upstream/examples--crud-with-override.yml",
@@ -849,17 +827,13 @@ fn fresh_batch_from_reference() {
     if !snapshot_is_golden() {
         return;
     }
-    let root = manifest_dir();
-    let shared = shared_dir();
-    if !shared.join("tools/reference-policy-sentry").exists()
-        || !shared.join("oracle/iam-definition-2026.json").exists()
-    {
+    let root = common::crate_dir();
+    let (Some(shared), Some(_)) = (common::shared_dir(), common::oracle_path("2026")) else {
         eprintln!(
-            "SKIPPED: fresh differential batch ({} has no reference runner or oracle)",
-            shared.display()
+            "SKIPPED: fresh differential batch (no ../shared/tools/reference-policy-sentry or ../shared/oracle/iam-definition-2026.json)"
         );
         return;
-    }
+    };
     let seed: u64 = match std::env::var("POLICY_SENTRY_DIFF_SEED") {
         Ok(s) => s
             .parse()

@@ -8,18 +8,14 @@
 //! `upstream_behaves_as_recorded` checks each case's recorded upstream behaviour against the
 //! reference runner (skipped without ../shared), so the comments below cannot go stale.
 
-#![cfg(feature = "cli")]
-
-use crate::common;
-
-use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_policy_sentry");
+use crate::common;
+use crate::common::BIN;
 
 /// What upstream 0.15.2 does with the template (verified by `upstream_behaves_as_recorded`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -219,25 +215,7 @@ const BAD: &[Bad] = &[
 ];
 
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running the policy_sentry binary");
-    if let Some(input) = stdin {
-        let mut pipe = child.stdin.take().expect("stdin was piped");
-        // a binary that exits before reading closes the pipe; its exit status is the answer
-        let _ = pipe.write_all(input.as_bytes());
-    }
-    child
-        .wait_with_output()
-        .expect("waiting for the policy_sentry binary")
+    common::run(args, stdin.map(str::as_bytes))
 }
 
 /// Does the message point at `line`? Accepts `FILE:LINE`, `line LINE` and `LINE:COLUMN`.
@@ -332,7 +310,7 @@ fn invalid_yaml_on_stdin_fails_unlike_upstream() {
 #[test]
 fn upstreams_invalid_test_templates_are_clear_errors() {
     // upstream's test/writing/test_validate.py expects these to fail its schema
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/files/upstream");
+    let root = common::crate_path("tests/files/upstream");
     for (file, mentions) in [
         (
             "test_validate--invalid_crud_with_mispelled_category.json",
@@ -502,8 +480,7 @@ fn the_untouched_templates_give_an_empty_policy_or_a_clear_error() {
     // upstream: an empty policy for both; a list of only blanks counts as absent
     for kind in ["crud", "actions"] {
         let text = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join(format!("tests/golden/create_template/{kind}.yml")),
+            common::crate_dir().join(format!("tests/golden/create_template/{kind}.yml")),
         )
         .unwrap();
         let out = run(&["write-policy"], Some(&text));
@@ -586,21 +563,11 @@ fn upstream_behaves_as_recorded() {
         );
     }
     // D8: invalid YAML on stdin, nothing printed and exit 0
-    let mut child = common::reference()
-        .unwrap()
-        .arg("write-policy")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"mode: crud\nread: [x\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let mut reference = common::reference().unwrap();
+    let out = common::output(
+        reference.arg("write-policy"),
+        Some(b"mode: crud\nread: [x\n"),
+    );
     assert!(
         out.status.success() && out.stdout.is_empty(),
         "D8 no longer holds upstream: {out:?}"

@@ -7,14 +7,14 @@
 //! - D26: names may hold `/` (a Lambda function's log stream gets log-stream actions);
 //! - D27: a requested action is never left out of the policy without a word.
 
-use crate::common;
-
 use std::process::Output;
 
 use policy_sentry::arn::Partition;
 use policy_sentry::query::{arn_namespaces, services_with_arn_namespace};
 use policy_sentry::template::{Mode, Template};
 use policy_sentry::write::{Policy, WriteOptions, Written, write_policy_with_warnings};
+
+use crate::common;
 
 const LOG_STREAM: &str =
     "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/my-func:log-stream:2026/11/30/abc";

@@ -5,18 +5,16 @@
 //! Regenerate with `reference-policy-sentry write-policy -i NAME.yml [...] > golden`; the test
 //! fills in upstream's ARN formats as ours writes them (D24).
 
-use crate::upstream_fixes as fixes;
-
-use crate::common;
-
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 use policy_sentry::template::{Effect, Mode, Template, WildcardOnly};
 use policy_sentry::write::{WriteOptions, write_policy, write_policy_with_warnings};
 
+use crate::common;
+use crate::upstream_fixes as fixes;
+
 fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/write/examples")
+    common::crate_path("tests/golden/write/examples")
 }
 
 fn template(name: &str) -> Template {
@@ -304,22 +302,8 @@ fn the_library_policy_serialises_with_upstreams_key_order() {
 /// The command line: file, stdin, formats, errors on stderr with file and line.
 #[test]
 fn command_line() {
-    let bin = env!("CARGO_BIN_EXE_policy_sentry");
     let crud = golden_dir().join("rich.yml");
-    let run = |args: &[&str], stdin: Option<&str>| {
-        use std::io::Write;
-        let mut child = Command::new(bin)
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut input = child.stdin.take().unwrap();
-        input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
-        drop(input);
-        child.wait_with_output().unwrap()
-    };
+    let run = |args: &[&str], stdin: Option<&str>| common::run(args, stdin.map(str::as_bytes));
     // On a JSON build the policies differ from the goldens; the same input must still give
     // the same output by every route.
     let html = common::golden_build("command_line: the golden policies");

@@ -2,14 +2,8 @@
 //! reported and skipped; existing files are kept unless --force.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use crate::common;
 
 fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap();
@@ -35,7 +29,10 @@ fn writes_each_template_and_reports_the_bad_ones() {
     write(&input, "notes.txt", "not a template");
     let (i, o) = (input.to_str().unwrap(), output.to_str().unwrap());
 
-    let out = run(&["write-policy-dir", "--input-dir", i, "--output-dir", o]);
+    let out = common::run(
+        &["write-policy-dir", "--input-dir", i, "--output-dir", o],
+        None,
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
@@ -59,21 +56,27 @@ fn writes_each_template_and_reports_the_bad_ones() {
     // A second run keeps the existing files unless --force.
     std::fs::remove_file(input.join("c.yml")).unwrap();
     std::fs::write(output.join("a.json"), "mine").unwrap();
-    let out = run(&["write-policy-dir", "--input-dir", i, "--output-dir", o]);
+    let out = common::run(
+        &["write-policy-dir", "--input-dir", i, "--output-dir", o],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("exists; use --force"));
     assert_eq!(
         std::fs::read_to_string(output.join("a.json")).unwrap(),
         "mine"
     );
-    let out = run(&[
-        "write-policy-dir",
-        "--input-dir",
-        i,
-        "--output-dir",
-        o,
-        "--force",
-    ]);
+    let out = common::run(
+        &[
+            "write-policy-dir",
+            "--input-dir",
+            i,
+            "--output-dir",
+            o,
+            "--force",
+        ],
+        None,
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -88,13 +91,16 @@ fn two_templates_with_one_name_are_refused_before_writing() {
     write(tmp.path(), "a.yml", "mode: crud\n");
     write(tmp.path(), "a.yaml", "mode: crud\n");
     let output = tmp.path().join("out");
-    let out = run(&[
-        "write-policy-dir",
-        "--input-dir",
-        tmp.path().to_str().unwrap(),
-        "--output-dir",
-        output.to_str().unwrap(),
-    ]);
+    let out = common::run(
+        &[
+            "write-policy-dir",
+            "--input-dir",
+            tmp.path().to_str().unwrap(),
+            "--output-dir",
+            output.to_str().unwrap(),
+        ],
+        None,
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("would both write a.json"));
     assert!(!output.exists());
@@ -102,20 +108,10 @@ fn two_templates_with_one_name_are_refused_before_writing() {
 
 #[test]
 fn templates_of_2020_on_stdin() {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_policy_sentry"))
-        .args(["write-policy", "--crud"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"policy_with_crud_levels:\n- name: r\n  description: ''\n  role_arn: ''\n  read: ['arn:aws:s3:::mybucket']\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = common::run(
+        &["write-policy", "--crud"],
+        Some(b"policy_with_crud_levels:\n- name: r\n  description: ''\n  role_arn: ''\n  read: ['arn:aws:s3:::mybucket']\n"),
+    );
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("S3ReadBucket"));
 }
@@ -132,13 +128,16 @@ fn templates_are_found_whatever_the_case_of_their_extension() {
         write(&input, name, template);
     }
     let output = tmp.path().join("out");
-    let out = run(&[
-        "write-policy-dir",
-        "--input-dir",
-        input.to_str().unwrap(),
-        "--output-dir",
-        output.to_str().unwrap(),
-    ]);
+    let out = common::run(
+        &[
+            "write-policy-dir",
+            "--input-dir",
+            input.to_str().unwrap(),
+            "--output-dir",
+            output.to_str().unwrap(),
+        ],
+        None,
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("3 written, 0 failed"), "{stderr}");

@@ -321,8 +321,8 @@ fn sarif_validates_against_the_official_schema() {
         .map(PathBuf::from)
         .filter(|p| p.exists())
     else {
-        eprintln!(
-            "SKIPPED: SARIF schema validation (set POLICY_SENTRY_SARIF_SCHEMA to sarif-2.1.0-rtm.5.json)"
+        common::skipped!(
+            "SARIF schema validation (set POLICY_SENTRY_SARIF_SCHEMA to sarif-2.1.0-rtm.5.json)"
         );
         return;
     };
@@ -331,9 +331,7 @@ fn sarif_validates_against_the_official_schema() {
         .output()
         .is_ok_and(|o| o.status.success());
     if !has_jsonschema {
-        eprintln!(
-            "SKIPPED: SARIF schema validation (python3 with the jsonschema module not found)"
-        );
+        common::skipped!("SARIF schema validation (python3 with the jsonschema module not found)");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -392,8 +390,8 @@ fn write_policy_output_passes_the_least_privilege_rules() {
     if policy_sentry::data::snapshot().kind == policy_sentry::data::SourceKind::AwsDocsHtml {
         assert_eq!(least_privilege_findings(&v), Vec::<String>::new());
     } else {
-        eprintln!(
-            "SKIPPED: upstream's committed write-policy output relies on the pages' per-row dependent actions"
+        common::skipped!(
+            "upstream's committed write-policy output relies on the pages' per-row dependent actions"
         );
     }
     // Ours, when this build has write-policy; with the templates meeting D24-D27 (formats
@@ -418,8 +416,8 @@ fn write_policy_output_passes_the_least_privilege_rules() {
             .output()
             .unwrap();
         if !written.status.success() {
-            eprintln!(
-                "SKIPPED: checking our own write-policy output for {template} (write-policy failed: {})",
+            common::skipped!(
+                "checking our own write-policy output for {template} (write-policy failed: {})",
                 String::from_utf8_lossy(&written.stderr).trim()
             );
             continue;
@@ -601,7 +599,7 @@ fn inputs_over_the_size_limit_are_refused() {
             stderr(&out)
         );
     } else {
-        eprintln!("SKIPPED: /dev/zero is not available");
+        common::skipped!("/dev/zero is not available");
     }
 }
 

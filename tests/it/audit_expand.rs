@@ -96,8 +96,8 @@ fn wildcards_match_upstreams_expand() {
         return;
     }
     let Some((python, home)) = reference_python() else {
-        eprintln!(
-            "SKIPPED: comparison with upstream's expand (../shared/tools/reference-policy-sentry not found)"
+        common::skipped!(
+            "comparison with upstream's expand (../shared/tools/reference-policy-sentry not found)"
         );
         return;
     };

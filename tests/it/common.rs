@@ -7,6 +7,9 @@
 //! elsewhere: set the variable). Tests that need it say `SKIPPED: …` on stderr and pass
 //! without it.
 
+// Without the `cli` feature the modules that run the reference are left out (main.rs).
+#![cfg_attr(not(feature = "cli"), allow(dead_code))]
+
 use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -41,14 +44,32 @@ pub fn shared_dir() -> Option<PathBuf> {
         .then_some(dir)
 }
 
+/// Says on stderr that a test skips (a part of) its work, and why: `SKIPPED: …`. Written to
+/// the stream itself: the harness captures `eprintln!` and shows it only for a failure, and a
+/// skip must be seen in a plain `cargo test`.
+pub fn say_skipped(why: std::fmt::Arguments) {
+    let line = format!("SKIPPED: {why}\n");
+    // Nothing to do if stderr is gone.
+    let _ = std::io::stderr().lock().write_all(line.as_bytes());
+}
+
+/// `skipped!("what ({why})")`: [`say_skipped`] with `format!` arguments.
+macro_rules! skipped {
+    ($($arg:tt)*) => {
+        $crate::common::say_skipped(format_args!($($arg)*))
+    };
+}
+pub(crate) use skipped;
+
 /// True when this build embeds the goldens' snapshot; otherwise says why the test skips.
 pub fn golden_build(test: &str) -> bool {
     let snap = policy_sentry::data::snapshot();
     let html = snap.kind == policy_sentry::data::SourceKind::AwsDocsHtml;
     if !html || snap.date != GOLDEN_DATE {
-        eprintln!(
-            "SKIPPED: {test}: compares with answers over the {GOLDEN_DATE} HTML pages; this build carries {:?} of {}",
-            snap.kind, snap.date
+        skipped!(
+            "{test}: compares with answers over the {GOLDEN_DATE} HTML pages; this build carries {:?} of {}",
+            snap.kind,
+            snap.date
         );
         return false;
     }
@@ -80,11 +101,12 @@ pub fn oracle_path(year: &str) -> Option<PathBuf> {
 pub const BIN: &str = env!("CARGO_BIN_EXE_policy_sentry");
 
 /// This build's `policy_sentry`, or `None` after saying on stderr that `what` is skipped: a
-/// build without the `cli` feature has no binary.
+/// build without the `cli` feature has no binary. (Cargo names the binary's path even then:
+/// what is there is a stale one from another build.)
 pub fn binary_for(what: &str) -> Option<&'static str> {
-    let bin = option_env!("CARGO_BIN_EXE_policy_sentry");
+    let bin = option_env!("CARGO_BIN_EXE_policy_sentry").filter(|_| cfg!(feature = "cli"));
     if bin.is_none() {
-        eprintln!("SKIPPED: {what}: the policy_sentry binary is not built (feature cli off)");
+        skipped!("{what}: the policy_sentry binary is not built (feature cli off)");
     }
     bin
 }

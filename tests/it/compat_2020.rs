@@ -320,8 +320,8 @@ fn every_2020_readme_command_line() {
     let ours: &[OsString] = &[bin().into()];
     let reference = reference();
     if reference.is_none() {
-        eprintln!(
-            "SKIPPED: the same-data comparison (no ../shared/tools/reference-policy-sentry, or not an HTML-pages build); running the 'works' checks only"
+        common::skipped!(
+            "the same-data comparison (no ../shared/tools/reference-policy-sentry, or not an HTML-pages build); running the 'works' checks only"
         );
     }
     let mut rows: Vec<Row> = Vec::new();

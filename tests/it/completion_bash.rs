@@ -6,6 +6,8 @@ use std::process::Command;
 
 use crate::common::BIN;
 
+use crate::common;
+
 fn bash_available() -> bool {
     Command::new("bash")
         .arg("-c")
@@ -65,7 +67,7 @@ printf '%s\n' "${{COMPREPLY[@]}}"
 #[test]
 fn subcommands_complete_in_bash_both_ways() {
     if !bash_available() {
-        eprintln!("SKIPPED: bash is not available");
+        common::skipped!("bash is not available");
         return;
     }
     for load in [

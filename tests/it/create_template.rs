@@ -241,8 +241,8 @@ fn missing_or_unknown_type_is_a_usage_error() {
 #[test]
 fn goldens_are_the_reference_runners_text() {
     if common::reference().is_none() {
-        eprintln!(
-            "SKIPPED: comparing the create-template goldens with ../shared/tools/reference-policy-sentry (not found)"
+        common::skipped!(
+            "comparing the create-template goldens with ../shared/tools/reference-policy-sentry (not found)"
         );
         return;
     }

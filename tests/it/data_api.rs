@@ -4,6 +4,8 @@ use policy_sentry::data::{
     AccessLevel, Action, ConditionKey, ConditionType, LevelSource, ResourceType, Service,
 };
 
+use crate::common;
+
 #[test]
 fn lookups_are_case_insensitive_and_return_canonical_case() {
     let a = Action::lookup("S3:getobject").unwrap();
@@ -28,7 +30,7 @@ fn action_details() {
     // Facts of the HTML pages (links, per-row dependent actions); tests/iam_data_api.rs checks
     // the JSON build's.
     if policy_sentry::data::snapshot().kind != policy_sentry::data::SourceKind::AwsDocsHtml {
-        eprintln!("SKIPPED: action_details: not an HTML-pages build");
+        common::skipped!("action_details: not an HTML-pages build");
         return;
     }
     let a = Action::lookup("s3:PutReplicationConfiguration").unwrap();

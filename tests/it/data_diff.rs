@@ -168,8 +168,8 @@ fn oracle(year: &str) -> Option<PathBuf> {
     }
     let path = common::oracle_path(year);
     if path.is_none() {
-        eprintln!(
-            "SKIPPED: ../shared/oracle/iam-definition-{year}.json not found (the oracle lives outside the project)"
+        common::skipped!(
+            "../shared/oracle/iam-definition-{year}.json not found (the oracle lives outside the project)"
         );
     }
     path

@@ -18,14 +18,14 @@ fn oracle_path() -> Option<PathBuf> {
         "2024-07-15" => "2024",
         "2026-06-14" => "2026",
         other => {
-            eprintln!("SKIPPED: no oracle for a snapshot dated {other}");
+            common::skipped!("no oracle for a snapshot dated {other}");
             return None;
         }
     };
     let path = common::oracle_path(year);
     if path.is_none() {
-        eprintln!(
-            "SKIPPED: ../shared/oracle/iam-definition-{year}.json not found (the oracle lives outside the project)"
+        common::skipped!(
+            "../shared/oracle/iam-definition-{year}.json not found (the oracle lives outside the project)"
         );
     }
     path
@@ -145,7 +145,7 @@ fn embedded_counts_of_the_known_snapshots() {
     ];
     let snap = data::snapshot();
     let Some(known) = KNOWN.iter().find(|k| k.0 == snap.date) else {
-        eprintln!("SKIPPED: not a known snapshot ({})", snap.date);
+        common::skipped!("not a known snapshot ({})", snap.date);
         return;
     };
     assert_eq!(snap.pages, known.1);

@@ -48,8 +48,8 @@ fn host(args: &[&str], stdin: &[u8]) -> Value {
 #[test]
 fn image_runs_the_readme_docker_lines() {
     let Some(engine) = engine() else {
-        eprintln!(
-            "SKIPPED: no image to test (set POLICY_SENTRY_DOCKER_IMAGE and CONTAINER_ENGINE; .ci/run does when a container engine works)"
+        common::skipped!(
+            "no image to test (set POLICY_SENTRY_DOCKER_IMAGE and CONTAINER_ENGINE; .ci/run does when a container engine works)"
         );
         return;
     };

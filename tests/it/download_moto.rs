@@ -49,8 +49,8 @@ macro_rules! require_moto {
         match moto_url() {
             Some(url) => url,
             None => {
-                eprintln!(
-                    "SKIPPED: {}: no IAM emulator ({MOTO_URL_VAR} unset and scripts/moto-server could not start moto)",
+                common::skipped!(
+                    "{}: no IAM emulator ({MOTO_URL_VAR} unset and scripts/moto-server could not start moto)",
                     $test
                 );
                 return;
@@ -637,8 +637,8 @@ fn analyze_reads_the_downloaded_policies() {
         "unexpected argument 'downloaded-policies'",
     ];
     if missing.iter().any(|m| stderr.contains(m)) {
-        eprintln!(
-            "SKIPPED: analyze_reads_the_downloaded_policies: `analyze downloaded-policies` is not in this build yet"
+        common::skipped!(
+            "analyze_reads_the_downloaded_policies: `analyze downloaded-policies` is not in this build yet"
         );
         return;
     }
@@ -725,8 +725,8 @@ fn throttled_requests_are_retried_until_every_policy_is_written() {
         created.insert(name, document(i));
     }
     let Some(proxy) = ThrottlingProxy::start(url, 4, None) else {
-        eprintln!(
-            "SKIPPED: throttled_requests_are_retried_until_every_policy_is_written: python3 cannot run the proxy"
+        common::skipped!(
+            "throttled_requests_are_retried_until_every_policy_is_written: python3 cannot run the proxy"
         );
         return;
     };
@@ -776,8 +776,8 @@ fn a_policy_that_cannot_be_fetched_fails_the_run_but_not_the_others() {
     }
     // Every 1000th request throttled: in effect only the injected failure.
     let Some(proxy) = ThrottlingProxy::start(url, 1000, Some("broken-one")) else {
-        eprintln!(
-            "SKIPPED: a_policy_that_cannot_be_fetched_fails_the_run_but_not_the_others: python3 cannot run the proxy"
+        common::skipped!(
+            "a_policy_that_cannot_be_fetched_fails_the_run_but_not_the_others: python3 cannot run the proxy"
         );
         return;
     };

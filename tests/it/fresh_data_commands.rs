@@ -27,8 +27,8 @@ const MEMORY_ARN: &str = "arn:aws:bedrock-agentcore:us-east-1:123456789012:memor
 fn json_binary() -> Option<&'static str> {
     let kind = data::snapshot().kind;
     if kind != SourceKind::IamDataJson {
-        eprintln!(
-            "SKIPPED: fresh-data commands: this build carries {kind:?} (build with POLICY_SENTRY_DATA_SOURCE=iam-data)"
+        common::skipped!(
+            "fresh-data commands: this build carries {kind:?} (build with POLICY_SENTRY_DATA_SOURCE=iam-data)"
         );
         return None;
     }

@@ -7,11 +7,13 @@ use policy_sentry::data::{
     SourceKind,
 };
 
+use crate::common;
+
 fn json_build() -> bool {
     let kind = data::snapshot().kind;
     if kind != SourceKind::IamDataJson {
-        eprintln!(
-            "SKIPPED: iam-data facts: this build carries {kind:?} (build with POLICY_SENTRY_DATA_SOURCE=iam-data)"
+        common::skipped!(
+            "iam-data facts: this build carries {kind:?} (build with POLICY_SENTRY_DATA_SOURCE=iam-data)"
         );
     }
     kind == SourceKind::IamDataJson

@@ -147,15 +147,15 @@ fn sample(names: &[String]) -> String {
 fn iam_data_agrees_with_the_2026_html_parse() {
     let snapshot = data::snapshot();
     if snapshot.kind != SourceKind::IamDataJson {
-        eprintln!(
-            "SKIPPED: iam-data cross-check: this build carries {:?} (build with POLICY_SENTRY_DATA_SOURCE=iam-data)",
+        common::skipped!(
+            "iam-data cross-check: this build carries {:?} (build with POLICY_SENTRY_DATA_SOURCE=iam-data)",
             snapshot.kind
         );
         return;
     }
     let Some(path) = common::oracle_path("2026") else {
-        eprintln!(
-            "SKIPPED: iam-data cross-check: ../shared/oracle/iam-definition-2026.json not found (the oracle lives outside the project)"
+        common::skipped!(
+            "iam-data cross-check: ../shared/oracle/iam-definition-2026.json not found (the oracle lives outside the project)"
         );
         return;
     };

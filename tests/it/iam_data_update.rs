@@ -22,7 +22,7 @@ fn have_python() -> bool {
     match Command::new("python3").arg("--version").output() {
         Ok(out) if out.status.success() => true,
         _ => {
-            eprintln!("SKIPPED: python3 not found (scripts/update-iam-data needs it)");
+            common::skipped!("python3 not found (scripts/update-iam-data needs it)");
             false
         }
     }

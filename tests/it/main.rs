@@ -100,14 +100,11 @@ fn every_test_file_is_a_module_of_this_binary() {
             .join(", ")
     };
     if cfg!(not(feature = "cli")) {
-        eprintln!(
-            "SKIPPED: {} (built without the `cli` feature)",
-            left_out("cli")
-        );
+        common::skipped!("{} (built without the `cli` feature)", left_out("cli"));
     }
     if cfg!(not(feature = "download")) {
-        eprintln!(
-            "SKIPPED: {} (built without the `download` feature)",
+        common::skipped!(
+            "{} (built without the `download` feature)",
             left_out("download")
         );
     }

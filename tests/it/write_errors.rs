@@ -511,8 +511,8 @@ fn upstream_behaves_as_recorded() {
         return;
     }
     if common::reference().is_none() {
-        eprintln!(
-            "SKIPPED: checking upstream's recorded behaviour on invalid templates (no ../shared/tools/reference-policy-sentry)"
+        common::skipped!(
+            "checking upstream's recorded behaviour on invalid templates (no ../shared/tools/reference-policy-sentry)"
         );
         return;
     }
@@ -617,7 +617,7 @@ fn templates_over_the_size_limit_are_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
     if !Path::new("/dev/zero").exists() {
-        eprintln!("SKIPPED: /dev/zero is not available");
+        common::skipped!("/dev/zero is not available");
         return;
     }
     let started = Instant::now();

@@ -1,0 +1,150 @@
+//! write-policy-dir: every template of a folder becomes a policy file; bad templates are
+//! reported and skipped; existing files are kept unless --force.
+
+use std::path::Path;
+
+use crate::common;
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn writes_each_template_and_reports_the_bad_ones() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    let output = tmp.path().join("out/policies");
+    std::fs::create_dir(&input).unwrap();
+    write(
+        &input,
+        "a.yml",
+        "mode: crud\nread: ['arn:aws:s3:::mybucket']\n",
+    );
+    write(
+        &input,
+        "b.yaml",
+        "policy_with_actions:\n- name: b\n  description: ''\n  role_arn: ''\n  actions: [kms:CreateGrant]\n",
+    );
+    write(&input, "c.yml", "mode: crud\nreed: []\n");
+    write(&input, "notes.txt", "not a template");
+    let (i, o) = (input.to_str().unwrap(), output.to_str().unwrap());
+
+    let out = common::run(
+        &["write-policy-dir", "--input-dir", i, "--output-dir", o],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("c.yml:2:1: unknown key `reed` (did you mean `read`?)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 written, 1 failed"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let a = std::fs::read_to_string(output.join("a.json")).unwrap();
+    assert!(a.contains("\"Sid\": \"S3ReadBucket\""), "{a}");
+    assert!(a.ends_with("}\n"));
+    let b = std::fs::read_to_string(output.join("b.json")).unwrap();
+    assert!(b.contains("KmsPermissionsmanagementKey"), "{b}");
+    assert!(!output.join("c.json").exists());
+    let names: Vec<String> = std::fs::read_dir(&output)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "no temporary files left: {names:?}");
+
+    // A second run keeps the existing files unless --force.
+    std::fs::remove_file(input.join("c.yml")).unwrap();
+    std::fs::write(output.join("a.json"), "mine").unwrap();
+    let out = common::run(
+        &["write-policy-dir", "--input-dir", i, "--output-dir", o],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("exists; use --force"));
+    assert_eq!(
+        std::fs::read_to_string(output.join("a.json")).unwrap(),
+        "mine"
+    );
+    let out = common::run(
+        &[
+            "write-policy-dir",
+            "--input-dir",
+            i,
+            "--output-dir",
+            o,
+            "--force",
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(output.join("a.json")).unwrap(), a);
+}
+
+#[test]
+fn two_templates_with_one_name_are_refused_before_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(tmp.path(), "a.yml", "mode: crud\n");
+    write(tmp.path(), "a.yaml", "mode: crud\n");
+    let output = tmp.path().join("out");
+    let out = common::run(
+        &[
+            "write-policy-dir",
+            "--input-dir",
+            tmp.path().to_str().unwrap(),
+            "--output-dir",
+            output.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("would both write a.json"));
+    assert!(!output.exists());
+}
+
+#[test]
+fn templates_of_2020_on_stdin() {
+    let out = common::run(
+        &["write-policy", "--crud"],
+        Some(b"policy_with_crud_levels:\n- name: r\n  description: ''\n  role_arn: ''\n  read: ['arn:aws:s3:::mybucket']\n"),
+    );
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("S3ReadBucket"));
+}
+
+/// Extensions match in any case (`A.YML` was skipped silently); names starting with `.` are
+/// skipped, as `check` and `analyze` skip them.
+#[test]
+fn templates_are_found_whatever_the_case_of_their_extension() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let template = "mode: crud\nread: ['arn:aws:s3:::mybucket']\n";
+    for name in ["A.YML", "b.Yaml", "c.yml", ".hidden.yml", "d.yml.bak"] {
+        write(&input, name, template);
+    }
+    let output = tmp.path().join("out");
+    let out = common::run(
+        &[
+            "write-policy-dir",
+            "--input-dir",
+            input.to_str().unwrap(),
+            "--output-dir",
+            output.to_str().unwrap(),
+        ],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("3 written, 0 failed"), "{stderr}");
+    let mut names: Vec<String> = std::fs::read_dir(&output)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["A.json", "b.json", "c.json"]);
+}

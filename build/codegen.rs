@@ -7,7 +7,8 @@ use std::fmt::{self, Write as _};
 use std::hash::{Hash, Hasher};
 
 use crate::model::Database;
-use crate::overrides::Overrides;
+use crate::model::level_index;
+use crate::overrides_format::OverridesFile;
 use crate::source::Snapshot;
 
 /// Condition value types the runtime knows (lower-case spelling → enum variant). A page with
@@ -133,7 +134,7 @@ pub fn generate(
     db: &Database,
     snapshot: &Snapshot,
     chosen_by: &str,
-    overrides: &Overrides,
+    overrides: &OverridesFile,
 ) -> Result<(String, String), String> {
     let mut blob = Blob::default();
     let mut out = String::new();
@@ -412,6 +413,7 @@ pub fn generate(
     let mut bundled = String::new();
     let mut n_bundled = 0;
     for (prefix, level, action) in overrides.entries() {
+        let level = level_index(level).ok_or_else(|| format!("unknown access level {level}"))?;
         let _ = writeln!(
             bundled,
             "({},AccessLevel::{},{}),",

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::html::ResourceTypeRow;
 use crate::model::{Condition, Database, Privilege, Resource, Service, level_index};
-use crate::overrides::Overrides;
+use crate::overrides_format::OverridesFile;
 use crate::source::Snapshot;
 
 /// The JSON has no page per service: every service points at the reference's index page.
@@ -109,7 +109,7 @@ fn same_row(a: &ResourceTypeRow, b: &ResourceTypeRow) -> bool {
         && a.dependent_actions == b.dependent_actions
 }
 
-pub fn database(snapshot: &Snapshot, overrides: &Overrides) -> Result<Database, String> {
+pub fn database(snapshot: &Snapshot, overrides: &OverridesFile) -> Result<Database, String> {
     let origin = &snapshot.source;
     let files: HashMap<&str, &str> = snapshot
         .pages
@@ -215,7 +215,10 @@ pub fn database(snapshot: &Snapshot, overrides: &Overrides) -> Result<Database, 
                     },
                 );
             }
-            let level_after_overrides = overrides.level_for(prefix, &action.name).unwrap_or(level);
+            let level_after_overrides = overrides
+                .level_for(prefix, &action.name)
+                .and_then(level_index)
+                .unwrap_or(level);
             privileges.insert(
                 action.name.clone(),
                 Privilege {

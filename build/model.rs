@@ -132,13 +132,18 @@ impl Database {
                 db.truncations.push((page.file.clone(), action, row));
             }
         }
-        db.overridden = db
+        db.count_overridden();
+        Ok(db)
+    }
+
+    /// Set [`Database::overridden`] from the levels.
+    pub fn count_overridden(&mut self) {
+        self.overridden = self
             .services
             .values()
             .flat_map(|s| s.privileges.values())
             .filter(|p| p.level != p.raw_level)
             .count();
-        Ok(db)
     }
 
     pub fn action_count(&self) -> usize {

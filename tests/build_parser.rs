@@ -334,3 +334,200 @@ fn malformed_pages_fail_with_the_file_and_the_reason() {
         }
     }
 }
+
+// The access-level overrides format, read by build.rs (the bundled file) and at run time
+// (`--access-level-overrides-file`) through the same `src/data/overrides_format.rs`.
+
+/// What the reader makes of a file: the level of `ec2:RunInstances`, or the error.
+fn read_overrides(text: &str) -> Result<Option<&'static str>, String> {
+    OverridesFile::parse(text)
+        .map(|o| o.level_for("ec2", "RunInstances"))
+        .map_err(|e| e.to_string())
+}
+
+#[test]
+fn overrides_files_that_upstream_reads_mean_what_they_mean_upstream() {
+    let cases: [(&str, Option<&str>); 6] = [
+        ("ec2:\n  Read:\n    - runinstances\n", Some("Read")),
+        ("{ec2: {Write: [runinstances]}}\n", Some("Write")),
+        // The first level in file order that lists the action wins.
+        (
+            "ec2:\n  List:\n    - runinstances\n  Read:\n    - runinstances\n",
+            Some("List"),
+        ),
+        // A service with nothing under it overrides nothing.
+        ("ec2:\ns3:\n  Read:\n    - getobject\n", None),
+        ("# none\nec2: {}\n", None),
+        // Upstream compares the names as written: a name with spaces never matches.
+        ("ec2:\n  Read:\n    - ' runinstances'\n", None),
+    ];
+    for (text, level) in cases {
+        assert_eq!(read_overrides(text), Ok(level), "{text:?}");
+    }
+}
+
+#[test]
+fn overrides_files_that_upstream_would_misread_are_refused_with_the_line() {
+    let cases = [
+        // Upstream: never matches (silently).
+        (
+            "EC2:\n  Read:\n    - runinstances\n",
+            "line 1: service prefix \"EC2\" has upper-case letters",
+        ),
+        (
+            "ec2:\n  Read:\n    - RunInstances\n",
+            "line 3: action name \"RunInstances\" has upper-case",
+        ),
+        // Upstream: stores a sixth access level that no query matches.
+        (
+            "ec2:\n  read:\n    - runinstances\n",
+            "line 2: service ec2: unknown access level \"read\"",
+        ),
+        (
+            "ec2:\n  permissions-management: []\n",
+            "(spelled as on the pages: \"Permissions management\")",
+        ),
+        // Upstream: a TypeError.
+        (
+            "ec2:\n  Read:\n  Write:\n    - runinstances\n",
+            "line 2: service ec2, level Read: no list",
+        ),
+        ("# nothing but a comment\n", "the file holds no mapping"),
+        // Upstream: keeps the last of the two (YAML).
+        (
+            "ec2:\n  Read: []\nec2:\n  Write: []\n",
+            "line 3 column 1: duplicate mapping key",
+        ),
+        (
+            "ec2:\n  Read: []\n  Read: []\n",
+            "line 3 column 3: duplicate mapping key",
+        ),
+        // Upstream: ignores them, or matches a substring of a plain string.
+        (
+            "ec2:\n  Read:\n    - 123\n",
+            "line 3 column 7: invalid type: integer `123`",
+        ),
+        ("ec2:\n  Read: runinstances\n", "line 2 column 9"),
+        ("ec2:\n  - Read\n", "line 2 column 3"),
+        ("- ec2\n", "line 1 column 1"),
+    ];
+    for (text, expected) in cases {
+        match read_overrides(text) {
+            Err(e) => assert!(e.contains(expected), "{text:?}: {e}"),
+            Ok(level) => panic!("{text:?}: accepted ({level:?}), expected {expected:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_users_overrides_file_is_read_like_the_bundled_one() {
+    use policy_sentry::data::{AccessLevelOverrides, OverridesError};
+    let error = |text: &str| AccessLevelOverrides::from_yaml_str("mine.yml", text).unwrap_err();
+    let e = error("ec2:\n  Read:\n    - RunInstances\n");
+    assert!(matches!(e, OverridesError::Invalid { .. }), "{e:?}");
+    assert!(
+        e.to_string().starts_with("mine.yml: line 3: action name"),
+        "{e}"
+    );
+    let e = error("ec2:\n  Read: []\nec2: {}\n").to_string();
+    assert!(
+        e.starts_with("mine.yml: not an access-level overrides file: line 3, column 1:"),
+        "{e}"
+    );
+    assert!(!e.contains("DuplicateKeyPolicy"), "{e}");
+    let e = error("").to_string();
+    assert!(
+        e.contains("mine.yml: not an access-level overrides file: the file holds no mapping"),
+        "{e}"
+    );
+    let mine =
+        AccessLevelOverrides::from_yaml_str("mine.yml", "ec2:\n  Read:\n    - runinstances\n")
+            .unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(
+        mine.level_for("ec2", "RUNINSTANCES"),
+        Some(policy_sentry::data::AccessLevel::Read)
+    );
+}
+
+#[test]
+fn the_bundled_overrides_given_at_run_time_give_every_action_its_compiled_level() {
+    use policy_sentry::data::{AccessLevelOverrides, Action, LevelSource};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("aws-docs/access-level-overrides.yml");
+    let bundled = LevelSource::Custom(AccessLevelOverrides::from_file(&path).unwrap().into());
+    let differing: Vec<String> = Action::all()
+        .filter(|a| bundled.level(*a) != a.access_level())
+        .map(|a| a.full_name())
+        .collect();
+    assert!(differing.is_empty(), "{differing:?}");
+    assert!(Action::all().any(|a| a.access_level() != a.raw_access_level()));
+}
+
+mod overrides_properties {
+    use super::OverridesFile;
+    use super::model::LEVELS;
+    use proptest::prelude::*;
+
+    /// (prefix, [(index into LEVELS, lower-case names)]) per service.
+    type File = Vec<(String, Vec<(usize, Vec<String>)>)>;
+
+    /// Services with distinct prefixes, each with distinct levels listing lower-case names.
+    fn files() -> impl Strategy<Value = File> {
+        let levels = proptest::sample::subsequence((0..LEVELS.len()).collect::<Vec<_>>(), 0..=5)
+            .prop_shuffle()
+            .prop_flat_map(|levels| {
+                let n = levels.len();
+                (
+                    Just(levels),
+                    proptest::collection::vec(
+                        proptest::collection::vec("[a-z][a-z0-9]{0,6}", 0..4),
+                        n,
+                    ),
+                )
+            })
+            .prop_map(|(levels, names)| levels.into_iter().zip(names).collect::<Vec<_>>());
+        proptest::collection::btree_map("[a-z][a-z0-9-]{0,8}", levels, 0..5)
+            .prop_map(|m| m.into_iter().collect())
+    }
+
+    /// The file in block style, names quoted (a bare `on` or `no` would be a YAML boolean).
+    fn yaml(file: &File) -> String {
+        if file.is_empty() {
+            return "{}\n".to_string();
+        }
+        let mut text = String::new();
+        for (service, levels) in file {
+            text += &format!("{service}:\n");
+            for (level, names) in levels {
+                text += &format!("    {}:\n", LEVELS[*level]);
+                if names.is_empty() {
+                    text.pop();
+                    text += " []\n";
+                }
+                for name in names {
+                    text += &format!("        - '{name}'\n");
+                }
+            }
+        }
+        text
+    }
+
+    proptest! {
+        #[test]
+        fn every_entry_is_read_and_the_first_listing_wins(file in files()) {
+            let parsed = OverridesFile::parse(&yaml(&file)).unwrap();
+            let mut expected = Vec::new();
+            for (service, levels) in &file {
+                for (level, names) in levels {
+                    for name in names {
+                        expected.push((service.as_str(), LEVELS[*level], name.as_str()));
+                        let first = levels.iter().find(|(_, n)| n.contains(name)).map(|(l, _)| LEVELS[*l]);
+                        prop_assert_eq!(parsed.level_for(service, &name.to_uppercase()), first);
+                    }
+                }
+            }
+            prop_assert_eq!(parsed.entries().collect::<Vec<_>>(), expected);
+            prop_assert_eq!(parsed.level_for("no-such-service", "x"), None);
+        }
+    }
+}

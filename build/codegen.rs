@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::hash::{Hash, Hasher};
 
-use crate::model::Database;
-use crate::overrides::Overrides;
+use crate::model::level_index;
+use crate::model::{Condition, Database, Privilege, Resource, Service};
+use crate::overrides_format::OverridesFile;
 use crate::source::Snapshot;
 
 /// Condition value types the runtime knows (lower-case spelling → enum variant). A page with
@@ -82,13 +83,11 @@ impl phf_shared::FmtConst for IdKey {
     }
 }
 
+#[derive(Default)]
 struct Index {
     keys: Vec<(String, u32)>,
 }
 impl Index {
-    fn new() -> Self {
-        Index { keys: Vec::new() }
-    }
     fn add(&mut self, key: String, value: u32) {
         self.keys.push((key, value));
     }
@@ -116,7 +115,8 @@ impl Index {
 }
 
 /// The packed records have narrow length fields: fail the build rather than truncate.
-fn fits(value: usize, max: usize, what: &str, action: &str) -> Result<(), String> {
+fn fits(value: usize, max: impl Into<usize>, what: &str, action: &str) -> Result<(), String> {
+    let max = max.into();
     if value > max {
         return Err(format!(
             "action {action}: {value} {what}, more than the tables' limit of {max}"
@@ -129,13 +129,14 @@ fn rust_str(s: &str) -> String {
     format!("{s:?}")
 }
 
+/// The Rust source of the tables (`iam_tables.rs`) and the string blob they point into
+/// (`iam_strings.txt`). The header names the generator and the snapshot.
 pub fn generate(
     db: &Database,
     snapshot: &Snapshot,
     chosen_by: &str,
-    overrides: &Overrides,
+    overrides: &OverridesFile,
 ) -> Result<(String, String), String> {
-    let mut blob = Blob::default();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -148,270 +149,308 @@ pub fn generate(
     );
     out.push_str("use super::AccessLevel::{List, PermissionsManagement, Read, Tagging, Write};\n\nconst fn s(off: u32, len: u32) -> Str { Str { off, len } }\nconst fn sp(start: u32, len: u32) -> Span { Span { start, len } }\n#[allow(dead_code)]\nconst N: Str = Str::NONE;\n\n");
 
-    let mut services = String::new();
-    let mut actions = String::new();
-    let mut rows = String::new();
-    let mut resources = String::new();
-    let mut conditions = String::new();
-    let mut lists = String::new();
-    let (mut n_actions, mut n_rows, mut n_resources, mut n_conditions, mut n_lists) =
-        (0u32, 0u32, 0u32, 0u32, 0u32);
-
-    let mut service_index = Index::new();
-    let mut action_index = Index::new();
-    let mut resource_index = Index::new();
-    let mut condition_index = Index::new();
-    let mut sorted_actions: Vec<(String, String, u32)> = Vec::new();
-    let mut rt_names: HashMap<String, usize> = HashMap::new();
-    let mut rt_table = String::new();
-
-    let mut push_list = |blob: &mut Blob, lists: &mut String, items: &[String]| -> String {
-        let start = n_lists;
-        for item in items {
-            let _ = write!(lists, "{},", blob.s(item));
-            n_lists += 1;
-        }
-        lists.push('\n');
-        format!("sp({start},{})", items.len())
-    };
-
+    let mut tables = Tables::default();
     for (service_id, service) in db.services.values().enumerate() {
-        let service_id = service_id as u32;
-        service_index.add(service.prefix.to_lowercase(), service_id);
-        let actions_start = n_actions;
+        tables.add_service(service_id as u32, service)?;
+    }
+    tables.write_records(&mut out);
+    write_sorted_services(db, &mut out);
+    let mut blob = tables.write_indexes(&mut out);
+    write_bundled_overrides(&mut blob, overrides, &mut out)?;
+    write_build_info(db, snapshot, chosen_by, &mut out);
+    Ok((out, blob.text))
+}
+
+/// The record tables as they fill, service by service, in the order of the database. Strings
+/// are interned in the order the records name them, which fixes the blob's layout.
+#[derive(Default)]
+struct Tables {
+    blob: Blob,
+    services: String,
+    actions: String,
+    rows: String,
+    resources: String,
+    conditions: String,
+    lists: String,
+    n_services: u32,
+    n_actions: u32,
+    n_rows: u32,
+    n_resources: u32,
+    n_conditions: u32,
+    n_lists: u32,
+    /// Distinct resource-type names of the action rows → id, and their table.
+    rt_names: HashMap<String, usize>,
+    rt_table: String,
+    service_index: Index,
+    action_index: Index,
+    resource_index: Index,
+    condition_index: Index,
+    /// (lower-case `prefix:name`, `prefix:name`, action id).
+    sorted_actions: Vec<(String, String, u32)>,
+}
+
+impl Tables {
+    /// Append a list of strings to `LISTS`; returns its span.
+    fn list(&mut self, items: &[String]) -> String {
+        let start = self.n_lists;
+        for item in items {
+            let _ = write!(self.lists, "{},", self.blob.s(item));
+            self.n_lists += 1;
+        }
+        self.lists.push('\n');
+        format!("sp({start},{})", items.len())
+    }
+
+    fn resource_type_id(&mut self, name: &str) -> usize {
+        if let Some(&id) = self.rt_names.get(name) {
+            return id;
+        }
+        let id = self.rt_names.len();
+        let _ = write!(self.rt_table, "{},", self.blob.s(name));
+        self.rt_names.insert(name.to_string(), id);
+        id
+    }
+
+    fn add_service(&mut self, service_id: u32, service: &Service) -> Result<(), String> {
+        self.service_index
+            .add(service.prefix.to_lowercase(), service_id);
+        let (actions_start, resources_start, conditions_start) =
+            (self.n_actions, self.n_resources, self.n_conditions);
         for p in service.privileges.values() {
-            let rows_start = n_rows;
-            for row in p.resource_types.values() {
-                let keys = push_list(&mut blob, &mut lists, &row.condition_keys);
-                let deps = push_list(&mut blob, &mut lists, &row.dependent_actions);
-                let rt_id = match rt_names.get(&row.resource_type) {
-                    Some(&id) => id,
-                    None => {
-                        let id = rt_names.len();
-                        let _ = write!(rt_table, "{},", blob.s(&row.resource_type));
-                        rt_names.insert(row.resource_type.clone(), id);
-                        id
-                    }
-                };
-                fits(
-                    row.condition_keys.len(),
-                    u8::MAX as usize,
-                    "condition keys on one row",
-                    &p.name,
-                )?;
-                fits(
-                    row.dependent_actions.len(),
-                    u8::MAX as usize,
-                    "dependent actions on one row",
-                    &p.name,
-                )?;
-                let _ = writeln!(rows, "R::new({rt_id},{},{keys},{deps}),", row.required);
-                n_rows += 1;
-            }
-            let link = match &p.link {
-                Some(l) => blob.s(l),
-                None => "N".to_string(),
-            };
-            fits(
-                p.name.len(),
-                u8::MAX as usize,
-                "bytes in an action name",
-                &p.name,
-            )?;
-            fits(
-                p.description.len(),
-                u16::MAX as usize,
-                "bytes in a description",
-                &p.name,
-            )?;
-            fits(
-                p.link.as_ref().map_or(0, String::len),
-                u8::MAX as usize,
-                "bytes in an API link",
-                &p.name,
-            )?;
-            fits(
-                p.resource_types.len(),
-                u8::MAX as usize,
-                "resource-type rows",
-                &p.name,
-            )?;
-            let _ = writeln!(
-                actions,
-                "A::new({service_id},{},{},{},{},{link},sp({rows_start},{})),",
-                LEVEL_VARIANTS[p.level as usize],
-                LEVEL_VARIANTS[p.raw_level as usize],
-                blob.s(&p.name),
-                blob.s(&p.description),
-                n_rows - rows_start
-            );
-            action_index.add(
-                format!(
-                    "{}:{}",
-                    service.prefix.to_lowercase(),
-                    p.name.to_lowercase()
-                ),
-                n_actions,
-            );
-            sorted_actions.push((
-                format!("{}:{}", service.prefix, p.name).to_lowercase(),
-                format!("{}:{}", service.prefix, p.name),
-                n_actions,
-            ));
-            n_actions += 1;
+            self.add_action(service_id, &service.prefix, p)?;
         }
-        let resources_start = n_resources;
         for r in service.resources.values() {
-            let keys = push_list(&mut blob, &mut lists, &r.condition_keys);
-            let _ = writeln!(
-                resources,
-                "Rs{{service:{service_id},name:{},arn:{},condition_keys:{keys}}},",
-                blob.s(&r.name),
-                blob.s(&r.arn)
-            );
-            resource_index.add(
-                format!(
-                    "{}:{}",
-                    service.prefix.to_lowercase(),
-                    r.name.to_lowercase()
-                ),
-                n_resources,
-            );
-            n_resources += 1;
+            self.add_resource(service_id, &service.prefix, r);
         }
-        let conditions_start = n_conditions;
         for c in service.conditions.values() {
-            let variant = CONDITION_TYPES
-                .iter()
-                .find(|(lower, _)| *lower == c.value_type.to_lowercase())
-                .map(|(_, v)| *v)
-                .ok_or_else(|| {
-                    format!(
-                        "service {}: condition key {}: unknown value type {:?} (known: {})",
-                        service.prefix,
-                        c.name,
-                        c.value_type,
-                        CONDITION_TYPES
-                            .iter()
-                            .map(|(_, v)| *v)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                })?;
-            let _ = writeln!(
-                conditions,
-                "C{{service:{service_id},value_type:ConditionType::{variant},name:{},description:{},type_text:{}}},",
-                blob.s(&c.name),
-                blob.s(&c.description),
-                blob.s(&c.value_type)
-            );
-            condition_index.add(
-                format!(
-                    "{}:{}",
-                    service.prefix.to_lowercase(),
-                    c.name.to_lowercase()
-                ),
-                n_conditions,
-            );
-            n_conditions += 1;
+            self.add_condition(service_id, &service.prefix, c)?;
         }
         let _ = writeln!(
-            services,
+            self.services,
             "Sv{{prefix:{},name:{},url:{},actions:sp({actions_start},{}),resources:sp({resources_start},{}),conditions:sp({conditions_start},{})}},",
-            blob.s(&service.prefix),
-            blob.s(&service.name),
-            blob.s(&service.url),
-            n_actions - actions_start,
-            n_resources - resources_start,
-            n_conditions - conditions_start
+            self.blob.s(&service.prefix),
+            self.blob.s(&service.name),
+            self.blob.s(&service.url),
+            self.n_actions - actions_start,
+            self.n_resources - resources_start,
+            self.n_conditions - conditions_start
+        );
+        self.n_services += 1;
+        Ok(())
+    }
+
+    fn add_action(&mut self, service_id: u32, prefix: &str, p: &Privilege) -> Result<(), String> {
+        let rows_start = self.n_rows;
+        for row in p.resource_types.values() {
+            let keys = self.list(&row.condition_keys);
+            let deps = self.list(&row.dependent_actions);
+            let rt_id = self.resource_type_id(&row.resource_type);
+            let on_row = |what| format!("{what} on one row");
+            fits(
+                row.condition_keys.len(),
+                u8::MAX,
+                &on_row("condition keys"),
+                &p.name,
+            )?;
+            fits(
+                row.dependent_actions.len(),
+                u8::MAX,
+                &on_row("dependent actions"),
+                &p.name,
+            )?;
+            let _ = writeln!(self.rows, "R::new({rt_id},{},{keys},{deps}),", row.required);
+            self.n_rows += 1;
+        }
+        let link = match &p.link {
+            Some(l) => self.blob.s(l),
+            None => "N".to_string(),
+        };
+        check_action_limits(p)?;
+        let _ = writeln!(
+            self.actions,
+            "A::new({service_id},{},{},{},{},{link},sp({rows_start},{})),",
+            LEVEL_VARIANTS[p.level as usize],
+            LEVEL_VARIANTS[p.raw_level as usize],
+            self.blob.s(&p.name),
+            self.blob.s(&p.description),
+            self.n_rows - rows_start
+        );
+        let key = format!("{}:{}", prefix.to_lowercase(), p.name.to_lowercase());
+        self.action_index.add(key, self.n_actions);
+        let full_name = format!("{prefix}:{}", p.name);
+        self.sorted_actions
+            .push((full_name.to_lowercase(), full_name, self.n_actions));
+        self.n_actions += 1;
+        Ok(())
+    }
+
+    fn add_resource(&mut self, service_id: u32, prefix: &str, r: &Resource) {
+        let keys = self.list(&r.condition_keys);
+        let _ = writeln!(
+            self.resources,
+            "Rs{{service:{service_id},name:{},arn:{},condition_keys:{keys}}},",
+            self.blob.s(&r.name),
+            self.blob.s(&r.arn)
+        );
+        let key = format!("{}:{}", prefix.to_lowercase(), r.name.to_lowercase());
+        self.resource_index.add(key, self.n_resources);
+        self.n_resources += 1;
+    }
+
+    fn add_condition(
+        &mut self,
+        service_id: u32,
+        prefix: &str,
+        c: &Condition,
+    ) -> Result<(), String> {
+        let variant = condition_type_variant(prefix, c)?;
+        let _ = writeln!(
+            self.conditions,
+            "C{{service:{service_id},value_type:ConditionType::{variant},name:{},description:{},type_text:{}}},",
+            self.blob.s(&c.name),
+            self.blob.s(&c.description),
+            self.blob.s(&c.value_type)
+        );
+        let key = format!("{}:{}", prefix.to_lowercase(), c.name.to_lowercase());
+        self.condition_index.add(key, self.n_conditions);
+        self.n_conditions += 1;
+        Ok(())
+    }
+
+    /// The record arrays, then the actions sorted by name.
+    fn write_records(&mut self, out: &mut String) {
+        let arrays = [
+            ("SERVICES", "Sv", self.n_services, &self.services),
+            ("ACTIONS", "A", self.n_actions, &self.actions),
+            ("ROWS", "R", self.n_rows, &self.rows),
+        ];
+        for (name, ty, n, body) in arrays {
+            let _ = writeln!(out, "pub(crate) static {name}: [{ty}; {n}] = [\n{body}];\n");
+        }
+        let _ = writeln!(
+            out,
+            "/// Distinct resource-type names of the action rows.\npub(crate) static RESOURCE_TYPE_NAMES: [Str; {}] = [{}];\n",
+            self.rt_names.len(),
+            self.rt_table
+        );
+        let arrays = [
+            ("RESOURCES", "Rs", self.n_resources, &self.resources),
+            ("CONDITIONS", "C", self.n_conditions, &self.conditions),
+            ("LISTS", "Str", self.n_lists, &self.lists),
+        ];
+        for (name, ty, n, body) in arrays {
+            let _ = writeln!(out, "pub(crate) static {name}: [{ty}; {n}] = [\n{body}];\n");
+        }
+        self.sorted_actions.sort();
+        let _ = writeln!(
+            out,
+            "/// Action ids sorted by `prefix:name`, case-insensitively.\npub(crate) static ACTIONS_SORTED: [u32; {}] = [{}];\n",
+            self.sorted_actions.len(),
+            join(self.sorted_actions.iter().map(|(_, _, id)| id))
         );
     }
 
-    let n_services = db.services.len();
-    let _ = writeln!(
-        out,
-        "pub(crate) static SERVICES: [Sv; {n_services}] = [\n{services}];\n"
-    );
-    let _ = writeln!(
-        out,
-        "pub(crate) static ACTIONS: [A; {n_actions}] = [\n{actions}];\n"
-    );
-    let _ = writeln!(out, "pub(crate) static ROWS: [R; {n_rows}] = [\n{rows}];\n");
-    let _ = writeln!(
-        out,
-        "/// Distinct resource-type names of the action rows.\npub(crate) static RESOURCE_TYPE_NAMES: [Str; {}] = [{rt_table}];\n",
-        rt_names.len()
-    );
-    let _ = writeln!(
-        out,
-        "pub(crate) static RESOURCES: [Rs; {n_resources}] = [\n{resources}];\n"
-    );
-    let _ = writeln!(
-        out,
-        "pub(crate) static CONDITIONS: [C; {n_conditions}] = [\n{conditions}];\n"
-    );
-    let _ = writeln!(
-        out,
-        "pub(crate) static LISTS: [Str; {n_lists}] = [\n{lists}];\n"
-    );
+    /// The four perfect-hash indexes; what is left is the string blob.
+    fn write_indexes(self, out: &mut String) -> Blob {
+        let indexes = [
+            (
+                self.service_index,
+                "SERVICE_INDEX",
+                "SvKey",
+                "lower-case service prefix → service id",
+            ),
+            (
+                self.action_index,
+                "ACTION_INDEX",
+                "AKey",
+                "lower-case `prefix:action` → action id",
+            ),
+            (
+                self.resource_index,
+                "RESOURCE_INDEX",
+                "RsKey",
+                "lower-case `prefix:resource-type` → resource id",
+            ),
+            (
+                self.condition_index,
+                "CONDITION_INDEX",
+                "CKey",
+                "lower-case `prefix:condition-key` → condition id",
+            ),
+        ];
+        for (index, name, type_name, what) in indexes {
+            index.emit(name, type_name, what, out);
+        }
+        self.blob
+    }
+}
 
-    sorted_actions.sort();
-    let _ = writeln!(
-        out,
-        "/// Action ids sorted by `prefix:name`, case-insensitively.\npub(crate) static ACTIONS_SORTED: [u32; {}] = [{}];\n",
-        sorted_actions.len(),
-        sorted_actions
-            .iter()
-            .map(|(_, _, id)| id.to_string())
-            .collect::<Vec<_>>()
-            .join(",")
-    );
-    let mut sorted_services: Vec<(String, usize)> = db
+/// The limits of an action record's narrow fields.
+fn check_action_limits(p: &Privilege) -> Result<(), String> {
+    let link_len = p.link.as_ref().map_or(0, String::len);
+    fits(p.name.len(), u8::MAX, "bytes in an action name", &p.name)?;
+    fits(
+        p.description.len(),
+        u16::MAX,
+        "bytes in a description",
+        &p.name,
+    )?;
+    fits(link_len, u8::MAX, "bytes in an API link", &p.name)?;
+    fits(
+        p.resource_types.len(),
+        u8::MAX,
+        "resource-type rows",
+        &p.name,
+    )
+}
+
+/// The runtime's `ConditionType` variant for a condition key's value type.
+fn condition_type_variant(prefix: &str, c: &Condition) -> Result<&'static str, String> {
+    let lower = c.value_type.to_lowercase();
+    CONDITION_TYPES
+        .iter()
+        .find(|(known, _)| *known == lower)
+        .map(|(_, variant)| *variant)
+        .ok_or_else(|| {
+            let known: Vec<&str> = CONDITION_TYPES.iter().map(|(_, v)| *v).collect();
+            format!(
+                "service {prefix}: condition key {}: unknown value type {:?} (known: {})",
+                c.name,
+                c.value_type,
+                known.join(", ")
+            )
+        })
+}
+
+fn join<T: ToString>(items: impl Iterator<Item = T>) -> String {
+    items.map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+}
+
+fn write_sorted_services(db: &Database, out: &mut String) {
+    let mut sorted: Vec<(String, usize)> = db
         .services
         .keys()
         .enumerate()
         .map(|(i, p)| (p.to_lowercase(), i))
         .collect();
-    sorted_services.sort();
+    sorted.sort();
     let _ = writeln!(
         out,
         "/// Service ids sorted by prefix.\npub(crate) static SERVICES_SORTED: [u16; {}] = [{}];\n",
-        sorted_services.len(),
-        sorted_services
-            .iter()
-            .map(|(_, id)| id.to_string())
-            .collect::<Vec<_>>()
-            .join(",")
+        sorted.len(),
+        join(sorted.iter().map(|(_, id)| id))
     );
+}
 
-    service_index.emit(
-        "SERVICE_INDEX",
-        "SvKey",
-        "lower-case service prefix → service id",
-        &mut out,
-    );
-    action_index.emit(
-        "ACTION_INDEX",
-        "AKey",
-        "lower-case `prefix:action` → action id",
-        &mut out,
-    );
-    resource_index.emit(
-        "RESOURCE_INDEX",
-        "RsKey",
-        "lower-case `prefix:resource-type` → resource id",
-        &mut out,
-    );
-    condition_index.emit(
-        "CONDITION_INDEX",
-        "CKey",
-        "lower-case `prefix:condition-key` → condition id",
-        &mut out,
-    );
-
+fn write_bundled_overrides(
+    blob: &mut Blob,
+    overrides: &OverridesFile,
+    out: &mut String,
+) -> Result<(), String> {
     let mut bundled = String::new();
     let mut n_bundled = 0;
     for (prefix, level, action) in overrides.entries() {
+        let level = level_index(level).ok_or_else(|| format!("unknown access level {level}"))?;
         let _ = writeln!(
             bundled,
             "({},AccessLevel::{},{}),",
@@ -425,12 +464,17 @@ pub fn generate(
         out,
         "/// The bundled access-level overrides: (prefix, level, lower-case action).\npub(crate) static BUNDLED_OVERRIDES: [(Str, AccessLevel, Str); {n_bundled}] = [\n{bundled}];\n"
     );
+    Ok(())
+}
 
+/// Where the tables came from, for `data info` and `--version`.
+fn write_build_info(db: &Database, snapshot: &Snapshot, chosen_by: &str, out: &mut String) {
     let truncations: Vec<String> = db
         .truncations
         .iter()
         .map(|(file, action, row)| format!("({}, {}, {row})", rust_str(file), rust_str(action)))
         .collect();
+    let skipped: Vec<String> = db.skipped_pages.iter().map(|p| rust_str(p)).collect();
     let _ = writeln!(
         out,
         "pub(crate) static BUILD_INFO: BuildInfo = BuildInfo {{\n    kind: super::SourceKind::{},\n    source: {},\n    chosen_by: {},\n    date: {},\n    pages: {},\n    page_set_sha256: {},\n    overridden_actions: {},\n    truncations: &[{}],\n    skipped_pages: &[{}],\n}};\n",
@@ -442,11 +486,6 @@ pub fn generate(
         rust_str(&snapshot.page_set_sha256),
         db.overridden,
         truncations.join(", "),
-        db.skipped_pages
-            .iter()
-            .map(|p| rust_str(p))
-            .collect::<Vec<_>>()
-            .join(", ")
+        skipped.join(", ")
     );
-    Ok((out, blob.text))
 }

@@ -159,15 +159,71 @@ pub fn parse_page(file: &str, html: &str) -> Result<Option<Page>, String> {
         .select(&sel.title)
         .next()
         .ok_or_else(|| format!("{file}: no <h1 class=\"topictitle\"> in main-content"))?;
-    let service_name = chomp(&strip_title_phrase(&text(title)).replace("</h1>", ""));
+    let mut page = Page {
+        file: file.to_string(),
+        service_name: chomp(&strip_title_phrase(&text(title)).replace("</h1>", "")),
+        prefix: service_prefix(file, title, &sel)?,
+        actions: Vec::new(),
+        resources: Vec::new(),
+        conditions: Vec::new(),
+        truncations: Vec::new(),
+    };
 
-    // The prefix: the first child of the title's parent whose serialisation mentions "prefix",
-    // then the first <code class="code"> in it.
+    // Each table is recognised by its header cells, as upstream does: every actions table
+    // first, then every resource-types table, then every condition-keys table.
+    let tables: Vec<(ElementRef<'_>, Vec<String>)> = main
+        .select(&sel.table_div)
+        .map(|div| {
+            let headers = div
+                .select(&sel.th)
+                .map(|th| chomp(&th.html()).to_lowercase())
+                .collect();
+            (div, headers)
+        })
+        .collect();
+    let having = |a: &'static str, b: &'static str| {
+        tables
+            .iter()
+            .filter(move |(_, h)| header_matches(h, a) && header_matches(h, b))
+            .map(|(div, _)| *div)
+    };
+    for div in having("actions", "description") {
+        parse_actions_table(file, div, &sel, &mut page)?;
+    }
+    for div in having("resource types", "arn") {
+        for cells in three_cell_rows(
+            file,
+            div,
+            &sel,
+            "resource types",
+            "resource type, ARN, condition keys",
+        )? {
+            page.resources.push(PageResource {
+                name: chomp(&text(cells[0])),
+                arn: no_white_space(&text(cells[1])),
+                condition_keys: paragraphs(cells[2], &sel),
+            });
+        }
+    }
+    for div in having("<th> condition keys </th>", "<th> type </th>") {
+        for cells in three_cell_rows(file, div, &sel, "condition keys", "key, description, type")? {
+            page.conditions.push(PageCondition {
+                name: no_white_space(&text(cells[0])),
+                description: chomp(&text(cells[1])),
+                value_type: chomp(&text(cells[2])),
+            });
+        }
+    }
+    Ok(Some(page))
+}
+
+/// The prefix: the first child of the title's parent whose serialisation mentions "prefix",
+/// then the first `<code class="code">` in it.
+fn service_prefix(file: &str, title: ElementRef<'_>, sel: &Selectors) -> Result<String, String> {
     let parent = title
         .parent()
         .and_then(ElementRef::wrap)
         .ok_or_else(|| format!("{file}: the page title has no parent element"))?;
-    let mut prefix = None;
     for child in parent.children() {
         let holder = match child.value() {
             Node::Element(_) => ElementRef::wrap(child),
@@ -190,88 +246,51 @@ pub fn parse_page(file: &str, html: &str) -> Result<Option<Page>, String> {
                     "{file}: the paragraph naming the service prefix has no <code class=\"code\">"
                 )
             })?;
-        prefix = Some(chomp(&code.inner_html()));
-        break;
-    }
-    let prefix = prefix
-        .ok_or_else(|| format!("{file}: no \"service prefix:\" paragraph after the title"))?;
-    if prefix.is_empty() {
-        return Err(format!("{file}: empty service prefix"));
-    }
-
-    let tables: Vec<(ElementRef<'_>, Vec<String>)> = main
-        .select(&sel.table_div)
-        .map(|div| {
-            let headers = div
-                .select(&sel.th)
-                .map(|th| chomp(&th.html()).to_lowercase())
-                .collect();
-            (div, headers)
-        })
-        .collect();
-
-    let mut page = Page {
-        file: file.to_string(),
-        service_name,
-        prefix,
-        actions: Vec::new(),
-        resources: Vec::new(),
-        conditions: Vec::new(),
-        truncations: Vec::new(),
-    };
-
-    for (div, headers) in &tables {
-        if header_matches(headers, "actions") && header_matches(headers, "description") {
-            parse_actions_table(file, *div, &sel, &mut page)?;
+        let prefix = chomp(&code.inner_html());
+        if prefix.is_empty() {
+            return Err(format!("{file}: empty service prefix"));
         }
+        return Ok(prefix);
     }
-    for (div, headers) in &tables {
-        if header_matches(headers, "resource types") && header_matches(headers, "arn") {
-            for (i, row) in div.select(&sel.tr).enumerate() {
-                let cells: Vec<ElementRef<'_>> = row.select(&sel.td).collect();
-                if cells.is_empty() {
-                    continue;
-                }
-                if cells.len() != 3 {
-                    return Err(format!(
-                        "{file}: resource types table row {i} has {} cells, expected 3 (resource type, ARN, condition keys)",
-                        cells.len()
-                    ));
-                }
-                page.resources.push(PageResource {
-                    name: chomp(&text(cells[0])),
-                    arn: no_white_space(&text(cells[1])),
-                    condition_keys: cells[2].select(&sel.p).map(|p| chomp(&text(p))).collect(),
-                });
-            }
-        }
-    }
-    for (div, headers) in &tables {
-        if header_matches(headers, "<th> condition keys </th>")
-            && header_matches(headers, "<th> type </th>")
-        {
-            for (i, row) in div.select(&sel.tr).enumerate() {
-                let cells: Vec<ElementRef<'_>> = row.select(&sel.td).collect();
-                if cells.is_empty() {
-                    continue;
-                }
-                if cells.len() != 3 {
-                    return Err(format!(
-                        "{file}: condition keys table row {i} has {} cells, expected 3 (key, description, type)",
-                        cells.len()
-                    ));
-                }
-                page.conditions.push(PageCondition {
-                    name: no_white_space(&text(cells[0])),
-                    description: chomp(&text(cells[1])),
-                    value_type: chomp(&text(cells[2])),
-                });
-            }
-        }
-    }
-    Ok(Some(page))
+    Err(format!(
+        "{file}: no \"service prefix:\" paragraph after the title"
+    ))
 }
 
+/// The `<td>` rows of a resource-types or condition-keys table, each of exactly three cells
+/// (`columns` names them for the error); header rows (no `<td>`) are skipped.
+fn three_cell_rows<'a>(
+    file: &str,
+    div: ElementRef<'a>,
+    sel: &Selectors,
+    table: &str,
+    columns: &str,
+) -> Result<Vec<Vec<ElementRef<'a>>>, String> {
+    let mut rows = Vec::new();
+    for (i, row) in div.select(&sel.tr).enumerate() {
+        let cells: Vec<ElementRef<'a>> = row.select(&sel.td).collect();
+        if cells.is_empty() {
+            continue;
+        }
+        if cells.len() != 3 {
+            return Err(format!(
+                "{file}: {table} table row {i} has {} cells, expected 3 ({columns})",
+                cells.len()
+            ));
+        }
+        rows.push(cells);
+    }
+    Ok(rows)
+}
+
+/// The whitespace-collapsed text of each `<p>` of a cell.
+fn paragraphs(cell: ElementRef<'_>, sel: &Selectors) -> Vec<String> {
+    cell.select(&sel.p).map(|p| chomp(&text(p))).collect()
+}
+
+/// Read one actions table into `page`. A row of six cells starts an action; its `rowspan`
+/// says how many rows (the first with six cells, the others with three) hold its resource
+/// types. The table ends at the first row with another number of cells, as upstream's does.
 fn parse_actions_table(
     file: &str,
     div: ElementRef<'_>,
@@ -281,7 +300,7 @@ fn parse_actions_table(
     let rows: Vec<ElementRef<'_>> = div.select(&sel.tr).collect();
     let mut row_number = 0;
     while row_number < rows.len() {
-        let mut cells: Vec<ElementRef<'_>> = rows[row_number].select(&sel.td).collect();
+        let cells: Vec<ElementRef<'_>> = rows[row_number].select(&sel.td).collect();
         if cells.is_empty() {
             row_number += 1;
             continue;
@@ -295,94 +314,106 @@ fn parse_actions_table(
             page.truncations.push((last, row_number));
             break;
         }
-        let mut rowspan: usize = match cells[0].value().attr("rowspan") {
+        let rowspan: usize = match cells[0].value().attr("rowspan") {
             Some(v) => v.trim().parse().map_err(|_| {
                 format!("{file}: actions table row {row_number}: rowspan {v:?} is not a number")
             })?,
             None => 1,
         };
-
-        let mut link = LinkSeen::Unchanged;
-        let mut name = String::new();
-        for a in cells[0].select(&sel.a) {
-            match a.value().attr("href") {
-                None => link = LinkSeen::Set(None),
-                Some(href) => {
-                    link = LinkSeen::Set(Some(href.to_string()));
-                    name = chomp(&text(a));
-                }
-            }
-        }
-        if name.is_empty() {
-            name = chomp(&text(cells[0]));
-        }
-        let name_for_override = name.clone();
-        let description = chomp(&text(cells[1]));
-        let access_level = chomp(&text(cells[2]));
-
+        let (name, link) = action_name_and_link(cells[0], sel);
         let mut resource_types = IndexMap::new();
-        let mut resource_cell = 3;
-        while rowspan > 0 {
-            if cells.len() == 3 || cells.len() == 6 {
-                let mut resource_type = chomp(&text(cells[resource_cell]));
-                let cond_cell = cells[resource_cell + 1];
-                let condition_keys: Vec<String> = if text(cond_cell).is_empty() {
-                    Vec::new()
-                } else {
-                    cond_cell.select(&sel.p).map(|p| chomp(&text(p))).collect()
-                };
-                let dep_cell = cells[resource_cell + 2];
-                let mut dependent_actions = Vec::new();
-                if !text(dep_cell).is_empty() {
-                    for p in dep_cell.select(&sel.p) {
-                        let action = chomp(&text(p));
-                        let mut parts = action.split(':');
-                        let (Some(service), Some(rest), None) =
-                            (parts.next(), parts.next(), parts.next())
-                        else {
-                            return Err(format!(
-                                "{file}: action {name}: dependent action {action:?} is not of the form service:Action"
-                            ));
-                        };
-                        dependent_actions.push(format!("{}:{rest}", service.to_lowercase()));
-                    }
-                }
-                let required = resource_type.contains('*');
-                if required {
-                    resource_type = resource_type.trim_matches('*').to_string();
-                }
-                resource_types.insert(
-                    resource_type.clone(),
-                    ResourceTypeRow {
-                        resource_type,
-                        required,
-                        condition_keys,
-                        dependent_actions,
-                    },
-                );
-            }
-            rowspan -= 1;
-            if rowspan > 0 {
-                row_number += 1;
-                resource_cell = 0;
-                let row = rows.get(row_number).ok_or_else(|| {
+        for span_row in 0..rowspan {
+            let (cells, first_cell) = if span_row == 0 {
+                (cells.clone(), 3)
+            } else {
+                let row = rows.get(row_number + span_row).ok_or_else(|| {
                     format!("{file}: action {name}: rowspan runs past the end of the actions table")
                 })?;
-                cells = row.select(&sel.td).collect();
+                (row.select(&sel.td).collect(), 0)
+            };
+            // Upstream reads a row of three or six cells; other rows of a span add nothing.
+            if cells.len() == 3 || cells.len() == 6 {
+                let row = resource_type_row(file, &name, &cells[first_cell..], sel)?;
+                // A later row with the same resource type replaces the earlier one.
+                resource_types.insert(row.resource_type.clone(), row);
             }
         }
-        if name.contains("[permission only]") {
-            name = name.split(' ').next().unwrap_or_default().to_string();
-        }
+        // A `rowspan="0"` row holds no resource type and still counts as one row.
+        row_number += rowspan.max(1);
         page.actions.push(PageAction {
-            name,
-            name_for_override,
-            description,
-            access_level,
+            // Upstream keeps the text before " [permission only]", but looks the override up
+            // under the whole text.
+            name: if name.contains("[permission only]") {
+                name.split(' ').next().unwrap_or_default().to_string()
+            } else {
+                name.clone()
+            },
+            name_for_override: name,
+            description: chomp(&text(cells[1])),
+            access_level: chomp(&text(cells[2])),
             resource_types,
             link,
         });
-        row_number += 1;
     }
     Ok(())
+}
+
+/// The action's name and link from its first cell: the text and `href` of the last `<a>` with
+/// an `href` (an `<a>` without one, an anchor, clears the link); without such a link the name
+/// is the whole cell's text.
+fn action_name_and_link(cell: ElementRef<'_>, sel: &Selectors) -> (String, LinkSeen) {
+    let mut link = LinkSeen::Unchanged;
+    let mut name = String::new();
+    for a in cell.select(&sel.a) {
+        match a.value().attr("href") {
+            None => link = LinkSeen::Set(None),
+            Some(href) => {
+                link = LinkSeen::Set(Some(href.to_string()));
+                name = chomp(&text(a));
+            }
+        }
+    }
+    if name.is_empty() {
+        name = chomp(&text(cell));
+    }
+    (name, link)
+}
+
+/// One resource-type row from its three cells: resource type (a trailing `*` marks it
+/// required), condition keys, dependent actions (service part lower-cased).
+fn resource_type_row(
+    file: &str,
+    action: &str,
+    cells: &[ElementRef<'_>],
+    sel: &Selectors,
+) -> Result<ResourceTypeRow, String> {
+    let mut resource_type = chomp(&text(cells[0]));
+    let required = resource_type.contains('*');
+    if required {
+        resource_type = resource_type.trim_matches('*').to_string();
+    }
+    let condition_keys = if text(cells[1]).is_empty() {
+        Vec::new()
+    } else {
+        paragraphs(cells[1], sel)
+    };
+    let mut dependent_actions = Vec::new();
+    if !text(cells[2]).is_empty() {
+        for dependent in paragraphs(cells[2], sel) {
+            let mut parts = dependent.split(':');
+            let (Some(service), Some(rest), None) = (parts.next(), parts.next(), parts.next())
+            else {
+                return Err(format!(
+                    "{file}: action {action}: dependent action {dependent:?} is not of the form service:Action"
+                ));
+            };
+            dependent_actions.push(format!("{}:{rest}", service.to_lowercase()));
+        }
+    }
+    Ok(ResourceTypeRow {
+        resource_type,
+        required,
+        condition_keys,
+        dependent_actions,
+    })
 }

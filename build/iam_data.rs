@@ -6,14 +6,14 @@
 //! without resource types gets that row too, as on the pages. Anything unexpected fails the
 //! build: an unknown field or access level, a missing field, a file without its service.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
 
 use crate::html::ResourceTypeRow;
 use crate::model::{Condition, Database, Privilege, Resource, Service, level_index};
-use crate::overrides::Overrides;
+use crate::overrides_format::OverridesFile;
 use crate::source::Snapshot;
 
 /// The JSON has no page per service: every service points at the reference's index page.
@@ -109,18 +109,61 @@ fn same_row(a: &ResourceTypeRow, b: &ResourceTypeRow) -> bool {
         && a.dependent_actions == b.dependent_actions
 }
 
-pub fn database(snapshot: &Snapshot, overrides: &Overrides) -> Result<Database, String> {
+/// The database of the package's files: services in the order of `data/serviceNames.json`.
+pub fn database(snapshot: &Snapshot, overrides: &OverridesFile) -> Result<Database, String> {
     let origin = &snapshot.source;
     let files: HashMap<&str, &str> = snapshot
         .pages
         .iter()
         .map(|p| (p.name.as_str(), p.text.as_str()))
         .collect();
-    let file = |name: &str| files.get(name).copied();
-    let names_text = file("data/serviceNames.json")
+    let names_text = files
+        .get("data/serviceNames.json")
         .ok_or_else(|| format!("{origin}: data/serviceNames.json missing"))?;
     let names: IndexMap<String, String> = parse("data/serviceNames.json", names_text)?;
-    let prefixes: HashSet<&str> = names.keys().map(String::as_str).collect();
+    check_every_file_has_its_service(snapshot, &names)?;
+
+    let mut db = Database::default();
+    for (prefix, service_name) in &names {
+        let read =
+            |folder: &str| {
+                let name = format!("data/{folder}/{prefix}.json");
+                files.get(name.as_str()).map(|text| (name.clone(), *text)).ok_or_else(|| {
+                format!("{origin}: {name} missing (service {prefix} is in data/serviceNames.json)")
+            })
+            };
+        let (actions_file, text) = read("actions")?;
+        let actions = privileges(
+            &actions_file,
+            parse(&actions_file, text)?,
+            prefix,
+            overrides,
+        )?;
+        let (resources_file, text) = read("resourceTypes")?;
+        let resources = resources(&resources_file, parse(&resources_file, text)?)?;
+        let (conditions_file, text) = read("conditionKeys")?;
+        let conditions = conditions(&conditions_file, parse(&conditions_file, text)?)?;
+        db.services.insert(
+            prefix.clone(),
+            Service {
+                prefix: prefix.clone(),
+                name: service_name.clone(),
+                url: INDEX_URL.to_string(),
+                privileges: actions,
+                resources,
+                conditions,
+            },
+        );
+    }
+    db.count_overridden();
+    Ok(db)
+}
+
+/// A file of a service the package does not name means the layout changed.
+fn check_every_file_has_its_service(
+    snapshot: &Snapshot,
+    names: &IndexMap<String, String>,
+) -> Result<(), String> {
     for page in &snapshot.pages {
         let prefix = page
             .name
@@ -128,154 +171,139 @@ pub fn database(snapshot: &Snapshot, overrides: &Overrides) -> Result<Database, 
             .next()
             .and_then(|f| f.strip_suffix(".json"))
             .unwrap_or_default();
-        if page.name != "data/serviceNames.json" && !prefixes.contains(prefix) {
+        if page.name != "data/serviceNames.json" && !names.contains_key(prefix) {
             return Err(format!(
-                "{origin}: {}: service {prefix:?} is not in data/serviceNames.json",
-                page.name
+                "{}: {}: service {prefix:?} is not in data/serviceNames.json",
+                snapshot.source, page.name
             ));
         }
     }
+    Ok(())
+}
 
-    let mut db = Database::default();
-    for (prefix, service_name) in &names {
-        let read = |folder: &str| {
-            let name = format!("data/{folder}/{prefix}.json");
-            file(&name).map(|text| (name.clone(), text)).ok_or_else(|| {
-                format!("{origin}: {name} missing (service {prefix} is in data/serviceNames.json)")
-            })
-        };
-        let (actions_file, text) = read("actions")?;
-        let actions: IndexMap<String, JsonAction> = parse(&actions_file, text)?;
-        let (resources_file, text) = read("resourceTypes")?;
-        let resources: IndexMap<String, JsonResource> = parse(&resources_file, text)?;
-        let (conditions_file, text) = read("conditionKeys")?;
-        let conditions: IndexMap<String, JsonCondition> = parse(&conditions_file, text)?;
-
-        // The pages list actions alphabetically; the package's files do not.
-        let mut actions: Vec<(String, JsonAction)> = actions.into_iter().collect();
-        actions.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut privileges = IndexMap::new();
-        for (key, action) in actions {
-            check_key(&actions_file, &key, &action.name)?;
-            let level = page_level(&action.access_level)
-                .and_then(level_index)
-                .ok_or_else(|| {
-                    format!(
-                        "{actions_file}: action {}: unknown access level {:?}",
-                        action.name, action.access_level
-                    )
-                })?;
-            let mut rows = IndexMap::new();
-            for row in action.resource_types {
-                if row.name.is_empty() {
-                    return Err(format!(
-                        "{actions_file}: action {}: a resource type without a name",
-                        action.name
-                    ));
-                }
-                let dependent_actions = row
-                    .dependent_actions
-                    .iter()
-                    .map(|d| dependent_action(&actions_file, &action.name, d))
-                    .collect::<Result<_, _>>()?;
-                let row = ResourceTypeRow {
-                    resource_type: row.name,
-                    required: row.required,
-                    condition_keys: row.condition_keys,
-                    dependent_actions,
-                };
-                // Six actions list a resource type twice, identically (so do their pages).
-                if let Some(previous) = rows.get(&row.resource_type) {
-                    if !same_row(previous, &row) {
-                        return Err(format!(
-                            "{actions_file}: action {}: resource type {:?} listed twice, differently",
-                            action.name, row.resource_type
-                        ));
-                    }
-                    continue;
-                }
-                rows.insert(row.resource_type.clone(), row);
-            }
-            if rows.is_empty()
-                || !action.condition_keys.is_empty()
-                || !action.dependent_actions.is_empty()
-            {
-                let dependent_actions = action
-                    .dependent_actions
-                    .iter()
-                    .map(|d| dependent_action(&actions_file, &action.name, d))
-                    .collect::<Result<_, _>>()?;
-                rows.insert(
-                    String::new(),
-                    ResourceTypeRow {
-                        resource_type: String::new(),
-                        required: false,
-                        condition_keys: action.condition_keys,
-                        dependent_actions,
-                    },
-                );
-            }
-            let level_after_overrides = overrides.level_for(prefix, &action.name).unwrap_or(level);
-            privileges.insert(
-                action.name.clone(),
-                Privilege {
-                    name: action.name,
-                    description: action.description,
-                    level: level_after_overrides,
-                    raw_level: level,
-                    resource_types: rows,
-                    link: None,
-                },
-            );
-        }
-
-        let mut resource_map = IndexMap::new();
-        for (key, r) in resources {
-            check_key(&resources_file, &key, &r.key)?;
-            if r.arn.is_empty() {
-                return Err(format!(
-                    "{resources_file}: resource type {}: empty ARN format",
-                    r.key
-                ));
-            }
-            resource_map.insert(
-                r.key.clone(),
-                Resource {
-                    name: r.key,
-                    arn: r.arn,
-                    condition_keys: r.condition_keys,
-                },
-            );
-        }
-        let mut condition_map = IndexMap::new();
-        for (key, c) in conditions {
-            check_key(&conditions_file, &key, &c.key)?;
-            condition_map.insert(
-                c.key.clone(),
-                Condition {
-                    name: c.key,
-                    description: c.description,
-                    value_type: c.value_type,
-                },
-            );
-        }
-        db.services.insert(
-            prefix.clone(),
-            Service {
-                prefix: prefix.clone(),
-                name: service_name.clone(),
-                url: INDEX_URL.to_string(),
-                privileges,
-                resources: resource_map,
-                conditions: condition_map,
+/// A service's actions, sorted by key as the pages list them (the package's files do not).
+fn privileges(
+    file: &str,
+    actions: IndexMap<String, JsonAction>,
+    prefix: &str,
+    overrides: &OverridesFile,
+) -> Result<IndexMap<String, Privilege>, String> {
+    let mut actions: Vec<(String, JsonAction)> = actions.into_iter().collect();
+    actions.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut privileges = IndexMap::new();
+    for (key, action) in actions {
+        check_key(file, &key, &action.name)?;
+        let level = page_level(&action.access_level)
+            .and_then(level_index)
+            .ok_or_else(|| {
+                format!(
+                    "{file}: action {}: unknown access level {:?}",
+                    action.name, action.access_level
+                )
+            })?;
+        let level_after_overrides = overrides
+            .level_for(prefix, &action.name)
+            .and_then(level_index)
+            .unwrap_or(level);
+        let rows = resource_type_rows(file, &action)?;
+        privileges.insert(
+            action.name.clone(),
+            Privilege {
+                name: action.name,
+                description: action.description,
+                level: level_after_overrides,
+                raw_level: level,
+                resource_types: rows,
+                link: None,
             },
         );
     }
-    db.overridden = db
-        .services
-        .values()
-        .flat_map(|s| s.privileges.values())
-        .filter(|p| p.level != p.raw_level)
-        .count();
-    Ok(db)
+    Ok(privileges)
+}
+
+/// An action's resource-type rows, plus the row with an empty resource type that carries the
+/// action's own condition keys and dependent actions (or stands alone, as on the pages).
+fn resource_type_rows(
+    file: &str,
+    action: &JsonAction,
+) -> Result<IndexMap<String, ResourceTypeRow>, String> {
+    let dependents = |list: &[String]| -> Result<Vec<String>, String> {
+        list.iter()
+            .map(|d| dependent_action(file, &action.name, d))
+            .collect()
+    };
+    let mut rows = IndexMap::new();
+    for row in &action.resource_types {
+        if row.name.is_empty() {
+            return Err(format!(
+                "{file}: action {}: a resource type without a name",
+                action.name
+            ));
+        }
+        let row = ResourceTypeRow {
+            resource_type: row.name.clone(),
+            required: row.required,
+            condition_keys: row.condition_keys.clone(),
+            dependent_actions: dependents(&row.dependent_actions)?,
+        };
+        // Six actions list a resource type twice, identically (so do their pages).
+        if let Some(previous) = rows.get(&row.resource_type) {
+            if !same_row(previous, &row) {
+                return Err(format!(
+                    "{file}: action {}: resource type {:?} listed twice, differently",
+                    action.name, row.resource_type
+                ));
+            }
+            continue;
+        }
+        rows.insert(row.resource_type.clone(), row);
+    }
+    if rows.is_empty() || !action.condition_keys.is_empty() || !action.dependent_actions.is_empty()
+    {
+        let row = ResourceTypeRow {
+            resource_type: String::new(),
+            required: false,
+            condition_keys: action.condition_keys.clone(),
+            dependent_actions: dependents(&action.dependent_actions)?,
+        };
+        rows.insert(String::new(), row);
+    }
+    Ok(rows)
+}
+
+fn resources(
+    file: &str,
+    resources: IndexMap<String, JsonResource>,
+) -> Result<IndexMap<String, Resource>, String> {
+    let mut out = IndexMap::new();
+    for (key, r) in resources {
+        check_key(file, &key, &r.key)?;
+        if r.arn.is_empty() {
+            return Err(format!("{file}: resource type {}: empty ARN format", r.key));
+        }
+        let resource = Resource {
+            name: r.key.clone(),
+            arn: r.arn,
+            condition_keys: r.condition_keys,
+        };
+        out.insert(r.key, resource);
+    }
+    Ok(out)
+}
+
+fn conditions(
+    file: &str,
+    conditions: IndexMap<String, JsonCondition>,
+) -> Result<IndexMap<String, Condition>, String> {
+    let mut out = IndexMap::new();
+    for (key, c) in conditions {
+        check_key(file, &key, &c.key)?;
+        let condition = Condition {
+            name: c.key.clone(),
+            description: c.description,
+            value_type: c.value_type,
+        };
+        out.insert(c.key, condition);
+    }
+    Ok(out)
 }

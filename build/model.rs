@@ -6,9 +6,9 @@ use indexmap::IndexMap;
 
 use crate::floors::{Facts, KEY_ACTIONS, KeyAction};
 use crate::html::{LinkSeen, Page, ResourceTypeRow};
-use crate::overrides::Overrides;
+use crate::overrides_format::OverridesFile;
 
-pub const LEVELS: [&str; 5] = ["Read", "Write", "List", "Tagging", "Permissions management"];
+pub use crate::overrides_format::LEVELS;
 
 #[derive(Debug)]
 pub struct Privilege {
@@ -66,7 +66,7 @@ const AUTHORIZATION_URL_PREFIX: &str =
 
 impl Database {
     /// Merge pages in file-name order (the caller sorts them).
-    pub fn from_pages(pages: Vec<Page>, overrides: &Overrides) -> Result<Database, String> {
+    pub fn from_pages(pages: Vec<Page>, overrides: &OverridesFile) -> Result<Database, String> {
         let mut db = Database::default();
         // Upstream never resets its `api_documentation_link` variable between actions.
         let mut current_link: Option<String> = None;
@@ -92,10 +92,10 @@ impl Database {
                         page.file, action.name, action.access_level, LEVELS
                     )
                 })?;
-                let level = match overrides.level_for(&page.prefix, &action.name_for_override) {
-                    Some(l) if l != raw_level => l,
-                    _ => raw_level,
-                };
+                let level = overrides
+                    .level_for(&page.prefix, &action.name_for_override)
+                    .and_then(level_index)
+                    .unwrap_or(raw_level);
                 service.privileges.insert(
                     action.name.clone(),
                     Privilege {
@@ -132,13 +132,18 @@ impl Database {
                 db.truncations.push((page.file.clone(), action, row));
             }
         }
-        db.overridden = db
+        db.count_overridden();
+        Ok(db)
+    }
+
+    /// Set [`Database::overridden`] from the levels.
+    pub fn count_overridden(&mut self) {
+        self.overridden = self
             .services
             .values()
             .flat_map(|s| s.privileges.values())
             .filter(|p| p.level != p.raw_level)
             .count();
-        Ok(db)
     }
 
     pub fn action_count(&self) -> usize {

@@ -1,15 +1,21 @@
 //! Access-level overrides: corrections to the levels AWS documents (upstream's
-//! `access-level-overrides.yml` format: service prefix → level → lower-case action names).
+//! `access-level-overrides.yml` format: service prefix → level → lower-case action names,
+//! read by `overrides_format.rs`, the reader build.rs uses for the bundled file).
 //!
 //! The bundled file is applied at build time ([`crate::data::Action::access_level`]); the raw
 //! page level is kept ([`crate::data::Action::raw_access_level`]), and a user's file can be
 //! applied at run time instead ([`LevelSource::Custom`]).
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
 use super::{AccessLevel, Action};
+
+// The file format, shared with build.rs (which reads the bundled file with it).
+#[path = "overrides_format.rs"]
+mod format;
+
+use format::{FormatError, OverridesFile};
 
 /// A malformed overrides file.
 #[derive(Debug, thiserror::Error)]
@@ -21,74 +27,39 @@ pub enum OverridesError {
         source: std::io::Error,
     },
     #[error(
-        "{origin}: not an access-level overrides file: {message}\n  expected: a mapping of service prefix → access level (Read, Write, List, Tagging, Permissions management) → list of action names"
+        "{origin}: not an access-level overrides file: {message}\n  expected: a mapping of service prefix → access level (Read, Write, List, Tagging, Permissions management) → list of lower-case action names"
     )]
     Syntax { origin: String, message: String },
-    #[error(
-        "{origin}: service {service}: unknown access level {level:?}; expected one of Read, Write, List, Tagging, Permissions management"
-    )]
-    UnknownLevel {
-        origin: String,
-        service: String,
-        level: String,
-    },
+    /// Well-formed YAML that names something wrongly (an unknown level, upper case, …).
+    #[error("{origin}: {message}")]
+    Invalid { origin: String, message: String },
 }
 
 /// A parsed overrides file.
 #[derive(Clone, Debug, Default)]
 pub struct AccessLevelOverrides {
-    /// lower-case prefix → [(level, lower-case action names)] in file order.
-    by_service: HashMap<String, Vec<(AccessLevel, Vec<String>)>>,
-    entries: usize,
+    file: OverridesFile,
 }
-
-type RawOverrides = Vec<(String, Option<Vec<(String, Option<Vec<String>>)>>)>;
 
 impl AccessLevelOverrides {
     /// Parse the YAML text of an overrides file; `origin` names it in errors.
     pub fn from_yaml_str(origin: &str, text: &str) -> Result<Self, OverridesError> {
-        let raw: serde_json::Value =
-            serde_saphyr::from_str(text).map_err(|e| OverridesError::Syntax {
-                origin: origin.to_string(),
+        let origin = origin.to_string();
+        let file = OverridesFile::parse(text).map_err(|e| match e {
+            FormatError::Yaml(e) => OverridesError::Syntax {
+                origin,
                 message: crate::yaml::describe_error(&e),
-            })?;
-        let raw = raw_structure(&raw).map_err(|message| OverridesError::Syntax {
-            origin: origin.to_string(),
-            message,
+            },
+            FormatError::Empty => OverridesError::Syntax {
+                origin,
+                message: e.to_string(),
+            },
+            _ => OverridesError::Invalid {
+                origin,
+                message: e.to_string(),
+            },
         })?;
-        let mut by_service: HashMap<String, Vec<(AccessLevel, Vec<String>)>> = HashMap::new();
-        let mut entries = 0;
-        for (service, levels) in raw {
-            for (level_name, actions) in levels.unwrap_or_default() {
-                let level = match AccessLevel::ALL
-                    .into_iter()
-                    .find(|l| l.as_str() == level_name)
-                {
-                    Some(l) => l,
-                    None => AccessLevel::parse(&level_name).ok_or_else(|| {
-                        OverridesError::UnknownLevel {
-                            origin: origin.to_string(),
-                            service: service.clone(),
-                            level: level_name.clone(),
-                        }
-                    })?,
-                };
-                let actions: Vec<String> = actions
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|a| a.to_lowercase())
-                    .collect();
-                entries += actions.len();
-                by_service
-                    .entry(service.to_lowercase())
-                    .or_default()
-                    .push((level, actions));
-            }
-        }
-        Ok(AccessLevelOverrides {
-            by_service,
-            entries,
-        })
+        Ok(AccessLevelOverrides { file })
     }
 
     /// Read and parse an overrides file.
@@ -103,67 +74,19 @@ impl AccessLevelOverrides {
 
     /// Number of (service, action) entries.
     pub fn len(&self) -> usize {
-        self.entries
+        self.file.len()
     }
 
     /// Whether the file lists no action.
     pub fn is_empty(&self) -> bool {
-        self.entries == 0
+        self.file.is_empty()
     }
 
     /// The level the file assigns to `prefix:action`, if it lists it (first listing wins).
     pub fn level_for(&self, prefix: &str, action: &str) -> Option<AccessLevel> {
-        let action = action.to_lowercase();
-        self.by_service
-            .get(&prefix.to_lowercase())?
-            .iter()
-            .find(|(_, actions)| actions.contains(&action))
-            .map(|(level, _)| *level)
+        let level = self.file.level_for(prefix, action)?;
+        AccessLevel::ALL.into_iter().find(|l| l.as_str() == level)
     }
-}
-
-/// Check the shape `{service: {level: [action, …]}}` and flatten it, naming what is wrong.
-fn raw_structure(value: &serde_json::Value) -> Result<RawOverrides, String> {
-    use serde_json::Value;
-    let Value::Object(services) = value else {
-        return Err("the top level is not a mapping of service prefixes".to_string());
-    };
-    let mut out = Vec::new();
-    for (service, levels) in services {
-        let service = service.clone();
-        let levels = match levels {
-            Value::Null => None,
-            Value::Object(levels) => {
-                let mut list = Vec::new();
-                for (level, actions) in levels {
-                    let level = level.clone();
-                    let actions = match actions {
-                        Value::Null => None,
-                        Value::Array(items) => Some(
-                            items
-                                .iter()
-                                .map(|a| {
-                                    a.as_str().map(str::to_string).ok_or_else(|| {
-                                        format!("service {service}, level {level}: an action name is not a string")
-                                    })
-                                })
-                                .collect::<Result<Vec<_>, _>>()?,
-                        ),
-                        _ => return Err(format!("service {service}, level {level}: expected a list of action names")),
-                    };
-                    list.push((level, actions));
-                }
-                Some(list)
-            }
-            _ => {
-                return Err(format!(
-                    "service {service}: expected a mapping of access levels"
-                ));
-            }
-        };
-        out.push((service, levels));
-    }
-    Ok(out)
 }
 
 /// Which access levels a query or a policy uses.
@@ -188,5 +111,16 @@ impl LevelSource {
                 .level_for(action.service().prefix(), action.name())
                 .unwrap_or_else(|| action.raw_access_level()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_formats_levels_are_the_runtimes_levels() {
+        let names: Vec<&str> = AccessLevel::ALL.iter().map(|l| l.as_str()).collect();
+        assert_eq!(names, format::LEVELS);
     }
 }

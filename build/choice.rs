@@ -1,7 +1,7 @@
 //! Which data build.rs compiles in, from three build-time environment variables (an
 //! environment variable, not a cargo feature: features are unified across a build, so a feature
 //! that swapped the data would silently change the answers of every other crate in the same
-//! build that uses this one). Free of dependencies so that `tests/build_script.rs` can compile
+//! build that uses this one). Free of dependencies so that `tests/build/` can compile
 //! this file and run the tests below.
 
 use crate::floors::Origin;

@@ -1,6 +1,6 @@
 //! Which checks the parsed data must pass before build.rs compiles it in. The decision only:
 //! build.rs gathers the facts from the parsed database. Free of dependencies so that
-//! `tests/build_script.rs` can compile this file and run the tests below.
+//! `tests/build/` can compile this file and run the tests below.
 //!
 //! A snapshot shipped in the crate is known to be complete, so a small result there means a
 //! broken parser or archive: it must meet the floors. A page set or package named at build time

@@ -3,7 +3,7 @@
 //! seed) whose answers from the reference runner are committed in
 //! tests/golden/query/cases.json.gz. Each case runs our binary and compares the parsed answer.
 //!
-//! Our deliberate differences (spec/known-defects.md) are part of the comparison: stdout must
+//! Our deliberate differences (docs/differences.md) are part of the comparison: stdout must
 //! be one document in the requested format (D1), `-s all` answers sorted (D2), unknown names
 //! exit 1 with nothing on stdout and a suggestion on stderr (D3), `-n` with `-a` answers the
 //! action (D5), lists carry no duplicates, options upstream ignores draw a warning.
@@ -437,7 +437,7 @@ fn headings_go_to_stderr_with_verbose() {
 
 #[test]
 fn the_2020_readme_query_lines_work() {
-    // spec/removed-2020.md, section 1; their data is covered by the generated cases.
+    // The 2020 README's `query` lines; their data is covered by the generated cases.
     for line in [
         "query action-table --service s3 --wildcard-only --fmt yaml",
         "query action-table --service s3 --access-level write --wildcard-only --fmt yaml",

@@ -83,7 +83,7 @@ fn the_spec_example_gives_the_documented_statements() {
     assert_eq!(
         summary,
         [
-            // The spec's example counted 2, 19 and 3 on the 2024 pages; the 2026 s3 page adds
+            // On the 2024 pages this example counted 2, 19 and 3; the 2026 s3 page adds
             // write and list actions on buckets, and the s3tables dependent actions of
             // s3:CreateBucket et al. join the `*` statement (the reference prints the same).
             ("MultMultNone", 10),

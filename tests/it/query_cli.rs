@@ -498,3 +498,47 @@ fn help_shows_the_modern_interface() {
     assert_eq!(arn.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&arn.stderr).contains("only for `query action-table`"));
 }
+
+/// D6: YAML answers carry no anchors or aliases, even where the rows share one list (D21:
+/// every row of `s3:GetObject` shows the same dependent actions; PyYAML writes `&id001` once
+/// and `*id001` after).
+#[test]
+fn yaml_answers_have_no_anchors_or_aliases() {
+    for args in [
+        &[
+            "query",
+            "action-table",
+            "-s",
+            "s3",
+            "-n",
+            "getobject",
+            "--fmt",
+            "yaml",
+        ][..],
+        &[
+            "query",
+            "action-table",
+            "-s",
+            "kms",
+            "-n",
+            "creategrant",
+            "--fmt",
+            "yaml",
+        ],
+        &["query", "arn-table", "-s", "s3", "--fmt", "yaml"],
+    ] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let yaml = String::from_utf8(out.stdout).unwrap();
+        assert!(yaml.lines().count() > 3, "{args:?}: {yaml}");
+        let marked: Vec<&str> = yaml
+            .lines()
+            .filter(|line| {
+                let value = line.trim_start().trim_start_matches("- ");
+                let value = value.split_once(": ").map_or(value, |(_, v)| v);
+                value.starts_with('&') || value.starts_with('*')
+            })
+            .collect();
+        assert!(marked.is_empty(), "{args:?}: {marked:?}");
+    }
+}

@@ -1,7 +1,7 @@
 //! `check`: lint rules over a parsed policy. Each rule has a stable id (documented in the
 //! README and in SARIF output) and a level.
 
-use super::arn_match::{arn_matches_format, is_arn};
+use crate::arn::{Rules, is_policy_arn};
 use super::policy::{ActionField, Effect, Located, Location, Policy, ResourceField, Statement};
 use super::risk::{ActionSet, GrantedActions, GrantedName, RiskCategory};
 use crate::data::{Action, LevelSource, ResourceType};
@@ -431,11 +431,11 @@ fn check_resource_arn(
     let arn = resource.value.trim();
     if formats
         .iter()
-        .any(|rt| arn_matches_format(arn, rt.arn_format()))
+        .any(|rt| crate::arn::matches(Rules::Policy, arn, rt.arn_format()))
     {
         return;
     }
-    let message = if !is_arn(arn) {
+    let message = if !is_policy_arn(arn) {
         format!(
             "{}: Resource \"{arn}\" is not an ARN (arn:partition:service:region:account:resource) or \"*\"",
             statement.label()

@@ -3,7 +3,6 @@
 //! ([`analyze`]), and SARIF 2.1.0 output ([`sarif`]).
 
 pub mod analyze;
-mod arn_match;
 pub mod check;
 mod json;
 pub mod policy;

@@ -299,9 +299,8 @@ pub fn matches(rules: Rules, arn: &str, arn_format: &str) -> bool {
         Rules::Template => matches_format(arn, arn_format),
         Rules::Policy => {
             let arn = policy_variables_as_wildcards(arn);
-            Arn::fields(&arn).is_some_and(|user| {
-                Matcher::with_rules(user, Rules::Policy).matches(arn_format)
-            })
+            Arn::fields(&arn)
+                .is_some_and(|user| Matcher::with_rules(user, Rules::Policy).matches(arn_format))
         }
     }
 }

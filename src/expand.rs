@@ -239,7 +239,14 @@ mod tests {
     #[test]
     fn why_patterns_match_nothing() {
         let why = |p: &str| why_no_match(p).map(|e| e.to_string());
-        for matching in ["*", "s3:GetObject", "S3:get*", "s3:*", "*:GetObject", "s?:Get*"] {
+        for matching in [
+            "*",
+            "s3:GetObject",
+            "S3:get*",
+            "s3:*",
+            "*:GetObject",
+            "s?:Get*",
+        ] {
             assert_eq!(why(matching), None, "{matching}");
         }
         assert_eq!(
@@ -257,9 +264,20 @@ mod tests {
             why("s3:GetObjktTaging*").unwrap(),
             "`s3:GetObjktTaging*` matches no action (did you mean s3:GetObjectTagging*?)"
         );
-        assert_eq!(why("s*:Nosuchthing*").unwrap(), "`s*:Nosuchthing*` matches no action");
-        assert!(why("s4:Get*").unwrap().starts_with("unknown service prefix `s4` (did you mean s3"));
-        assert!(why("s4:GetObject").unwrap().starts_with("unknown service prefix `s4` (did you mean s3"));
+        assert_eq!(
+            why("s*:Nosuchthing*").unwrap(),
+            "`s*:Nosuchthing*` matches no action"
+        );
+        assert!(
+            why("s4:Get*")
+                .unwrap()
+                .starts_with("unknown service prefix `s4` (did you mean s3")
+        );
+        assert!(
+            why("s4:GetObject")
+                .unwrap()
+                .starts_with("unknown service prefix `s4` (did you mean s3")
+        );
     }
 
     proptest::proptest! {

@@ -214,7 +214,11 @@ mod tests {
     fn mutate(name: &str, edits: &[(u8, usize, char)]) -> String {
         let mut chars: Vec<char> = name.chars().collect();
         for &(kind, at, letter) in edits {
-            let at = if chars.is_empty() { 0 } else { at % chars.len() };
+            let at = if chars.is_empty() {
+                0
+            } else {
+                at % chars.len()
+            };
             match kind % 5 {
                 0 if !chars.is_empty() => {
                     chars.remove(at);

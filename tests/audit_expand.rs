@@ -162,7 +162,10 @@ fn the_same_typo_gets_the_same_suggestion_everywhere() {
         ("s4:GetObject", "(did you mean s3"),
         ("s4:Get*", "(did you mean s3"),
         ("catalog:ListPortfolios", "(did you mean servicecatalog?)"),
-        ("ec2:DescribeInstanse", "(did you mean ec2:DescribeInstances"),
+        (
+            "ec2:DescribeInstanse",
+            "(did you mean ec2:DescribeInstances",
+        ),
     ] {
         let expanded = expand(&[typo]);
         assert_eq!(expanded.status.code(), Some(1), "{typo}");
@@ -173,16 +176,15 @@ fn the_same_typo_gets_the_same_suggestion_everywhere() {
             r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{typo}", "Resource": "*"}}]}}"#
         );
         let checked = common::run(&["check", "-"], Some(policy.as_bytes()));
-        let said: Vec<Option<String>> = [
-            &expanded.stderr,
-            &written.stderr,
-            &checked.stdout,
-        ]
-        .iter()
-        .map(|out| suggestion(&String::from_utf8_lossy(out)))
-        .collect();
+        let said: Vec<Option<String>> = [&expanded.stderr, &written.stderr, &checked.stdout]
+            .iter()
+            .map(|out| suggestion(&String::from_utf8_lossy(out)))
+            .collect();
         let first = said[0].clone().unwrap_or_default();
         assert!(first.starts_with(expected), "{typo}: {said:?}");
-        assert!(said.iter().all(|s| s.as_deref() == Some(first.as_str())), "{typo}: {said:?}");
+        assert!(
+            said.iter().all(|s| s.as_deref() == Some(first.as_str())),
+            "{typo}: {said:?}"
+        );
     }
 }

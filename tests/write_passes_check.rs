@@ -48,11 +48,7 @@ fn minimize_of(args: &[String]) -> Option<usize> {
     if let Some(n) = args[at].strip_prefix("--minimize=") {
         return Some(n.parse().expect("--minimize=N"));
     }
-    Some(
-        args.get(at + 1)
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0),
-    )
+    Some(args.get(at + 1).and_then(|n| n.parse().ok()).unwrap_or(0))
 }
 
 fn jsonl_cases(path: &Path) -> Vec<Case> {

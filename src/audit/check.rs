@@ -1,9 +1,9 @@
 //! `check`: lint rules over a parsed policy. Each rule has a stable id (documented in the
 //! README and in SARIF output) and a level.
 
-use crate::arn::{Rules, is_policy_arn};
 use super::policy::{ActionField, Effect, Located, Location, Policy, ResourceField, Statement};
 use super::risk::{ActionSet, GrantedActions, GrantedName, RiskCategory};
+use crate::arn::{Rules, is_policy_arn};
 use crate::data::{Action, LevelSource, ResourceType};
 use crate::error::LookupError;
 use crate::expand::{expand, why_no_match};

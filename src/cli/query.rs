@@ -12,8 +12,8 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::{Args, Subcommand, ValueEnum};
-use policy_sentry::data::{AccessLevel, LevelSource, Service};
 use policy_sentry::data::resolve::{self, Spelling};
+use policy_sentry::data::{AccessLevel, LevelSource, Service};
 use policy_sentry::error::LookupError;
 use policy_sentry::query::{self, Scope};
 use serde::Serialize;

@@ -52,9 +52,7 @@ pub fn find_service(prefix: &str, spelling: Spelling) -> Option<Service> {
     match spelling {
         Spelling::Upstream if prefix.bytes().any(|b| b.is_ascii_uppercase()) => None,
         Spelling::Upstream if prefix == alias => Service::lookup(target),
-        Spelling::AnyCaseOrCatalog if prefix.eq_ignore_ascii_case(alias) => {
-            Service::lookup(target)
-        }
+        Spelling::AnyCaseOrCatalog if prefix.eq_ignore_ascii_case(alias) => Service::lookup(target),
         _ => Service::lookup(prefix),
     }
 }
@@ -118,10 +116,12 @@ pub fn action(full_name: &str, spelling: Spelling) -> Result<Action, LookupError
 
 /// An action of `service` by name in any case, or an error with close actions.
 pub fn action_of(service: Service, name: &str) -> Result<Action, LookupError> {
-    service.action(name).ok_or_else(|| LookupError::UnknownAction {
-        action: format!("{}:{name}", service.prefix()),
-        suggestions: close_actions(service, name),
-    })
+    service
+        .action(name)
+        .ok_or_else(|| LookupError::UnknownAction {
+            action: format!("{}:{name}", service.prefix()),
+            suggestions: close_actions(service, name),
+        })
 }
 
 /// Actions of `service` close to `name`, as `prefix:Name`, closest first.
@@ -204,7 +204,9 @@ mod tests {
             );
         }
         assert_eq!(
-            action("S3:getobject", Spelling::AnyCase).unwrap().to_string(),
+            action("S3:getobject", Spelling::AnyCase)
+                .unwrap()
+                .to_string(),
             "s3:GetObject"
         );
         // An unknown service is named as such, with close prefixes.

@@ -68,7 +68,8 @@ pub(super) fn services_for_arn(
 
 /// Whether the ARN is known: its service field is a service prefix or an ARN namespace.
 pub(super) fn is_known_namespace(service_field: &str) -> bool {
-    find_service(service_field, Spelling::Upstream).is_some() || !services_with_arn_namespace(service_field).is_empty()
+    find_service(service_field, Spelling::Upstream).is_some()
+        || !services_with_arn_namespace(service_field).is_empty()
 }
 
 /// Whether some action of the service at the level can act on a resource type the ARN

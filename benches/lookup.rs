@@ -48,9 +48,18 @@ const EC2_TYPOS: [&str; 4] = [
     "AuthorizeSecurityGroupIngres",
 ];
 
-/// The search itself, each time (no memo): banded distance with a cutoff.
+/// The search itself, each time (no memo), over names lower-cased once (`Names`, what
+/// `check` uses): banded distance with a cutoff.
 #[divan::bench(args = EC2_TYPOS)]
-fn suggest_ec2_action(typo: &str) -> usize {
+fn suggest_ec2_action(bencher: divan::Bencher, typo: &str) {
+    let ec2 = Service::lookup("ec2").unwrap();
+    let names = policy_sentry::suggest::Names::new(ec2.actions().map(Action::name));
+    bencher.bench(|| names.suggest(black_box(typo), 3).len());
+}
+
+/// The same search over names lower-cased on the way (`suggest`, for one-off lists).
+#[divan::bench(args = EC2_TYPOS)]
+fn suggest_ec2_action_unindexed(typo: &str) -> usize {
     let ec2 = Service::lookup("ec2").unwrap();
     policy_sentry::suggest::suggest(black_box(typo), ec2.actions().map(Action::name), 3).len()
 }

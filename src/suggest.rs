@@ -1,9 +1,10 @@
 //! "Did you mean …?": close matches for a mistyped name.
 //!
-//! One pass over the candidates without allocating per candidate: a candidate whose length
-//! differs from the query's by more than the allowed distance is only tested for containment,
-//! and the distance of the others is computed in a band of the allowed width, stopping as soon
-//! as it must exceed it. The answers are those of a full edit-distance scan (a property test
+//! One pass over the candidates: a candidate whose length differs from the query's by more
+//! than the allowed distance is only tested for containment, and the distance of the others is
+//! computed only where it can still end within the allowed distance (a band of the table),
+//! stopping as soon as it cannot. A list searched often ([`Names`], the actions of a service)
+//! is lower-cased once. The answers are those of a full edit-distance scan (a property test
 //! compares the two).
 
 /// Optimal-string-alignment distance (Levenshtein plus transpositions), case-insensitive.
@@ -26,10 +27,14 @@ struct Distance {
 }
 
 impl Distance {
-    /// The distance of `a` and `b` when it is at most `limit`, else `limit + 1`. A cell off
-    /// the band `|i - j| <= limit` is over the limit, and so is every cell reached only through
-    /// two rows over it (a transposition looks back two rows).
-    fn within(&mut self, a: &[char], b: &[char], limit: usize) -> usize {
+    /// The distance of `a` and `b` when it is at most `limit`, else `limit + 1`.
+    ///
+    /// A cell `(i, j)` costs at least its value plus the difference of the lengths left,
+    /// `|(m - j) - (n - i)|`; a cell where that is over the limit is no step of an answer
+    /// within it, and is taken as over the limit (the cells left form a band of the table).
+    /// Once two rows in a row are over (a transposition looks back two rows), so is the
+    /// answer.
+    fn within<T: Copy + Eq>(&mut self, a: &[T], b: &[T], limit: usize) -> usize {
         let over = limit + 1;
         let (n, m) = (a.len(), b.len());
         if n.abs_diff(m) > limit {
@@ -43,27 +48,43 @@ impl Distance {
             row.clear();
             row.resize(m + 1, over);
         }
-        for (j, cell) in self.previous.iter_mut().enumerate().take(limit.min(m) + 1) {
-            *cell = j;
+        // Diagonals `t = j - i` within reach: |t| + |d - t| <= limit.
+        let (d, reach) = (m as isize - n as isize, limit as isize);
+        let (t_min, t_max) = (-(reach - d).div_euclid(2), (d + reach).div_euclid(2));
+        let left_over = |i: usize, j: usize| (d - (j as isize - i as isize)).unsigned_abs();
+        let columns = |i: usize| {
+            let low = (i as isize + t_min).max(0) as usize;
+            (low, ((i as isize + t_max).max(-1) + 1) as usize)
+        };
+        let (_, end) = columns(0);
+        for j in 0..end.min(m + 1) {
+            self.previous[j] = if j + left_over(0, j) > limit { over } else { j };
         }
         let mut previous_min = 0;
         for i in 1..=n {
-            self.current.fill(over);
-            let (low, high) = (i.saturating_sub(limit), (i + limit).min(m));
-            let mut row_min = over;
-            if low == 0 {
-                self.current[0] = i;
-                row_min = i;
+            let (low, end) = columns(i);
+            let end = end.min(m + 1);
+            if low > 0 {
+                self.current[low - 1] = over;
             }
-            for j in low.max(1)..=high {
-                let cost = usize::from(a[i - 1] != b[j - 1]);
-                let mut v = (self.previous[j] + 1)
-                    .min(self.current[j - 1] + 1)
-                    .min(self.previous[j - 1] + cost);
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    v = v.min(self.before_previous[j - 2] + 1);
-                }
-                let v = v.min(over);
+            if end <= m {
+                self.current[end] = over;
+            }
+            let mut row_min = over;
+            for j in low..end {
+                let v = if j == 0 {
+                    i
+                } else {
+                    let cost = usize::from(a[i - 1] != b[j - 1]);
+                    let mut v = (self.previous[j] + 1)
+                        .min(self.current[j - 1] + 1)
+                        .min(self.previous[j - 1] + cost);
+                    if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                        v = v.min(self.before_previous[j - 2] + 1);
+                    }
+                    v
+                };
+                let v = if v + left_over(i, j) > limit { over } else { v };
                 self.current[j] = v;
                 row_min = row_min.min(v);
             }
@@ -78,6 +99,61 @@ impl Distance {
     }
 }
 
+/// A query made ready for scoring candidates.
+struct Query {
+    lower: String,
+    chars: Vec<char>,
+    /// Characters of `lower` (what the allowed distance and "wholly different" count).
+    len: usize,
+    /// The allowed distance: about a third of the query's length.
+    max: usize,
+}
+
+impl Query {
+    fn new(query: &str) -> Option<Query> {
+        let lower = query.to_lowercase();
+        if lower.is_empty() {
+            return None;
+        }
+        let len = lower.chars().count();
+        Some(Query {
+            chars: lower_chars(&lower),
+            max: (len / 3).max(1),
+            len,
+            lower,
+        })
+    }
+
+    /// The rank of a candidate (lower-cased, its characters and their count), if it is
+    /// close: its distance when within the allowed one (and not every letter replaced), else
+    /// past every such distance when one name holds the other.
+    fn score(
+        &self,
+        distance: &mut Distance,
+        lower: &str,
+        chars: &[char],
+        len: usize,
+    ) -> Option<usize> {
+        let d = distance.within(&self.chars, chars, self.max);
+        // Replacing every letter is no match: `x` is not a typo of `q`.
+        if d <= self.max && d < self.len.max(len) {
+            return Some(d);
+        }
+        let q = &self.lower;
+        let holds = q.len() >= 3
+            && ((lower.len() >= q.len() && lower.contains(q.as_str()))
+                || (lower.len() >= 4 && q.len() >= lower.len() && q.contains(lower)));
+        holds.then(|| self.max + 1 + lower.len().abs_diff(q.len()))
+    }
+}
+
+/// The best `limit` of scored candidates: closest first, ties in candidate order.
+fn best(mut scored: Vec<(usize, usize, &str)>, limit: usize) -> Vec<&str> {
+    scored.sort();
+    scored.dedup_by(|a, b| a.2 == b.2);
+    scored.into_iter().take(limit).map(|(_, _, c)| c).collect()
+}
+
 /// Up to `limit` candidates closest to `query`: those within a distance of about a third of
 /// the query's length (and not wholly different), plus candidates that contain the query or
 /// that it contains.
@@ -86,38 +162,78 @@ pub fn suggest<'a, I>(query: &str, candidates: I, limit: usize) -> Vec<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let q = query.to_lowercase();
-    if q.is_empty() {
+    let Some(query) = Query::new(query) else {
         return Vec::new();
-    }
-    let q_chars = lower_chars(&q);
-    let q_len = q.chars().count();
-    let max = (q_len / 3).max(1);
+    };
     let mut distance = Distance::default();
-    let (mut lc, mut lc_chars) = (String::new(), Vec::new());
-    let mut scored: Vec<(usize, usize, &'a str)> = Vec::new();
+    let (mut lower, mut chars) = (String::new(), Vec::new());
+    let mut scored = Vec::new();
     for (i, c) in candidates.into_iter().enumerate() {
-        lc.clear();
+        lower.clear();
         if c.is_ascii() {
-            lc.push_str(c);
-            lc.make_ascii_lowercase();
+            lower.push_str(c);
+            lower.make_ascii_lowercase();
         } else {
-            lc.push_str(&c.to_lowercase());
+            lower.push_str(&c.to_lowercase());
         }
-        lc_chars.clear();
-        lc_chars.extend(lc.chars().flat_map(char::to_lowercase));
-        let d = distance.within(&q_chars, &lc_chars, max);
-        // Replacing every letter is no match: `x` is not a typo of `q`.
-        let shares_a_letter = d < q_len.max(lc.chars().count());
-        if d <= max && shares_a_letter {
-            scored.push((d, i, c));
-        } else if q.len() >= 3 && (lc.contains(&q) || (lc.len() >= 4 && q.contains(&lc))) {
-            scored.push((max + 1 + lc.len().abs_diff(q.len()), i, c));
+        chars.clear();
+        chars.extend(lower.chars().flat_map(char::to_lowercase));
+        let len = lower.chars().count();
+        if let Some(rank) = query.score(&mut distance, &lower, &chars, len) {
+            scored.push((rank, i, c));
         }
     }
-    scored.sort();
-    scored.dedup_by(|a, b| a.2 == b.2);
-    scored.into_iter().take(limit).map(|(_, _, c)| c).collect()
+    best(scored, limit)
+}
+
+/// A list of names searched again and again, lower-cased once.
+#[derive(Debug, Clone)]
+pub struct Names {
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    name: &'static str,
+    lower: Box<str>,
+    chars: Box<[char]>,
+    len: usize,
+}
+
+impl Names {
+    pub fn new(names: impl IntoIterator<Item = &'static str>) -> Names {
+        let entries = names
+            .into_iter()
+            .map(|name| {
+                let lower = name.to_lowercase();
+                Entry {
+                    name,
+                    len: lower.chars().count(),
+                    chars: lower_chars(&lower).into(),
+                    lower: lower.into(),
+                }
+            })
+            .collect();
+        Names { entries }
+    }
+
+    /// [`suggest`] over these names.
+    pub fn suggest(&self, query: &str, limit: usize) -> Vec<&'static str> {
+        let Some(query) = Query::new(query) else {
+            return Vec::new();
+        };
+        let mut distance = Distance::default();
+        let scored = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let rank = query.score(&mut distance, &e.lower, &e.chars, e.len)?;
+                Some((rank, i, e.name))
+            })
+            .collect();
+        best(scored, limit)
+    }
 }
 
 /// " (did you mean a, b?)" or an empty string.
@@ -257,6 +373,7 @@ mod tests {
             let names: Vec<&str> = service.actions().map(|a| a.name()).collect();
             let query = mutate(names[action % names.len()], &edits);
             prop_assert_eq!(suggest(&query, names.iter().copied(), limit), full_scan(&query, &names, limit), "{}", query);
+            prop_assert_eq!(Names::new(names.iter().copied()).suggest(&query, limit), full_scan(&query, &names, limit), "{}", query);
             let prefixes: Vec<&str> = all.iter().map(|s| s.prefix()).collect();
             let prefix = mutate(service.prefix(), &edits);
             prop_assert_eq!(suggest(&prefix, prefixes.iter().copied(), 3), full_scan(&prefix, &prefixes, 3), "{}", prefix);
@@ -266,6 +383,8 @@ mod tests {
         fn fast_search_on_any_text(query in "\\PC{0,12}", candidates in proptest::collection::vec("\\PC{0,12}", 0..12)) {
             let names: Vec<&str> = candidates.iter().map(String::as_str).collect();
             prop_assert_eq!(suggest(&query, names.iter().copied(), 3), full_scan(&query, &names, 3));
+            let kept: Vec<&'static str> = candidates.into_iter().map(|c| &*Box::leak(c.into_boxed_str())).collect();
+            prop_assert_eq!(Names::new(kept.iter().copied()).suggest(&query, 3), full_scan(&query, &kept, 3));
         }
     }
 }

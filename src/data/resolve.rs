@@ -26,7 +26,7 @@ use std::sync::{Mutex, OnceLock};
 
 use super::{Action, Service};
 use crate::error::LookupError;
-use crate::suggest::suggest;
+use crate::suggest::Names;
 
 /// How a written service prefix is matched against the data's prefixes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -75,8 +75,11 @@ pub fn close_services(prefix: &str) -> Vec<String> {
     if prefix.eq_ignore_ascii_case(alias) {
         return vec![target.to_string()];
     }
+    static PREFIXES: OnceLock<Names> = OnceLock::new();
+    let prefixes = PREFIXES.get_or_init(|| Names::new(Service::all().map(Service::prefix)));
     memo('s', prefix, || {
-        suggest(prefix, Service::all().map(Service::prefix), SUGGESTIONS)
+        prefixes
+            .suggest(prefix, SUGGESTIONS)
             .into_iter()
             .map(String::from)
             .collect()
@@ -128,11 +131,19 @@ pub fn action_of(service: Service, name: &str) -> Result<Action, LookupError> {
 pub fn close_actions(service: Service, name: &str) -> Vec<String> {
     let key = format!("{}:{name}", service.prefix());
     memo('a', &key, || {
-        suggest(name, service.actions().map(Action::name), SUGGESTIONS)
+        action_names(service)
+            .suggest(name, SUGGESTIONS)
             .into_iter()
             .map(|n| format!("{}:{n}", service.prefix()))
             .collect()
     })
+}
+
+/// The action names of a service, made ready for searching on first use.
+fn action_names(service: Service) -> &'static Names {
+    static BY_SERVICE: OnceLock<Box<[OnceLock<Names>]>> = OnceLock::new();
+    let by_service = BY_SERVICE.get_or_init(|| Service::all().map(|_| OnceLock::new()).collect());
+    by_service[service.0 as usize].get_or_init(|| Names::new(service.actions().map(Action::name)))
 }
 
 /// Most answers kept by [`memo`]: a run over thousands of policies meets the same few hundred
@@ -141,7 +152,8 @@ const MEMO_CAPACITY: usize = 8192;
 
 /// Close names computed once per distinct unknown name and kind in a process.
 fn memo(kind: char, name: &str, compute: impl FnOnce() -> Vec<String>) -> Vec<String> {
-    static MEMO: OnceLock<Mutex<HashMap<(char, String), Vec<String>>>> = OnceLock::new();
+    type Answers = HashMap<(char, String), Vec<String>>;
+    static MEMO: OnceLock<Mutex<Answers>> = OnceLock::new();
     let memo = MEMO.get_or_init(Default::default);
     let key = (kind, name.to_string());
     if let Some(found) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {

@@ -99,10 +99,36 @@ impl Distance {
     }
 }
 
+/// How many of each character a name holds, characters folded into 32 counts (a name's
+/// "bag"). A letter added, dropped or changed changes the bags' difference by one, two
+/// letters swapped not at all: so the larger side of the difference is at most the distance
+/// (folding and counts capped at 255 only make it smaller).
+type Bag = [u8; 32];
+
+fn bag(chars: &[char]) -> Bag {
+    let mut bag = [0u8; 32];
+    for &c in chars {
+        let slot = &mut bag[c as usize % 32];
+        *slot = slot.saturating_add(1);
+    }
+    bag
+}
+
+/// A lower bound of the distance of the names with these bags.
+fn bag_distance(a: &Bag, b: &Bag) -> usize {
+    let (mut more, mut fewer) = (0usize, 0usize);
+    for (&x, &y) in a.iter().zip(b) {
+        more += usize::from(x.saturating_sub(y));
+        fewer += usize::from(y.saturating_sub(x));
+    }
+    more.max(fewer)
+}
+
 /// A query made ready for scoring candidates.
 struct Query {
     lower: String,
     chars: Vec<char>,
+    bag: Bag,
     /// Characters of `lower` (what the allowed distance and "wholly different" count).
     len: usize,
     /// The allowed distance: about a third of the query's length.
@@ -116,25 +142,31 @@ impl Query {
             return None;
         }
         let len = lower.chars().count();
+        let chars = lower_chars(&lower);
         Some(Query {
-            chars: lower_chars(&lower),
+            bag: bag(&chars),
+            chars,
             max: (len / 3).max(1),
             len,
             lower,
         })
     }
 
-    /// The rank of a candidate (lower-cased, its characters and their count), if it is
-    /// close: its distance when within the allowed one (and not every letter replaced), else
-    /// past every such distance when one name holds the other.
-    fn score(
-        &self,
-        distance: &mut Distance,
-        lower: &str,
-        chars: &[char],
-        len: usize,
-    ) -> Option<usize> {
-        let d = distance.within(&self.chars, chars, self.max);
+    /// The rank of a candidate, if it is close: its distance when within the allowed one
+    /// (and not every letter replaced), else past every such distance when one name holds
+    /// the other.
+    fn score(&self, distance: &mut Distance, candidate: Candidate<'_>) -> Option<usize> {
+        let Candidate {
+            lower,
+            chars,
+            len,
+            bag,
+        } = candidate;
+        let d = if bag_distance(&self.bag, bag) > self.max {
+            self.max + 1
+        } else {
+            distance.within(&self.chars, chars, self.max)
+        };
         // Replacing every letter is no match: `x` is not a typo of `q`.
         if d <= self.max && d < self.len.max(len) {
             return Some(d);
@@ -145,6 +177,16 @@ impl Query {
                 || (lower.len() >= 4 && q.len() >= lower.len() && q.contains(lower)));
         holds.then(|| self.max + 1 + lower.len().abs_diff(q.len()))
     }
+}
+
+/// A candidate lower-cased: the text, its characters (lower-cased once more, as the distance
+/// compares them), how many characters the text has, and its bag.
+#[derive(Clone, Copy)]
+struct Candidate<'c> {
+    lower: &'c str,
+    chars: &'c [char],
+    len: usize,
+    bag: &'c Bag,
 }
 
 /// The best `limit` of scored candidates: closest first, ties in candidate order.
@@ -178,8 +220,13 @@ where
         }
         chars.clear();
         chars.extend(lower.chars().flat_map(char::to_lowercase));
-        let len = lower.chars().count();
-        if let Some(rank) = query.score(&mut distance, &lower, &chars, len) {
+        let candidate = Candidate {
+            lower: &lower,
+            chars: &chars,
+            len: lower.chars().count(),
+            bag: &bag(&chars),
+        };
+        if let Some(rank) = query.score(&mut distance, candidate) {
             scored.push((rank, i, c));
         }
     }
@@ -198,6 +245,7 @@ struct Entry {
     lower: Box<str>,
     chars: Box<[char]>,
     len: usize,
+    bag: Bag,
 }
 
 impl Names {
@@ -206,10 +254,12 @@ impl Names {
             .into_iter()
             .map(|name| {
                 let lower = name.to_lowercase();
+                let chars = lower_chars(&lower);
                 Entry {
                     name,
                     len: lower.chars().count(),
-                    chars: lower_chars(&lower).into(),
+                    bag: bag(&chars),
+                    chars: chars.into(),
                     lower: lower.into(),
                 }
             })
@@ -228,7 +278,13 @@ impl Names {
             .iter()
             .enumerate()
             .filter_map(|(i, e)| {
-                let rank = query.score(&mut distance, &e.lower, &e.chars, e.len)?;
+                let candidate = Candidate {
+                    lower: &e.lower,
+                    chars: &e.chars,
+                    len: e.len,
+                    bag: &e.bag,
+                };
+                let rank = query.score(&mut distance, candidate)?;
                 Some((rank, i, e.name))
             })
             .collect();
@@ -359,6 +415,13 @@ mod tests {
             let full = full_distance(&a, &b);
             let banded = Distance::default().within(&lower_chars(&a), &lower_chars(&b), limit);
             prop_assert_eq!(banded, full.min(limit + 1));
+        }
+
+        #[test]
+        fn bag_distance_is_a_lower_bound(a in "[abAB\u{e9}\u{130}z?]{0,12}", b in "[abAB\u{e9}\u{130}z?]{0,12}") {
+            let (a, b) = (lower_chars(&a), lower_chars(&b));
+            let full = Distance::default().within(&a, &b, a.len().max(b.len()));
+            prop_assert!(bag_distance(&bag(&a), &bag(&b)) <= full);
         }
 
         #[test]

@@ -114,14 +114,15 @@ fn bag(chars: &[char]) -> Bag {
     bag
 }
 
-/// A lower bound of the distance of the names with these bags.
-fn bag_distance(a: &Bag, b: &Bag) -> usize {
+/// How many characters `a` has beyond `b`, and `b` beyond `a`: the larger is a lower bound
+/// of their distance, and a name holds another only if it has nothing fewer.
+fn bag_difference(a: &Bag, b: &Bag) -> (usize, usize) {
     let (mut more, mut fewer) = (0usize, 0usize);
     for (&x, &y) in a.iter().zip(b) {
         more += usize::from(x.saturating_sub(y));
         fewer += usize::from(y.saturating_sub(x));
     }
-    more.max(fewer)
+    (more, fewer)
 }
 
 /// A query made ready for scoring candidates.
@@ -129,6 +130,7 @@ struct Query {
     lower: String,
     chars: Vec<char>,
     bag: Bag,
+    ascii: bool,
     /// Characters of `lower` (what the allowed distance and "wholly different" count).
     len: usize,
     /// The allowed distance: about a third of the query's length.
@@ -145,6 +147,7 @@ impl Query {
         let chars = lower_chars(&lower);
         Some(Query {
             bag: bag(&chars),
+            ascii: lower.is_ascii(),
             chars,
             max: (len / 3).max(1),
             len,
@@ -162,7 +165,8 @@ impl Query {
             len,
             bag,
         } = candidate;
-        let d = if bag_distance(&self.bag, bag) > self.max {
+        let (more, fewer) = bag_difference(&self.bag, bag);
+        let d = if more.max(fewer) > self.max {
             self.max + 1
         } else {
             distance.within(&self.chars, chars, self.max)
@@ -172,9 +176,14 @@ impl Query {
             return Some(d);
         }
         let q = &self.lower;
+        // Where both are ASCII, the bags are those of the texts compared here.
+        let ascii = self.ascii && lower.is_ascii();
         let holds = q.len() >= 3
-            && ((lower.len() >= q.len() && lower.contains(q.as_str()))
-                || (lower.len() >= 4 && q.len() >= lower.len() && q.contains(lower)));
+            && ((lower.len() >= q.len() && (more == 0 || !ascii) && lower.contains(q.as_str()))
+                || (lower.len() >= 4
+                    && q.len() >= lower.len()
+                    && (fewer == 0 || !ascii)
+                    && q.contains(lower)));
         holds.then(|| self.max + 1 + lower.len().abs_diff(q.len()))
     }
 }
@@ -421,7 +430,8 @@ mod tests {
         fn bag_distance_is_a_lower_bound(a in "[abAB\u{e9}\u{130}z?]{0,12}", b in "[abAB\u{e9}\u{130}z?]{0,12}") {
             let (a, b) = (lower_chars(&a), lower_chars(&b));
             let full = Distance::default().within(&a, &b, a.len().max(b.len()));
-            prop_assert!(bag_distance(&bag(&a), &bag(&b)) <= full);
+            let (more, fewer) = bag_difference(&bag(&a), &bag(&b));
+            prop_assert!(more.max(fewer) <= full);
         }
 
         #[test]

@@ -117,12 +117,14 @@ fn bag(chars: &[char]) -> Bag {
 /// How many characters `a` has beyond `b`, and `b` beyond `a`: the larger is a lower bound
 /// of their distance, and a name holds another only if it has nothing fewer.
 fn bag_difference(a: &Bag, b: &Bag) -> (usize, usize) {
-    let (mut more, mut fewer) = (0usize, 0usize);
-    for (&x, &y) in a.iter().zip(b) {
-        more += usize::from(x.saturating_sub(y));
-        fewer += usize::from(y.saturating_sub(x));
-    }
-    (more, fewer)
+    // Two sums of byte differences: a form compilers turn into a few vector instructions.
+    let excess = |a: &Bag, b: &Bag| -> usize {
+        a.iter()
+            .zip(b)
+            .map(|(&x, &y)| u32::from(x.saturating_sub(y)))
+            .sum::<u32>() as usize
+    };
+    (excess(a, b), excess(b, a))
 }
 
 /// A query made ready for scoring candidates.

@@ -101,8 +101,13 @@ pub fn why_no_match(pattern: &str) -> Option<LookupError> {
     if !name.contains(['*', '?']) && !prefix_is_glob {
         return resolve::action(pattern, Spelling::AnyCase).err();
     }
-    let mut services = Service::sorted().filter(|s| glob_match(prefix, s.prefix()));
-    if services.any(|s| s.actions().any(|a| glob_match(name, a.name()))) {
+    let matches_in = |s: Service| s.actions().any(|a| glob_match(name, a.name()));
+    let matched = if prefix_is_glob {
+        Service::sorted().any(|s| glob_match(prefix, s.prefix()) && matches_in(s))
+    } else {
+        resolve::find_service(prefix, Spelling::AnyCase).is_some_and(matches_in)
+    };
+    if matched {
         return None;
     }
     Some(LookupError::NoMatch {

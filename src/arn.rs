@@ -295,14 +295,28 @@ pub enum Rules {
 /// assert!(!matches(Rules::Template, "arn:aws:iam::*:us*/bob", user));
 /// ```
 pub fn matches(rules: Rules, arn: &str, arn_format: &str) -> bool {
-    match rules {
-        Rules::Template => matches_format(arn, arn_format),
-        Rules::Policy => {
-            let arn = policy_variables_as_wildcards(arn);
-            Arn::fields(&arn)
-                .is_some_and(|user| Matcher::with_rules(user, Rules::Policy).matches(arn_format))
-        }
-    }
+    matches_any(rules, arn, [arn_format])
+}
+
+/// Whether `arn` has the resource type of one of the formats under `rules` ([`matches`]),
+/// the ARN read once.
+pub fn matches_any<'f>(
+    rules: Rules,
+    arn: &str,
+    arn_formats: impl IntoIterator<Item = &'f str>,
+) -> bool {
+    let arn = match rules {
+        Rules::Template => arn.into(),
+        Rules::Policy => policy_variables_as_wildcards(arn),
+    };
+    let user = match rules {
+        Rules::Template => Arn::parse(&arn).ok(),
+        Rules::Policy => Arn::fields(&arn),
+    };
+    user.is_some_and(|user| {
+        let matcher = Matcher::with_rules(user, rules);
+        arn_formats.into_iter().any(|f| matcher.matches(f))
+    })
 }
 
 /// Whether a policy's resource is shaped like an ARN at all (policy variables allowed).

@@ -38,3 +38,83 @@ fn actions_of_service_at_level() -> usize {
         .filter(|a| a.access_level() == policy_sentry::data::AccessLevel::Write)
         .count()
 }
+
+/// Typos of ec2 actions (the largest service): the did-you-mean search `check` runs for an
+/// unknown action.
+const EC2_TYPOS: [&str; 4] = [
+    "DescribeInstanse",
+    "RunInstancs",
+    "CreateSecurityGroop",
+    "AuthorizeSecurityGroupIngres",
+];
+
+/// The search itself, each time (no memo), over names lower-cased once (`Names`, what
+/// `check` uses): banded distance with a cutoff.
+#[divan::bench(args = EC2_TYPOS)]
+fn suggest_ec2_action(bencher: divan::Bencher, typo: &str) {
+    let ec2 = Service::lookup("ec2").unwrap();
+    let names = policy_sentry::suggest::Names::new(ec2.actions().map(Action::name));
+    bencher.bench(|| names.suggest(black_box(typo), 3).len());
+}
+
+/// The same search over names lower-cased on the way (`suggest`, for one-off lists).
+#[divan::bench(args = EC2_TYPOS)]
+fn suggest_ec2_action_unindexed(typo: &str) -> usize {
+    let ec2 = Service::lookup("ec2").unwrap();
+    policy_sentry::suggest::suggest(black_box(typo), ec2.actions().map(Action::name), 3).len()
+}
+
+/// The full scan the search replaced (every candidate lower-cased, the whole table), for
+/// comparison.
+#[divan::bench(args = EC2_TYPOS)]
+fn suggest_ec2_action_full_scan(typo: &str) -> usize {
+    let ec2 = Service::lookup("ec2").unwrap();
+    let q = black_box(typo).to_lowercase();
+    let max = (q.chars().count() / 3).max(1);
+    ec2.actions()
+        .filter(|a| {
+            let lc = a.name().to_lowercase();
+            let d = full_distance(&q, &lc);
+            (d <= max && d < q.len().max(lc.len())) || lc.contains(&q) || q.contains(&lc)
+        })
+        .count()
+}
+
+fn full_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev2 = vec![0usize; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0usize; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// What `check` pays for an unknown action met again (the answer is remembered per name).
+#[divan::bench]
+fn explain_unknown_action_again() -> bool {
+    policy_sentry::expand::why_no_match(black_box("ec2:DescribeInstanse")).is_some()
+}
+
+/// An unknown service prefix: the search over every prefix.
+#[divan::bench]
+fn suggest_service_prefix() -> usize {
+    policy_sentry::suggest::suggest(
+        black_box("secretmanager"),
+        Service::all().map(Service::prefix),
+        3,
+    )
+    .len()
+}

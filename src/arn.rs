@@ -1,6 +1,10 @@
 //! ARNs: parsing a user's ARN, deciding whether it has the resource type of an ARN format
-//! from the IAM data (upstream's rules, `policy_sentry/util/arns.py`, plus D26: names may hold
-//! `/`), and writing an ARN format as a usable resource (D24: `arn:aws:s3:::*`).
+//! from the IAM data, and writing an ARN format as a usable resource (D24: `arn:aws:s3:::*`).
+//!
+//! One matcher with two sets of rules ([`Rules`]): a template's ARNs for `write-policy`
+//! (upstream's rules, `policy_sentry/util/arns.py`, plus D26: names may hold `/`), and a
+//! policy's resources for `check` (the same, plus wildcards and policy variables), so that
+//! every policy `write-policy` writes passes `check`.
 //!
 //! ```
 //! use policy_sentry::arn::{Partition, fill_format, matches_format};
@@ -14,6 +18,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::expand::glob_match;
 use crate::suggest::{did_you_mean, suggest};
 
 /// An AWS partition: the second field of an ARN, and what `${Partition}` becomes when a
@@ -182,13 +187,16 @@ impl<'a> Arn<'a> {
     /// Parse `arn:P:S:R:A:RESOURCE`: five colons at least and a non-empty resource, the shape
     /// upstream requires of the ARNs in a template.
     pub fn parse(arn: &'a str) -> Result<Arn<'a>, InvalidArn> {
-        let invalid = || InvalidArn {
-            arn: arn.to_string(),
-        };
         // Upstream's pattern uses `.`, which does not match a line break.
-        if arn.contains(['\n', '\r']) {
-            return Err(invalid());
-        }
+        Arn::fields(arn)
+            .filter(|_| !arn.contains(['\n', '\r']))
+            .ok_or_else(|| InvalidArn {
+                arn: arn.to_string(),
+            })
+    }
+
+    /// The six fields, whatever characters they hold.
+    fn fields(arn: &'a str) -> Option<Arn<'a>> {
         let mut parts = arn.splitn(6, ':');
         let (Some("arn"), Some(partition), Some(service), Some(region), Some(account)) = (
             parts.next(),
@@ -197,18 +205,16 @@ impl<'a> Arn<'a> {
             parts.next(),
             parts.next(),
         ) else {
-            return Err(invalid());
+            return None;
         };
-        match parts.next() {
-            Some(resource) if !resource.is_empty() => Ok(Arn {
-                partition,
-                service,
-                region,
-                account,
-                resource,
-            }),
-            _ => Err(invalid()),
-        }
+        let resource = parts.next().filter(|r| !r.is_empty())?;
+        Some(Arn {
+            partition,
+            service,
+            region,
+            account,
+            resource,
+        })
     }
 
     /// The resource split at its first `/` (or, without one, its first `:`) into
@@ -263,15 +269,94 @@ const SLASH_RULE_FORMATS: [&str; 5] = [
     "${BucketName}/${ObjectName}",
 ];
 
-/// Whether `user_arn` has the resource type of `arn_format` (a raw ARN format from the data,
-/// like `arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}`), by upstream's
-/// rules (`does_arn_match`) widened by D26. Upstream's rules: same service (case-sensitive); a
-/// `*` resource type matches every format of the service; every literal segment of the format
-/// (split at `:` and `/`) must appear in the ARN and, at its own position, equal the ARN's
-/// segment or face a `*`; and the formats of `SLASH_RULE_FORMATS` compare the number of `/`.
-/// D26: a name may hold `/` before a later `:`-field (a log group `/aws/lambda/f` before
-/// `:log-stream:`), which upstream's segment positions miss. An invalid `user_arn` never
-/// matches.
+/// Which rules decide whether an ARN has the resource type of an ARN format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Rules {
+    /// An ARN of a template (`write-policy`): upstream's `does_arn_match`, widened by D26.
+    #[default]
+    Template,
+    /// A resource of a policy (`check`): the template rules, where a `*` or `?` in any part
+    /// of the ARN stands for what it matches (a `*` first segment for every resource type,
+    /// without upstream's literal-presence test), a policy variable (`${aws:username}`)
+    /// stands for any value, and a format whose service is a placeholder (backup's
+    /// `${Vendor}`) takes any service. What `write-policy` writes matches under both.
+    Policy,
+}
+
+/// Whether `arn` has the resource type of `arn_format` (a raw ARN format from the data, like
+/// `arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}`) under `rules`. An
+/// invalid ARN never matches.
+///
+/// ```
+/// use policy_sentry::arn::{Rules, matches};
+/// let user = "arn:${Partition}:iam::${Account}:user/${UserNameWithPath}";
+/// assert!(matches(Rules::Policy, "arn:aws:iam::*:user/${aws:username}", user));
+/// assert!(matches(Rules::Policy, "arn:aws:iam::*:us*/bob", user));
+/// assert!(!matches(Rules::Template, "arn:aws:iam::*:us*/bob", user));
+/// ```
+pub fn matches(rules: Rules, arn: &str, arn_format: &str) -> bool {
+    matches_any(rules, arn, [arn_format])
+}
+
+/// Whether `arn` has the resource type of one of the formats under `rules` ([`matches`]),
+/// the ARN read once.
+pub fn matches_any<'f>(
+    rules: Rules,
+    arn: &str,
+    arn_formats: impl IntoIterator<Item = &'f str>,
+) -> bool {
+    let arn = match rules {
+        Rules::Template => arn.into(),
+        Rules::Policy => policy_variables_as_wildcards(arn),
+    };
+    let user = match rules {
+        Rules::Template => Arn::parse(&arn).ok(),
+        Rules::Policy => Arn::fields(&arn),
+    };
+    user.is_some_and(|user| {
+        let matcher = Matcher::with_rules(user, rules);
+        arn_formats.into_iter().any(|f| matcher.matches(f))
+    })
+}
+
+/// Whether a policy's resource is shaped like an ARN at all (policy variables allowed).
+pub fn is_policy_arn(text: &str) -> bool {
+    Arn::fields(&policy_variables_as_wildcards(text)).is_some()
+}
+
+/// Policy variables (`${aws:username}`) stand for any value; they also hold colons that would
+/// split the ARN's fields.
+fn policy_variables_as_wildcards(arn: &str) -> std::borrow::Cow<'_, str> {
+    if !arn.contains("${") {
+        return arn.into();
+    }
+    let mut out = String::with_capacity(arn.len());
+    let mut rest = arn;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find('}') {
+            Some(end) => {
+                out.push('*');
+                rest = &rest[start + end + 1..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// Whether `user_arn` has the resource type of `arn_format` under [`Rules::Template`]:
+/// upstream's rules (`does_arn_match`) widened by D26. Upstream's rules: same service
+/// (case-sensitive); a `*` resource type matches every format of the service; every literal
+/// segment of the format (split at `:` and `/`) must appear in the ARN and, at its own
+/// position, equal the ARN's segment or face a `*`; and the formats of `SLASH_RULE_FORMATS`
+/// compare the number of `/`. D26: a name may hold `/` before a later `:`-field (a log group
+/// `/aws/lambda/f` before `:log-stream:`), which upstream's segment positions miss. An
+/// invalid `user_arn` never matches.
 pub fn matches_format(user_arn: &str, arn_format: &str) -> bool {
     let Ok(user) = Arn::parse(user_arn) else {
         return false;
@@ -294,24 +379,37 @@ pub fn matches_format_as_upstream(user_arn: &str, arn_format: &str) -> bool {
     matcher.matches_with(arn_format, false)
 }
 
-/// One user ARN matched against many formats: its segments are split once.
+/// One ARN matched against many formats: its segments are split once.
 #[derive(Debug, Clone)]
 pub struct Matcher<'a> {
     user: Arn<'a>,
     segments: Vec<&'a str>,
     wildcard_type: bool,
+    rules: Rules,
 }
 
 impl<'a> Matcher<'a> {
+    /// A template's ARN ([`Rules::Template`]).
     pub fn new(user: Arn<'a>) -> Self {
+        Matcher::with_rules(user, Rules::Template)
+    }
+
+    /// An ARN matched under `rules`. (For [`Rules::Policy`], policy variables must already
+    /// be wildcards, as [`matches`] makes them.)
+    pub fn with_rules(user: Arn<'a>, rules: Rules) -> Self {
+        let wildcard_type = match rules {
+            Rules::Template => user.resource_type() == Some("*"),
+            Rules::Policy => user.resource.split([':', '/']).next() == Some("*"),
+        };
         Matcher {
             segments: user.resource.split([':', '/']).collect(),
-            wildcard_type: user.resource_type() == Some("*"),
+            wildcard_type,
             user,
+            rules,
         }
     }
 
-    /// Whether the ARN has the resource type of `arn_format` ([`matches_format`]).
+    /// Whether the ARN has the resource type of `arn_format` ([`matches`]).
     pub fn matches(&self, arn_format: &str) -> bool {
         self.matches_with(arn_format, true)
     }
@@ -321,18 +419,61 @@ impl<'a> Matcher<'a> {
             return false;
         }
         let mut format_fields = arn_format.splitn(6, ':');
-        if format_fields.nth(2) != Some(self.user.service) {
+        if !format_fields
+            .nth(2)
+            .is_some_and(|service| self.service_matches(service))
+        {
             return false;
         }
+        let format_resource = match (format_fields.nth(2), self.rules) {
+            (Some(resource), _) => resource,
+            // Upstream reads a missing resource as empty; a policy's ARN needs one.
+            (None, Rules::Template) => "",
+            (None, Rules::Policy) => return false,
+        };
         if self.wildcard_type {
             return true;
         }
-        let format_resource = format_fields.nth(2).unwrap_or("");
-        let in_place = literals_in_place(&self.segments, format_resource)
+        let in_place = self.literals_in_place(format_resource)
             || (slashes_in_names && names_hold_slashes(self.user.resource, format_resource));
-        in_place
-            && literals_present(&self.segments, format_resource)
-            && slash_rule(self.user.resource, format_resource)
+        let present =
+            self.rules == Rules::Policy || literals_present(&self.segments, format_resource);
+        in_place && present && slash_rule(self.user.resource, format_resource)
+    }
+
+    fn service_matches(&self, format_service: &str) -> bool {
+        let service = self.user.service;
+        match self.rules {
+            Rules::Template => format_service == service,
+            Rules::Policy if format_service.contains("${") => true,
+            Rules::Policy if service.contains(['*', '?']) => glob_match(service, format_service),
+            Rules::Policy => format_service == service,
+        }
+    }
+
+    /// Upstream: every literal segment of the format faces an equal segment of the ARN, or a
+    /// `*`, at the same position (segments split at `:` and `/`); for a policy, also a
+    /// wildcard segment that matches it. Upstream fails with an IndexError when the ARN has
+    /// fewer segments; no match.
+    fn literals_in_place(&self, format_resource: &str) -> bool {
+        format_resource
+            .split([':', '/'])
+            .enumerate()
+            .filter(|(_, s)| is_literal(s))
+            .all(|(i, segment)| {
+                self.segments
+                    .get(i)
+                    .is_some_and(|&u| self.segment_matches(u, segment))
+            })
+    }
+
+    /// Whether a segment of the ARN stands for a literal segment of a format.
+    fn segment_matches(&self, user: &str, literal: &str) -> bool {
+        user == literal
+            || user == "*"
+            || (self.rules == Rules::Policy
+                && user.contains(['*', '?'])
+                && glob_match(user, literal))
     }
 }
 
@@ -354,17 +495,6 @@ fn literals_present(user_segments: &[&str], format_resource: &str) -> bool {
         })
 }
 
-/// Upstream: every literal segment of the format faces an equal segment of the ARN, or a
-/// `*`, at the same position (segments split at `:` and `/`). Upstream fails with an
-/// IndexError when the ARN has fewer segments; no match.
-fn literals_in_place(user_segments: &[&str], format_resource: &str) -> bool {
-    format_resource
-        .split([':', '/'])
-        .enumerate()
-        .filter(|(_, s)| is_literal(s))
-        .all(|(i, segment)| matches!(user_segments.get(i), Some(&u) if u == segment || u == "*"))
-}
-
 /// D26: names may hold `/` (log group `/aws/lambda/f`, role path, object key, parameter
 /// name), never `:`. Upstream counts segments across the whole resource, so a `/` in a name
 /// shifts every later segment and `log-group:/aws/lambda/f:log-stream:s` misses the
@@ -376,7 +506,7 @@ fn literals_in_place(user_segments: &[&str], format_resource: &str) -> bool {
 /// up the way upstream's segments do and its answer stands. The last field takes anything
 /// after it, as upstream's rule does; the `/`-counting rules of `SLASH_RULE_FORMATS` apply on
 /// top (a bucket name never holds a `/`), and so does upstream's literal-presence check.
-pub(crate) fn names_hold_slashes(user_resource: &str, format_resource: &str) -> bool {
+fn names_hold_slashes(user_resource: &str, format_resource: &str) -> bool {
     let user_fields: Vec<&str> = user_resource.split(':').collect();
     let format_fields: Vec<&str> = format_resource.split(':').collect();
     let last = format_fields.len() - 1;
@@ -645,7 +775,97 @@ mod tests {
         assert_eq!(service_of("arn:aws:s3::"), None);
     }
 
+    /// A policy's resources (check's rules): wildcards, policy variables, placeholder services.
+    #[test]
+    fn policy_rules() {
+        let m = |arn: &str, format: &str| matches(Rules::Policy, arn, format);
+        let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+        let bucket = "arn:${Partition}:s3:::${BucketName}";
+        assert!(m("arn:aws:s3:::mybucket/*", object));
+        assert!(!m("arn:aws:s3:::mybucket/*", bucket));
+        assert!(m("arn:aws:s3:::mybucket", bucket));
+        assert!(!m("arn:aws:s3:::mybucket", object));
+        // `*` as the whole resource is every resource type of the service (not so in a
+        // template, where upstream counts its `/`).
+        assert!(m("arn:aws:s3:::*", object));
+        assert!(!matches_format("arn:aws:s3:::*", object));
+        let parameter = "arn:${Partition}:ssm:${Region}:${Account}:parameter/${ParameterNameWithoutLeadingSlash}";
+        assert!(m(
+            "arn:aws:ssm:us-east-1:123456789012:parameter/app/x",
+            parameter
+        ));
+        assert!(!m(
+            "arn:aws:ssm:us-east-1:123456789012:document/x",
+            parameter
+        ));
+        assert!(!m(
+            "arn:aws:kms:us-east-1:123456789012:parameter/x",
+            parameter
+        ));
+        assert!(m("arn:aws:ssm:*:*:param*/x", parameter));
+        assert!(m("arn:aws:s?m:*:*:parameter/x", parameter));
+        let user = "arn:${Partition}:iam::${Account}:user/${UserNameWithPath}";
+        assert!(m("arn:aws:iam::*:user/${aws:username}", user));
+        let table = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}";
+        let backup = "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}/backup/${BackupName}";
+        assert!(m("arn:aws:dynamodb:us-east-1:1:table/t", table));
+        assert!(!m("arn:aws:dynamodb:us-east-1:1:table/t/backup/b", table));
+        assert!(m("arn:aws:dynamodb:us-east-1:1:table/t/backup/b", backup));
+        // A `*` facing a literal stands for it in a policy; upstream also wants the literal
+        // somewhere in the ARN.
+        assert!(m("arn:aws:dynamodb:us-east-1:1:table/t/*/b", backup));
+        assert!(!matches_format(
+            "arn:aws:dynamodb:us-east-1:1:table/t/*/b",
+            backup
+        ));
+        assert!(m(
+            "arn:aws:rds:us-east-1:1:*:*",
+            "arn:${Partition}:rds:${Region}:${Account}:db:${DbInstanceName}"
+        ));
+        assert!(!m("not-an-arn", bucket));
+        let recovery_point =
+            "arn:${Partition}:${Vendor}:${Region}:*:${ResourceType}:${RecoveryPointId}";
+        assert!(m("arn:aws:ec2:us-east-1::snapshot:snap-1", recovery_point));
+        assert!(!matches_format(
+            "arn:aws:ec2:us-east-1::snapshot:snap-1",
+            recovery_point
+        ));
+        assert!(!m("arn:aws:s3:::b", "*"));
+        assert!(!m("arn:aws:s3:::b", "arn:aws:s3"));
+        // D26 under both rules.
+        let stream = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}:log-stream:${LogStreamName}";
+        let arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/my-func:log-stream:2026/11/30/abc";
+        assert!(m(arn, stream) && matches_format(arn, stream));
+        assert!(!m(
+            "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/my-func",
+            stream
+        ));
+        assert!(is_policy_arn("arn:aws:iam::*:user/${aws:username}"));
+        assert!(!is_policy_arn("mybucket"));
+    }
+
     proptest! {
+        /// What the template rules accept, the policy rules accept (every policy
+        /// write-policy writes passes check), over ARNs made from the data's formats.
+        #[test]
+        fn policy_rules_accept_what_template_rules_accept(
+            index in 0usize..100_000,
+            other in 0usize..100_000,
+            name in "[a-zA-Z0-9_.*-]{1,8}(/[a-z0-9*]{1,4}){0,2}",
+        ) {
+            let formats: Vec<&str> = crate::data::Service::all()
+                .flat_map(|s| s.resource_types().map(|r| r.arn_format()))
+                .collect();
+            let format = formats[index % formats.len()];
+            let arn = fill_format(format, Partition::Aws).replace('*', &name);
+            let against = formats[other % formats.len()];
+            for f in [format, against] {
+                if matches_format(&arn, f) {
+                    prop_assert!(matches(Rules::Policy, &arn, f), "{} {}", arn, f);
+                }
+            }
+        }
+
         #[test]
         fn parse_round_trips(
             partition in "[a-z-]{0,6}",
@@ -674,6 +894,7 @@ mod tests {
         #[test]
         fn never_panics(user in ".{0,40}", format in ".{0,40}") {
             let _ = matches_format(&user, &format);
+            let _ = matches(Rules::Policy, &user, &format);
         }
     }
 }

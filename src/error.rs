@@ -1,9 +1,9 @@
-//! Errors of the library's lookups: unknown names, with close matches.
+//! Errors of the library's lookups: unknown names, with close matches. The rules that find
+//! names, and the close matches, are in [`crate::data::resolve`].
 
-use crate::data::{Action, Service};
-use crate::suggest::{did_you_mean, suggest};
+use crate::suggest::did_you_mean;
 
-/// A name that is not in the embedded IAM data.
+/// A name that is not in the embedded IAM data, or a pattern that matches none of it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LookupError {
     #[error("unknown service prefix `{prefix}`{}", did_you_mean(suggestions))]
@@ -18,6 +18,12 @@ pub enum LookupError {
     },
     #[error("`{action}` is not an action name: expected `service:Action`, e.g. s3:GetObject")]
     MalformedAction { action: String },
+    /// A wildcard pattern of known services that matches no action.
+    #[error("`{pattern}` matches no action{}", did_you_mean(suggestions))]
+    NoMatch {
+        pattern: String,
+        suggestions: Vec<String>,
+    },
     #[error(
         "unknown resource type `{name}` in service {prefix}{}",
         did_you_mean(suggestions)
@@ -36,74 +42,4 @@ pub enum LookupError {
         key: String,
         suggestions: Vec<String>,
     },
-}
-
-/// The service with this prefix (case-insensitive), or an error with close prefixes.
-pub fn service(prefix: &str) -> Result<Service, LookupError> {
-    Service::lookup(prefix).ok_or_else(|| LookupError::UnknownService {
-        prefix: prefix.to_string(),
-        suggestions: suggest(prefix, Service::all().map(Service::prefix), 3)
-            .into_iter()
-            .map(String::from)
-            .collect(),
-    })
-}
-
-/// The action `service:Name` (case-insensitive), or an error with close actions.
-pub fn action(full_name: &str) -> Result<Action, LookupError> {
-    let Some((prefix, name)) = full_name.split_once(':') else {
-        return Err(LookupError::MalformedAction {
-            action: full_name.to_string(),
-        });
-    };
-    if prefix.is_empty() || name.is_empty() || name.contains(':') {
-        return Err(LookupError::MalformedAction {
-            action: full_name.to_string(),
-        });
-    }
-    let service = service(prefix).map_err(|e| match e {
-        LookupError::UnknownService { suggestions, .. } => LookupError::UnknownAction {
-            action: full_name.to_string(),
-            suggestions: suggestions
-                .iter()
-                .filter_map(|p| Service::lookup(p))
-                .filter_map(|s| s.action(name).map(|a| a.to_string()))
-                .collect(),
-        },
-        other => other,
-    })?;
-    service
-        .action(name)
-        .ok_or_else(|| LookupError::UnknownAction {
-            action: full_name.to_string(),
-            suggestions: suggest(name, service.actions().map(Action::name), 3)
-                .into_iter()
-                .map(|n| format!("{}:{n}", service.prefix()))
-                .collect(),
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unknown_action_suggests() {
-        let err = action("s3:GetObjct").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "unknown action `s3:GetObjct` (did you mean s3:GetObject?)"
-        );
-        assert!(matches!(
-            action("s3getobject"),
-            Err(LookupError::MalformedAction { .. })
-        ));
-        assert_eq!(action("S3:getobject").unwrap().to_string(), "s3:GetObject");
-    }
-
-    #[test]
-    fn unknown_service_suggests() {
-        let err = service("s4").unwrap_err();
-        assert!(err.to_string().contains("did you mean s3"), "{err}");
-    }
 }

@@ -1,6 +1,12 @@
-//! Expanding wildcard actions (`s3:Get*Tagging`, `ec2:*`, `*`) to the actions they match.
+//! Expanding wildcard actions (`s3:Get*Tagging`, `ec2:*`, `*`) to the actions they match,
+//! and saying why a pattern matches nothing ([`why_no_match`], for `expand`, `write-policy`
+//! and `check` alike).
 
+use std::collections::BTreeSet;
+
+use crate::data::resolve::{self, Spelling};
 use crate::data::{Action, Service};
+use crate::error::LookupError;
 
 /// Case-insensitive glob match where `*` matches any run and `?` one character
 /// (IAM's wildcard rules for action names).
@@ -65,6 +71,107 @@ pub fn expand(pattern: &str) -> Vec<Action> {
     out.sort_by_cached_key(|a| a.to_string().to_lowercase());
     out.dedup();
     out
+}
+
+/// Why `pattern` (an action or wildcard pattern, as [`expand`] takes it) matches no action, or
+/// `None` when it matches some: not `service:Action`; an unknown service (close prefixes); an
+/// unknown action (close actions); a wildcard that matches nothing (a close wildcard that
+/// matches something).
+///
+/// ```
+/// use policy_sentry::expand::why_no_match;
+/// assert_eq!(why_no_match("s3:Get*"), None);
+/// assert_eq!(why_no_match("s3:Gett*").unwrap().to_string(), "`s3:Gett*` matches no action (did you mean s3:Get*?)");
+/// assert_eq!(why_no_match("s4:Get*").unwrap().to_string(), "unknown service prefix `s4` (did you mean s3?)");
+/// ```
+pub fn why_no_match(pattern: &str) -> Option<LookupError> {
+    let pattern = pattern.trim();
+    if pattern == "*" {
+        return None;
+    }
+    let Some((prefix, name)) = resolve::split_action(pattern) else {
+        return Some(LookupError::MalformedAction {
+            action: pattern.to_string(),
+        });
+    };
+    let prefix_is_glob = prefix.contains(['*', '?']);
+    if !prefix_is_glob && resolve::find_service(prefix, Spelling::AnyCase).is_none() {
+        return resolve::service(prefix, Spelling::AnyCase).err();
+    }
+    if !name.contains(['*', '?']) && !prefix_is_glob {
+        return resolve::action(pattern, Spelling::AnyCase).err();
+    }
+    let matches_in = |s: Service| s.actions().any(|a| glob_match(name, a.name()));
+    let matched = if prefix_is_glob {
+        Service::sorted().any(|s| glob_match(prefix, s.prefix()) && matches_in(s))
+    } else {
+        resolve::find_service(prefix, Spelling::AnyCase).is_some_and(matches_in)
+    };
+    if matched {
+        return None;
+    }
+    Some(LookupError::NoMatch {
+        pattern: pattern.to_string(),
+        suggestions: close_wildcards(prefix, name),
+    })
+}
+
+/// Wildcards of the service close to `name`, which match something: one edit away (a letter
+/// dropped, swapped, changed or added), else the wildcard names of the actions closest to
+/// its fixed part. None when the service part is itself a wildcard.
+fn close_wildcards(prefix: &str, name: &str) -> Vec<String> {
+    let Some(service) = resolve::find_service(prefix, Spelling::AnyCase) else {
+        return Vec::new();
+    };
+    if let Some(found) = one_edit_wildcard(service, name) {
+        return vec![format!("{}:{found}", service.prefix())];
+    }
+    let fixed = name.trim_end_matches(['*', '?']);
+    resolve::close_actions(service, fixed)
+        .into_iter()
+        .map(|a| format!("{a}*"))
+        .collect()
+}
+
+/// The first variant of `name` one edit away that still is a wildcard and matches an action
+/// of the service.
+fn one_edit_wildcard(service: Service, name: &str) -> Option<String> {
+    let names: Vec<&str> = service.actions().map(Action::name).collect();
+    let matches = |pattern: &str| names.iter().any(|n| glob_match(pattern, n));
+    let chars: Vec<char> = name.chars().collect();
+    let chars = &chars;
+    let letters: BTreeSet<char> = names.iter().flat_map(|n| n.chars()).collect();
+    let letters = &letters;
+    let dropped = (0..chars.len()).map(|i| {
+        let mut v = chars.clone();
+        v.remove(i);
+        v
+    });
+    let swapped = (0..chars.len().saturating_sub(1)).map(|i| {
+        let mut v = chars.clone();
+        v.swap(i, i + 1);
+        v
+    });
+    let changed = (0..chars.len()).flat_map(move |i| {
+        letters.iter().map(move |&c| {
+            let mut v = chars.clone();
+            v[i] = c;
+            v
+        })
+    });
+    let added = (0..=chars.len()).flat_map(move |i| {
+        letters.iter().map(move |&c| {
+            let mut v = chars.clone();
+            v.insert(i, c);
+            v
+        })
+    });
+    dropped
+        .chain(swapped)
+        .chain(changed)
+        .chain(added)
+        .map(|v| v.into_iter().collect::<String>())
+        .find(|v| v.contains(['*', '?']) && matches(v))
 }
 
 #[cfg(test)]
@@ -132,5 +239,57 @@ mod tests {
         assert!(expand("s3:nosuch*").is_empty());
         assert_eq!(expand("*").len(), crate::data::snapshot().actions);
         assert_eq!(expand("S3:GETOBJECT").len(), 1);
+    }
+
+    #[test]
+    fn why_patterns_match_nothing() {
+        let why = |p: &str| why_no_match(p).map(|e| e.to_string());
+        for matching in [
+            "*",
+            "s3:GetObject",
+            "S3:get*",
+            "s3:*",
+            "*:GetObject",
+            "s?:Get*",
+        ] {
+            assert_eq!(why(matching), None, "{matching}");
+        }
+        assert_eq!(
+            why("s3:GetObjct").unwrap(),
+            "unknown action `s3:GetObjct` (did you mean s3:GetObject?)"
+        );
+        assert!(why("getobject").unwrap().contains("is not an action name"));
+        assert!(why("s3:Get:*").unwrap().contains("is not an action name"));
+        assert_eq!(
+            why("s3:Gett*").unwrap(),
+            "`s3:Gett*` matches no action (did you mean s3:Get*?)"
+        );
+        // Two letters off: the closest actions as wildcards.
+        assert_eq!(
+            why("s3:GetObjktTaging*").unwrap(),
+            "`s3:GetObjktTaging*` matches no action (did you mean s3:GetObjectTagging*?)"
+        );
+        assert_eq!(
+            why("s*:Nosuchthing*").unwrap(),
+            "`s*:Nosuchthing*` matches no action"
+        );
+        assert!(
+            why("s4:Get*")
+                .unwrap()
+                .starts_with("unknown service prefix `s4` (did you mean s3")
+        );
+        assert!(
+            why("s4:GetObject")
+                .unwrap()
+                .starts_with("unknown service prefix `s4` (did you mean s3")
+        );
+    }
+
+    proptest::proptest! {
+        /// A pattern matches nothing exactly when `expand` finds nothing.
+        #[test]
+        fn explains_exactly_the_empty_expansions(pattern in "(s3|S3|s4|s\\*|ec2|\\*)?:?(Get|get|Put|Nope)?[*?]?(Object|Bucket|x)?[*?]?") {
+            proptest::prop_assert_eq!(why_no_match(&pattern).is_none(), !expand(&pattern).is_empty(), "{}", pattern);
+        }
     }
 }

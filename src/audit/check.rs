@@ -1,17 +1,17 @@
 //! `check`: lint rules over a parsed policy. Each rule has a stable id (documented in the
 //! README and in SARIF output) and a level.
 
-use std::collections::BTreeSet;
-
-use super::arn_match::{arn_matches_format, is_arn};
 use super::grants::{ActionSet, GrantedActions, GrantedName, PolicyGrants, StatementGrant};
 use super::policy::{
     ActionField, Effect, Located, Location, Policy, PolicyError, PolicyErrorKind, ResourceField,
     Statement,
 };
 use super::risk::RiskCategory;
-use crate::data::{Action, LevelSource, ResourceType, Service};
-use crate::error::{self, LookupError};
+use crate::arn::{Rules, is_policy_arn};
+use crate::data::{Action, LevelSource, ResourceType};
+use crate::error::LookupError;
+use crate::expand::why_no_match;
+use crate::suggest::did_you_mean;
 use crate::write::MANAGED_POLICY_LIMIT;
 
 /// How serious a finding is; SARIF's levels.
@@ -389,85 +389,30 @@ fn check_action_names(grant: &StatementGrant, findings: &mut Vec<Finding>) {
                 Vec::new(),
             )
         };
-        let Some((prefix, name)) = pattern
-            .split_once(':')
-            .filter(|(p, n)| !p.is_empty() && !n.is_empty() && !n.contains(':'))
-        else {
-            findings.push(here(
-                Rule::UnknownAction,
-                "not an action name: expected service:Action, e.g. s3:GetObject".to_string(),
-            ));
+        let Some(why) = why_no_match(pattern) else {
             continue;
         };
-        if !prefix.contains(['*', '?']) && Service::lookup(prefix).is_none() {
-            let message = match error::service(prefix) {
-                Err(e) => e.to_string(),
-                Ok(_) => String::new(),
-            };
-            findings.push(here(Rule::UnknownService, message));
-            continue;
-        }
-        if pattern.contains(['*', '?']) {
-            let hint = wildcard_hint(prefix, name);
-            findings.push(here(
+        let f = match why {
+            LookupError::MalformedAction { .. } => here(
+                Rule::UnknownAction,
+                "not an action name: expected service:Action, e.g. s3:GetObject".to_string(),
+            ),
+            LookupError::UnknownService { .. } => here(Rule::UnknownService, why.to_string()),
+            LookupError::NoMatch { suggestions, .. } => here(
                 Rule::ActionWildcardMatchesNothing,
-                format!("matches no action{hint}"),
-            ));
-            continue;
-        }
-        if let Err(e) = error::action(pattern) {
-            let closest = match &e {
-                LookupError::UnknownAction { suggestions, .. } => suggestions.clone(),
-                _ => Vec::new(),
-            };
-            let mut f = here(Rule::UnknownAction, e.to_string());
-            f.actions = closest;
-            findings.push(f);
-        }
-    }
-}
-
-/// " (did you mean s3:Get*?)": a wildcard one edit away (a letter dropped, swapped, changed
-/// or added) that matches an action of the service.
-fn wildcard_hint(prefix: &str, name: &str) -> String {
-    let Some(service) = Service::lookup(prefix) else {
-        return String::new();
-    };
-    let names: Vec<&str> = service.actions().map(Action::name).collect();
-    let matches = |pattern: &str| names.iter().any(|n| crate::expand::glob_match(pattern, n));
-    let chars: Vec<char> = name.chars().collect();
-    let letters: BTreeSet<char> = names.iter().flat_map(|n| n.chars()).collect();
-    let mut variants: Vec<String> = Vec::new();
-    for i in 0..chars.len() {
-        let mut v = chars.clone();
-        v.remove(i);
-        variants.push(v.into_iter().collect());
-    }
-    for i in 0..chars.len().saturating_sub(1) {
-        let mut v = chars.clone();
-        v.swap(i, i + 1);
-        variants.push(v.into_iter().collect());
-    }
-    for i in 0..chars.len() {
-        for &c in &letters {
-            let mut v = chars.clone();
-            v[i] = c;
-            variants.push(v.iter().collect());
-        }
-    }
-    for i in 0..=chars.len() {
-        for &c in &letters {
-            let mut v = chars.clone();
-            v.insert(i, c);
-            variants.push(v.iter().collect());
-        }
-    }
-    match variants
-        .into_iter()
-        .find(|v| v.contains(['*', '?']) && matches(v))
-    {
-        Some(v) => format!(" (did you mean {}:{v}?)", service.prefix()),
-        None => String::new(),
+                format!("matches no action{}", did_you_mean(&suggestions)),
+            ),
+            LookupError::UnknownAction {
+                ref suggestions, ..
+            } => {
+                let closest = suggestions.clone();
+                let mut f = here(Rule::UnknownAction, why.to_string());
+                f.actions = closest;
+                f
+            }
+            _ => continue,
+        };
+        findings.push(f);
     }
 }
 
@@ -550,13 +495,10 @@ fn check_resource_arn(
     findings: &mut Vec<Finding>,
 ) {
     let arn = resource.value.trim();
-    if formats
-        .iter()
-        .any(|rt| arn_matches_format(arn, rt.arn_format()))
-    {
+    if crate::arn::matches_any(Rules::Policy, arn, formats.iter().map(|rt| rt.arn_format())) {
         return;
     }
-    let message = if !is_arn(arn) {
+    let message = if !is_policy_arn(arn) {
         format!(
             "{}: Resource \"{arn}\" is not an ARN (arn:partition:service:region:account:resource) or \"*\"",
             statement.label()

@@ -5,7 +5,6 @@
 //! `download-policies` writes ([`downloaded`]).
 
 pub mod analyze;
-mod arn_match;
 pub mod check;
 pub mod downloaded;
 pub mod findings_json;

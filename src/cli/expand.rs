@@ -5,10 +5,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use policy_sentry::data::{Action, Service};
-use policy_sentry::error;
-use policy_sentry::expand::expand;
-use policy_sentry::suggest::{did_you_mean, suggest};
+use policy_sentry::data::Action;
+use policy_sentry::error::LookupError;
+use policy_sentry::expand::{expand, why_no_match};
 
 use super::{Exit, GlobalArgs};
 
@@ -60,32 +59,13 @@ pub fn run(args: &ExpandArgs, _global: &GlobalArgs) -> anyhow::Result<ExitCode> 
     Ok(Exit::Success.into())
 }
 
-/// Why a pattern matched nothing, with the closest names.
+/// Why a pattern matched nothing, with the closest names (the library's explainer).
 fn no_match_message(pattern: &str) -> String {
-    if !pattern.contains(['*', '?']) {
-        return match error::action(pattern) {
-            Err(e) => e.to_string(),
-            Ok(_) => format!("`{pattern}` matches no action"),
-        };
+    match why_no_match(pattern) {
+        Some(e @ LookupError::UnknownService { .. }) => {
+            format!("`{pattern}` matches no action: {e}")
+        }
+        Some(e) => e.to_string(),
+        None => format!("`{pattern}` matches no action"),
     }
-    let Some((prefix, name)) = pattern.split_once(':') else {
-        return format!("`{pattern}` matches no action: expected service:Action, e.g. s3:Get*");
-    };
-    if !prefix.contains(['*', '?']) && Service::lookup(prefix).is_none() {
-        return match error::service(prefix) {
-            Err(e) => format!("`{pattern}` matches no action: {e}"),
-            Ok(_) => format!("`{pattern}` matches no action"),
-        };
-    }
-    let hint = Service::lookup(prefix)
-        .map(|s| {
-            let fixed = name.split(['*', '?']).next().unwrap_or_default();
-            let names: Vec<String> = suggest(fixed, s.actions().map(Action::name), 3)
-                .into_iter()
-                .map(|n| format!("{}:{n}", s.prefix()))
-                .collect();
-            did_you_mean(&names)
-        })
-        .unwrap_or_default();
-    format!("`{pattern}` matches no action{hint}")
 }

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::{Args, Subcommand, ValueEnum};
+use policy_sentry::data::resolve::{self, Spelling};
 use policy_sentry::data::{AccessLevel, LevelSource, Service};
 use policy_sentry::error::LookupError;
 use policy_sentry::query::{
@@ -204,16 +205,10 @@ fn flag(option: ActionTableOption) -> &'static str {
     }
 }
 
-/// A service prefix from the command line. `catalog`, which the library reads as
-/// `servicecatalog` for ARNs, is not a service here (upstream answers nothing for it).
+/// A service prefix from the command line, in any case. `catalog`, which the library reads
+/// as `servicecatalog` for ARNs, is not a service here (upstream answers nothing for it).
 fn cli_service(prefix: &str) -> Result<Service, LookupError> {
-    if prefix.eq_ignore_ascii_case("catalog") {
-        return Err(LookupError::UnknownService {
-            prefix: prefix.to_string(),
-            suggestions: vec!["servicecatalog".to_string()],
-        });
-    }
-    query::service(prefix)
+    resolve::service(prefix, Spelling::AnyCase)
 }
 
 /// A service of arn-table or condition-table, which have no `all`.

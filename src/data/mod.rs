@@ -14,6 +14,7 @@
 mod diff;
 mod export;
 mod overrides;
+pub mod resolve;
 pub(crate) mod tables;
 
 use std::fmt;
@@ -187,7 +188,8 @@ impl IdOf for tables::CKey {
 pub struct Service(u32);
 
 impl Service {
-    /// Look a service up by prefix, case-insensitively (`S3` → `s3`).
+    /// Look a service up by prefix, case-insensitively (`S3` → `s3`): the table lookup under
+    /// [`resolve::Spelling::AnyCase`]; [`resolve`] has the other spellings and the errors.
     pub fn lookup(prefix: &str) -> Option<Service> {
         let found = if prefix.bytes().any(|b| b.is_ascii_uppercase()) {
             tables::SERVICE_INDEX.get_key(prefix.to_ascii_lowercase().as_str())

@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use super::{Scope, dedup_in_order, service};
+use crate::data::resolve::{self, Spelling};
 use crate::data::{AccessLevel, Action, LevelSource, Service};
 use crate::error::LookupError;
 use crate::suggest::suggest;
@@ -27,12 +28,7 @@ pub fn actions_for_service(prefix: &str) -> Result<Vec<Action>, LookupError> {
 /// assert!(policy_sentry::query::action("s3:GetObjct").is_err());
 /// ```
 pub fn action(full_name: &str) -> Result<Action, LookupError> {
-    match full_name.split_once(':') {
-        Some((prefix, name)) if prefix.eq_ignore_ascii_case("catalog") => {
-            crate::error::action(&format!("servicecatalog:{name}"))
-        }
-        _ => crate::error::action(full_name),
-    }
+    resolve::action(full_name, Spelling::AnyCaseOrCatalog)
 }
 
 /// Every action, sorted by `prefix:Name` case-insensitively (upstream's `get_all_actions`,
@@ -110,26 +106,13 @@ pub fn action_rows(
             }
             found
         }
-        None => vec![service_action(service, name)?],
+        None => vec![resolve::action_of(service, name)?],
     };
     let rows = actions
         .into_iter()
         .flat_map(|a| rows_of(a, levels))
         .collect();
     Ok(ActionData { service, rows })
-}
-
-/// An action of `service` by name, or an error with close names.
-fn service_action(service: Service, name: &str) -> Result<Action, LookupError> {
-    service
-        .action(name)
-        .ok_or_else(|| LookupError::UnknownAction {
-            action: format!("{}:{name}", service.prefix()),
-            suggestions: suggest(name, service.actions().map(Action::name), 3)
-                .into_iter()
-                .map(|n| format!("{}:{n}", service.prefix()))
-                .collect(),
-        })
 }
 
 fn rows_of(action: Action, levels: &LevelSource) -> Vec<ActionRow> {

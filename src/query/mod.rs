@@ -41,6 +41,7 @@ pub use conditions::{
 pub use services::{ServiceSummary, service_prefixes, services};
 
 use crate::data::Service;
+use crate::data::resolve::{self, Spelling};
 use crate::error::LookupError;
 
 /// The services a question covers: one service, or all of them (upstream's prefix `all`).
@@ -85,10 +86,7 @@ impl From<Service> for Scope {
 /// assert!(service("s4").unwrap_err().to_string().contains("did you mean s3"));
 /// ```
 pub fn service(prefix: &str) -> Result<Service, LookupError> {
-    if prefix.eq_ignore_ascii_case("catalog") {
-        return crate::error::service("servicecatalog");
-    }
-    crate::error::service(prefix)
+    resolve::service(prefix, Spelling::AnyCaseOrCatalog)
 }
 
 /// Remove repeated items, keeping the first of each (upstream's lists may repeat an item).

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use super::sid_group::service_exact;
+use crate::data::resolve::{Spelling, find_service};
 
 /// Every service's actions as lower-case `prefix:name`, sorted, computed once per writer.
 #[derive(Default)]
@@ -17,7 +17,7 @@ impl MinimizeCache {
         self.by_service
             .entry(prefix.to_string())
             .or_insert_with(|| {
-                let mut names: Vec<String> = match service_exact(prefix) {
+                let mut names: Vec<String> = match find_service(prefix, Spelling::Upstream) {
                     // The `catalog` alias: upstream's list of all actions has no `catalog:` names.
                     Some(service) if service.prefix() == prefix => service
                         .actions()

@@ -28,13 +28,14 @@ use std::collections::HashSet;
 pub use policy::{MANAGED_POLICY_LIMIT, POLICY_VERSION, Policy, Statement};
 
 use crate::arn::{self, Arn, InvalidArn};
+use crate::data::resolve::{self, Spelling};
 use crate::data::{AccessLevel, LevelSource, Service};
 use crate::error::LookupError;
-use crate::expand::glob_match;
+use crate::expand::{glob_match, why_no_match};
 use crate::suggest::{did_you_mean, suggest};
-use crate::template::{Mode, Template};
+use crate::template::{Mode, StsAction, Template};
 use namespace::{is_known_namespace, services_for_arn};
-use sid_group::{OnWildcard, SidGroup, Target, is_wildcard_only, row_formats, service_exact};
+use sid_group::{OnWildcard, SidGroup, Target, is_wildcard_only, row_formats};
 
 /// How to write the policy.
 #[derive(Clone, Debug, Default)]
@@ -76,12 +77,6 @@ pub enum WriteError {
         "`{key}`: `{action}` is a wildcard; `mode: actions` takes action names such as s3:GetObject (see `policy_sentry expand '{action}'`)"
     )]
     WildcardAction { key: String, action: String },
-    #[error("`{key}`: `{pattern}` matches no action{}", did_you_mean(suggestions))]
-    NoMatch {
-        key: String,
-        pattern: String,
-        suggestions: Vec<String>,
-    },
 }
 
 impl WriteError {
@@ -91,8 +86,7 @@ impl WriteError {
             WriteError::InvalidArn { key, .. }
             | WriteError::UnknownArnService { key, .. }
             | WriteError::Lookup { key, .. }
-            | WriteError::WildcardAction { key, .. }
-            | WriteError::NoMatch { key, .. } => key,
+            | WriteError::WildcardAction { key, .. } => key,
         }
     }
 }
@@ -151,13 +145,46 @@ pub fn write_policy_with_warnings(
     Ok(Written { policy, warnings })
 }
 
+/// A crud template's entries, each checked: nothing is written before all are good.
+struct CrudEntries {
+    level_arns: Vec<(&'static str, Vec<String>, AccessLevel)>,
+    exclude: HashSet<String>,
+    wildcard_actions: Vec<String>,
+    skip: Vec<String>,
+    sts: Vec<(StsAction, Vec<String>)>,
+}
+
 fn write_crud(
     t: &Template,
     options: &WriteOptions,
     group: &mut SidGroup<'_>,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), WriteError> {
-    // Check everything first, so a bad entry anywhere fails before any work.
+    let entries = checked_crud(t, options, warnings)?;
+    group.set_exclude_actions(entries.exclude);
+    if !entries.wildcard_actions.is_empty() {
+        // Wildcard-only actions have no ARN format: none goes on `*` for a reason.
+        group.add_by_list_of_actions(&entries.wildcard_actions);
+    }
+    for (key, arns, level) in &entries.level_arns {
+        let targets = arn_targets(arns, key, *level, &options.levels, warnings);
+        group.add_by_arn_and_access_level(&targets, *level);
+    }
+    if !entries.skip.is_empty() {
+        group.set_skip_resource_constraints(&entries.skip);
+    }
+    for (action, arns) in &entries.sts {
+        group.add_sts_action(action.action_name(), arns);
+    }
+    Ok(())
+}
+
+/// Check every entry of a crud template first, so a bad entry anywhere fails before any work.
+fn checked_crud(
+    t: &Template,
+    options: &WriteOptions,
+    warnings: &mut Vec<Warning>,
+) -> Result<CrudEntries, WriteError> {
     let levels: [(&str, &Vec<String>, AccessLevel); 5] = [
         ("read", &t.read, AccessLevel::Read),
         ("write", &t.write, AccessLevel::Write),
@@ -174,62 +201,11 @@ fn write_crud(
         level_arns.push((key, checked_arns(arns, key)?, level));
     }
     let exclude = checked_exclude(&t.exclude_actions, warnings)?;
-    let single = checked_actions(
-        &t.wildcard_only.single_actions,
-        "wildcard-only.single-actions",
-        false,
-    )?;
-    let w = &t.wildcard_only;
-    // Upstream's order: read, list, write, tagging, permissions management.
-    let service_wide = [
-        (
-            "wildcard-only.service-read",
-            &w.service_read,
-            AccessLevel::Read,
-        ),
-        (
-            "wildcard-only.service-list",
-            &w.service_list,
-            AccessLevel::List,
-        ),
-        (
-            "wildcard-only.service-write",
-            &w.service_write,
-            AccessLevel::Write,
-        ),
-        (
-            "wildcard-only.service-tagging",
-            &w.service_tagging,
-            AccessLevel::Tagging,
-        ),
-        (
-            "wildcard-only.service-permissions-management",
-            &w.service_permissions_management,
-            AccessLevel::PermissionsManagement,
-        ),
-    ];
-    let mut wildcard_actions: Vec<String> = Vec::new();
-    for (i, action) in single.iter().enumerate() {
-        match sid_group_lookup(action) {
-            Some(a) if is_wildcard_only(a) => wildcard_actions.push(action.clone()),
-            Some(a) => warnings.push(Warning {
-                key: format!("wildcard-only.single-actions[{i}]"),
-                message: format!("`{a}` can be restricted to resource ARNs, so it is left out of the wildcard-only statement (list its ARNs under an access level instead)"),
-            }),
-            None => {}
-        }
-    }
-    for (key, services, level) in service_wide {
-        for (i, prefix) in non_blank(services).enumerate() {
-            let service = checked_service(prefix, &format!("{key}[{i}]"))?;
-            let key_prefix = service_key(prefix, service);
-            for action in service.actions() {
-                if options.levels.level(action) == level && is_wildcard_only(action) {
-                    wildcard_actions.push(format!("{key_prefix}:{}", action.name()));
-                }
-            }
-        }
-    }
+    let mut wildcard_actions = single_wildcard_actions(t, warnings)?;
+    wildcard_actions.extend(service_wide_actions(t, &options.levels)?);
+    // Upstream de-duplicates the wildcard-only actions (as a set) before adding them.
+    let mut seen = HashSet::new();
+    wildcard_actions.retain(|a| seen.insert(a.clone()));
     let skip = checked_skip(&t.skip_resource_constraints)?;
     let mut sts = Vec::new();
     for (action, arns) in t.sts.in_order() {
@@ -238,60 +214,86 @@ fn write_crud(
             checked_arns(arns, &format!("sts.{}", action.key()))?,
         ));
     }
+    Ok(CrudEntries {
+        level_arns,
+        exclude,
+        wildcard_actions,
+        skip,
+        sts,
+    })
+}
 
-    group.set_exclude_actions(exclude);
-    // Upstream de-duplicates the wildcard-only actions (as a set) before adding them.
-    let mut seen = HashSet::new();
-    wildcard_actions.retain(|a| seen.insert(a.clone()));
-    if !wildcard_actions.is_empty() {
-        // Wildcard-only actions have no ARN format: none goes on `*` for a reason.
-        group.add_by_list_of_actions(&wildcard_actions);
+/// `wildcard-only.single-actions` that are wildcard-only, warning about the others.
+fn single_wildcard_actions(
+    t: &Template,
+    warnings: &mut Vec<Warning>,
+) -> Result<Vec<String>, WriteError> {
+    let key = "wildcard-only.single-actions";
+    let single = checked_actions(&t.wildcard_only.single_actions, key, false)?;
+    let mut out = Vec::new();
+    for (i, action) in single.iter().enumerate() {
+        match resolve::find_action(action, Spelling::Upstream) {
+            Some(a) if is_wildcard_only(a) => out.push(action.clone()),
+            Some(a) => warnings.push(Warning {
+                key: format!("{key}[{i}]"),
+                message: format!("`{a}` can be restricted to resource ARNs, so it is left out of the wildcard-only statement (list its ARNs under an access level instead)"),
+            }),
+            None => {}
+        }
     }
-    for (key, arns, level) in &level_arns {
-        let targets = arn_targets(arns, key, *level, &options.levels, warnings);
-        group.add_by_arn_and_access_level(&targets, *level);
+    Ok(out)
+}
+
+/// The wildcard-only actions of the services listed under `wildcard-only.service-LEVEL`, in
+/// upstream's order: read, list, write, tagging, permissions management.
+fn service_wide_actions(t: &Template, levels: &LevelSource) -> Result<Vec<String>, WriteError> {
+    let w = &t.wildcard_only;
+    let service_wide = [
+        ("service-read", &w.service_read, AccessLevel::Read),
+        ("service-list", &w.service_list, AccessLevel::List),
+        ("service-write", &w.service_write, AccessLevel::Write),
+        ("service-tagging", &w.service_tagging, AccessLevel::Tagging),
+        (
+            "service-permissions-management",
+            &w.service_permissions_management,
+            AccessLevel::PermissionsManagement,
+        ),
+    ];
+    let mut out = Vec::new();
+    for (key, services, level) in service_wide {
+        for (i, prefix) in non_blank(services).enumerate() {
+            let service = checked_service(prefix, &format!("wildcard-only.{key}[{i}]"))?;
+            let key_prefix = service_key(prefix, service);
+            for action in service.actions() {
+                if levels.level(action) == level && is_wildcard_only(action) {
+                    out.push(format!("{key_prefix}:{}", action.name()));
+                }
+            }
+        }
     }
-    if !skip.is_empty() {
-        group.set_skip_resource_constraints(&skip);
-    }
-    for (action, arns) in &sts {
-        group.add_sts_action(action.action_name(), arns);
-    }
-    Ok(())
+    Ok(out)
 }
 
 fn non_blank(list: &[String]) -> impl Iterator<Item = &String> {
     list.iter().filter(|s| !s.trim().is_empty())
 }
 
-fn sid_group_lookup(action: &str) -> Option<crate::data::Action> {
-    let (prefix, name) = action.split_once(':')?;
-    service_exact(prefix)?.action(name)
-}
-
 /// The prefix to use for a service named in a template: as written when upstream would find
 /// it (lower-case, or the `catalog` alias), else the canonical prefix.
 fn service_key(written: &str, service: Service) -> String {
-    if service_exact(written).is_some() {
+    if resolve::find_service(written, Spelling::Upstream).is_some() {
         written.to_string()
     } else {
         service.prefix().to_string()
     }
 }
 
+/// A service named by a template key (any case, and the `catalog` alias).
 fn checked_service(prefix: &str, key: &str) -> Result<Service, WriteError> {
-    service_exact(prefix)
-        .or_else(|| Service::lookup(prefix))
-        .ok_or_else(|| WriteError::Lookup {
-            key: key.to_string(),
-            source: LookupError::UnknownService {
-                prefix: prefix.to_string(),
-                suggestions: suggest(prefix, Service::all().map(Service::prefix), 3)
-                    .into_iter()
-                    .map(String::from)
-                    .collect(),
-            },
-        })
+    resolve::service(prefix, Spelling::AnyCaseOrCatalog).map_err(|source| WriteError::Lookup {
+        key: key.to_string(),
+        source,
+    })
 }
 
 /// Non-blank ARNs, each valid and of a known service.
@@ -304,18 +306,11 @@ fn checked_arns(arns: &[String], key: &str) -> Result<Vec<String>, WriteError> {
             source,
         })?;
         if !arn.service.contains('$') && !is_known_namespace(arn.service) {
-            let suggestions = match Service::lookup(arn.service) {
-                Some(s) => vec![s.prefix().to_string()],
-                None => suggest(arn.service, Service::all().map(Service::prefix), 3)
-                    .into_iter()
-                    .map(String::from)
-                    .collect(),
-            };
             return Err(WriteError::UnknownArnService {
                 key,
                 arn: text.clone(),
                 service: arn.service.to_string(),
-                suggestions,
+                suggestions: resolve::close_services(arn.service),
             });
         }
         out.push(text.clone());
@@ -336,10 +331,11 @@ fn checked_actions(actions: &[String], key: &str, exact: bool) -> Result<Vec<Str
                 action: text.to_string(),
             });
         }
-        let action = crate::error::action(text).map_err(|source| WriteError::Lookup {
-            key: key.clone(),
-            source,
-        })?;
+        let action =
+            resolve::action(text, Spelling::AnyCase).map_err(|source| WriteError::Lookup {
+                key: key.clone(),
+                source,
+            })?;
         let (prefix, name) = text.split_once(':').unwrap_or((text, ""));
         out.push(format!("{}:{name}", service_key(prefix, action.service())));
     }
@@ -350,38 +346,15 @@ fn checked_actions(actions: &[String], key: &str, exact: bool) -> Result<Vec<Str
 fn checked_skip(actions: &[String]) -> Result<Vec<String>, WriteError> {
     let mut out = Vec::new();
     for (i, text) in non_blank(actions).enumerate() {
-        let key = format!("skip-resource-constraints[{i}]");
-        if text.contains(['*', '?']) {
-            if crate::expand::expand(text).is_empty() {
-                return Err(no_match(&key, text));
-            }
-        } else {
-            crate::error::action(text).map_err(|source| WriteError::Lookup {
-                key: key.clone(),
+        if let Some(source) = why_no_match(text) {
+            return Err(WriteError::Lookup {
+                key: format!("skip-resource-constraints[{i}]"),
                 source,
-            })?;
+            });
         }
         out.push(text.clone());
     }
     Ok(out)
-}
-
-fn no_match(key: &str, pattern: &str) -> WriteError {
-    let (prefix, name) = pattern.split_once(':').unwrap_or((pattern, ""));
-    let suggestions = Service::lookup(prefix)
-        .map(|s| {
-            let stem = name.trim_end_matches(['*', '?']);
-            suggest(stem, s.actions().map(|a| a.name()), 3)
-                .into_iter()
-                .map(|n| format!("{}:{n}*", s.prefix()))
-                .collect()
-        })
-        .unwrap_or_default();
-    WriteError::NoMatch {
-        key: key.to_string(),
-        pattern: pattern.to_string(),
-        suggestions,
-    }
 }
 
 /// exclude-actions, expanded as upstream does (only patterns with `*` are globs, over the
@@ -402,7 +375,7 @@ fn checked_exclude(
             continue;
         }
         if !pattern.contains('*') {
-            crate::error::action(pattern).map_err(|source| WriteError::Lookup {
+            resolve::action(pattern, Spelling::AnyCase).map_err(|source| WriteError::Lookup {
                 key: key.clone(),
                 source,
             })?;
@@ -420,9 +393,13 @@ fn checked_exclude(
             }
         }
         if !matched && out.len() == before {
+            let hint = match why_no_match(pattern) {
+                Some(LookupError::NoMatch { suggestions, .. }) => did_you_mean(&suggestions),
+                _ => String::new(),
+            };
             warnings.push(Warning {
                 key,
-                message: format!("`{pattern}` matches no action, so it excludes nothing"),
+                message: format!("`{pattern}` matches no action, so it excludes nothing{hint}"),
             });
         }
     }
@@ -486,7 +463,7 @@ fn namespace_message(
     let names: Vec<&str> = services.iter().map(|(prefix, _)| prefix.as_str()).collect();
     let names = names.join(", ");
     let (namespace, level) = (arn.service, level.cli_name());
-    match service_exact(namespace) {
+    match resolve::find_service(namespace, Spelling::Upstream) {
         Some(own) => format!(
             "`{text}`: no {} resource type with {level} actions matches it, but {names} resource types share the `{namespace}` ARN namespace; the ARN gets their {level} actions",
             own.prefix()
@@ -568,6 +545,3 @@ fn type_hint(arn: &Arn<'_>, service: Service) -> String {
         _ => String::new(),
     }
 }
-
-#[cfg(test)]
-mod tests;

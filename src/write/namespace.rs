@@ -8,7 +8,8 @@ use crate::arn::{Arn, Matcher};
 use crate::data::{AccessLevel, LevelSource, Service};
 use crate::query::services_with_arn_namespace;
 
-use super::sid_group::{resource_type_name_with_raw_arn, row_formats, service_exact};
+use super::sid_group::{resource_type_name_with_raw_arn, row_formats};
+use crate::data::resolve::{Spelling, find_service};
 
 /// The services whose actions an ARN gets at one access level, each with the prefix that
 /// names its statements.
@@ -36,7 +37,7 @@ pub(super) fn services_for_arn(
         };
     }
     let matcher = Matcher::new(*arn);
-    let own = service_exact(arn.service);
+    let own = find_service(arn.service, Spelling::Upstream);
     let own_services = || {
         own.map(|s| vec![(arn.service.to_string(), s)])
             .unwrap_or_default()
@@ -67,7 +68,8 @@ pub(super) fn services_for_arn(
 
 /// Whether the ARN is known: its service field is a service prefix or an ARN namespace.
 pub(super) fn is_known_namespace(service_field: &str) -> bool {
-    service_exact(service_field).is_some() || !services_with_arn_namespace(service_field).is_empty()
+    find_service(service_field, Spelling::Upstream).is_some()
+        || !services_with_arn_namespace(service_field).is_empty()
 }
 
 /// Whether some action of the service at the level can act on a resource type the ARN

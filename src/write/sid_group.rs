@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use crate::arn::{self, Arn, Partition};
 
+use crate::data::resolve::{self, Spelling};
 use crate::data::{AccessLevel, Action, LevelSource, Service};
 use crate::template::Effect;
 
@@ -16,19 +17,9 @@ use super::policy::{Policy, Statement};
 pub(super) const MULT_MULT_NONE: &str = "MultMultNone";
 pub(super) const SKIP_RESOURCE_CONSTRAINTS: &str = "SkipResourceConstraints";
 
-/// A service by the prefix written in an ARN or action, as upstream looks it up: exactly
-/// (prefixes are lower-case), plus the `catalog` alias that servicecatalog's ARNs use.
-pub(super) fn service_exact(prefix: &str) -> Option<Service> {
-    if prefix.bytes().any(|b| b.is_ascii_uppercase()) {
-        return None;
-    }
-    Service::lookup(prefix).or_else(|| {
-        if prefix == "catalog" {
-            Service::lookup("servicecatalog")
-        } else {
-            None
-        }
-    })
+/// A service by the prefix written in an ARN or action, as upstream looks it up.
+fn service_exact(prefix: &str) -> Option<Service> {
+    resolve::find_service(prefix, Spelling::Upstream)
 }
 
 /// The raw ARN format of each resource-type row of an action (`*` for the row without a
@@ -58,14 +49,9 @@ pub(super) fn is_wildcard_only(action: Action) -> bool {
     rows.len() == 1 && rows.next().is_some_and(|r| r.name().is_empty())
 }
 
-/// `service:Name` with an action name looked up case-insensitively in an exactly-named
-/// service.
+/// `service:Name` as upstream looks it up (the service exactly, the name in any case).
 fn lookup_action(full: &str) -> Option<Action> {
-    let (prefix, name) = full.split_once(':')?;
-    if name.contains(':') {
-        return None;
-    }
-    service_exact(prefix)?.action(name)
+    resolve::find_action(full, Spelling::Upstream)
 }
 
 /// Every dependent action of every row of the actions, each once (upstream's

@@ -138,3 +138,49 @@ fn wildcards_match_upstreams_expand() {
         assert_eq!(ours, theirs, "{p}");
     }
 }
+
+/// The "(did you mean …?)" of a command's output, if any.
+fn suggestion(text: &str) -> Option<String> {
+    let start = text.find("(did you mean ")?;
+    let end = start + text[start..].find("?)")? + 2;
+    Some(text[start..end].to_string())
+}
+
+/// One explainer for every command: the same typo gets the same suggestion from `expand`,
+/// `write-policy` (a `skip-resource-constraints` entry, which takes names and wildcards) and
+/// `check` (its text findings).
+#[test]
+fn the_same_typo_gets_the_same_suggestion_everywhere() {
+    for (typo, expected) in [
+        ("s3:GetObjct", "(did you mean s3:GetObject?)"),
+        ("s3:Gett*", "(did you mean s3:Get*?)"),
+        ("s3:GetObjktTaging*", "(did you mean s3:GetObjectTagging*?)"),
+        ("s4:GetObject", "(did you mean s3"),
+        ("s4:Get*", "(did you mean s3"),
+        ("catalog:ListPortfolios", "(did you mean servicecatalog?)"),
+        (
+            "ec2:DescribeInstanse",
+            "(did you mean ec2:DescribeInstances",
+        ),
+    ] {
+        let expanded = expand(&[typo]);
+        assert_eq!(expanded.status.code(), Some(1), "{typo}");
+        let template = format!("mode: crud\nskip-resource-constraints: ['{typo}']\n");
+        let written = common::run(&["write-policy"], Some(template.as_bytes()));
+        assert!(!written.status.success(), "{typo}");
+        let policy = format!(
+            r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "{typo}", "Resource": "*"}}]}}"#
+        );
+        let checked = common::run(&["check", "-"], Some(policy.as_bytes()));
+        let said: Vec<Option<String>> = [&expanded.stderr, &written.stderr, &checked.stdout]
+            .iter()
+            .map(|out| suggestion(&String::from_utf8_lossy(out)))
+            .collect();
+        let first = said[0].clone().unwrap_or_default();
+        assert!(first.starts_with(expected), "{typo}: {said:?}");
+        assert!(
+            said.iter().all(|s| s.as_deref() == Some(first.as_str())),
+            "{typo}: {said:?}"
+        );
+    }
+}

@@ -23,6 +23,7 @@ mod overrides_file;
 mod prop_write;
 mod query_library;
 mod update_aws_docs;
+mod write_passes_check;
 // They run the binary where the build has one, and say SKIPPED otherwise.
 mod fresh_data_commands;
 mod iam_data_cli;
@@ -58,6 +59,7 @@ mod write_differential;
 mod write_errors;
 #[cfg(feature = "cli")]
 mod write_fixes;
+mod write_passes_check;
 #[cfg(feature = "cli")]
 mod write_policy;
 #[cfg(feature = "cli")]

@@ -59,7 +59,6 @@ mod write_differential;
 mod write_errors;
 #[cfg(feature = "cli")]
 mod write_fixes;
-mod write_passes_check;
 #[cfg(feature = "cli")]
 mod write_policy;
 #[cfg(feature = "cli")]

@@ -90,14 +90,16 @@ fn read_snapshot_info(path: &Path) -> Option<(String, String)> {
     Some((source?, date?))
 }
 
-pub fn load_tar_gz(path: &Path) -> Result<Snapshot, String> {
+/// The files of a `.tar.gz` archive whose names `wanted` accepts, as UTF-8 text, in archive
+/// order.
+fn read_tar_gz(path: &Path, wanted: impl Fn(&str) -> bool) -> Result<Vec<PageFile>, String> {
     let file = fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     let mut archive =
         tar::Archive::new(flate2::read::GzDecoder::new(std::io::BufReader::new(file)));
-    let mut pages = Vec::new();
     let entries = archive
         .entries()
         .map_err(|e| format!("{}: not a tar.gz archive: {e}", path.display()))?;
+    let mut files = Vec::new();
     for entry in entries {
         let mut entry = entry.map_err(|e| format!("{}: corrupt archive: {e}", path.display()))?;
         let name = entry
@@ -105,15 +107,20 @@ pub fn load_tar_gz(path: &Path) -> Result<Snapshot, String> {
             .map_err(|e| format!("{}: bad entry name: {e}", path.display()))?
             .to_string_lossy()
             .into_owned();
-        if !is_page_name(&name) {
+        if !wanted(&name) {
             continue;
         }
         let mut text = String::new();
         entry
             .read_to_string(&mut text)
             .map_err(|e| format!("{}: {name}: cannot read as UTF-8: {e}", path.display()))?;
-        pages.push(PageFile { name, text });
+        files.push(PageFile { name, text });
     }
+    Ok(files)
+}
+
+pub fn load_tar_gz(path: &Path) -> Result<Snapshot, String> {
+    let mut pages = read_tar_gz(path, is_page_name)?;
     pages.sort_by(|a, b| a.name.cmp(&b.name));
     let info = path.parent().map(|d| d.join("snapshot.txt"));
     let (source, date) = info
@@ -221,33 +228,15 @@ fn iam_data_snapshot(source: String, date: String, mut pages: Vec<PageFile>) -> 
 
 /// `iam-data/iam-data.tar.gz`, as written by `scripts/update-iam-data`.
 pub fn load_iam_data_tar_gz(path: &Path) -> Result<Snapshot, String> {
-    let file = fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let mut archive =
-        tar::Archive::new(flate2::read::GzDecoder::new(std::io::BufReader::new(file)));
-    let entries = archive
-        .entries()
-        .map_err(|e| format!("{}: not a tar.gz archive: {e}", path.display()))?;
     let mut pages = Vec::new();
     let mut package_json = None;
-    for entry in entries {
-        let mut entry = entry.map_err(|e| format!("{}: corrupt archive: {e}", path.display()))?;
-        let name = entry
-            .path()
-            .map_err(|e| format!("{}: bad entry name: {e}", path.display()))?
-            .to_string_lossy()
-            .into_owned();
-        let keep = is_iam_data_name(&name);
-        if !keep && name != "package.json" {
-            continue;
-        }
-        let mut text = String::new();
-        entry
-            .read_to_string(&mut text)
-            .map_err(|e| format!("{}: {name}: cannot read as UTF-8: {e}", path.display()))?;
-        if keep {
-            pages.push(PageFile { name, text });
+    for file in read_tar_gz(path, |name| {
+        is_iam_data_name(name) || name == "package.json"
+    })? {
+        if is_iam_data_name(&file.name) {
+            pages.push(file);
         } else {
-            package_json = Some(text);
+            package_json = Some(file.text);
         }
     }
     let origin = path.display().to_string();

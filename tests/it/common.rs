@@ -156,3 +156,30 @@ pub fn output(command: &mut Command, stdin: Option<&[u8]>) -> Output {
         .wait_with_output()
         .unwrap_or_else(|e| panic!("waiting for {:?}: {e}", command.get_program()))
 }
+
+/// Whether python3 runs; without it, says on stderr that the tests of `scripts/<script>` are
+/// skipped.
+pub fn have_python(script: &str) -> bool {
+    match Command::new("python3").arg("--version").output() {
+        Ok(out) if out.status.success() => true,
+        _ => {
+            skipped!("python3 not found (scripts/{script} needs it)");
+            false
+        }
+    }
+}
+
+/// Runs `scripts/<script>` with python3 and `args`, its stderr echoed for the test's log.
+pub fn run_script(script: &str, args: &[&str]) -> Output {
+    let out = Command::new("python3")
+        .arg(crate_path("scripts").join(script))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run scripts/{script}: {e}"));
+    eprintln!(
+        "--- {script} {args:?}: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}

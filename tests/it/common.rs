@@ -96,6 +96,17 @@ pub fn oracle_path(year: &str) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
+/// [`oracle_path`], or `None` after saying that `what` is skipped without it.
+pub fn oracle_or_skip(year: &str, what: &str) -> Option<PathBuf> {
+    let path = oracle_path(year);
+    if path.is_none() {
+        skipped!(
+            "{what}: ../shared/oracle/iam-definition-{year}.json not found (the oracle lives outside the project)"
+        );
+    }
+    path
+}
+
 /// This build's `policy_sentry` binary.
 #[cfg(feature = "cli")]
 pub const BIN: &str = env!("CARGO_BIN_EXE_policy_sentry");
@@ -182,4 +193,15 @@ pub fn run_script(script: &str, args: &[&str]) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// The names in `dir`, sorted (to see what a command wrote, and that no temporary file is left
+/// behind).
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }

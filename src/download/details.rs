@@ -91,128 +91,170 @@ impl From<Object> for Value {
     }
 }
 
+/// The fields every IAM entity (user, group, role, instance profile) begins with: `Path`,
+/// `{Kind}Name`, `{Kind}Id`, `Arn`, `CreateDate`.
+fn entity(
+    kind: &str,
+    path: Option<&str>,
+    name: Option<&str>,
+    id: Option<&str>,
+    arn: Option<&str>,
+    created: Option<&DateTime>,
+) -> Object {
+    let mut o = Object::default();
+    o.str("Path", path)
+        .str(&format!("{kind}Name"), name)
+        .str(&format!("{kind}Id"), id)
+        .str("Arn", arn)
+        .date("CreateDate", created);
+    o
+}
+
+/// The fields both forms of a role (the detail, and the summary in an instance profile) end
+/// with: the permissions boundary, tags and last use.
+fn role_tail(
+    o: &mut Object,
+    boundary_of: Option<&AttachedPermissionsBoundary>,
+    tags: Option<&[Tag]>,
+    last: Option<&RoleLastUsed>,
+) {
+    o.value("PermissionsBoundary", boundary_of.map(boundary))
+        .opt_list("Tags", tags, tag)
+        .value("RoleLastUsed", last.map(last_used));
+}
+
 /// A decoded document; one that does not decode is kept as the string IAM sent.
 fn document(encoded: &str) -> Value {
     decode_policy_document(encoded).unwrap_or_else(|_| Value::from(encoded))
 }
 
 fn user(u: &UserDetail) -> Value {
-    let mut o = Object::default();
-    o.str("Path", u.path.as_deref())
-        .str("UserName", u.user_name.as_deref())
-        .str("UserId", u.user_id.as_deref())
-        .str("Arn", u.arn.as_deref())
-        .date("CreateDate", u.create_date.as_ref())
-        .opt_list(
-            "UserPolicyList",
-            u.user_policy_list.as_deref(),
-            inline_policy,
-        )
-        .opt_list("GroupList", u.group_list.as_deref(), |g| {
-            Value::from(g.as_str())
-        })
-        .opt_list(
-            "AttachedManagedPolicies",
-            u.attached_managed_policies.as_deref(),
-            attached_policy,
-        )
-        .value(
-            "PermissionsBoundary",
-            u.permissions_boundary.as_ref().map(boundary),
-        )
-        .opt_list("Tags", u.tags.as_deref(), tag);
+    let mut o = entity(
+        "User",
+        u.path.as_deref(),
+        u.user_name.as_deref(),
+        u.user_id.as_deref(),
+        u.arn.as_deref(),
+        u.create_date.as_ref(),
+    );
+    o.opt_list(
+        "UserPolicyList",
+        u.user_policy_list.as_deref(),
+        inline_policy,
+    )
+    .opt_list("GroupList", u.group_list.as_deref(), |g| {
+        Value::from(g.as_str())
+    })
+    .opt_list(
+        "AttachedManagedPolicies",
+        u.attached_managed_policies.as_deref(),
+        attached_policy,
+    )
+    .value(
+        "PermissionsBoundary",
+        u.permissions_boundary.as_ref().map(boundary),
+    )
+    .opt_list("Tags", u.tags.as_deref(), tag);
     o.into()
 }
 
 fn group(g: &GroupDetail) -> Value {
-    let mut o = Object::default();
-    o.str("Path", g.path.as_deref())
-        .str("GroupName", g.group_name.as_deref())
-        .str("GroupId", g.group_id.as_deref())
-        .str("Arn", g.arn.as_deref())
-        .date("CreateDate", g.create_date.as_ref())
-        .opt_list(
-            "GroupPolicyList",
-            g.group_policy_list.as_deref(),
-            inline_policy,
-        )
-        .opt_list(
-            "AttachedManagedPolicies",
-            g.attached_managed_policies.as_deref(),
-            attached_policy,
-        );
+    let mut o = entity(
+        "Group",
+        g.path.as_deref(),
+        g.group_name.as_deref(),
+        g.group_id.as_deref(),
+        g.arn.as_deref(),
+        g.create_date.as_ref(),
+    );
+    o.opt_list(
+        "GroupPolicyList",
+        g.group_policy_list.as_deref(),
+        inline_policy,
+    )
+    .opt_list(
+        "AttachedManagedPolicies",
+        g.attached_managed_policies.as_deref(),
+        attached_policy,
+    );
     o.into()
 }
 
 fn role_detail(r: &RoleDetail) -> Value {
-    let mut o = Object::default();
-    o.str("Path", r.path.as_deref())
-        .str("RoleName", r.role_name.as_deref())
-        .str("RoleId", r.role_id.as_deref())
-        .str("Arn", r.arn.as_deref())
-        .date("CreateDate", r.create_date.as_ref())
-        .document(
-            "AssumeRolePolicyDocument",
-            r.assume_role_policy_document.as_deref(),
-        )
-        .opt_list(
-            "InstanceProfileList",
-            r.instance_profile_list.as_deref(),
-            instance_profile,
-        )
-        .opt_list(
-            "RolePolicyList",
-            r.role_policy_list.as_deref(),
-            inline_policy,
-        )
-        .opt_list(
-            "AttachedManagedPolicies",
-            r.attached_managed_policies.as_deref(),
-            attached_policy,
-        )
-        .value(
-            "PermissionsBoundary",
-            r.permissions_boundary.as_ref().map(boundary),
-        )
-        .opt_list("Tags", r.tags.as_deref(), tag)
-        .value("RoleLastUsed", r.role_last_used.as_ref().map(last_used));
+    let mut o = entity(
+        "Role",
+        r.path.as_deref(),
+        r.role_name.as_deref(),
+        r.role_id.as_deref(),
+        r.arn.as_deref(),
+        r.create_date.as_ref(),
+    );
+    o.document(
+        "AssumeRolePolicyDocument",
+        r.assume_role_policy_document.as_deref(),
+    )
+    .opt_list(
+        "InstanceProfileList",
+        r.instance_profile_list.as_deref(),
+        instance_profile,
+    )
+    .opt_list(
+        "RolePolicyList",
+        r.role_policy_list.as_deref(),
+        inline_policy,
+    )
+    .opt_list(
+        "AttachedManagedPolicies",
+        r.attached_managed_policies.as_deref(),
+        attached_policy,
+    );
+    role_tail(
+        &mut o,
+        r.permissions_boundary.as_ref(),
+        r.tags.as_deref(),
+        r.role_last_used.as_ref(),
+    );
     o.into()
 }
 
 fn instance_profile(p: &InstanceProfile) -> Value {
-    let mut o = Object::default();
-    o.str("Path", Some(&p.path))
-        .str("InstanceProfileName", Some(&p.instance_profile_name))
-        .str("InstanceProfileId", Some(&p.instance_profile_id))
-        .str("Arn", Some(&p.arn))
-        .date("CreateDate", Some(&p.create_date))
-        .list("Roles", p.roles.iter().map(role))
+    let mut o = entity(
+        "InstanceProfile",
+        Some(&p.path),
+        Some(&p.instance_profile_name),
+        Some(&p.instance_profile_id),
+        Some(&p.arn),
+        Some(&p.create_date),
+    );
+    o.list("Roles", p.roles.iter().map(role))
         .opt_list("Tags", p.tags.as_deref(), tag);
     o.into()
 }
 
 fn role(r: &Role) -> Value {
-    let mut o = Object::default();
-    o.str("Path", Some(&r.path))
-        .str("RoleName", Some(&r.role_name))
-        .str("RoleId", Some(&r.role_id))
-        .str("Arn", Some(&r.arn))
-        .date("CreateDate", Some(&r.create_date))
-        .document(
-            "AssumeRolePolicyDocument",
-            r.assume_role_policy_document.as_deref(),
-        )
-        .str("Description", r.description.as_deref())
-        .value(
-            "MaxSessionDuration",
-            r.max_session_duration.map(Value::from),
-        )
-        .value(
-            "PermissionsBoundary",
-            r.permissions_boundary.as_ref().map(boundary),
-        )
-        .opt_list("Tags", r.tags.as_deref(), tag)
-        .value("RoleLastUsed", r.role_last_used.as_ref().map(last_used));
+    let mut o = entity(
+        "Role",
+        Some(&r.path),
+        Some(&r.role_name),
+        Some(&r.role_id),
+        Some(&r.arn),
+        Some(&r.create_date),
+    );
+    o.document(
+        "AssumeRolePolicyDocument",
+        r.assume_role_policy_document.as_deref(),
+    )
+    .str("Description", r.description.as_deref())
+    .value(
+        "MaxSessionDuration",
+        r.max_session_duration.map(Value::from),
+    );
+    role_tail(
+        &mut o,
+        r.permissions_boundary.as_ref(),
+        r.tags.as_deref(),
+        r.role_last_used.as_ref(),
+    );
     o.into()
 }
 

@@ -96,6 +96,17 @@ pub fn oracle_path(year: &str) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
+/// [`oracle_path`], or `None` after saying that `what` is skipped without it.
+pub fn oracle_or_skip(year: &str, what: &str) -> Option<PathBuf> {
+    let path = oracle_path(year);
+    if path.is_none() {
+        skipped!(
+            "{what}: ../shared/oracle/iam-definition-{year}.json not found (the oracle lives outside the project)"
+        );
+    }
+    path
+}
+
 /// This build's `policy_sentry` binary.
 #[cfg(feature = "cli")]
 pub const BIN: &str = env!("CARGO_BIN_EXE_policy_sentry");
@@ -155,4 +166,42 @@ pub fn output(command: &mut Command, stdin: Option<&[u8]>) -> Output {
     child
         .wait_with_output()
         .unwrap_or_else(|e| panic!("waiting for {:?}: {e}", command.get_program()))
+}
+
+/// Whether python3 runs; without it, says on stderr that the tests of `scripts/<script>` are
+/// skipped.
+pub fn have_python(script: &str) -> bool {
+    match Command::new("python3").arg("--version").output() {
+        Ok(out) if out.status.success() => true,
+        _ => {
+            skipped!("python3 not found (scripts/{script} needs it)");
+            false
+        }
+    }
+}
+
+/// Runs `scripts/<script>` with python3 and `args`, its stderr echoed for the test's log.
+pub fn run_script(script: &str, args: &[&str]) -> Output {
+    let out = Command::new("python3")
+        .arg(crate_path("scripts").join(script))
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run scripts/{script}: {e}"));
+    eprintln!(
+        "--- {script} {args:?}: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The names in `dir`, sorted (to see what a command wrote, and that no temporary file is left
+/// behind).
+pub fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }

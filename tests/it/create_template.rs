@@ -22,16 +22,6 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// The names in `dir`, sorted (to see that no temporary file is left behind).
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn writes_upstreams_text_for_both_types_in_any_case() {
     for (kind, spelling) in [
@@ -54,7 +44,7 @@ fn writes_upstreams_text_for_both_types_in_any_case() {
             "the confirmation names the file: {}",
             stderr(&out)
         );
-        assert_eq!(listing(dir.path()), ["t.yml"]);
+        assert_eq!(common::names_in(dir.path()), ["t.yml"]);
     }
 }
 
@@ -80,9 +70,9 @@ fn dash_prints_the_template_on_stdout_and_creates_no_file() {
         assert!(out.status.success(), "{}", stderr(&out));
         assert_eq!(String::from_utf8(out.stdout).unwrap(), golden(kind));
         assert!(
-            listing(dir.path()).is_empty(),
+            common::names_in(dir.path()).is_empty(),
             "a file was created: {:?}",
-            listing(dir.path())
+            common::names_in(dir.path())
         );
     }
 }
@@ -108,7 +98,7 @@ fn an_existing_file_is_refused_and_left_unchanged() {
         "mode: crud\nread:\n- arn:aws:s3:::mine\n"
     );
     assert_eq!(
-        listing(dir.path()),
+        common::names_in(dir.path()),
         ["crud.yml"],
         "no temporary file is left behind"
     );
@@ -147,7 +137,7 @@ fn force_replaces_an_existing_file() {
     let out = run(dir.path(), &["-o", "t.yml", "-t", "actions", "--force"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), golden("actions"));
-    assert_eq!(listing(dir.path()), ["t.yml"]);
+    assert_eq!(common::names_in(dir.path()), ["t.yml"]);
 }
 
 #[test]
@@ -185,8 +175,8 @@ fn unwritable_destinations_are_errors_naming_the_file() {
         );
         assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     }
-    assert_eq!(listing(dir.path()), ["adir"]);
-    assert!(listing(&dir.path().join("adir")).is_empty());
+    assert_eq!(common::names_in(dir.path()), ["adir"]);
+    assert!(common::names_in(&dir.path().join("adir")).is_empty());
 }
 
 #[test]
@@ -221,7 +211,7 @@ fn a_name_with_a_line_break_is_refused_before_writing() {
     );
     assert!(!out.status.success());
     assert!(stderr(&out).contains("name"), "{}", stderr(&out));
-    assert!(listing(dir.path()).is_empty());
+    assert!(common::names_in(dir.path()).is_empty());
 }
 
 #[test]
@@ -236,7 +226,7 @@ fn missing_or_unknown_type_is_a_usage_error() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(out.stdout.is_empty());
     }
-    assert!(listing(dir.path()).is_empty());
+    assert!(common::names_in(dir.path()).is_empty());
 }
 
 #[test]

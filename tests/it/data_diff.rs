@@ -166,13 +166,7 @@ fn oracle(year: &str) -> Option<PathBuf> {
     if !common::golden_build("the oracle figures") {
         return None;
     }
-    let path = common::oracle_path(year);
-    if path.is_none() {
-        common::skipped!(
-            "../shared/oracle/iam-definition-{year}.json not found (the oracle lives outside the project)"
-        );
-    }
-    path
+    common::oracle_or_skip(year, "the oracle figures")
 }
 
 #[test]

@@ -22,13 +22,7 @@ fn oracle_path() -> Option<PathBuf> {
             return None;
         }
     };
-    let path = common::oracle_path(year);
-    if path.is_none() {
-        common::skipped!(
-            "../shared/oracle/iam-definition-{year}.json not found (the oracle lives outside the project)"
-        );
-    }
-    path
+    common::oracle_or_skip(year, "the embedded database against upstream's parse")
 }
 
 /// Compare two JSON values, recording the path of every difference (key order included).

@@ -290,6 +290,23 @@ fn read_json(path: &Path) -> Value {
 }
 
 /// File stem → document of every `*.json` in `dir`.
+/// `download-policies --include-unattached` of `account` from `endpoint` into `<home>/out`:
+/// what it did, and the account's folder there.
+fn download_all(account: &Account, endpoint: &str, home: &Path) -> (Output, PathBuf) {
+    let out = home.join("out");
+    let output = with_credentials(&mut download_command(home), account)
+        .args([
+            "--include-unattached",
+            "--endpoint-url",
+            endpoint,
+            "--output-dir",
+        ])
+        .arg(&out)
+        .output()
+        .unwrap();
+    (output, out.join(&account.id))
+}
+
 fn written_documents(dir: &Path) -> BTreeMap<String, Value> {
     std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -338,18 +355,8 @@ fn every_customer_managed_policy_is_downloaded_across_pages() {
     account.create_user_in_group("alice", "developers", for_user, for_group);
 
     let home = tempfile::tempdir().unwrap();
-    let out = home.path().join("out");
     let started = Instant::now();
-    let output = with_credentials(&mut download_command(home.path()), &account)
-        .args([
-            "--include-unattached",
-            "--endpoint-url",
-            url,
-            "--output-dir",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let (output, account_dir) = download_all(&account, url, home.path());
     let elapsed = started.elapsed();
     let stderr = text(&output.stderr);
     assert!(
@@ -359,7 +366,6 @@ fn every_customer_managed_policy_is_downloaded_across_pages() {
     );
     assert_no_secrets(&output, &account);
 
-    let account_dir = out.join(&account.id);
     assert_eq!(
         text(&output.stdout),
         format!("{}\n", account_dir.display()),
@@ -691,6 +697,20 @@ impl ThrottlingProxy {
         Some(ThrottlingProxy { child, url })
     }
 
+    /// [`ThrottlingProxy::start`], or `None` after saying that `test` is skipped.
+    fn start_for(
+        test: &str,
+        upstream: &str,
+        every: usize,
+        fail_text: Option<&str>,
+    ) -> Option<ThrottlingProxy> {
+        let proxy = ThrottlingProxy::start(upstream, every, fail_text);
+        if proxy.is_none() {
+            common::skipped!("{test}: python3 cannot run the proxy");
+        }
+        proxy
+    }
+
     /// (requests, throttled) so far.
     fn stats(&self) -> (u64, u64) {
         use std::io::{Read, Write};
@@ -724,31 +744,18 @@ fn throttled_requests_are_retried_until_every_policy_is_written() {
         account.create_policy(&name, &document(i));
         created.insert(name, document(i));
     }
-    let Some(proxy) = ThrottlingProxy::start(url, 4, None) else {
-        common::skipped!(
-            "throttled_requests_are_retried_until_every_policy_is_written: python3 cannot run the proxy"
-        );
+    let test = "throttled_requests_are_retried_until_every_policy_is_written";
+    let Some(proxy) = ThrottlingProxy::start_for(test, url, 4, None) else {
         return;
     };
     let home = tempfile::tempdir().unwrap();
-    let out = home.path().join("out");
-    let output = with_credentials(&mut download_command(home.path()), &account)
-        .args([
-            "--include-unattached",
-            "--endpoint-url",
-            &proxy.url,
-            "--output-dir",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let (output, account_dir) = download_all(&account, &proxy.url, home.path());
     let stderr = text(&output.stderr);
     assert!(
         output.status.success(),
         "exit {:?}\n{stderr}",
         output.status
     );
-    let account_dir = out.join(&account.id);
     assert_eq!(
         written_documents(&account_dir.join("customer-managed")),
         created
@@ -775,28 +782,15 @@ fn a_policy_that_cannot_be_fetched_fails_the_run_but_not_the_others() {
         account.create_policy(name, &document(name.len()));
     }
     // Every 1000th request throttled: in effect only the injected failure.
-    let Some(proxy) = ThrottlingProxy::start(url, 1000, Some("broken-one")) else {
-        common::skipped!(
-            "a_policy_that_cannot_be_fetched_fails_the_run_but_not_the_others: python3 cannot run the proxy"
-        );
+    let test = "a_policy_that_cannot_be_fetched_fails_the_run_but_not_the_others";
+    let Some(proxy) = ThrottlingProxy::start_for(test, url, 1000, Some("broken-one")) else {
         return;
     };
     let home = tempfile::tempdir().unwrap();
-    let out = home.path().join("out");
-    let output = with_credentials(&mut download_command(home.path()), &account)
-        .args([
-            "--include-unattached",
-            "--endpoint-url",
-            &proxy.url,
-            "--output-dir",
-        ])
-        .arg(&out)
-        .output()
-        .unwrap();
+    let (output, account_dir) = download_all(&account, &proxy.url, home.path());
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_no_secrets(&output, &account);
-    let account_dir = out.join(&account.id);
     let written = written_documents(&account_dir.join("customer-managed"));
     assert_eq!(written.keys().collect::<Vec<_>>(), ["fine-one", "fine-two"]);
     assert!(

@@ -81,8 +81,9 @@ fn ours(action: Action) -> Facts {
     }
 }
 
-fn theirs(service: &Value, action: &Value) -> Facts {
-    let resources: BTreeMap<String, &str> = service["resources"]
+/// A service's resource types in upstream's JSON: lower-case name → ARN format.
+fn resource_arns(service: &Value) -> BTreeMap<String, &str> {
+    service["resources"]
         .as_object()
         .unwrap()
         .values()
@@ -92,7 +93,11 @@ fn theirs(service: &Value, action: &Value) -> Facts {
                 r["arn"].as_str().unwrap(),
             )
         })
-        .collect();
+        .collect()
+}
+
+fn theirs(service: &Value, action: &Value) -> Facts {
+    let resources = resource_arns(service);
     let rows: Vec<&Value> = action["resource_types"]
         .as_object()
         .unwrap()
@@ -153,10 +158,7 @@ fn iam_data_agrees_with_the_2026_html_parse() {
         );
         return;
     }
-    let Some(path) = common::oracle_path("2026") else {
-        common::skipped!(
-            "iam-data cross-check: ../shared/oracle/iam-definition-2026.json not found (the oracle lives outside the project)"
-        );
+    let Some(path) = common::oracle_or_skip("2026", "iam-data cross-check") else {
         return;
     };
     let oracle: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
@@ -217,17 +219,7 @@ fn iam_data_agrees_with_the_2026_html_parse() {
                 ));
             }
         }
-        let their_resources: BTreeMap<String, &str> = their_service["resources"]
-            .as_object()
-            .unwrap()
-            .values()
-            .map(|r| {
-                (
-                    r["resource"].as_str().unwrap().to_lowercase(),
-                    r["arn"].as_str().unwrap(),
-                )
-            })
-            .collect();
+        let their_resources = resource_arns(their_service);
         for r in service.resource_types() {
             if let Some(arn) = their_resources.get(&r.name().to_lowercase()) {
                 shared_resources += 1;

@@ -14,20 +14,6 @@ use crate::common;
 const VERSION: &str = "0.21.209901011";
 const MARKER: &str = "<!-- cross-check: everything below is kept by scripts/update-iam-data -->";
 
-fn script() -> PathBuf {
-    common::crate_path("scripts/update-iam-data")
-}
-
-fn have_python() -> bool {
-    match Command::new("python3").arg("--version").output() {
-        Ok(out) if out.status.success() => true,
-        _ => {
-            common::skipped!("python3 not found (scripts/update-iam-data needs it)");
-            false
-        }
-    }
-}
-
 /// An npm-style tarball (everything under `package/`) built with Python's tarfile.
 fn fake_package(dir: &Path, files: &[(&str, String)]) -> PathBuf {
     let src = dir.join("src");
@@ -87,11 +73,7 @@ fn package_files(license: &str, with_conditions: bool) -> Files {
 const MIT: &str = "MIT License\n\nCopyright (c) 2099 Someone\n\nPermission is hereby granted...\n";
 
 fn run(args: &[&str]) -> Output {
-    Command::new("python3")
-        .arg(script())
-        .args(args)
-        .output()
-        .unwrap()
+    common::run_script("update-iam-data", args)
 }
 
 fn archive_names(archive: &Path) -> Vec<String> {
@@ -111,7 +93,7 @@ fn archive_names(archive: &Path) -> Vec<String> {
 
 #[test]
 fn keeps_the_data_files_reproducibly_and_documents_them() {
-    if !have_python() {
+    if !common::have_python("update-iam-data") {
         return;
     }
     let dir = TempDir::new().unwrap();
@@ -193,7 +175,7 @@ fn keeps_the_data_files_reproducibly_and_documents_them() {
 
 #[test]
 fn bad_input_fails_and_leaves_the_old_snapshot() {
-    if !have_python() {
+    if !common::have_python("update-iam-data") {
         return;
     }
     let dir = TempDir::new().unwrap();

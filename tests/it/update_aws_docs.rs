@@ -9,57 +9,20 @@ use std::collections::HashMap;
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::common;
 
 const INDEX: &str = "reference_policies_actions-resources-contextkeys.html";
 
-fn script() -> PathBuf {
-    common::crate_path("scripts/update-aws-docs")
-}
-
-fn have_python() -> bool {
-    match Command::new("python3").arg("--version").output() {
-        Ok(out) if out.status.success() => true,
-        _ => {
-            common::skipped!("python3 not found (scripts/update-aws-docs needs it)");
-            false
-        }
-    }
-}
-
-/// A fresh, empty temporary folder (removed by `Drop`).
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!(
-            "update-aws-docs-test-{}-{tag}-{n}-{nanos}",
-            std::process::id()
-        ));
-        fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
+/// A fresh, empty temporary folder (removed on drop), its name tagged for the test.
+fn temp_dir(tag: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("update-aws-docs-test-{tag}-"))
+        .tempdir()
+        .unwrap()
 }
 
 /// Serves `files` (path without the leading `/` → body) on 127.0.0.1 at a free port; anything
@@ -112,17 +75,34 @@ fn handle(mut stream: TcpStream, files: &HashMap<String, Vec<u8>>) {
 }
 
 fn run(args: &[&str]) -> Output {
-    let out = Command::new("python3")
-        .arg(script())
-        .args(args)
-        .output()
-        .expect("run scripts/update-aws-docs");
-    eprintln!(
-        "--- update-aws-docs {args:?}: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    common::run_script("update-aws-docs", args)
+}
+
+/// `--from-aws BASE --to-dir OUT_DIR`, without retries and with a short timeout (the server
+/// is local), then `extra`.
+fn from_aws(base: &str, out_dir: &Path, extra: &[&str]) -> Output {
+    let to_dir = out_dir.to_str().unwrap();
+    let args = [
+        "--from-aws",
+        base,
+        "--to-dir",
+        to_dir,
+        "--retries",
+        "0",
+        "--timeout",
+        "5",
+    ];
+    run(&[&args[..], extra].concat())
+}
+
+/// The site: `pages` and an index linking `linked`.
+fn site(pages: &[(&str, Vec<u8>)], linked: &[&str]) -> HashMap<String, Vec<u8>> {
+    let mut files: HashMap<String, Vec<u8>> = pages
+        .iter()
+        .map(|(n, b)| (n.to_string(), b.clone()))
+        .collect();
+    files.insert(INDEX.to_string(), index_for(linked));
+    files
 }
 
 fn fake_pages() -> Vec<(&'static str, Vec<u8>)> {
@@ -190,39 +170,24 @@ fn tar_names(archive: &Path) -> Vec<String> {
 
 #[test]
 fn from_aws_writes_exactly_the_linked_pages() {
-    if !have_python() {
+    if !common::have_python("update-aws-docs") {
         return;
     }
     let pages = fake_pages();
     let names: Vec<&str> = pages.iter().map(|(n, _)| *n).collect();
-    let mut files: HashMap<String, Vec<u8>> = pages
-        .iter()
-        .map(|(n, b)| (n.to_string(), b.clone()))
-        .collect();
-    files.insert(INDEX.to_string(), index_for(&names));
+    let mut files = site(&pages, &names);
     files.insert(
         "list_unlinked.html".to_string(),
         b"not linked, must not be fetched".to_vec(),
     );
     let base = serve(files);
 
-    let tmp = TempDir::new("ok");
+    let tmp = temp_dir("ok");
     let out_dir = tmp.path().join("out");
     let plain = tmp.path().join("plain");
     fs::create_dir_all(&plain).unwrap();
     fs::write(plain.join("list_stale.html"), "from an older set").unwrap();
-    let out = run(&[
-        "--from-aws",
-        &base,
-        "--to-dir",
-        out_dir.to_str().unwrap(),
-        "--plain-dir",
-        plain.to_str().unwrap(),
-        "--retries",
-        "0",
-        "--timeout",
-        "5",
-    ]);
+    let out = from_aws(&base, &out_dir, &["--plain-dir", plain.to_str().unwrap()]);
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("pages: 3"), "{stderr}");
@@ -271,13 +236,8 @@ fn from_aws_writes_exactly_the_linked_pages() {
     );
     assert!(!out_dir.join("access-level-overrides.yml").exists());
     assert!(!out_dir.join("audit").exists());
-    let mut left: Vec<String> = fs::read_dir(&out_dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
     assert_eq!(
-        left,
+        common::names_in(&out_dir),
         ["pages.tar.gz", "snapshot.txt"],
         "temporary files left behind"
     );
@@ -285,45 +245,24 @@ fn from_aws_writes_exactly_the_linked_pages() {
     // Deterministic: the same pages give the same bytes.
     let first = fs::read(&archive).unwrap();
     let again = tmp.path().join("again");
-    let out = run(&[
-        "--from-aws",
-        &base,
-        "--to-dir",
-        again.to_str().unwrap(),
-        "--retries",
-        "0",
-    ]);
+    let out = from_aws(&base, &again, &[]);
     assert!(out.status.success());
     assert_eq!(fs::read(again.join("pages.tar.gz")).unwrap(), first);
 }
 
 #[test]
 fn from_aws_fails_without_partial_archive_when_a_page_is_missing() {
-    if !have_python() {
+    if !common::have_python("update-aws-docs") {
         return;
     }
     let pages = fake_pages();
     let mut names: Vec<&str> = pages.iter().map(|(n, _)| *n).collect();
     names.push("list_missing.html");
-    let mut files: HashMap<String, Vec<u8>> = pages
-        .iter()
-        .map(|(n, b)| (n.to_string(), b.clone()))
-        .collect();
-    files.insert(INDEX.to_string(), index_for(&names));
-    let base = serve(files);
+    let base = serve(site(&pages, &names));
 
-    let tmp = TempDir::new("404");
+    let tmp = temp_dir("404");
     let out_dir = tmp.path().join("out");
-    let out = run(&[
-        "--from-aws",
-        &base,
-        "--to-dir",
-        out_dir.to_str().unwrap(),
-        "--retries",
-        "0",
-        "--timeout",
-        "5",
-    ]);
+    let out = from_aws(&base, &out_dir, &[]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -341,40 +280,20 @@ fn from_aws_fails_without_partial_archive_when_a_page_is_missing() {
     // An existing archive is left as it was.
     fs::create_dir_all(&out_dir).unwrap();
     fs::write(out_dir.join("pages.tar.gz"), b"previous").unwrap();
-    let out = run(&[
-        "--from-aws",
-        &base,
-        "--to-dir",
-        out_dir.to_str().unwrap(),
-        "--retries",
-        "0",
-        "--timeout",
-        "5",
-    ]);
+    let out = from_aws(&base, &out_dir, &[]);
     assert!(!out.status.success());
     assert_eq!(fs::read(out_dir.join("pages.tar.gz")).unwrap(), b"previous");
 }
 
 #[test]
 fn from_aws_fails_when_the_index_links_no_pages() {
-    if !have_python() {
+    if !common::have_python("update-aws-docs") {
         return;
     }
-    let mut files = HashMap::new();
-    files.insert(INDEX.to_string(), index_for(&[]));
-    let base = serve(files);
-    let tmp = TempDir::new("empty");
+    let base = serve(site(&[], &[]));
+    let tmp = temp_dir("empty");
     let out_dir = tmp.path().join("out");
-    let out = run(&[
-        "--from-aws",
-        &base,
-        "--to-dir",
-        out_dir.to_str().unwrap(),
-        "--retries",
-        "0",
-        "--timeout",
-        "5",
-    ]);
+    let out = from_aws(&base, &out_dir, &[]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -392,10 +311,10 @@ fn from_pypi_reproduces_the_committed_archive() {
         );
         return;
     }
-    if !have_python() {
+    if !common::have_python("update-aws-docs") {
         return;
     }
-    let tmp = TempDir::new("pypi");
+    let tmp = temp_dir("pypi");
     let out_dir = tmp.path().join("out");
     let out = run(&[
         "--from-pypi",
@@ -498,10 +417,10 @@ fn fake_upstream_repo(dir: &Path) -> String {
 
 #[test]
 fn from_git_takes_the_pages_lists_and_date_of_a_commit() {
-    if !have_python() {
+    if !common::have_python("update-aws-docs") {
         return;
     }
-    let tmp = TempDir::new("git");
+    let tmp = temp_dir("git");
     let repo = tmp.path().join("repo");
     fs::create_dir_all(&repo).unwrap();
     let commit = fake_upstream_repo(&repo);

@@ -47,10 +47,7 @@ fn writes_each_template_and_reports_the_bad_ones() {
     let b = std::fs::read_to_string(output.join("b.json")).unwrap();
     assert!(b.contains("KmsPermissionsmanagementKey"), "{b}");
     assert!(!output.join("c.json").exists());
-    let names: Vec<String> = std::fs::read_dir(&output)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = common::names_in(&output);
     assert_eq!(names.len(), 2, "no temporary files left: {names:?}");
 
     // A second run keeps the existing files unless --force.
@@ -141,10 +138,5 @@ fn templates_are_found_whatever_the_case_of_their_extension() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("3 written, 0 failed"), "{stderr}");
-    let mut names: Vec<String> = std::fs::read_dir(&output)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert_eq!(names, ["A.json", "b.json", "c.json"]);
+    assert_eq!(common::names_in(&output), ["A.json", "b.json", "c.json"]);
 }

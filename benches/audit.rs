@@ -3,7 +3,7 @@
 
 use divan::black_box;
 use policy_sentry::audit::analyze::{ReportConfig, analyze_policy};
-use policy_sentry::audit::{CheckOptions, Policy, check_policy};
+use policy_sentry::audit::{CheckOptions, ParsedPolicy, check_policy};
 use policy_sentry::data::{Action, LevelSource};
 
 fn main() {
@@ -86,7 +86,7 @@ fn parse_1000_policies(bencher: divan::Bencher) {
         texts
             .iter()
             .map(|t| {
-                Policy::parse("p.json", black_box(t))
+                ParsedPolicy::parse("p.json", black_box(t))
                     .map(|p| p.statements.len())
                     .unwrap_or(0)
             })
@@ -100,7 +100,7 @@ fn bench_check(bencher: divan::Bencher, texts: &[String]) {
     bencher.bench(|| {
         texts
             .iter()
-            .filter_map(|t| Policy::parse("p.json", black_box(t)).ok())
+            .filter_map(|t| ParsedPolicy::parse("p.json", black_box(t)).ok())
             .map(|p| check_policy(&p, &options).len())
             .sum::<usize>()
     });
@@ -120,7 +120,7 @@ fn analyze_1000_policies(bencher: divan::Bencher) {
         let mut warnings = Vec::new();
         texts
             .iter()
-            .filter_map(|t| Policy::parse("p.json", black_box(t)).ok())
+            .filter_map(|t| ParsedPolicy::parse("p.json", black_box(t)).ok())
             .filter_map(|p| {
                 analyze_policy(&p, "p", "123456789012", &config, &levels, &mut warnings)
             })
@@ -177,7 +177,7 @@ fn check_1_mb_minified_policy(bencher: divan::Bencher) {
     assert!(!text.contains('\n') && text.len() >= 1_000_000);
     let options = CheckOptions::default();
     bencher.bench(|| {
-        let policy = Policy::parse("p.json", black_box(&text)).unwrap();
+        let policy = ParsedPolicy::parse("p.json", black_box(&text)).unwrap();
         check_policy(&policy, &options).len()
     });
 }
@@ -186,7 +186,7 @@ fn check_1_mb_minified_policy(bencher: divan::Bencher) {
 fn parse_1_mb_minified_policy(bencher: divan::Bencher) {
     let text = minified_policy_of_1_mb();
     bencher.bench(|| {
-        Policy::parse("p.json", black_box(&text))
+        ParsedPolicy::parse("p.json", black_box(&text))
             .unwrap()
             .statements
             .len()

@@ -6,7 +6,7 @@
 
 use divan::black_box;
 use policy_sentry::template::Template;
-use policy_sentry::write::{Policy, WriteOptions, write_policy};
+use policy_sentry::write::{WriteOptions, WrittenPolicy, write_policy};
 
 fn main() {
     divan::main();
@@ -60,7 +60,7 @@ fn crud_15_arns() -> String {
 }
 
 #[divan::bench]
-fn minimize_wildcard_heavy() -> Policy {
+fn minimize_wildcard_heavy() -> WrittenPolicy {
     let t = template(WILDCARD_HEAVY);
     let options = WriteOptions {
         minimize: Some(0),
@@ -70,7 +70,7 @@ fn minimize_wildcard_heavy() -> Policy {
 }
 
 #[divan::bench]
-fn actions_mode() -> Policy {
+fn actions_mode() -> WrittenPolicy {
     let t = template(
         "mode: actions\nactions: [s3:GetObject, s3:PutObject, ec2:RunInstances, iam:PassRole, lambda:CreateFunction, kms:CreateGrant]\n",
     );

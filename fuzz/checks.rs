@@ -7,7 +7,7 @@
 
 use policy_sentry::arn::{Arn, matches_format, matches_parsed, service_of};
 use policy_sentry::audit::analyze::{ReportConfig, analyze_policy};
-use policy_sentry::audit::{CheckOptions, Policy, check_policy};
+use policy_sentry::audit::{CheckOptions, ParsedPolicy, check_policy};
 use policy_sentry::data::LevelSource;
 use policy_sentry::template::Template;
 use policy_sentry::write::{WriteOptions, write_policy_with_warnings};
@@ -44,8 +44,8 @@ pub fn template_parse(text: &str) -> bool {
 /// text (or just past its end); every policy it accepts goes through the `check` rules and
 /// `analyze` without panicking. Returns whether the text parsed.
 pub fn policy_parse(text: &str) -> bool {
-    let _ = Policy::looks_like_policy(text);
-    let policy = match Policy::parse("fuzz.json", text) {
+    let _ = ParsedPolicy::looks_like_policy(text);
+    let policy = match ParsedPolicy::parse("fuzz.json", text) {
         Ok(policy) => policy,
         Err(e) => {
             assert!(e.line >= 1 && e.column >= 1, "{e}");

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use super::downloaded::{self, DownloadedPolicy};
 use super::grants::{GrantedName, PolicyGrants};
-use super::policy::Policy;
+use super::policy::ParsedPolicy;
 use super::risk::RiskCategory;
 use crate::data::LevelSource;
 use crate::expand::glob_match;
@@ -261,7 +261,7 @@ impl PolicyReport {
 /// unconditionally; see [`PolicyGrants`]) against the risk lists. Returns `None` when it has no
 /// finding; entries that match no action of the IAM data are pushed to `warnings`.
 pub fn analyze_policy(
-    policy: &Policy,
+    policy: &ParsedPolicy,
     policy_name: &str,
     account_id: &str,
     config: &ReportConfig,
@@ -331,7 +331,7 @@ impl Report {
     /// The report over downloaded policies (read and parsed by the caller): each policy
     /// under its report key ([`downloaded::report_keys`]), those the config excludes left out.
     pub fn of_downloaded(
-        policies: &[(DownloadedPolicy, Policy)],
+        policies: &[(DownloadedPolicy, ParsedPolicy)],
         config: &ReportConfig,
         levels: &LevelSource,
         warnings: &mut Vec<String>,
@@ -487,8 +487,8 @@ fn md_cell(s: &str) -> String {
 mod tests {
     use super::*;
 
-    fn policy(actions: &str) -> Policy {
-        Policy::parse(
+    fn policy(actions: &str) -> ParsedPolicy {
+        ParsedPolicy::parse(
             "p.json",
             &format!(r#"{{"Statement":[{{"Effect":"Allow","Action":{actions},"Resource":"*"}},{{"Effect":"Deny","Action":"s3:PutBucketPolicy","Resource":"*"}}]}}"#),
         )

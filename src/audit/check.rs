@@ -3,8 +3,8 @@
 
 use super::grants::{ActionSet, GrantedActions, GrantedName, PolicyGrants, StatementGrant};
 use super::policy::{
-    ActionField, Effect, Located, Location, Policy, PolicyError, PolicyErrorKind, ResourceField,
-    Statement,
+    ActionField, Effect, Located, Location, ParsedPolicy, ParsedStatement, PolicyError,
+    PolicyErrorKind, ResourceField,
 };
 use super::risk::RiskCategory;
 use crate::arn::{Rules, is_policy_arn};
@@ -316,7 +316,7 @@ fn list_names(names: &[String]) -> String {
 }
 
 /// Run every rule over a policy. Findings come in statement order, then rule order.
-pub fn check_policy(policy: &Policy, options: &CheckOptions) -> Vec<Finding> {
+pub fn check_policy(policy: &ParsedPolicy, options: &CheckOptions) -> Vec<Finding> {
     let mut findings = Vec::new();
     if policy.statements.is_empty() {
         findings.push(Finding {
@@ -355,7 +355,7 @@ pub fn check_policy(policy: &Policy, options: &CheckOptions) -> Vec<Finding> {
 
 fn finding(
     rule: Rule,
-    statement: &Statement,
+    statement: &ParsedStatement,
     location: Location,
     message: String,
     actions: Vec<String>,
@@ -489,13 +489,17 @@ fn check_resources(grant: &StatementGrant, dependents: &ActionSet, findings: &mu
 }
 
 fn check_resource_arn(
-    statement: &Statement,
+    statement: &ParsedStatement,
     resource: &Located<String>,
     formats: &[ResourceType],
     findings: &mut Vec<Finding>,
 ) {
     let arn = resource.value.trim();
-    if crate::arn::matches_any(Rules::Policy, arn, formats.iter().map(|rt| rt.arn_format())) {
+    if crate::arn::matches_any(
+        Rules::ParsedPolicy,
+        arn,
+        formats.iter().map(|rt| rt.arn_format()),
+    ) {
         return;
     }
     let message = if !is_policy_arn(arn) {
@@ -537,7 +541,7 @@ fn check_risks(grants: &PolicyGrants, options: &CheckOptions, findings: &mut Vec
     }
     for method in all.complete_methods() {
         let names: Vec<String> = method.actions.iter().map(GrantedName::display).collect();
-        let granting: Vec<&Statement> = per_statement
+        let granting: Vec<&ParsedStatement> = per_statement
             .iter()
             .filter(|(_, g)| method.actions.iter().any(|a| g.contains(a)))
             .map(|(s, _)| s.statement)
@@ -593,7 +597,7 @@ mod tests {
     use super::*;
 
     fn ids(text: &str) -> Vec<&'static str> {
-        let policy = Policy::parse("t.json", text).unwrap();
+        let policy = ParsedPolicy::parse("t.json", text).unwrap();
         check_policy(&policy, &CheckOptions::default())
             .iter()
             .map(|f| f.rule.id())
@@ -630,7 +634,8 @@ mod tests {
     #[test]
     fn unknown_action_names_the_closest() {
         let policy =
-            Policy::parse("t.json", &one(r#""s3:GetObjct""#, r#""arn:aws:s3:::b/*""#)).unwrap();
+            ParsedPolicy::parse("t.json", &one(r#""s3:GetObjct""#, r#""arn:aws:s3:::b/*""#))
+                .unwrap();
         let f = &check_policy(&policy, &CheckOptions::default())[0];
         assert_eq!(f.actions, ["s3:GetObject"]);
         assert!(

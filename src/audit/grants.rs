@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use super::policy::{
-    ActionField, ConditionBlock, Effect, Located, Policy, ResourceField, Statement,
+    ActionField, ConditionBlock, Effect, Located, ParsedPolicy, ParsedStatement, ResourceField,
 };
 use crate::data::Action;
 use crate::expand::expand;
@@ -16,6 +16,7 @@ use crate::expand::expand;
 /// A cheap hasher for action ids: policies granting `*` put 17,000 actions in a set, and
 /// SipHash would dominate the time of `check`.
 #[derive(Default, Clone, Copy)]
+#[doc(hidden)]
 pub struct IdHasher(u64);
 
 impl Hasher for IdHasher {
@@ -138,7 +139,7 @@ impl GrantedActions {
 #[derive(Clone, Debug)]
 pub struct StatementGrant<'p> {
     /// The statement as written: index, Sid, location, principal.
-    pub statement: &'p Statement,
+    pub statement: &'p ParsedStatement,
     /// The actions of the IAM data it applies to: its `Action` entries expanded, or for
     /// `NotAction` every action none of the entries matches.
     pub actions: GrantedActions,
@@ -147,7 +148,7 @@ pub struct StatementGrant<'p> {
 }
 
 impl<'p> StatementGrant<'p> {
-    pub fn of(statement: &'p Statement) -> StatementGrant<'p> {
+    pub fn of(statement: &'p ParsedStatement) -> StatementGrant<'p> {
         let mut listed = GrantedActions::default();
         let mut unmatched = Vec::new();
         for entry in statement.actions.entries() {
@@ -207,7 +208,7 @@ pub struct PolicyGrants<'p> {
 }
 
 impl<'p> PolicyGrants<'p> {
-    pub fn of(policy: &'p Policy) -> PolicyGrants<'p> {
+    pub fn of(policy: &'p ParsedPolicy) -> PolicyGrants<'p> {
         PolicyGrants {
             statements: policy.statements.iter().map(StatementGrant::of).collect(),
         }
@@ -263,8 +264,8 @@ mod tests {
         g.sorted_known().iter().map(|a| a.to_string()).collect()
     }
 
-    fn policy(statements: &str) -> Policy {
-        Policy::parse("p.json", &format!(r#"{{"Statement":[{statements}]}}"#)).unwrap()
+    fn policy(statements: &str) -> ParsedPolicy {
+        ParsedPolicy::parse("p.json", &format!(r#"{{"Statement":[{statements}]}}"#)).unwrap()
     }
 
     #[test]

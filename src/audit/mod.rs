@@ -16,5 +16,5 @@ pub mod risk;
 pub mod sarif;
 
 pub use check::{CheckOptions, Finding, Level, Rule, check_policy};
-pub use policy::{Policy, PolicyError, PolicyErrorKind};
+pub use policy::{ParsedPolicy, PolicyError, PolicyErrorKind};
 pub use report::{CheckReport, CheckedFile, Verdict};

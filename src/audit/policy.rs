@@ -24,11 +24,7 @@ pub struct Located<T> {
     pub location: Location,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Effect {
-    Allow,
-    Deny,
-}
+pub use crate::effect::Effect;
 
 /// `Action` (the listed actions) or `NotAction` (every action except those).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,7 +60,7 @@ pub struct ConditionBlock {
 
 /// One statement of a policy.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Statement {
+pub struct ParsedStatement {
     /// Position in the `Statement` list (0 for a single statement object).
     pub index: usize,
     pub sid: Option<String>,
@@ -78,7 +74,7 @@ pub struct Statement {
     pub location: Location,
 }
 
-impl Statement {
+impl ParsedStatement {
     /// `Statement[2]`, or `Statement[2] (Sid "ReadLogs")`: how messages name the statement.
     pub fn label(&self) -> String {
         match &self.sid {
@@ -90,11 +86,11 @@ impl Statement {
 
 /// A parsed policy document.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Policy {
+pub struct ParsedPolicy {
     /// How errors and findings name the file.
     pub origin: String,
     pub version: Option<String>,
-    pub statements: Vec<Statement>,
+    pub statements: Vec<ParsedStatement>,
     /// Where the `Statement` value is (an empty list there grants nothing).
     pub statements_location: Location,
     /// Characters of the document that are not whitespace (what IAM's size limits count).
@@ -146,9 +142,9 @@ const STATEMENT_KEYS: [&str; 9] = [
 ];
 const VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
 
-impl Policy {
+impl ParsedPolicy {
     /// Parse the text of a policy document; `origin` names it in errors (usually the path).
-    pub fn parse(origin: &str, text: &str) -> Result<Policy, PolicyError> {
+    pub fn parse(origin: &str, text: &str) -> Result<ParsedPolicy, PolicyError> {
         let reader = Reader {
             origin,
             text,
@@ -210,7 +206,7 @@ impl Reader<'_> {
         }
     }
 
-    fn policy(&self, root: &Value) -> Result<Policy, PolicyError> {
+    fn policy(&self, root: &Value) -> Result<ParsedPolicy, PolicyError> {
         let Kind::Object(members) = &root.kind else {
             return Err(self.error(
                 root.span,
@@ -264,7 +260,7 @@ impl Reader<'_> {
                 ));
             }
         };
-        Ok(Policy {
+        Ok(ParsedPolicy {
             origin: self.origin.to_string(),
             version,
             statements,
@@ -349,7 +345,12 @@ impl Reader<'_> {
         }
     }
 
-    fn statement(&self, value: &Value, index: usize, path: &str) -> Result<Statement, PolicyError> {
+    fn statement(
+        &self,
+        value: &Value,
+        index: usize,
+        path: &str,
+    ) -> Result<ParsedStatement, PolicyError> {
         let Kind::Object(members) = &value.kind else {
             return Err(self.error(
                 value.span,
@@ -374,7 +375,7 @@ impl Reader<'_> {
             None => Vec::new(),
             Some(m) => self.condition(&m.value, &field("Condition"))?,
         };
-        Ok(Statement {
+        Ok(ParsedStatement {
             index,
             sid,
             effect,
@@ -550,7 +551,7 @@ mod tests {
     "Condition": {"Bool": {"aws:SecureTransport": true}, "StringEquals": {"s3:prefix": ["a", "b"]}}
   }
 }"#;
-        let p = Policy::parse("p.json", text).unwrap();
+        let p = ParsedPolicy::parse("p.json", text).unwrap();
         assert_eq!(p.statements.len(), 1);
         let s = &p.statements[0];
         assert_eq!(s.label(), "Statement[0] (Sid \"One\")");
@@ -613,7 +614,7 @@ mod tests {
         ];
         for (text, expected) in cases {
             assert_eq!(
-                Policy::parse("p.json", text).unwrap_err().to_string(),
+                ParsedPolicy::parse("p.json", text).unwrap_err().to_string(),
                 expected,
                 "{text}"
             );
@@ -622,7 +623,7 @@ mod tests {
 
     #[test]
     fn an_empty_statement_list_is_a_policy_without_statements() {
-        let p = Policy::parse(
+        let p = ParsedPolicy::parse(
             "p.json",
             "{\"Version\": \"2012-10-17\",\n \"Statement\": []}",
         )
@@ -636,7 +637,7 @@ mod tests {
 
     #[test]
     fn errors_say_whether_the_text_is_json() {
-        let kind = |text: &str| Policy::parse("p.json", text).unwrap_err().kind;
+        let kind = |text: &str| ParsedPolicy::parse("p.json", text).unwrap_err().kind;
         assert_eq!(kind("{\"Statement\": [}"), PolicyErrorKind::InvalidJson);
         assert_eq!(kind("[]"), PolicyErrorKind::InvalidPolicy);
         assert_eq!(
@@ -648,7 +649,7 @@ mod tests {
     #[test]
     fn trust_policies_need_no_resource() {
         let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
-        let p = Policy::parse("trust.json", text).unwrap();
+        let p = ParsedPolicy::parse("trust.json", text).unwrap();
         assert_eq!(p.statements[0].resources, ResourceField::Absent);
         assert!(p.statements[0].has_principal);
     }

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::check::{CheckOptions, Finding, Level, check_policy};
-use super::policy::Policy;
+use super::policy::ParsedPolicy;
 
 /// One input of a check run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub struct CheckedFile {
 impl CheckedFile {
     /// Parse and check the text of a file.
     pub fn check(name: &str, text: &str, options: &CheckOptions) -> CheckedFile {
-        match Policy::parse(name, text) {
+        match ParsedPolicy::parse(name, text) {
             Ok(policy) => CheckedFile {
                 name: name.to_string(),
                 findings: check_policy(&policy, options),

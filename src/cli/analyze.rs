@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use policy_sentry::audit::Policy;
+use policy_sentry::audit::ParsedPolicy;
 use policy_sentry::audit::analyze::{Report, ReportConfig, analyze_policy};
 use policy_sentry::audit::downloaded::{self, DownloadedPolicy};
 use policy_sentry::data::LevelSource;
@@ -98,9 +98,9 @@ fn load_config(path: Option<&Path>, global: &GlobalArgs) -> Result<ReportConfig,
         .map_err(|e| InputError(vec![e.to_string()]))
 }
 
-fn read_policy(path: &Path, global: &GlobalArgs) -> Result<Policy, String> {
+fn read_policy(path: &Path, global: &GlobalArgs) -> Result<ParsedPolicy, String> {
     let text = global.read_input(path).map_err(|e| e.to_string())?;
-    Policy::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
+    ParsedPolicy::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
 }
 
 fn policy_file(
@@ -195,7 +195,7 @@ fn downloaded(
 fn read_downloaded(
     dir: &Path,
     global: &GlobalArgs,
-) -> Result<(usize, Vec<(DownloadedPolicy, Policy)>), InputError> {
+) -> Result<(usize, Vec<(DownloadedPolicy, ParsedPolicy)>), InputError> {
     let found =
         downloaded::find(dir).map_err(|e| InputError(vec![format!("{}: {e}", dir.display())]))?;
     let mut errors: Vec<String> = (found.errors.iter())

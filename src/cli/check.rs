@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use policy_sentry::audit::findings_json::findings_json;
 use policy_sentry::audit::{
-    CheckOptions, CheckReport, CheckedFile, Level, Policy, Rule, Verdict, sarif,
+    CheckOptions, CheckReport, CheckedFile, Level, ParsedPolicy, Rule, Verdict, sarif,
 };
 use policy_sentry::io::{self, Walk, Walker};
 
@@ -83,7 +83,7 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         };
         let checked = match global.read_input(&input.path) {
             Err(e) => CheckedFile::unreadable(&input.display, &e),
-            Ok(text) if input.from_folder && !Policy::looks_like_policy(&text) => {
+            Ok(text) if input.from_folder && !ParsedPolicy::looks_like_policy(&text) => {
                 eprintln!(
                     "warning: {}: skipped: not an IAM policy document (no \"Statement\" or \"Version\")",
                     input.display

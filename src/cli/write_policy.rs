@@ -8,7 +8,7 @@ use anyhow::bail;
 use clap::{Args, ValueEnum};
 use policy_sentry::arn::{Partition, UnknownPartition};
 use policy_sentry::template::{Mode, ParsedTemplate, SourceFormat, Template};
-use policy_sentry::write::{Policy, WriteOptions, Written};
+use policy_sentry::write::{WriteOptions, Written, WrittenPolicy};
 
 use super::{Exit, GlobalArgs};
 
@@ -81,7 +81,7 @@ pub fn run(args: &WritePolicyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCo
 }
 
 /// The policy text as upstream prints it (before its final newline).
-pub fn format_policy(policy: &Policy, fmt: PolicyFormat) -> String {
+pub fn format_policy(policy: &WrittenPolicy, fmt: PolicyFormat) -> String {
     match fmt {
         PolicyFormat::Json => policy.to_json_pretty(),
         // PyYAML's text ends with a newline and upstream's print adds one more.

@@ -185,6 +185,7 @@ pub fn download_account(
 
 /// An HTTPS client on rustls with the ring provider (the SDK's default uses aws-lc, whose C
 /// build takes much longer).
+#[doc(hidden)]
 pub fn https_client() -> aws_sdk_iam::config::SharedHttpClient {
     use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
     aws_smithy_http_client::Builder::new()
@@ -217,6 +218,7 @@ fn region_or_fallback(config: &aws_config::SdkConfig) -> aws_config::Region {
 }
 
 /// An IAM client for `config`, in us-east-1 when the configuration names no region.
+#[doc(hidden)]
 pub fn iam_client(config: &aws_config::SdkConfig) -> aws_sdk_iam::Client {
     let conf = aws_sdk_iam::config::Builder::from(config)
         .region(region_or_fallback(config))
@@ -225,6 +227,7 @@ pub fn iam_client(config: &aws_config::SdkConfig) -> aws_sdk_iam::Client {
 }
 
 /// An STS client for `config`, in us-east-1 when the configuration names no region.
+#[doc(hidden)]
 pub fn sts_client(config: &aws_config::SdkConfig) -> aws_sdk_sts::Client {
     let conf = aws_sdk_sts::config::Builder::from(config)
         .region(region_or_fallback(config))

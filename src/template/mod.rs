@@ -36,28 +36,7 @@ pub enum Mode {
     Actions,
 }
 
-/// The `Effect` of every statement.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Effect {
-    #[default]
-    Allow,
-    Deny,
-}
-
-impl Effect {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Effect::Allow => "Allow",
-            Effect::Deny => "Deny",
-        }
-    }
-}
-
-impl fmt::Display for Effect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::effect::Effect;
 
 /// `wildcard-only:`: actions that take no resource ARN.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]

@@ -25,7 +25,7 @@ mod sid_group;
 
 use std::collections::HashSet;
 
-pub use policy::{MANAGED_POLICY_LIMIT, POLICY_VERSION, Policy, Statement};
+pub use policy::{MANAGED_POLICY_LIMIT, POLICY_VERSION, WrittenPolicy, WrittenStatement};
 
 use crate::arn::{self, Arn, InvalidArn};
 use crate::data::resolve::{self, Spelling};
@@ -102,12 +102,15 @@ pub struct Warning {
 /// A policy and the warnings met while writing it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
-    pub policy: Policy,
+    pub policy: WrittenPolicy,
     pub warnings: Vec<Warning>,
 }
 
 /// Write the policy for a template.
-pub fn write_policy(template: &Template, options: &WriteOptions) -> Result<Policy, WriteError> {
+pub fn write_policy(
+    template: &Template,
+    options: &WriteOptions,
+) -> Result<WrittenPolicy, WriteError> {
     write_policy_with_warnings(template, options).map(|w| w.policy)
 }
 

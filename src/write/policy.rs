@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use crate::Effect;
 use crate::io::{JsonStyle, json_string};
-use crate::template::Effect;
 
 /// The IAM policy language version upstream writes.
 pub const POLICY_VERSION: &str = "2012-10-17";
@@ -18,16 +18,16 @@ pub const MANAGED_POLICY_LIMIT: usize = 6144;
 /// An IAM policy document. Serialises with upstream's key order (`Version`, `Statement`;
 /// `Sid`, `Effect`, `Action`, `Resource`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Policy {
+pub struct WrittenPolicy {
     #[serde(rename = "Version")]
     pub version: String,
     #[serde(rename = "Statement")]
-    pub statements: Vec<Statement>,
+    pub statements: Vec<WrittenStatement>,
 }
 
 /// One statement: `Action` and `Resource` are always lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Statement {
+pub struct WrittenStatement {
     #[serde(rename = "Sid")]
     pub sid: String,
     #[serde(rename = "Effect")]
@@ -38,9 +38,9 @@ pub struct Statement {
     pub resource: Vec<String>,
 }
 
-impl Policy {
-    pub fn new(statements: Vec<Statement>) -> Policy {
-        Policy {
+impl WrittenPolicy {
+    pub fn new(statements: Vec<WrittenStatement>) -> WrittenPolicy {
+        WrittenPolicy {
             version: POLICY_VERSION.to_string(),
             statements,
         }
@@ -119,8 +119,8 @@ fn python_json<T: Serialize>(value: &T, indented: bool) -> String {
 mod tests {
     use super::*;
 
-    fn policy(action: &str) -> Policy {
-        Policy::new(vec![Statement {
+    fn policy(action: &str) -> WrittenPolicy {
+        WrittenPolicy::new(vec![WrittenStatement {
             sid: "Sid0".into(),
             effect: Effect::Allow,
             action: vec![action.into()],
@@ -140,7 +140,7 @@ mod tests {
             "{\n    \"Version\": \"2012-10-17\",\n    \"Statement\": [\n        {\n            \"Sid\": \"Sid0\",\n            \"Effect\": \"Allow\",\n            \"Action\": [\n                \"s3:GetObject\"\n            ],\n            \"Resource\": []\n        }\n    ]\n}"
         );
         assert_eq!(
-            Policy::new(vec![]).to_terraform(),
+            WrittenPolicy::new(vec![]).to_terraform(),
             r#"{"policy": "{\"Version\": \"2012-10-17\", \"Statement\": []}"}"#
         );
     }
@@ -153,7 +153,7 @@ mod tests {
             p.statements[0].resource.push(resource);
             for text in [p.to_json_pretty(), p.to_json_compact()] {
                 proptest::prop_assert!(text.is_ascii());
-                proptest::prop_assert_eq!(serde_json::from_str::<Policy>(&text).unwrap(), p.clone());
+                proptest::prop_assert_eq!(serde_json::from_str::<WrittenPolicy>(&text).unwrap(), p.clone());
             }
         }
     }

@@ -7,12 +7,12 @@ use std::rc::Rc;
 
 use crate::arn::{self, Arn, Partition};
 
+use crate::Effect;
 use crate::data::resolve::{self, Spelling};
 use crate::data::{AccessLevel, Action, LevelSource, Service};
-use crate::template::Effect;
 
 use super::minimize::{MinimizeCache, minimize_actions};
-use super::policy::{Policy, Statement};
+use super::policy::{WrittenPolicy, WrittenStatement};
 
 pub(super) const MULT_MULT_NONE: &str = "MultMultNone";
 pub(super) const SKIP_RESOURCE_CONSTRAINTS: &str = "SkipResourceConstraints";
@@ -520,8 +520,8 @@ impl<'a> SidGroup<'a> {
     }
 
     /// The policy document (upstream's `get_rendered_policy`).
-    pub(super) fn render(&self, minimize: Option<usize>, effect: Effect) -> Policy {
-        let mut statements: Vec<Statement> = Vec::new();
+    pub(super) fn render(&self, minimize: Option<usize>, effect: Effect) -> WrittenPolicy {
+        let mut statements: Vec<WrittenStatement> = Vec::new();
         let mut cache = MinimizeCache::default();
         let mut merged_sids: Vec<String> = Vec::new();
         // Each statement's first resource as upstream has it (before D24), for merged SIDs.
@@ -557,7 +557,7 @@ impl<'a> SidGroup<'a> {
             }
             actions.sort();
             if !merged {
-                statements.push(Statement {
+                statements.push(WrittenStatement {
                     sid: sid.clone(),
                     effect,
                     action: actions,
@@ -581,7 +581,7 @@ impl<'a> SidGroup<'a> {
                 statement.action = actions;
             }
         }
-        Policy::new(statements)
+        WrittenPolicy::new(statements)
     }
 }
 

@@ -3,7 +3,7 @@
 //! actions always match, escalation methods need every action, Deny never adds risk.
 
 use policy_sentry::audit::risk::escalation_methods;
-use policy_sentry::audit::{CheckOptions, Policy, Rule, check_policy};
+use policy_sentry::audit::{CheckOptions, ParsedPolicy, Rule, check_policy};
 use policy_sentry::data::Action;
 use proptest::prelude::*;
 
@@ -32,7 +32,7 @@ fn allow(actions: &[String], resources: &[String]) -> String {
 }
 
 fn rules(text: &str) -> Vec<(Rule, String)> {
-    let policy = Policy::parse("p.json", text).unwrap();
+    let policy = ParsedPolicy::parse("p.json", text).unwrap();
     check_policy(&policy, &CheckOptions::default())
         .into_iter()
         .map(|f| (f.rule, f.message))
@@ -67,7 +67,7 @@ proptest! {
 
     #[test]
     fn reading_arbitrary_text_never_panics(text in "\\PC{0,200}") {
-        let _ = Policy::parse("x.json", &text);
+        let _ = ParsedPolicy::parse("x.json", &text);
     }
 
     #[test]
@@ -75,7 +75,7 @@ proptest! {
         statements in prop::collection::vec((prop::collection::vec("[a-z0-9]{1,6}:[A-Za-z*]{1,12}", 1..5), prop::collection::vec("arn:aws:s3:::[a-z]{1,8}", 1..3)), 1..6)
     ) {
         let texts: Vec<String> = statements.iter().map(|(a, r)| allow(a, r)).collect();
-        let policy = Policy::parse("p.json", &policy_text(&texts)).unwrap();
+        let policy = ParsedPolicy::parse("p.json", &policy_text(&texts)).unwrap();
         prop_assert_eq!(policy.statements.len(), statements.len());
         for (s, (actions, _)) in policy.statements.iter().zip(&statements) {
             let got: Vec<&str> = s.actions.entries().iter().map(|e| e.value.as_str()).collect();

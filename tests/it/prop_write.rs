@@ -10,7 +10,7 @@ use policy_sentry::arn::{Arn, Partition, matches_format, matches_format_as_upstr
 use policy_sentry::data::{ResourceType, Service};
 use policy_sentry::expand::expand;
 use policy_sentry::template::{Mode, Template};
-use policy_sentry::write::{Policy, WriteOptions, write_policy};
+use policy_sentry::write::{WriteOptions, WrittenPolicy, write_policy};
 use proptest::prelude::*;
 use proptest::sample::{Index, subsequence};
 
@@ -393,7 +393,7 @@ fn action_sets() -> impl Strategy<Value = Vec<String>> {
 
 /// Resources → the lower-case actions the policy grants on them, wildcards expanded over the
 /// embedded data (case-insensitively, as IAM does).
-fn granted(policy: &Policy) -> BTreeMap<Vec<String>, BTreeSet<String>> {
+fn granted(policy: &WrittenPolicy) -> BTreeMap<Vec<String>, BTreeSet<String>> {
     let mut out: BTreeMap<Vec<String>, BTreeSet<String>> = BTreeMap::new();
     for statement in &policy.statements {
         let entry = out.entry(statement.resource.clone()).or_default();

@@ -12,7 +12,7 @@ use std::process::Output;
 use policy_sentry::arn::Partition;
 use policy_sentry::query::{arn_namespaces, services_with_arn_namespace};
 use policy_sentry::template::{Mode, Template};
-use policy_sentry::write::{Policy, WriteOptions, Written, write_policy_with_warnings};
+use policy_sentry::write::{WriteOptions, Written, WrittenPolicy, write_policy_with_warnings};
 
 use crate::common;
 
@@ -34,7 +34,10 @@ fn write(template: &Template) -> Written {
 }
 
 /// The statement with this SID.
-fn statement<'p>(policy: &'p Policy, sid: &str) -> &'p policy_sentry::write::Statement {
+fn statement<'p>(
+    policy: &'p WrittenPolicy,
+    sid: &str,
+) -> &'p policy_sentry::write::WrittenStatement {
     policy
         .statements
         .iter()
@@ -42,7 +45,7 @@ fn statement<'p>(policy: &'p Policy, sid: &str) -> &'p policy_sentry::write::Sta
         .unwrap_or_else(|| panic!("no statement {sid} in {policy:#?}"))
 }
 
-fn all_resources(policy: &Policy) -> Vec<&str> {
+fn all_resources(policy: &WrittenPolicy) -> Vec<&str> {
     policy
         .statements
         .iter()

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use policy_sentry::audit::{CheckOptions, Policy, Rule, check_policy};
+use policy_sentry::audit::{CheckOptions, ParsedPolicy, Rule, check_policy};
 use policy_sentry::template::Template;
 use policy_sentry::write::{WriteOptions, write_policy};
 use serde_json::Value;
@@ -114,7 +114,7 @@ fn broken_promises(case: &Case) -> Result<Vec<String>, String> {
         return Ok(Vec::new());
     }
     let text = serde_json::to_string_pretty(&policy).unwrap();
-    let policy = Policy::parse("written.json", &text).expect("a written policy parses");
+    let policy = ParsedPolicy::parse("written.json", &text).expect("a written policy parses");
     Ok(check_policy(&policy, &CheckOptions::default())
         .into_iter()
         .filter(|f| BROKEN_PROMISE.contains(&f.rule))

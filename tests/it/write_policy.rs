@@ -295,7 +295,7 @@ fn the_library_policy_serialises_with_upstreams_key_order() {
     let policy = write_policy(&template("actions"), &WriteOptions::default()).unwrap();
     let json = serde_json::to_string(&policy).unwrap();
     assert!(json.starts_with("{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"KmsPermissionsmanagementKey\",\"Effect\":\"Allow\",\"Action\":["), "{json}");
-    let back: policy_sentry::write::Policy = serde_json::from_str(&json).unwrap();
+    let back: policy_sentry::write::WrittenPolicy = serde_json::from_str(&json).unwrap();
     assert_eq!(back, policy);
 }
 

@@ -298,7 +298,7 @@ pub fn matches(rules: Rules, arn: &str, arn_format: &str) -> bool {
     matches_any(rules, arn, [arn_format])
 }
 
-/// Whether `arn` has the resource type of one of the formats under `rules` ([`matches`]),
+/// Whether `arn` has the resource type of one of the formats under `rules` ([`matches()`]),
 /// the ARN read once.
 pub fn matches_any<'f>(
     rules: Rules,
@@ -395,7 +395,7 @@ impl<'a> Matcher<'a> {
     }
 
     /// An ARN matched under `rules`. (For [`Rules::Policy`], policy variables must already
-    /// be wildcards, as [`matches`] makes them.)
+    /// be wildcards, as [`matches()`] makes them.)
     pub fn with_rules(user: Arn<'a>, rules: Rules) -> Self {
         let wildcard_type = match rules {
             Rules::Template => user.resource_type() == Some("*"),
@@ -409,7 +409,7 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    /// Whether the ARN has the resource type of `arn_format` ([`matches`]).
+    /// Whether the ARN has the resource type of `arn_format` ([`matches()`]).
     pub fn matches(&self, arn_format: &str) -> bool {
         self.matches_with(arn_format, true)
     }

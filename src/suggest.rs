@@ -3,7 +3,7 @@
 //! One pass over the candidates: a candidate whose length differs from the query's by more
 //! than the allowed distance is only tested for containment, and the distance of the others is
 //! computed only where it can still end within the allowed distance (a band of the table),
-//! stopping as soon as it cannot. A list searched often ([`Names`], the actions of a service)
+//! stopping as soon as it cannot. A list searched often (`Names`, the actions of a service)
 //! is lower-cased once. The answers are those of a full edit-distance scan (a property test
 //! compares the two).
 

@@ -495,11 +495,7 @@ fn check_resource_arn(
     findings: &mut Vec<Finding>,
 ) {
     let arn = resource.value.trim();
-    if crate::arn::matches_any(
-        Rules::ParsedPolicy,
-        arn,
-        formats.iter().map(|rt| rt.arn_format()),
-    ) {
+    if crate::arn::matches_any(Rules::Policy, arn, formats.iter().map(|rt| rt.arn_format())) {
         return;
     }
     let message = if !is_policy_arn(arn) {

@@ -1,5 +1,5 @@
 //! Auditing IAM policies offline: reading policy documents with positions
-//! ([`policy::Policy`]), what they grant ([`grants`]), the `check` lint rules ([`check`]) and
+//! ([`policy::ParsedPolicy`]), what they grant ([`grants`]), the `check` lint rules ([`check`]) and
 //! the result of a check run ([`report`]) as text, JSON ([`findings_json`]) or SARIF 2.1.0
 //! ([`sarif`]), the 2020 `analyze` risk report ([`analyze`]) over single files or the folder
 //! `download-policies` writes ([`downloaded`]).

@@ -295,6 +295,21 @@ impl Action {
         tables::ACTIONS_SORTED.iter().map(|&i| Action(i))
     }
 
+    /// The action's position in [`Action::sorted`]: sorting by it sorts by `prefix:Name`
+    /// case-insensitively without building a string per action (the lowercase names are
+    /// unique, as the case-insensitive index needs, so ranks never tie).
+    pub(crate) fn sorted_rank(self) -> u32 {
+        static RANKS: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+        let ranks = RANKS.get_or_init(|| {
+            let mut ranks = vec![0; ACTIONS.len()];
+            for (rank, &id) in (0u32..).zip(tables::ACTIONS_SORTED.iter()) {
+                ranks[id as usize] = rank;
+            }
+            ranks
+        });
+        ranks[self.0 as usize]
+    }
+
     fn rec(self) -> &'static tables::A {
         &ACTIONS[self.0 as usize]
     }
@@ -353,7 +368,9 @@ impl fmt::Debug for Action {
 
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.service().prefix(), self.name())
+        f.write_str(self.service().prefix())?;
+        f.write_str(":")?;
+        f.write_str(self.name())
     }
 }
 

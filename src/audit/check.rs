@@ -8,7 +8,7 @@ use super::policy::{
 };
 use super::risk::RiskCategory;
 use crate::arn::{Rules, is_policy_arn};
-use crate::data::{Action, LevelSource, ResourceType};
+use crate::data::{LevelSource, ResourceType};
 use crate::error::LookupError;
 use crate::expand::why_no_match;
 use crate::suggest::did_you_mean;
@@ -424,7 +424,7 @@ fn dependent_actions(grants: &PolicyGrants) -> ActionSet {
     for grant in grants.allows().filter(|g| !g.is_not_action()) {
         for a in &grant.actions.known {
             for row in a.resource_types() {
-                out.extend(row.dependent_actions().filter_map(Action::lookup));
+                out.extend(row.known_dependent_actions());
             }
         }
     }

@@ -414,6 +414,23 @@ impl ActionResourceType {
             .map(|s| s.get())
     }
 
+    /// The dependent actions of this row that the data knows, looked up once for every row
+    /// (the audit needs them for every granted action of every policy).
+    pub(crate) fn known_dependent_actions(self) -> &'static [Action] {
+        static KNOWN: std::sync::OnceLock<Vec<Box<[Action]>>> = std::sync::OnceLock::new();
+        let known = KNOWN.get_or_init(|| {
+            (0..ROWS.len() as u32)
+                .map(|row| {
+                    LISTS[ROWS[row as usize].dependent_actions().range()]
+                        .iter()
+                        .filter_map(|s| Action::lookup(s.get()))
+                        .collect()
+                })
+                .collect()
+        });
+        &known[self.0 as usize]
+    }
+
     /// The service's resource type of this name, if the service defines one.
     pub fn resource_type(self) -> Option<ResourceType> {
         if self.name().is_empty() {

@@ -475,7 +475,7 @@ fn check_resources(grant: &StatementGrant, dependents: &ActionSet, findings: &mu
             if row.name().is_empty() {
                 continue;
             }
-            match row.resource_type() {
+            match row.cached_resource_type() {
                 Some(rt) => formats.push(rt),
                 None => return,
             }

@@ -438,6 +438,21 @@ impl ActionResourceType {
         }
         Service(self.1).resource_type(self.name())
     }
+
+    /// [`ActionResourceType::resource_type`], looked up once for every row (the audit needs it
+    /// for every granted action of every statement).
+    pub(crate) fn cached_resource_type(self) -> Option<ResourceType> {
+        static RESOLVED: std::sync::OnceLock<Vec<Option<ResourceType>>> =
+            std::sync::OnceLock::new();
+        let resolved = RESOLVED.get_or_init(|| {
+            let mut resolved = vec![None; ROWS.len()];
+            for row in Action::all().flat_map(Action::resource_types) {
+                resolved[row.0 as usize] = row.resource_type();
+            }
+            resolved
+        });
+        resolved[self.0 as usize]
+    }
 }
 
 impl fmt::Debug for ActionResourceType {

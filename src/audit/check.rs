@@ -591,6 +591,7 @@ fn check_risks(grants: &PolicyGrants, options: &CheckOptions, findings: &mut Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::Action;
 
     fn ids(text: &str) -> Vec<&'static str> {
         let policy = ParsedPolicy::parse("t.json", text).unwrap();

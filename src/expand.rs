@@ -68,7 +68,7 @@ pub fn expand(pattern: &str) -> Vec<Action> {
         .into_iter()
         .flat_map(|s| s.actions().filter(|a| glob_match(action_pat, a.name())))
         .collect();
-    out.sort_by_cached_key(|a| a.to_string().to_lowercase());
+    out.sort_unstable_by_key(|a| a.sorted_rank());
     out.dedup();
     out
 }

@@ -8,7 +8,7 @@ use super::policy::{
 };
 use super::risk::RiskCategory;
 use crate::arn::{Rules, is_policy_arn};
-use crate::data::{Action, LevelSource, ResourceType};
+use crate::data::{LevelSource, ResourceType};
 use crate::error::LookupError;
 use crate::expand::why_no_match;
 use crate::suggest::did_you_mean;
@@ -424,7 +424,7 @@ fn dependent_actions(grants: &PolicyGrants) -> ActionSet {
     for grant in grants.allows().filter(|g| !g.is_not_action()) {
         for a in &grant.actions.known {
             for row in a.resource_types() {
-                out.extend(row.dependent_actions().filter_map(Action::lookup));
+                out.extend(row.known_dependent_actions());
             }
         }
     }
@@ -475,7 +475,7 @@ fn check_resources(grant: &StatementGrant, dependents: &ActionSet, findings: &mu
             if row.name().is_empty() {
                 continue;
             }
-            match row.resource_type() {
+            match row.cached_resource_type() {
                 Some(rt) => formats.push(rt),
                 None => return,
             }
@@ -591,6 +591,7 @@ fn check_risks(grants: &PolicyGrants, options: &CheckOptions, findings: &mut Vec
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::Action;
 
     fn ids(text: &str) -> Vec<&'static str> {
         let policy = ParsedPolicy::parse("t.json", text).unwrap();

@@ -361,16 +361,24 @@ impl LineIndex {
         let mut line_starts = vec![0];
         let mut checkpoints = vec![(0, 0)];
         let mut column = 0;
-        for (i, c) in text.char_indices() {
-            if i - checkpoints[checkpoints.len() - 1].0 >= CHECKPOINT_BYTES {
-                checkpoints.push((i, column));
+        let mut last_checkpoint = 0;
+        // Bytes rather than chars: a char starts at every byte that is not a continuation byte
+        // (`10xxxxxx`), and only four-byte chars take two UTF-16 units.
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            if b & 0xC0 == 0x80 {
+                continue;
             }
-            if c == '\n' {
+            if i - last_checkpoint >= CHECKPOINT_BYTES {
+                checkpoints.push((i, column));
+                last_checkpoint = i;
+            }
+            if b == b'\n' {
                 line_starts.push(i + 1);
                 checkpoints.push((i + 1, 0));
+                last_checkpoint = i + 1;
                 column = 0;
             } else {
-                column += c.len_utf16();
+                column += if b >= 0xF0 { 2 } else { 1 };
             }
         }
         LineIndex {

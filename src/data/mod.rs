@@ -295,6 +295,21 @@ impl Action {
         tables::ACTIONS_SORTED.iter().map(|&i| Action(i))
     }
 
+    /// The action's position in [`Action::sorted`]: sorting by it sorts by `prefix:Name`
+    /// case-insensitively without building a string per action (the lowercase names are
+    /// unique, as the case-insensitive index needs, so ranks never tie).
+    pub(crate) fn sorted_rank(self) -> u32 {
+        static RANKS: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
+        let ranks = RANKS.get_or_init(|| {
+            let mut ranks = vec![0; ACTIONS.len()];
+            for (rank, &id) in (0u32..).zip(tables::ACTIONS_SORTED.iter()) {
+                ranks[id as usize] = rank;
+            }
+            ranks
+        });
+        ranks[self.0 as usize]
+    }
+
     fn rec(self) -> &'static tables::A {
         &ACTIONS[self.0 as usize]
     }
@@ -353,7 +368,9 @@ impl fmt::Debug for Action {
 
 impl fmt::Display for Action {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.service().prefix(), self.name())
+        f.write_str(self.service().prefix())?;
+        f.write_str(":")?;
+        f.write_str(self.name())
     }
 }
 
@@ -397,12 +414,44 @@ impl ActionResourceType {
             .map(|s| s.get())
     }
 
+    /// The dependent actions of this row that the data knows, looked up once for every row
+    /// (the audit needs them for every granted action of every policy).
+    pub(crate) fn known_dependent_actions(self) -> &'static [Action] {
+        static KNOWN: std::sync::OnceLock<Vec<Box<[Action]>>> = std::sync::OnceLock::new();
+        let known = KNOWN.get_or_init(|| {
+            (0..ROWS.len() as u32)
+                .map(|row| {
+                    LISTS[ROWS[row as usize].dependent_actions().range()]
+                        .iter()
+                        .filter_map(|s| Action::lookup(s.get()))
+                        .collect()
+                })
+                .collect()
+        });
+        &known[self.0 as usize]
+    }
+
     /// The service's resource type of this name, if the service defines one.
     pub fn resource_type(self) -> Option<ResourceType> {
         if self.name().is_empty() {
             return None;
         }
         Service(self.1).resource_type(self.name())
+    }
+
+    /// [`ActionResourceType::resource_type`], looked up once for every row (the audit needs it
+    /// for every granted action of every statement).
+    pub(crate) fn cached_resource_type(self) -> Option<ResourceType> {
+        static RESOLVED: std::sync::OnceLock<Vec<Option<ResourceType>>> =
+            std::sync::OnceLock::new();
+        let resolved = RESOLVED.get_or_init(|| {
+            let mut resolved = vec![None; ROWS.len()];
+            for row in Action::all().flat_map(Action::resource_types) {
+                resolved[row.0 as usize] = row.resource_type();
+            }
+            resolved
+        });
+        resolved[self.0 as usize]
     }
 }
 

@@ -85,16 +85,15 @@ fn plain_allowed(s: &str) -> bool {
 
 /// Whether a reader would take the plain scalar for something other than a string: PyYAML's
 /// implicit resolvers (bool, int, float, null, timestamp, merge and value keys), the YAML 1.1
-/// booleans PyYAML leaves out (`y`, `n`; other 1.1 readers take them for booleans) and the
-/// YAML 1.2 numbers PyYAML does not know (`0o17`, `1e5`).
+/// booleans PyYAML leaves out (`y`, `n`; other 1.1 readers take them for booleans), the
+/// booleans and null in any case (PyYAML knows `on`, `On`, `ON`; serde-saphyr also reads `oN`)
+/// and the YAML 1.2 numbers PyYAML does not know (`0o17`, `1e5`).
 fn resolves_to_non_string(s: &str) -> bool {
-    const WORDS: [&str; 28] = [
-        "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
-        "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~", "<<", "=", "y", "Y",
-        "n", "N",
-    ];
+    const WORDS: [&str; 3] = ["~", "<<", "="];
+    const ANY_CASE: [&str; 9] = ["yes", "no", "true", "false", "on", "off", "null", "y", "n"];
     let unsigned = s.strip_prefix(['-', '+']).unwrap_or(s);
     WORDS.contains(&s)
+        || ANY_CASE.iter().any(|w| s.eq_ignore_ascii_case(w))
         || is_int(unsigned)
         || is_sexagesimal(unsigned)
         || is_float(s, unsigned)
@@ -242,16 +241,14 @@ mod tests {
         assert_eq!(scalar("é"), "\"\\xE9\"");
         assert_eq!(scalar("a\tb\u{2028}😀"), "\"a\\tb\\L\\U0001F600\"");
         // Plain, though not what a text usually looks like.
-        for plain in [
-            "2001-1-2", "1.2.3", "0x", "12:345", "+-1", "e5", "-x", "yEs",
-        ] {
+        for plain in ["2001-1-2", "1.2.3", "0x", "12:345", "+-1", "e5", "-x"] {
             assert_eq!(scalar(plain), plain);
         }
     }
 
     #[test]
     fn booleans_of_yaml_1_1_and_numbers_of_yaml_1_2_are_quoted() {
-        for quoted in ["y", "Y", "n", "N"] {
+        for quoted in ["y", "Y", "n", "N", "oN", "tRUE", "nULL", "yEs"] {
             assert_eq!(scalar(quoted), format!("'{quoted}'"));
         }
         for quoted in ["0o17", "1e5", "-1E+10", "2.e3", ".5e-1"] {

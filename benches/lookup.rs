@@ -69,37 +69,8 @@ fn suggest_ec2_action_unindexed(typo: &str) -> usize {
 #[divan::bench(args = EC2_TYPOS)]
 fn suggest_ec2_action_full_scan(typo: &str) -> usize {
     let ec2 = Service::lookup("ec2").unwrap();
-    let q = black_box(typo).to_lowercase();
-    let max = (q.chars().count() / 3).max(1);
-    ec2.actions()
-        .filter(|a| {
-            let lc = a.name().to_lowercase();
-            let d = full_distance(&q, &lc);
-            (d <= max && d < q.len().max(lc.len())) || lc.contains(&q) || q.contains(&lc)
-        })
-        .count()
-}
-
-fn full_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev2 = vec![0usize; b.len() + 1];
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0usize; b.len() + 1];
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 1);
-            }
-            cur[j] = v;
-        }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
+    let names: Vec<&str> = ec2.actions().map(Action::name).collect();
+    policy_sentry::suggest::reference::full_scan(black_box(typo), &names, 3).len()
 }
 
 /// What `check` pays for an unknown action met again (the answer is remembered per name).

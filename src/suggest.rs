@@ -312,8 +312,64 @@ pub fn did_you_mean<S: AsRef<str>>(suggestions: &[S]) -> String {
     format!(" (did you mean {}?)", list.join(", "))
 }
 
+/// The search as it was first written — every candidate lower-cased, the whole distance table —
+/// kept as the oracle of the fast search (the property tests below) and as the baseline of
+/// `benches/lookup.rs`.
+#[doc(hidden)]
+pub mod reference {
+    use super::lower_chars;
+
+    /// The full table, every cell (the first version of this module).
+    pub fn full_distance(a: &str, b: &str) -> usize {
+        let a = lower_chars(a);
+        let b = lower_chars(b);
+        let (n, m) = (a.len(), b.len());
+        let mut prev2 = vec![0usize; m + 1];
+        let mut prev: Vec<usize> = (0..=m).collect();
+        let mut cur = vec![0usize; m + 1];
+        for i in 1..=n {
+            cur[0] = i;
+            for j in 1..=m {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(prev2[j - 2] + 1);
+                }
+                cur[j] = v;
+            }
+            std::mem::swap(&mut prev2, &mut prev);
+            std::mem::swap(&mut prev, &mut cur);
+        }
+        prev[m]
+    }
+
+    /// The full scan the fast search replaces: every candidate lower-cased and measured.
+    pub fn full_scan<'a>(query: &str, candidates: &[&'a str], limit: usize) -> Vec<&'a str> {
+        let q = query.to_lowercase();
+        if q.is_empty() {
+            return Vec::new();
+        }
+        let max = (q.chars().count() / 3).max(1);
+        let mut scored: Vec<(usize, usize, &'a str)> = Vec::new();
+        for (i, c) in candidates.iter().enumerate() {
+            let lc = c.to_lowercase();
+            let d = full_distance(&q, &lc);
+            let shares_a_letter = d < q.chars().count().max(lc.chars().count());
+            if d <= max && shares_a_letter {
+                scored.push((d, i, *c));
+            } else if q.len() >= 3 && (lc.contains(&q) || (lc.len() >= 4 && q.contains(&lc))) {
+                scored.push((max + 1 + lc.len().abs_diff(q.len()), i, *c));
+            }
+        }
+        scored.sort();
+        scored.dedup_by(|a, b| a.2 == b.2);
+        scored.into_iter().take(limit).map(|(_, _, c)| c).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::reference::{full_distance, full_scan};
     use super::*;
     use proptest::prelude::*;
 
@@ -343,53 +399,6 @@ mod tests {
         assert_eq!(suggest("Q", prefixes, 3), vec!["q"]);
         assert_eq!(suggest("q2", prefixes, 3), vec!["q"]);
         assert_eq!(suggest("s", prefixes, 3), vec!["s3"]);
-    }
-
-    /// The full table, every cell (the first version of this module).
-    fn full_distance(a: &str, b: &str) -> usize {
-        let a = lower_chars(a);
-        let b = lower_chars(b);
-        let (n, m) = (a.len(), b.len());
-        let mut prev2 = vec![0usize; m + 1];
-        let mut prev: Vec<usize> = (0..=m).collect();
-        let mut cur = vec![0usize; m + 1];
-        for i in 1..=n {
-            cur[0] = i;
-            for j in 1..=m {
-                let cost = usize::from(a[i - 1] != b[j - 1]);
-                let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    v = v.min(prev2[j - 2] + 1);
-                }
-                cur[j] = v;
-            }
-            std::mem::swap(&mut prev2, &mut prev);
-            std::mem::swap(&mut prev, &mut cur);
-        }
-        prev[m]
-    }
-
-    /// The full scan the fast search replaces: every candidate lower-cased and measured.
-    fn full_scan<'a>(query: &str, candidates: &[&'a str], limit: usize) -> Vec<&'a str> {
-        let q = query.to_lowercase();
-        if q.is_empty() {
-            return Vec::new();
-        }
-        let max = (q.chars().count() / 3).max(1);
-        let mut scored: Vec<(usize, usize, &'a str)> = Vec::new();
-        for (i, c) in candidates.iter().enumerate() {
-            let lc = c.to_lowercase();
-            let d = full_distance(&q, &lc);
-            let shares_a_letter = d < q.chars().count().max(lc.chars().count());
-            if d <= max && shares_a_letter {
-                scored.push((d, i, *c));
-            } else if q.len() >= 3 && (lc.contains(&q) || (lc.len() >= 4 && q.contains(&lc))) {
-                scored.push((max + 1 + lc.len().abs_diff(q.len()), i, *c));
-            }
-        }
-        scored.sort();
-        scored.dedup_by(|a, b| a.2 == b.2);
-        scored.into_iter().take(limit).map(|(_, _, c)| c).collect()
     }
 
     /// `name` with `edits` random edits: a letter dropped, added, changed, two swapped, or

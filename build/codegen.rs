@@ -348,6 +348,17 @@ impl Tables {
             self.sorted_actions.len(),
             join(self.sorted_actions.iter().map(|(_, _, id)| id))
         );
+        // The inverse: sorting actions by it sorts them by name without building strings.
+        let mut ranks = vec![0u32; self.sorted_actions.len()];
+        for (rank, (_, _, id)) in (0u32..).zip(&self.sorted_actions) {
+            ranks[*id as usize] = rank;
+        }
+        let _ = writeln!(
+            out,
+            "/// Each action's position in ACTIONS_SORTED, by action id.\npub(crate) static ACTIONS_RANK: [u32; {}] = [{}];\n",
+            ranks.len(),
+            join(ranks.iter())
+        );
     }
 
     /// The four perfect-hash indexes; what is left is the string blob.

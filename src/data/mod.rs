@@ -299,15 +299,7 @@ impl Action {
     /// case-insensitively without building a string per action (the lowercase names are
     /// unique, as the case-insensitive index needs, so ranks never tie).
     pub(crate) fn sorted_rank(self) -> u32 {
-        static RANKS: std::sync::OnceLock<Vec<u32>> = std::sync::OnceLock::new();
-        let ranks = RANKS.get_or_init(|| {
-            let mut ranks = vec![0; ACTIONS.len()];
-            for (rank, &id) in (0u32..).zip(tables::ACTIONS_SORTED.iter()) {
-                ranks[id as usize] = rank;
-            }
-            ranks
-        });
-        ranks[self.0 as usize]
+        tables::ACTIONS_RANK[self.0 as usize]
     }
 
     fn rec(self) -> &'static tables::A {

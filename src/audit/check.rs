@@ -3,8 +3,8 @@
 
 use super::grants::{ActionSet, GrantedActions, GrantedName, PolicyGrants, StatementGrant};
 use super::policy::{
-    ActionField, Effect, Located, Location, ParsedPolicy, ParsedStatement, PolicyError,
-    PolicyErrorKind, ResourceField,
+    ActionField, ConditionBlock, Effect, Located, Location, ParsedPolicy, ParsedStatement,
+    PolicyError, PolicyErrorKind, ResourceField,
 };
 use super::risk::RiskCategory;
 use crate::arn::{Rules, is_policy_arn};
@@ -53,11 +53,14 @@ pub enum Rule {
     InvalidJson,
     /// JSON that is not a policy document.
     InvalidPolicy,
+    PublicPrincipal,
+    DuplicateSid,
+    InvalidSid,
 }
 
 impl Rule {
     /// In the order of SARIF's rule table (new rules go last: results refer to rules by index).
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 17] = [
         Rule::UnknownService,
         Rule::UnknownAction,
         Rule::ActionWildcardMatchesNothing,
@@ -72,6 +75,9 @@ impl Rule {
         Rule::UnreadableFile,
         Rule::InvalidJson,
         Rule::InvalidPolicy,
+        Rule::PublicPrincipal,
+        Rule::DuplicateSid,
+        Rule::InvalidSid,
     ];
 
     /// The stable rule id.
@@ -91,6 +97,9 @@ impl Rule {
             Rule::UnreadableFile => "unreadable-file",
             Rule::InvalidJson => "invalid-json",
             Rule::InvalidPolicy => "invalid-policy",
+            Rule::PublicPrincipal => "public-principal",
+            Rule::DuplicateSid => "duplicate-sid",
+            Rule::InvalidSid => "invalid-sid",
         }
     }
 
@@ -111,6 +120,9 @@ impl Rule {
             Rule::UnreadableFile => "UnreadableFile",
             Rule::InvalidJson => "InvalidJson",
             Rule::InvalidPolicy => "InvalidPolicy",
+            Rule::PublicPrincipal => "PublicPrincipal",
+            Rule::DuplicateSid => "DuplicateSid",
+            Rule::InvalidSid => "InvalidSid",
         }
     }
 
@@ -122,7 +134,9 @@ impl Rule {
             | Rule::PrivilegeEscalation
             | Rule::UnreadableFile
             | Rule::InvalidJson
-            | Rule::InvalidPolicy => Level::Error,
+            | Rule::InvalidPolicy
+            | Rule::DuplicateSid
+            | Rule::InvalidSid => Level::Error,
             Rule::NetworkExposure => Level::Note,
             _ => Level::Warning,
         }
@@ -140,6 +154,7 @@ impl Rule {
     pub const fn security_severity(self) -> Option<&'static str> {
         match self {
             Rule::PrivilegeEscalation => Some("8.8"),
+            Rule::PublicPrincipal => Some("7.5"),
             Rule::ResourceExposure | Rule::CredentialsExposure => Some("6.5"),
             Rule::ResourceStarOnConstrainableAction => Some("5.0"),
             Rule::NetworkExposure => Some("3.5"),
@@ -170,6 +185,11 @@ impl Rule {
             Rule::UnreadableFile => "The file could not be read, so it was not checked.",
             Rule::InvalidJson => "The file is not valid JSON, so it was not checked.",
             Rule::InvalidPolicy => "The file is JSON but not a valid policy document.",
+            Rule::PublicPrincipal => {
+                "An Allow statement of a resource policy lets anyone act, with no condition that scopes it."
+            }
+            Rule::DuplicateSid => "Two statements of the policy have the same Sid.",
+            Rule::InvalidSid => "A Sid with characters IAM refuses in identity policies.",
         }
     }
 
@@ -217,6 +237,15 @@ impl Rule {
             }
             Rule::InvalidPolicy => {
                 "The message names the field: an unknown key (\"Actions\"), a missing \"Effect\" or \"Resource\", a value of the wrong type. IAM would refuse the document. Nothing in the file was checked, and `check` exits 2."
+            }
+            Rule::PublicPrincipal => {
+                "\"Principal\": \"*\" (or {\"AWS\": \"*\"}, or \"*\" in its list), or \"NotPrincipal\" in an Allow statement, lets every principal of every account act on the resource, anonymous callers included: what IAM Access Analyzer reports as public access. It is scoped, and not reported, when a condition pins one of aws:PrincipalAccount, aws:PrincipalArn, aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:SourceAccount, aws:SourceArn, aws:SourceOrgID, aws:SourceOrgPaths, aws:SourceOwner, aws:SourceVpc, aws:SourceVpce, aws:SourceIp, aws:userid or kms:CallerAccount with an operator that must match (StringEquals, StringEqualsIgnoreCase, StringLike, ArnEquals, ArnLike, IpAddress, also with ForAnyValue:; not ...IfExists, not a negated operator) and values that are not only wildcards (nor 0.0.0.0/0 or ::/0). Name the principals, or add such a condition; a bucket deliberately public (a static website) can keep it."
+            }
+            Rule::DuplicateSid => {
+                "IAM requires each Sid to be unique within a policy and refuses the document otherwise (\"Statement IDs (SID) in a single policy must be unique\"); SQS and SNS require it too. Rename one of the statements."
+            }
+            Rule::InvalidSid => {
+                "In identity policies (no statement has a Principal) IAM accepts only ASCII letters and digits in a Sid ([A-Za-z0-9]) and refuses the document otherwise. Resource policies are not checked: S3, SNS, SQS and KMS accept other characters (KMS's default key policy has \"Enable IAM User Permissions\")."
             }
         }
     }
@@ -330,11 +359,19 @@ pub fn check_policy(policy: &ParsedPolicy, options: &CheckOptions) -> Vec<Findin
     }
     let grants = PolicyGrants::of(policy);
     let dependents = std::cell::LazyCell::new(|| dependent_actions(&grants));
+    let identity_policy = !policy.statements.iter().any(ParsedStatement::has_principal);
     for grant in &grants.statements {
         check_action_names(grant, &mut findings);
         if grant.effect() == Effect::Allow {
             check_resources(grant, &dependents, &mut findings);
         }
+        check_public_principal(grant.statement, &mut findings);
+        check_sid(
+            grant.statement,
+            &policy.statements,
+            identity_policy,
+            &mut findings,
+        );
     }
     check_risks(&grants, options, &mut findings);
     if policy.size_without_whitespace > MANAGED_POLICY_LIMIT {
@@ -442,7 +479,11 @@ fn check_resources(grant: &StatementGrant, dependents: &ActionSet, findings: &mu
     if actions.is_empty() {
         return;
     }
-    if let Some(star) = resources.iter().find(|r| r.value.trim() == "*") {
+    // In a resource policy "*" names the resource the policy is attached to (a KMS key
+    // policy's convention), not every resource of the account.
+    if !statement.has_principal()
+        && let Some(star) = resources.iter().find(|r| r.value.trim() == "*")
+    {
         let constrainable: Vec<String> = actions
             .iter()
             .filter(|a| {
@@ -529,8 +570,160 @@ fn check_resource_arn(
     ));
 }
 
+/// The risk rules are about what the holder of an identity policy may do. A statement with a
+/// `Principal` (a trust policy's `sts:AssumeRole`, a bucket policy's `s3:GetObject`) says who
+/// may act on the resource it is attached to and gives nobody's own credentials more, so it
+/// takes no part (`public-principal` is the rule for who it lets in).
+/// Condition keys that tie a request to known principals, accounts, organizations, networks or
+/// source resources: a public principal with one of them pinned is not public (the keys S3 and
+/// IAM Access Analyzer accept as making a policy non-public). Compared case-insensitively, as IAM
+/// compares condition keys.
+const SCOPING_CONDITION_KEYS: [&str; 14] = [
+    "aws:PrincipalAccount",
+    "aws:PrincipalArn",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:SourceAccount",
+    "aws:SourceArn",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:SourceOwner",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceIp",
+    "aws:userid",
+    "kms:CallerAccount",
+];
+
+/// Operators under which every request must match a value. `...IfExists` and `ForAllValues:`
+/// also pass requests without the key (an anonymous caller has no aws:SourceArn), and negated
+/// operators let everyone else in.
+const SCOPING_OPERATORS: [&str; 6] = [
+    "StringEquals",
+    "StringEqualsIgnoreCase",
+    "StringLike",
+    "ArnEquals",
+    "ArnLike",
+    "IpAddress",
+];
+
+/// Whether a condition block pins a scoping key to values that are not "anything".
+fn scopes_principal(block: &ConditionBlock) -> bool {
+    let operator = block.operator.trim();
+    let operator = operator
+        .get(..12)
+        .filter(|p| p.eq_ignore_ascii_case("ForAnyValue:"))
+        .map_or(operator, |_| &operator[12..]);
+    if !SCOPING_OPERATORS
+        .iter()
+        .any(|o| o.eq_ignore_ascii_case(operator))
+    {
+        return false;
+    }
+    let is_anything = |v: &String| {
+        let v = v.trim();
+        v.is_empty() || v.chars().all(|c| c == '*' || c == '?') || v == "0.0.0.0/0" || v == "::/0"
+    };
+    block.entries.iter().any(|(key, values)| {
+        SCOPING_CONDITION_KEYS
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(key.trim()))
+            && !values.is_empty()
+            && !values.iter().any(is_anything)
+    })
+}
+
+/// An Allow statement that lets every principal in (`"*"`, or `NotPrincipal`) with no
+/// condition that scopes it.
+fn check_public_principal(statement: &ParsedStatement, findings: &mut Vec<Finding>) {
+    let Some(principal) = &statement.principal else {
+        return;
+    };
+    if statement.effect != Effect::Allow || statement.condition.iter().any(scopes_principal) {
+        return;
+    }
+    // `"NotPrincipal": "*"` in an Allow lets nobody in.
+    let (location, what) = match (principal.negated, principal.everyone()) {
+        (false, Some(entry)) => {
+            let written = match &entry.kind {
+                Some(kind) => format!("{{\"{kind}\": \"*\"}}"),
+                None => "\"*\"".to_string(),
+            };
+            (
+                entry.value.location,
+                format!("\"Principal\": {written} lets every principal act, anonymous callers included"),
+            )
+        }
+        (true, None) => (
+            principal.location,
+            "Allow with \"NotPrincipal\" lets every principal except those listed act, anonymous callers included".to_string(),
+        ),
+        _ => return,
+    };
+    let message = format!(
+        "{}: {what}, and no condition scopes it to an account, organization, network or source",
+        statement.label()
+    );
+    findings.push(finding(
+        Rule::PublicPrincipal,
+        statement,
+        location,
+        message,
+        Vec::new(),
+    ));
+}
+
+/// A Sid used by an earlier statement, or (in identity policies) with characters IAM refuses.
+fn check_sid(
+    statement: &ParsedStatement,
+    all: &[ParsedStatement],
+    identity_policy: bool,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(sid) = statement.sid.as_deref().filter(|s| !s.is_empty()) else {
+        return;
+    };
+    let location = statement.sid_location.unwrap_or(statement.location);
+    let earlier = all[..statement.index.min(all.len())]
+        .iter()
+        .find(|s| s.sid.as_deref() == Some(sid));
+    if let Some(first) = earlier {
+        let message = format!(
+            "{}: the Sid is also that of Statement[{}]; a Sid must be unique within a policy",
+            statement.label(),
+            first.index
+        );
+        findings.push(finding(
+            Rule::DuplicateSid,
+            statement,
+            location,
+            message,
+            Vec::new(),
+        ));
+    }
+    let mut refused: Vec<char> = sid.chars().filter(|c| !c.is_ascii_alphanumeric()).collect();
+    refused.sort_unstable();
+    refused.dedup();
+    if identity_policy && !refused.is_empty() {
+        let listed: Vec<String> = refused.iter().map(|c| format!("{c:?}")).collect();
+        let message = format!(
+            "{}: the Sid has characters IAM refuses in identity policies ({}); use only A-Z, a-z and 0-9",
+            statement.label(),
+            listed.join(", ")
+        );
+        findings.push(finding(
+            Rule::InvalidSid,
+            statement,
+            location,
+            message,
+            Vec::new(),
+        ));
+    }
+}
+
 fn check_risks(grants: &PolicyGrants, options: &CheckOptions, findings: &mut Vec<Finding>) {
-    let per_statement = grants.effective_allows();
+    let mut per_statement = grants.effective_allows();
+    per_statement.retain(|(grant, _)| !grant.statement.has_principal());
     let mut all = GrantedActions::default();
     for (_, granted) in &per_statement {
         all.extend(granted);
@@ -687,6 +880,110 @@ mod tests {
         // An unconditional Deny takes the action away.
         let denied = r#"{"Statement":[{"Effect":"Allow","Action":"iam:CreateAccessKey","Resource":"arn:aws:iam::1:user/u"},{"Effect":"Deny","Action":"iam:CreateAccessKey","Resource":"*"}]}"#;
         assert!(!ids(denied).contains(&"privilege-escalation"));
+    }
+
+    fn resource_policy(principal: &str, condition: &str) -> String {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"{condition}}}]}}"#
+        )
+    }
+
+    #[test]
+    fn public_principals() {
+        for principal in [
+            r#""*""#,
+            r#"{"AWS":"*"}"#,
+            r#"{"AWS":["arn:aws:iam::1:root","*"]}"#,
+        ] {
+            assert_eq!(
+                ids(&resource_policy(principal, "")),
+                ["public-principal"],
+                "{principal}"
+            );
+        }
+        let not_principal = resource_policy("\"x\"", "").replace(
+            "\"Principal\":\"x\"",
+            "\"NotPrincipal\":{\"AWS\":\"arn:aws:iam::1:root\"}",
+        );
+        assert_eq!(ids(&not_principal), ["public-principal"]);
+        // Named principals, other types' "*", and wildcards inside ARNs are not public.
+        for principal in [
+            r#"{"AWS":"arn:aws:iam::123456789012:root"}"#,
+            r#"{"Service":"cloudtrail.amazonaws.com"}"#,
+            r#"{"AWS":"arn:aws:iam::*:root"}"#,
+        ] {
+            assert!(
+                ids(&resource_policy(principal, "")).is_empty(),
+                "{principal}"
+            );
+        }
+        let scoped = [
+            r#","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}"#,
+            r#","Condition":{"ArnLike":{"AWS:SOURCEARN":"arn:aws:s3:*:*:my-bucket"}}"#,
+            r#","Condition":{"ForAnyValue:StringEquals":{"aws:PrincipalOrgID":["o-abc"]}}"#,
+            r#","Condition":{"IpAddress":{"aws:SourceIp":"192.0.2.0/24"}}"#,
+            r#","Condition":{"Bool":{"aws:SecureTransport":true},"StringEquals":{"aws:SourceVpce":"vpce-1"}}"#,
+        ];
+        for condition in scoped {
+            assert!(
+                ids(&resource_policy("\"*\"", condition)).is_empty(),
+                "{condition}"
+            );
+        }
+        let not_scoped = [
+            r#","Condition":{"Bool":{"aws:SecureTransport":true}}"#,
+            r#","Condition":{"StringNotEquals":{"aws:SourceAccount":"123456789012"}}"#,
+            r#","Condition":{"StringEqualsIfExists":{"aws:SourceAccount":"123456789012"}}"#,
+            r#","Condition":{"StringLike":{"aws:SourceArn":["arn:aws:s3:::b","*"]}}"#,
+            r#","Condition":{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}"#,
+            r#","Condition":{"StringEquals":{"aws:username":"bob"}}"#,
+        ];
+        for condition in not_scoped {
+            assert_eq!(
+                ids(&resource_policy("\"*\"", condition)),
+                ["public-principal"],
+                "{condition}"
+            );
+        }
+        let deny = resource_policy("\"*\"", "").replace("Allow", "Deny");
+        assert!(ids(&deny).is_empty());
+    }
+
+    #[test]
+    fn sids() {
+        let two = |a: &str, b: &str, principal: &str| {
+            format!(
+                r#"{{"Statement":[{{"Sid":"{a}","Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"{principal}}},{{"Sid":"{b}","Effect":"Allow","Action":"s3:ListAllMyBuckets","Resource":"*"{principal}}}]}}"#
+            )
+        };
+        assert_eq!(ids(&two("Read", "Read", "")), ["duplicate-sid"]);
+        assert!(ids(&two("Read", "read", "")).is_empty());
+        assert!(ids(&two("", "", "")).is_empty());
+        assert_eq!(ids(&two("Read-Logs", "Write", "")), ["invalid-sid"]);
+        assert_eq!(ids(&two("A", "Read Logs", "")), ["invalid-sid"]);
+        // Resource policies accept other characters (KMS's default "Enable IAM User Permissions").
+        let trust = r#","Principal":{"AWS":"arn:aws:iam::1:root"}"#;
+        assert!(ids(&two("Enable IAM User Permissions", "__default", trust)).is_empty());
+        assert_eq!(ids(&two("Same", "Same", trust)), ["duplicate-sid"]);
+        let policy = ParsedPolicy::parse("t.json", &two("Read", "Read.Logs", "")).unwrap();
+        let f = &check_policy(&policy, &CheckOptions::default())[0];
+        assert_eq!(
+            (f.rule, f.statement, f.location.column),
+            (Rule::InvalidSid, Some(1), 100)
+        );
+        assert!(f.message.contains("('.')"), "{}", f.message);
+    }
+
+    /// A trust policy says who may assume the role: sts:AssumeRole there is not credentials
+    /// exposure of the policy's holder, nor is any identity-side risk.
+    #[test]
+    fn statements_with_a_principal_take_no_part_in_the_risk_rules() {
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+        assert!(ids(trust).is_empty());
+        let bucket = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":["s3:PutBucketPolicy","iam:PassRole","ec2:RunInstances"],"Resource":"*"}]}"#;
+        assert!(ids(bucket).is_empty(), "{:?}", ids(bucket));
+        let identity = r#"{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::1:role/r"}]}"#;
+        assert_eq!(ids(identity), ["credentials-exposure"]);
     }
 
     #[test]

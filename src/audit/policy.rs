@@ -58,23 +58,61 @@ pub struct ConditionBlock {
     pub entries: Vec<(String, Vec<String>)>,
 }
 
+/// One principal of a `Principal` or `NotPrincipal` value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrincipalEntry {
+    /// The principal type (`AWS`, `Service`, `Federated`, `CanonicalUser`); `None` for the
+    /// bare string form (`"Principal": "*"`).
+    pub kind: Option<String>,
+    pub value: Located<String>,
+}
+
+/// `Principal` (who the statement is about) or `NotPrincipal` (everyone except them): the
+/// mark of a resource-based policy statement (a trust policy, a bucket policy, a key policy).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrincipalField {
+    pub negated: bool,
+    pub entries: Vec<PrincipalEntry>,
+    /// Where the value is.
+    pub location: Location,
+}
+
+impl PrincipalField {
+    /// The entry that names every principal, anonymous ones included: `"*"`, or `"*"` among
+    /// the `AWS` principals. (`arn:aws:iam::*:root` is not one: IAM refuses wildcards inside
+    /// principal ARNs.)
+    pub fn everyone(&self) -> Option<&PrincipalEntry> {
+        self.entries
+            .iter()
+            .find(|e| e.value.value.trim() == "*" && e.kind.as_deref().is_none_or(|k| k == "AWS"))
+    }
+}
+
 /// One statement of a policy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParsedStatement {
     /// Position in the `Statement` list (0 for a single statement object).
     pub index: usize,
     pub sid: Option<String>,
+    /// Where the `Sid` value is, when there is one.
+    pub sid_location: Option<Location>,
     pub effect: Effect,
     pub actions: ActionField,
     pub resources: ResourceField,
-    /// Whether the statement names a `Principal` or `NotPrincipal` (resource-based policy).
-    pub has_principal: bool,
+    /// `Principal` or `NotPrincipal`, in resource-based policies.
+    pub principal: Option<PrincipalField>,
     pub condition: Vec<ConditionBlock>,
     /// The statement object's extent.
     pub location: Location,
 }
 
 impl ParsedStatement {
+    /// Whether the statement names a `Principal` or `NotPrincipal`: it belongs to a
+    /// resource-based policy and says who may act on the resource, not what its holder may do.
+    pub fn has_principal(&self) -> bool {
+        self.principal.is_some()
+    }
+
     /// `Statement[2]`, or `Statement[2] (Sid "ReadLogs")`: how messages name the statement.
     pub fn label(&self) -> String {
         match &self.sid {
@@ -363,14 +401,14 @@ impl Reader<'_> {
         };
         self.reject_unknown_keys(members, &STATEMENT_KEYS, path)?;
         let field = |key: &str| format!("{path}.{key}");
-        let sid = find(members, "Sid")
+        let sid_member = find(members, "Sid");
+        let sid = sid_member
             .map(|m| self.string(&m.value, &field("Sid")))
             .transpose()?;
         let effect = self.effect(value, members, path)?;
         let actions = self.actions(value, members, path)?;
-        let has_principal =
-            find(members, "Principal").is_some() || find(members, "NotPrincipal").is_some();
-        let resources = self.resources(value, members, path, has_principal)?;
+        let principal = self.principal(members, path)?;
+        let resources = self.resources(value, members, path, principal.is_some())?;
         let condition = match find(members, "Condition") {
             None => Vec::new(),
             Some(m) => self.condition(&m.value, &field("Condition"))?,
@@ -378,10 +416,11 @@ impl Reader<'_> {
         Ok(ParsedStatement {
             index,
             sid,
+            sid_location: sid_member.map(|m| self.location(m.value.span)),
             effect,
             actions,
             resources,
-            has_principal,
+            principal,
             condition,
             location: self.location(value.span),
         })
@@ -440,6 +479,65 @@ impl Reader<'_> {
                 "missing \"Action\" (or \"NotAction\")".to_string(),
             )),
         }
+    }
+
+    /// `Principal` or `NotPrincipal`: `"*"`, or an object of principal types whose values are
+    /// a string or a list of strings.
+    fn principal(
+        &self,
+        members: &[Member],
+        path: &str,
+    ) -> Result<Option<PrincipalField>, PolicyError> {
+        let (member, negated) = match (find(members, "Principal"), find(members, "NotPrincipal")) {
+            (Some(_), Some(n)) => {
+                return Err(self.error(
+                    n.key_span,
+                    &format!("{path}.NotPrincipal"),
+                    "a statement has either \"Principal\" or \"NotPrincipal\", not both"
+                        .to_string(),
+                ));
+            }
+            (Some(p), None) => (p, false),
+            (None, Some(n)) => (n, true),
+            (None, None) => return Ok(None),
+        };
+        let field = format!("{path}.{}", member.key);
+        let value = &member.value;
+        let entries = match &value.kind {
+            Kind::String(s) => vec![PrincipalEntry {
+                kind: None,
+                value: Located {
+                    value: s.clone(),
+                    location: self.location(value.span),
+                },
+            }],
+            Kind::Object(types) => {
+                let mut entries = Vec::new();
+                for t in types {
+                    let listed = self.string_list(&t.value, &format!("{field}.{}", t.key))?;
+                    entries.extend(listed.into_iter().map(|v| PrincipalEntry {
+                        kind: Some(t.key.clone()),
+                        value: v,
+                    }));
+                }
+                entries
+            }
+            other => {
+                return Err(self.error(
+                    value.span,
+                    &field,
+                    format!(
+                        "expected \"*\" or an object of principal types ({{\"AWS\": \"arn:aws:iam::123456789012:root\"}}), not {}",
+                        other.describe()
+                    ),
+                ));
+            }
+        };
+        Ok(Some(PrincipalField {
+            negated,
+            entries,
+            location: self.location(value.span),
+        }))
     }
 
     fn resources(
@@ -662,6 +760,51 @@ mod tests {
         let text = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
         let p = ParsedPolicy::parse("trust.json", text).unwrap();
         assert_eq!(p.statements[0].resources, ResourceField::Absent);
-        assert!(p.statements[0].has_principal);
+        assert!(p.statements[0].has_principal());
+    }
+
+    #[test]
+    fn principals_are_read_with_their_types() {
+        let text = r#"{"Statement":[
+  {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"},
+  {"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:root","*"],"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"},
+  {"Sid":"X","Effect":"Deny","NotPrincipal":{"Service":"*"},"Action":"s3:*","Resource":"*"},
+  {"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::*:root"},"Action":"sts:AssumeRole"}
+]}"#;
+        let p = ParsedPolicy::parse("p.json", text).unwrap();
+        let principal = |i: usize| p.statements[i].principal.as_ref().unwrap();
+        let everyone = |i: usize| principal(i).everyone().map(|e| e.value.location.line);
+        assert_eq!(everyone(0), Some(2));
+        assert_eq!(principal(1).entries.len(), 3);
+        assert_eq!(principal(1).entries[2].kind.as_deref(), Some("Service"));
+        assert_eq!(everyone(1), Some(3));
+        assert!(principal(2).negated && everyone(2).is_none());
+        assert_eq!(p.statements[2].sid_location.map(|l| l.line), Some(4));
+        assert_eq!(everyone(3), None);
+        assert_eq!(p.statements[0].sid_location, None);
+    }
+
+    #[test]
+    fn malformed_principals_are_errors() {
+        let cases = [
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":5,"Action":"sts:AssumeRole"}]}"#,
+                "p.json:1:45: Statement[0].Principal: expected \"*\" or an object of principal types ({\"AWS\": \"arn:aws:iam::123456789012:root\"}), not a number",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":[1]},"Action":"sts:AssumeRole"}]}"#,
+                "p.json:1:53: Statement[0].Principal.AWS[0]: expected a string, not a number",
+            ),
+            (
+                r#"{"Statement":[{"Effect":"Allow","Principal":"*","NotPrincipal":"*","Action":"s3:*"}]}"#,
+                "p.json:1:49: Statement[0].NotPrincipal: a statement has either \"Principal\" or \"NotPrincipal\", not both",
+            ),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(
+                ParsedPolicy::parse("p.json", text).unwrap_err().to_string(),
+                expected
+            );
+        }
     }
 }

@@ -1,14 +1,18 @@
 //! SARIF 2.1.0 output of `check`, in the shape GitHub code scanning accepts: one run, the
-//! tool's rules with descriptions and help, one result per finding with file and region.
+//! tool's rules with descriptions and help, one result per finding with file and region, and one
+//! invocation that says whether every input was checked.
 //!
-//! A file that could not be checked is an `error`-level result of rule `unreadable-file`,
-//! `invalid-json` or `invalid-policy` at the place the error names, not a
-//! `toolExecutionNotification`: code scanning shows results as alerts on the file, but does not
-//! show the notifications of third-party tools, and a file left unchecked must not look clean.
+//! A file that could not be checked is both an `error`-level result of rule `unreadable-file`,
+//! `invalid-json` or `invalid-policy` at the place the error names (code scanning shows results
+//! as alerts, but not the notifications of third-party tools, and a file left unchecked must not
+//! look clean) and an `error` `toolExecutionNotification` of the invocation, whose
+//! `executionSuccessful` is then false (what other SARIF consumers read). A run that checked
+//! nothing ([`failed_run_log`]) is still a complete log: no results, one notification.
 
 use serde_json::{Value, json};
 
 use super::check::{Finding, Rule};
+use super::policy::Location;
 use super::report::CheckReport;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -83,33 +87,43 @@ fn rule_descriptor(rule: Rule) -> Value {
     })
 }
 
+fn rule_index(rule: Rule) -> usize {
+    Rule::ALL
+        .iter()
+        .position(|r| *r == rule)
+        .unwrap_or_default()
+}
+
+/// A SARIF region: 1-based, never empty (code scanning refuses an end before the start).
+fn region(l: Location) -> Value {
+    json!({
+        "startLine": l.line.max(1),
+        "startColumn": l.column.max(1),
+        "endLine": l.end_line.max(l.line).max(1),
+        "endColumn": if l.end_line > l.line { l.end_column.max(1) } else { l.end_column.max(l.column + 1) },
+    })
+}
+
 /// The SARIF log of a check run.
 pub fn sarif_log(report: &CheckReport, tool_version: &str) -> Value {
-    let rules: Vec<Value> = Rule::ALL.iter().map(|r| rule_descriptor(*r)).collect();
     let mut results = Vec::new();
+    let mut notifications = Vec::new();
     for file in &report.files {
         let uri = &artifact_uri(&file.name);
+        if let Some(problem) = &file.problem {
+            notifications.push(file_notification(uri, problem, file.findings.first()));
+        }
         for f in &file.findings {
-            let rule_index = Rule::ALL
-                .iter()
-                .position(|r| *r == f.rule)
-                .unwrap_or_default();
-            let l = f.location;
             let mut result = json!({
                 "ruleId": f.rule.id(),
-                "ruleIndex": rule_index,
+                "ruleIndex": rule_index(f.rule),
                 "level": f.level().as_str(),
                 "message": { "text": f.message },
                 "partialFingerprints": { "policySentryFinding/v1": fingerprint(uri, f) },
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": { "uri": uri },
-                        "region": {
-                            "startLine": l.line.max(1),
-                            "startColumn": l.column.max(1),
-                            "endLine": l.end_line.max(l.line).max(1),
-                            "endColumn": if l.end_line > l.line { l.end_column.max(1) } else { l.end_column.max(l.column + 1) },
-                        }
+                        "region": region(f.location),
                     }
                 }],
             });
@@ -130,6 +144,43 @@ pub fn sarif_log(report: &CheckReport, tool_version: &str) -> Value {
             results.push(result);
         }
     }
+    log(results, notifications, tool_version)
+}
+
+/// The SARIF log of a run that checked nothing (no policy file found, an option that could not
+/// be used): no results, and a notification that says why, naming the `paths` concerned.
+pub fn failed_run_log(message: &str, paths: &[String], tool_version: &str) -> Value {
+    let mut notification = json!({ "level": "error", "message": { "text": message } });
+    if !paths.is_empty() {
+        let locations: Vec<Value> = paths
+            .iter()
+            .map(|p| json!({ "physicalLocation": { "artifactLocation": { "uri": artifact_uri(p) } } }))
+            .collect();
+        notification["locations"] = locations.into();
+    }
+    log(Vec::new(), vec![notification], tool_version)
+}
+
+/// An input that could not be checked, as a notification of the invocation: the full problem
+/// (`p.json:3:7: Statement[0]: …`), the file, and the rule of its result.
+fn file_notification(uri: &str, problem: &str, finding: Option<&Finding>) -> Value {
+    let mut location = json!({ "artifactLocation": { "uri": uri } });
+    let mut notification = json!({ "level": "error", "message": { "text": problem } });
+    if let Some(f) = finding {
+        // A file that could not be read has no text for a region to point into.
+        if f.rule != Rule::UnreadableFile {
+            location["region"] = region(f.location);
+        }
+        notification["associatedRule"] = json!({ "id": f.rule.id(), "index": rule_index(f.rule) });
+    }
+    notification["locations"] = json!([{ "physicalLocation": location }]);
+    notification
+}
+
+/// One run: the tool and its rules, the results, and the invocation, successful when nothing
+/// needed a notification (every notification is an input or a run that could not be checked).
+fn log(results: Vec<Value>, notifications: Vec<Value>, tool_version: &str) -> Value {
+    let rules: Vec<Value> = Rule::ALL.iter().map(|r| rule_descriptor(*r)).collect();
     json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -143,6 +194,10 @@ pub fn sarif_log(report: &CheckReport, tool_version: &str) -> Value {
                     "rules": rules,
                 }
             },
+            "invocations": [{
+                "executionSuccessful": notifications.is_empty(),
+                "toolExecutionNotifications": notifications,
+            }],
             "columnKind": "utf16CodeUnits",
             "results": results,
         }]
@@ -155,7 +210,6 @@ mod tests {
 
     #[test]
     fn fingerprints_tell_findings_on_one_line_apart() {
-        use super::super::policy::Location;
         let finding = |actions: &[&str]| Finding {
             rule: Rule::PrivilegeEscalation,
             message: "m".into(),

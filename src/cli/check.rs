@@ -25,6 +25,10 @@ pub struct CheckArgs {
     #[arg(required = true, value_name = "FILE|DIR")]
     pub paths: Vec<PathBuf>,
     /// Output format.
+    ///
+    /// `sarif` is a complete SARIF 2.1.0 log whatever happens: inputs that
+    /// could not be checked, or a run that found none, are error notifications of its
+    /// invocation (`executionSuccessful` false), beside the findings.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub fmt: CheckFormat,
     /// Exit 1 when a finding is at this level or above.
@@ -66,10 +70,7 @@ struct Input {
 pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let levels = match global.level_source() {
         Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {}", super::error_text(&e));
-            return Ok(ExitCode::from(super::Exit::InputError));
-        }
+        Err(e) => return run_failed(args, &super::error_text(&e), &[]),
     };
     let options = CheckOptions { levels };
     let mut report = CheckReport::default();
@@ -96,8 +97,8 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     }
     if report.files.is_empty() {
         let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
-        eprintln!("error: no policy files found in {}", paths.join(", "));
-        return Ok(ExitCode::from(super::Exit::InputError));
+        let message = format!("no policy files found in {}", paths.join(", "));
+        return run_failed(args, &message, &paths);
     }
     for file in report.failed() {
         eprintln!("error: {}", file.problem.as_deref().unwrap_or_default());
@@ -124,6 +125,17 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
             ExitCode::from(super::Exit::InputError)
         }
     })
+}
+
+/// A run that checked nothing: the error on stderr, exit 2, and for `--fmt sarif` a SARIF log
+/// that says so (a CI step that uploads the log must not get an empty file).
+fn run_failed(args: &CheckArgs, message: &str, paths: &[String]) -> anyhow::Result<ExitCode> {
+    eprintln!("error: {message}");
+    if args.fmt == CheckFormat::Sarif {
+        let log = sarif::failed_run_log(message, paths, env!("CARGO_PKG_VERSION"));
+        super::print_json(&log)?;
+    }
+    Ok(ExitCode::from(super::Exit::InputError))
 }
 
 /// The rule table for `check --help`.

@@ -36,6 +36,8 @@ mod audit_check;
 #[cfg(feature = "cli")]
 mod audit_expand;
 #[cfg(feature = "cli")]
+mod audit_sarif;
+#[cfg(feature = "cli")]
 mod compat_2020;
 #[cfg(feature = "cli")]
 mod completion_bash;

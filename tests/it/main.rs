@@ -34,6 +34,8 @@ mod audit_analyze;
 #[cfg(feature = "cli")]
 mod audit_check;
 #[cfg(feature = "cli")]
+mod audit_check_rules;
+#[cfg(feature = "cli")]
 mod audit_expand;
 #[cfg(feature = "cli")]
 mod audit_sarif;

@@ -149,7 +149,7 @@ fn rules_help() -> String {
             rule.short_description()
         ));
     }
-    text.push_str("\nExit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error, or an input could not be checked (unreadable, invalid JSON, not a policy: an error entry in the report, the other files still checked).");
+    text.push_str("\nExit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error, or an input could not be checked (unreadable, invalid JSON, not a policy: an error entry in the report, the other files still checked). With --fmt sarif a complete SARIF log is written in every case but a usage error.");
     text
 }
 

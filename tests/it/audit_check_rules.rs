@@ -288,3 +288,16 @@ proptest! {
         prop_assert_eq!(found, expected, "{}", policy);
     }
 }
+
+/// The README's rule table names every rule (`check --help` lists them from the code).
+#[test]
+fn the_readme_names_every_rule() {
+    let readme = std::fs::read_to_string(common::crate_path("README.md")).unwrap();
+    for rule in policy_sentry::audit::Rule::ALL {
+        assert!(
+            readme.contains(&format!("`{}`", rule.id())),
+            "README.md does not name the rule {}",
+            rule.id()
+        );
+    }
+}

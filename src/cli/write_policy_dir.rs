@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::Args;
 use policy_sentry::arn::Partition;
-use policy_sentry::io::{Walk, Walker, WriteError, WriteMode, write_atomically};
+use policy_sentry::io::{PassedOver, Walk, Walker, WriteError, WriteMode, write_atomically};
 use policy_sentry::write::WriteOptions;
 
 use super::write_policy::{
@@ -18,7 +18,7 @@ use super::{Exit, GlobalArgs};
 #[derive(Args, Debug)]
 pub struct WritePolicyDirArgs {
     /// Folder of templates (`*.yml`, `*.yaml` in any case; not recursive; names starting
-    /// with `.` skipped).
+    /// with `.` skipped). Every other entry is named on stderr as skipped.
     #[arg(long, value_name = "DIR")]
     pub input_dir: PathBuf,
     /// Folder for the policies (`<template name>.json`); created if missing.
@@ -88,6 +88,15 @@ fn templates_in(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
     let walked = Walker::new().walk(dir, TEMPLATE_FILES);
     if let Some((folder, e)) = walked.errors.first() {
         bail!("cannot read {}: {e}", folder.display());
+    }
+    // The folder is meant to hold templates: whatever else it holds is named, not dropped.
+    for (path, why) in &walked.passed_over {
+        let why = match why {
+            PassedOver::Hidden => "a hidden name (starts with `.`)",
+            PassedOver::OtherExtension => "not a template (*.yml, *.yaml, in any case)",
+            PassedOver::SubFolder => "a folder (sub-folders are not searched)",
+        };
+        eprintln!("note: {}: skipped: {why}", path.display());
     }
     for skipped in &walked.skipped {
         eprintln!("note: {skipped}");

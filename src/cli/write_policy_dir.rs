@@ -11,7 +11,8 @@ use policy_sentry::io::{PassedOver, Walk, Walker, WriteError, WriteMode, write_a
 use policy_sentry::write::WriteOptions;
 
 use super::write_policy::{
-    PolicyFormat, format_policy, parse_partition, print_warnings, write_from_text,
+    PolicyFormat, format_policy, parse_partition, parse_prefix_length, print_warnings,
+    write_from_text,
 };
 use super::{Exit, GlobalArgs};
 
@@ -25,7 +26,14 @@ pub struct WritePolicyDirArgs {
     #[arg(long, value_name = "DIR")]
     pub output_dir: PathBuf,
     /// Shorten actions to safe wildcards, optionally with at least N characters after the colon.
-    #[arg(short = 'm', long, value_name = "N", num_args = 0..=1, default_missing_value = "0")]
+    #[arg(
+        short = 'm',
+        long,
+        value_name = "N",
+        num_args = 0..=1,
+        default_missing_value = "0",
+        value_parser = parse_prefix_length
+    )]
     pub minimize: Option<usize>,
     /// Output format (`yaml` writes `.yaml` files).
     #[arg(long, value_enum, default_value_t = PolicyFormat::Json, ignore_case = true)]

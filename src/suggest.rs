@@ -400,8 +400,8 @@ mod tests {
         assert_eq!(suggest("Q", prefixes, 3), vec!["q"]);
         // Two characters: one edit, keeping the first character.
         assert_eq!(suggest("s4", prefixes, 3), vec!["s3"]);
-        assert_eq!(suggest("ec", prefixes, 3), vec!["ec2", "ecr"]);
-        assert_eq!(suggest("sq", prefixes, 3), vec!["sqs"]);
+        assert_eq!(suggest("ec", prefixes, 3), vec!["es", "ec2", "ecr"]);
+        assert_eq!(suggest("sq", prefixes, 3), vec!["s3", "sqs"]);
         assert_eq!(suggest("q2", prefixes, 3), vec!["q"]);
         for pair in ["zq", "3s", "xs"] {
             assert!(suggest(pair, prefixes, 3).is_empty(), "{pair}");

@@ -76,21 +76,23 @@ fn unknown_names_are_1_and_usage_errors_2() {
 fn an_overrides_file_over_the_size_limit_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("overrides.yml");
-    std::fs::write(&file, "s3:\n  Read:\n  - getobject\n").unwrap();
+    // Larger than the limit below, which the commands' own stdin inputs fit in.
+    let padding = format!("# {}\n", "-".repeat(1000));
+    std::fs::write(&file, padding + "s3:\n  Read:\n  - getobject\n").unwrap();
     let file = file.to_str().unwrap();
     for command in LEVEL_COMMANDS {
         let mut args = vec!["--access-level-overrides-file", file];
         args.extend_from_slice(command);
         let fits = run(&args, Some(stdin_for(command)));
         assert_eq!(fits.status.code(), Some(0), "{args:?}");
-        args.splice(0..0, ["--max-input-bytes", "10"]);
+        args.splice(0..0, ["--max-input-bytes", "500"]);
         let out = run(&args, Some(stdin_for(command)));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(out.stdout.is_empty(), "{args:?}");
         assert!(
             stderr.contains(&format!(
-                "{file}: larger than the input size limit of 10 bytes"
+                "{file}: larger than the input size limit of 500 bytes"
             )),
             "{args:?}: {stderr}"
         );

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::Args;
 use policy_sentry::arn::Partition;
-use policy_sentry::io::{PassedOver, Walk, Walker, WriteError, WriteMode, write_atomically};
+use policy_sentry::io::{
+    PassedOver, ReadError, Walk, Walker, WriteError, WriteMode, write_atomically,
+};
 use policy_sentry::write::WriteOptions;
 
 use super::write_policy::{
@@ -93,9 +95,11 @@ pub fn run(args: &WritePolicyDirArgs, global: &GlobalArgs) -> anyhow::Result<Exi
 /// `(stem, path)` of every template, sorted by file name; two files with one stem are an
 /// error, since both would write the same policy file.
 fn templates_in(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
-    let walked = Walker::new().walk(dir, TEMPLATE_FILES);
-    if let Some((folder, e)) = walked.errors.first() {
-        bail!("cannot read {}: {e}", folder.display());
+    let mut walked = Walker::new().walk(dir, TEMPLATE_FILES);
+    if let Some((folder, cause)) = walked.errors.pop() {
+        // An input that cannot be read: exit 2, as for a template file.
+        let origin = folder.display().to_string();
+        return Err(ReadError::Io { origin, cause }.into());
     }
     // The folder is meant to hold templates: whatever else it holds is named, not dropped.
     for (path, why) in &walked.passed_over {

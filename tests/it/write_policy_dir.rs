@@ -190,3 +190,33 @@ fn entries_that_are_not_templates_are_named_on_stderr() {
     }
     assert_eq!(common::names_in(&output), ["a.json"]);
 }
+
+/// A folder that cannot be read is an input that cannot be read: exit 2, as for a template
+/// file, named first in the message (it was exit 1, "cannot read DIR: …").
+#[test]
+fn a_missing_input_folder_is_an_input_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("missing");
+    let output = tmp.path().join("out");
+    let out = common::run(
+        &[
+            "write-policy-dir",
+            "--input-dir",
+            input.to_str().unwrap(),
+            "--output-dir",
+            output.to_str().unwrap(),
+        ],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.starts_with(&format!("error: {}: cannot read: ", input.display())),
+        "{stderr}"
+    );
+    assert!(
+        !output.exists(),
+        "the output folder was created for nothing"
+    );
+}

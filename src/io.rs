@@ -288,6 +288,21 @@ pub struct Walked {
     pub errors: Vec<(PathBuf, std::io::Error)>,
     /// Entries left out, and why (a folder already searched, a device or pipe): for stderr.
     pub skipped: Vec<String>,
+    /// Entries the search's own rules leave out (hidden, another extension, a sub-folder of a
+    /// search that is not recursive), for a command to list where the folder is meant to hold
+    /// nothing else.
+    pub passed_over: Vec<(PathBuf, PassedOver)>,
+}
+
+/// Why the search passed over an entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PassedOver {
+    /// The name starts with `.`.
+    Hidden,
+    /// A file without one of the extensions searched for.
+    OtherExtension,
+    /// A folder, and the search is not recursive.
+    SubFolder,
 }
 
 /// Searches folders for files with given extensions: entries sorted by name (byte order), a
@@ -326,18 +341,26 @@ impl Walker {
             }
             Err(e) => return found.errors.push((dir.to_path_buf(), e)),
         }
-        let entries = match visible_entries(dir) {
+        let entries = match sorted_entries(dir) {
             Ok(entries) => entries,
             Err(e) => return found.errors.push((dir.to_path_buf(), e)),
         };
         for path in entries {
+            if is_hidden(&path) {
+                found.passed_over.push((path, PassedOver::Hidden));
+                continue;
+            }
             match std::fs::metadata(&path) {
                 Ok(meta) if meta.is_dir() => {
                     if walk.recursive {
                         self.folder(&path, walk, found);
+                    } else {
+                        found.passed_over.push((path, PassedOver::SubFolder));
                     }
                 }
-                _ if !has_extension(&path, walk.extensions) => {}
+                _ if !has_extension(&path, walk.extensions) => {
+                    found.passed_over.push((path, PassedOver::OtherExtension));
+                }
                 // A dangling link is listed: reading it reports the problem.
                 Ok(meta) if !meta.is_file() => found.skipped.push(format!(
                     "{}: skipped: not a regular file (a device, pipe or socket)",
@@ -351,15 +374,25 @@ impl Walker {
 
 /// The entries of a folder, sorted by name (byte order), without names starting with `.`.
 pub fn visible_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut entries = sorted_entries(dir)?;
+    entries.retain(|path| !is_hidden(path));
+    Ok(entries)
+}
+
+/// Every entry of a folder, sorted by name (byte order).
+fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut names = Vec::new();
     for entry in std::fs::read_dir(dir)? {
-        let name = entry?.file_name();
-        if !name.as_encoded_bytes().starts_with(b".") {
-            names.push(name);
-        }
+        names.push(entry?.file_name());
     }
     names.sort_by(|a, b| a.as_encoded_bytes().cmp(b.as_encoded_bytes()));
     Ok(names.into_iter().map(|name| dir.join(name)).collect())
+}
+
+/// A name starting with `.` (a hidden file or folder).
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| name.as_encoded_bytes().starts_with(b"."))
 }
 
 /// Whether the file name ends in `.EXT` for one of `extensions`, ignoring ASCII case.

@@ -133,8 +133,6 @@ struct Query {
     chars: Vec<char>,
     bag: Bag,
     ascii: bool,
-    /// Characters of `lower` (what the allowed distance and "wholly different" count).
-    len: usize,
     /// The allowed distance: about a third of the query's length.
     max: usize,
 }
@@ -152,29 +150,22 @@ impl Query {
             ascii: lower.is_ascii(),
             chars,
             max: (len / 3).max(1),
-            len,
             lower,
         })
     }
 
     /// The rank of a candidate, if it is close: its distance when within the allowed one
-    /// (and not every letter replaced), else past every such distance when one name holds
-    /// the other.
+    /// (and the query is long enough to guess from), else past every such distance when one
+    /// name holds the other.
     fn score(&self, distance: &mut Distance, candidate: Candidate<'_>) -> Option<usize> {
-        let Candidate {
-            lower,
-            chars,
-            len,
-            bag,
-        } = candidate;
+        let Candidate { lower, chars, bag } = candidate;
         let (more, fewer) = bag_difference(&self.bag, bag);
         let d = if more.max(fewer) > self.max {
             self.max + 1
         } else {
             distance.within(&self.chars, chars, self.max)
         };
-        // Replacing every letter is no match: `x` is not a typo of `q`.
-        if d <= self.max && d < self.len.max(len) {
+        if d <= self.max && (d == 0 || long_enough_to_guess(&self.chars, chars)) {
             return Some(d);
         }
         let q = &self.lower;
@@ -190,13 +181,25 @@ impl Query {
     }
 }
 
+/// Whether `query` has enough characters for a candidate one edit away to be a guess rather
+/// than any name: a one-character query has none (every name of one or two characters is one
+/// edit from it: `x` got "did you mean q?"), and a two-character query keeps its first
+/// character (`s4` → `s3`, but not `zq` → `mq`). Longer queries are guarded by the allowed
+/// distance, a third of their length.
+fn long_enough_to_guess<T: PartialEq>(query: &[T], candidate: &[T]) -> bool {
+    match query.len() {
+        0 | 1 => false,
+        2 => candidate.first() == query.first(),
+        _ => true,
+    }
+}
+
 /// A candidate lower-cased: the text, its characters (lower-cased once more, as the distance
-/// compares them), how many characters the text has, and its bag.
+/// compares them) and its bag.
 #[derive(Clone, Copy)]
 struct Candidate<'c> {
     lower: &'c str,
     chars: &'c [char],
-    len: usize,
     bag: &'c Bag,
 }
 
@@ -208,7 +211,8 @@ fn best(mut scored: Vec<(usize, usize, &str)>, limit: usize) -> Vec<&str> {
 }
 
 /// Up to `limit` candidates closest to `query`: those within a distance of about a third of
-/// the query's length (and not wholly different), plus candidates that contain the query or
+/// the query's length (none one edit from a one-character query, see
+/// `long_enough_to_guess`), plus candidates that contain the query or
 /// that it contains.
 /// Closest first, ties in candidate order.
 pub fn suggest<'a, I>(query: &str, candidates: I, limit: usize) -> Vec<&'a str>
@@ -234,7 +238,6 @@ where
         let candidate = Candidate {
             lower: &lower,
             chars: &chars,
-            len: lower.chars().count(),
             bag: &bag(&chars),
         };
         if let Some(rank) = query.score(&mut distance, candidate) {
@@ -255,7 +258,6 @@ struct Entry {
     name: &'static str,
     lower: Box<str>,
     chars: Box<[char]>,
-    len: usize,
     bag: Bag,
 }
 
@@ -268,7 +270,6 @@ impl Names {
                 let chars = lower_chars(&lower);
                 Entry {
                     name,
-                    len: lower.chars().count(),
                     bag: bag(&chars),
                     chars: chars.into(),
                     lower: lower.into(),
@@ -292,7 +293,6 @@ impl Names {
                 let candidate = Candidate {
                     lower: &e.lower,
                     chars: &e.chars,
-                    len: e.len,
                     bag: &e.bag,
                 };
                 let rank = query.score(&mut distance, candidate)?;
@@ -354,8 +354,8 @@ pub mod reference {
         for (i, c) in candidates.iter().enumerate() {
             let lc = c.to_lowercase();
             let d = full_distance(&q, &lc);
-            let shares_a_letter = d < q.chars().count().max(lc.chars().count());
-            if d <= max && shares_a_letter {
+            let (qc, cc) = (lower_chars(&q), lower_chars(&lc));
+            if d <= max && (d == 0 || super::long_enough_to_guess(&qc, &cc)) {
                 scored.push((d, i, *c));
             } else if q.len() >= 3 && (lc.contains(&q) || (lc.len() >= 4 && q.contains(&lc))) {
                 scored.push((max + 1 + lc.len().abs_diff(q.len()), i, *c));
@@ -391,14 +391,24 @@ mod tests {
     }
 
     #[test]
-    fn one_letter_names_are_not_suggested_for_other_letters() {
-        let prefixes = ["q", "s3", "sqs", "a4b"];
-        for letter in ["x", "a", "Z"] {
+    fn very_short_names_get_no_guess_at_random() {
+        let prefixes = ["q", "s3", "sqs", "a4b", "mq", "es", "ce", "ec2", "ecr"];
+        // One character: every short name is one edit away, so none is a guess.
+        for letter in ["x", "a", "Z", "s", "e", "m"] {
             assert!(suggest(letter, prefixes, 3).is_empty(), "{letter}");
         }
         assert_eq!(suggest("Q", prefixes, 3), vec!["q"]);
+        // Two characters: one edit, keeping the first character.
+        assert_eq!(suggest("s4", prefixes, 3), vec!["s3"]);
+        assert_eq!(suggest("ec", prefixes, 3), vec!["es", "ec2", "ecr"]);
+        assert_eq!(suggest("sq", prefixes, 3), vec!["s3", "sqs"]);
         assert_eq!(suggest("q2", prefixes, 3), vec!["q"]);
-        assert_eq!(suggest("s", prefixes, 3), vec!["s3"]);
+        for pair in ["zq", "3s", "xs"] {
+            assert!(suggest(pair, prefixes, 3).is_empty(), "{pair}");
+        }
+        // From three characters on, a third of the length decides.
+        assert_eq!(suggest("s3x", prefixes, 3), vec!["s3"]);
+        assert_eq!(suggest("zqs", prefixes, 3), vec!["sqs"]);
     }
 
     /// `name` with `edits` random edits: a letter dropped, added, changed, two swapped, or

@@ -100,8 +100,11 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         let message = format!("no policy files found in {}", paths.join(", "));
         return run_failed(args, &message, &paths);
     }
-    for file in report.failed() {
-        eprintln!("error: {}", file.problem.as_deref().unwrap_or_default());
+    // A text report on the terminal already shows each error entry: said once, not twice.
+    if args.fmt != CheckFormat::Text || !std::io::stdout().is_terminal() {
+        for file in report.failed() {
+            eprintln!("error: {}", file.problem.as_deref().unwrap_or_default());
+        }
     }
     match args.fmt {
         CheckFormat::Text => std::io::stdout()

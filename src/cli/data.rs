@@ -108,7 +108,7 @@ fn diff(old: &Path, new: &Path, fmt: DiffFormat, global: &GlobalArgs) -> anyhow:
     let (old, new) = match loaded {
         Ok(sides) => sides,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", super::error_text(&e));
             return Ok(Exit::InputError.into());
         }
     };

@@ -32,7 +32,7 @@ pub fn run(args: &InitializeArgs, global: &GlobalArgs) -> anyhow::Result<ExitCod
         );
     }
     if let Some(path) = &global.access_level_overrides_file {
-        match AccessLevelOverrides::from_file(path) {
+        match AccessLevelOverrides::from_file_within(path, global.max_input_bytes) {
             Ok(overrides) => eprintln!(
                 "{} holds {} access-level overrides. Nothing is rebuilt: pass --access-level-overrides-file {} to query and write-policy to apply it at run time.",
                 path.display(),

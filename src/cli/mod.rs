@@ -60,8 +60,8 @@ pub struct GlobalArgs {
     /// Apply this access-level overrides file (upstream's YAML format) instead of the bundled one.
     #[arg(long, global = true, value_name = "FILE")]
     pub access_level_overrides_file: Option<PathBuf>,
-    /// Refuse a policy, template or report config larger than this, before reading it whole
-    /// (a number of bytes; K, M, G for KiB, MiB, GiB).
+    /// Refuse a policy, template, report config or overrides file larger than this, before
+    /// reading it whole (a number of bytes; K, M, G for KiB, MiB, GiB).
     #[arg(
         long,
         global = true,
@@ -137,7 +137,7 @@ impl GlobalArgs {
         }
         match &self.access_level_overrides_file {
             Some(path) => Ok(LevelSource::Custom(std::sync::Arc::new(
-                AccessLevelOverrides::from_file(path)?,
+                AccessLevelOverrides::from_file_within(path, self.max_input_bytes)?,
             ))),
             None => Ok(LevelSource::Bundled),
         }

@@ -19,10 +19,17 @@ pub struct WritePolicyArgs {
     pub input_file: Option<PathBuf>,
     /// Shorten actions to safe wildcards (s3:Get*), optionally keeping at least N characters
     /// after the colon (default 0).
-    #[arg(short = 'm', long, value_name = "N", num_args = 0..=1, default_missing_value = "0")]
+    #[arg(
+        short = 'm',
+        long,
+        value_name = "N",
+        num_args = 0..=1,
+        default_missing_value = "0",
+        value_parser = parse_prefix_length
+    )]
     pub minimize: Option<usize>,
     /// Upstream's spelling of the minimum length (`--minimize --minimize_length 4`).
-    #[arg(long = "minimize_length", value_name = "N", hide = true)]
+    #[arg(long = "minimize_length", value_name = "N", hide = true, value_parser = parse_prefix_length)]
     pub minimize_length: Option<usize>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = PolicyFormat::Json, ignore_case = true)]
@@ -40,6 +47,16 @@ pub struct WritePolicyArgs {
 /// `--partition`, checked against the known partitions.
 pub fn parse_partition(name: &str) -> Result<Partition, String> {
     name.parse().map_err(|e: UnknownPartition| e.to_string())
+}
+
+/// `--minimize N`: a whole number of characters, said in those words (the standard parser's
+/// "invalid digit found in string" names no rule).
+pub fn parse_prefix_length(text: &str) -> Result<usize, String> {
+    text.trim().parse().map_err(|_| {
+        format!(
+            "expected a whole number of characters to keep after the colon (0, 1, 2, …), not {text:?}"
+        )
+    })
 }
 
 /// `--fmt` of write-policy.

@@ -7,25 +7,35 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::Args;
 use policy_sentry::arn::Partition;
-use policy_sentry::io::{Walk, Walker, WriteError, WriteMode, write_atomically};
+use policy_sentry::io::{
+    PassedOver, ReadError, Walk, Walker, WriteError, WriteMode, write_atomically,
+};
 use policy_sentry::write::WriteOptions;
 
 use super::write_policy::{
-    PolicyFormat, format_policy, parse_partition, print_warnings, write_from_text,
+    PolicyFormat, format_policy, parse_partition, parse_prefix_length, print_warnings,
+    write_from_text,
 };
 use super::{Exit, GlobalArgs};
 
 #[derive(Args, Debug)]
 pub struct WritePolicyDirArgs {
     /// Folder of templates (`*.yml`, `*.yaml` in any case; not recursive; names starting
-    /// with `.` skipped).
+    /// with `.` skipped). Every other entry is named on stderr as skipped.
     #[arg(long, value_name = "DIR")]
     pub input_dir: PathBuf,
     /// Folder for the policies (`<template name>.json`); created if missing.
     #[arg(long, value_name = "DIR")]
     pub output_dir: PathBuf,
     /// Shorten actions to safe wildcards, optionally with at least N characters after the colon.
-    #[arg(short = 'm', long, value_name = "N", num_args = 0..=1, default_missing_value = "0")]
+    #[arg(
+        short = 'm',
+        long,
+        value_name = "N",
+        num_args = 0..=1,
+        default_missing_value = "0",
+        value_parser = parse_prefix_length
+    )]
     pub minimize: Option<usize>,
     /// Output format (`yaml` writes `.yaml` files).
     #[arg(long, value_enum, default_value_t = PolicyFormat::Json, ignore_case = true)]
@@ -85,9 +95,20 @@ pub fn run(args: &WritePolicyDirArgs, global: &GlobalArgs) -> anyhow::Result<Exi
 /// `(stem, path)` of every template, sorted by file name; two files with one stem are an
 /// error, since both would write the same policy file.
 fn templates_in(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
-    let walked = Walker::new().walk(dir, TEMPLATE_FILES);
-    if let Some((folder, e)) = walked.errors.first() {
-        bail!("cannot read {}: {e}", folder.display());
+    let mut walked = Walker::new().walk(dir, TEMPLATE_FILES);
+    if let Some((folder, cause)) = walked.errors.pop() {
+        // An input that cannot be read: exit 2, as for a template file.
+        let origin = folder.display().to_string();
+        return Err(ReadError::Io { origin, cause }.into());
+    }
+    // The folder is meant to hold templates: whatever else it holds is named, not dropped.
+    for (path, why) in &walked.passed_over {
+        let why = match why {
+            PassedOver::Hidden => "a hidden name (starts with `.`)",
+            PassedOver::OtherExtension => "not a template (*.yml, *.yaml, in any case)",
+            PassedOver::SubFolder => "a folder (sub-folders are not searched)",
+        };
+        eprintln!("note: {}: skipped: {why}", path.display());
     }
     for skipped in &walked.skipped {
         eprintln!("note: {skipped}");

@@ -20,12 +20,9 @@ use format::{FormatError, OverridesFile};
 /// A malformed overrides file.
 #[derive(Debug, thiserror::Error)]
 pub enum OverridesError {
-    #[error("{origin}: cannot read the access-level overrides file: {source}")]
-    Io {
-        origin: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// Missing, unreadable, not UTF-8 or over the input size limit.
+    #[error("the access-level overrides file {0}")]
+    Read(crate::io::ReadError),
     #[error(
         "{origin}: not an access-level overrides file: {message}\n  expected: a mapping of service prefix → access level (Read, Write, List, Tagging, Permissions management) → list of lower-case action names"
     )]
@@ -62,14 +59,15 @@ impl AccessLevelOverrides {
         Ok(AccessLevelOverrides { file })
     }
 
-    /// Read and parse an overrides file.
+    /// Read and parse an overrides file of at most [`crate::io::DEFAULT_MAX_INPUT_BYTES`].
     pub fn from_file(path: &Path) -> Result<Self, OverridesError> {
-        let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| OverridesError::Io {
-            origin: origin.clone(),
-            source,
-        })?;
-        Self::from_yaml_str(&origin, &text)
+        Self::from_file_within(path, crate::io::DEFAULT_MAX_INPUT_BYTES)
+    }
+
+    /// Read and parse an overrides file, refused unread when over `max_bytes` (`-`: stdin).
+    pub fn from_file_within(path: &Path, max_bytes: u64) -> Result<Self, OverridesError> {
+        let text = crate::io::read_text(path, max_bytes).map_err(OverridesError::Read)?;
+        Self::from_yaml_str(&crate::io::input_name(path), &text)
     }
 
     /// Number of (service, action) entries.

@@ -163,6 +163,24 @@ fn walks_sorted_by_name_skipping_hidden_entries_and_other_extensions() {
         relative(root, &walked.files),
         ["B.json", "a/x.Json", "a.json", "b/A.JSON", "b/z.json"]
     );
+    let passed_over = |walked: &Walked| -> Vec<(String, PassedOver)> {
+        let paths: Vec<PathBuf> = walked.passed_over.iter().map(|p| p.0.clone()).collect();
+        relative(root, &paths)
+            .into_iter()
+            .zip(walked.passed_over.iter().map(|p| p.1))
+            .collect()
+    };
+    let other = |name: &str| (name.to_string(), PassedOver::OtherExtension);
+    let hidden = |name: &str| (name.to_string(), PassedOver::Hidden);
+    assert_eq!(
+        passed_over(&walked),
+        [
+            hidden(".git"),
+            hidden(".hidden.json"),
+            other("json"),
+            other("notes.txt")
+        ]
+    );
     let flat = Walker::new().walk(
         root,
         Walk {
@@ -171,6 +189,18 @@ fn walks_sorted_by_name_skipping_hidden_entries_and_other_extensions() {
         },
     );
     assert_eq!(relative(root, &flat.files), ["B.json", "a.json"]);
+    let folder = |name: &str| (name.to_string(), PassedOver::SubFolder);
+    assert_eq!(
+        passed_over(&flat),
+        [
+            hidden(".git"),
+            hidden(".hidden.json"),
+            folder("a"),
+            folder("b"),
+            other("json"),
+            other("notes.txt")
+        ]
+    );
 }
 
 #[cfg(unix)]

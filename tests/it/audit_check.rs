@@ -544,6 +544,37 @@ fn folders_are_searched_for_json_in_any_case_skipping_hidden_names() {
     );
 }
 
+/// On a terminal, where stdout and stderr show together, an input that cannot be checked is
+/// said once: the text report's error entry was followed by the same error on stderr.
+/// Redirected, stderr keeps the error (the report may be going to a file).
+#[cfg(unix)]
+#[test]
+fn an_unchecked_input_is_said_once_on_a_terminal() {
+    let script = Path::new("/usr/bin/script");
+    if !script.exists() {
+        common::skipped!("util-linux `script` (a terminal for the command) is not installed");
+        return;
+    }
+    let missing = "missing.json";
+    let line = format!("'{}' check {missing}", common::BIN);
+    let out = common::output(
+        Command::new(script)
+            .args(["-qec", &line, "/dev/null"])
+            .current_dir(golden_dir()),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(screen.matches("No such file").count(), 1, "{screen}");
+    assert!(
+        screen.contains("missing.json:1:1: error[unreadable-file]: cannot read"),
+        "{screen}"
+    );
+    let redirected = check(&[missing]);
+    assert_eq!(stdout(&redirected).matches("No such file").count(), 1);
+    assert_eq!(stderr(&redirected).matches("No such file").count(), 1);
+}
+
 /// Inputs over the size limit are refused without reading them whole: `/dev/zero` ends at
 /// once (exit 2, nothing on stdout, the file and the limit named).
 #[test]

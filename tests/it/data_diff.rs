@@ -125,6 +125,10 @@ fn bad_input_is_refused_with_the_file_named() {
     let missing = dir.path().join("missing.json");
     let missing = missing.to_str().unwrap();
     assert_refused(&["data", "diff", missing], &[missing, "cannot read"]);
+    // The reason once: `{:#}` printed the cause after a message that already ends with it.
+    let out = common::run(&["data", "diff", missing], None);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("No such file").count(), 1, "{stderr}");
 
     let policy = dir.path().join("policy.json");
     std::fs::write(&policy, r#"{"Version": "2012-10-17", "Statement": []}"#).unwrap();

@@ -140,3 +140,83 @@ fn templates_are_found_whatever_the_case_of_their_extension() {
     assert!(stderr.contains("3 written, 0 failed"), "{stderr}");
     assert_eq!(common::names_in(&output), ["A.json", "b.json", "c.json"]);
 }
+
+/// Nothing in the folder is dropped silently: every entry that is not a template read is
+/// named on stderr with the reason (`d.yml.bak`, `notes.txt`, a sub-folder and a hidden file
+/// were passed over without a word).
+#[test]
+fn entries_that_are_not_templates_are_named_on_stderr() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir_all(input.join("more")).unwrap();
+    let template = "mode: crud\nread: ['arn:aws:s3:::mybucket']\n";
+    for name in [
+        "a.yml",
+        ".hidden.yml",
+        "d.yml.bak",
+        "notes.txt",
+        "more/m.yml",
+    ] {
+        write(&input, name, template);
+    }
+    let output = tmp.path().join("out");
+    let out = common::run(
+        &[
+            "write-policy-dir",
+            "--input-dir",
+            input.to_str().unwrap(),
+            "--output-dir",
+            output.to_str().unwrap(),
+        ],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let notes: Vec<&str> = stderr.lines().filter(|l| l.starts_with("note: ")).collect();
+    let expected = [
+        (".hidden.yml", "a hidden name"),
+        ("d.yml.bak", "not a template"),
+        ("more", "a folder (sub-folders are not searched)"),
+        ("notes.txt", "not a template"),
+    ];
+    assert_eq!(notes.len(), expected.len(), "{stderr}");
+    for (note, (name, why)) in notes.iter().zip(expected) {
+        let path = input.join(name);
+        assert!(
+            note.starts_with(&format!("note: {}: skipped: {why}", path.display())),
+            "{stderr}"
+        );
+    }
+    assert_eq!(common::names_in(&output), ["a.json"]);
+}
+
+/// A folder that cannot be read is an input that cannot be read: exit 2, as for a template
+/// file, named first in the message (it was exit 1, "cannot read DIR: …").
+#[test]
+fn a_missing_input_folder_is_an_input_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("missing");
+    let output = tmp.path().join("out");
+    let out = common::run(
+        &[
+            "write-policy-dir",
+            "--input-dir",
+            input.to_str().unwrap(),
+            "--output-dir",
+            output.to_str().unwrap(),
+        ],
+        None,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr.starts_with(&format!("error: {}: cannot read: ", input.display())),
+        "{stderr}"
+    );
+    assert!(
+        !output.exists(),
+        "the output folder was created for nothing"
+    );
+}

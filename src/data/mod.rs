@@ -13,6 +13,7 @@
 
 mod diff;
 mod export;
+mod global;
 mod overrides;
 pub mod resolve;
 pub(crate) mod tables;
@@ -27,6 +28,7 @@ pub use diff::{
     ServiceSize, diff,
 };
 pub use export::write_iam_definition;
+pub use global::{GlobalConditionKey, GlobalKeysProvenance, global_keys_provenance};
 pub use overrides::{AccessLevelOverrides, LevelSource, OverridesError};
 use tables::{ACTIONS, CONDITIONS, LISTS, RESOURCES, ROWS, SERVICES, Str};
 

@@ -54,6 +54,8 @@ mod query_cli;
 #[cfg(feature = "cli")]
 mod readme_commands;
 #[cfg(feature = "cli")]
+mod write_conditions;
+#[cfg(feature = "cli")]
 mod write_differential;
 #[cfg(feature = "cli")]
 mod write_errors;

@@ -25,14 +25,12 @@ pub enum ConditionError {
     UnfilledPattern { path: String, key: String },
     #[error("`{path}`: {message}")]
     Operator { path: String, message: String },
-    #[error("`{path}`: `{value}` is not {what} (`{operator}` on `{key}`{example})")]
+    /// `expected`: what the value must be, and for which operator and key.
+    #[error("`{path}`: `{value}` is not {expected}")]
     Value {
         path: String,
-        key: String,
-        operator: String,
         value: String,
-        what: &'static str,
-        example: &'static str,
+        expected: String,
     },
     #[error("`{path}`: a condition needs at least one value")]
     NoValues { path: String },
@@ -436,11 +434,8 @@ pub(crate) fn check(
         if let Some((what, example)) = value_problem(family, value) {
             return Err(ConditionError::Value {
                 path: format!("{path}.values[{i}]"),
-                key: key.to_string(),
-                operator: operator.clone(),
                 value: value.clone(),
-                what,
-                example,
+                expected: format!("{what} (`{operator}` on `{key}`{example})"),
             });
         }
         // IAM's Bool and Null compare the lower-case words.

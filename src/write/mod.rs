@@ -29,7 +29,8 @@ use std::collections::HashSet;
 
 pub use condition_rules::ConditionError;
 pub use policy::{
-    ConditionBlock, MANAGED_POLICY_LIMIT, POLICY_VERSION, WrittenPolicy, WrittenStatement,
+    ConditionBlock, ConditionKeys, MANAGED_POLICY_LIMIT, POLICY_VERSION, WrittenPolicy,
+    WrittenStatement,
 };
 
 use crate::arn::{self, Arn, InvalidArn};

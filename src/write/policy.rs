@@ -45,7 +45,10 @@ pub struct WrittenStatement {
 /// A statement's `Condition`: operators in order, each with its keys in order, each with its
 /// values (always written as a list).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ConditionBlock(pub Vec<(String, Vec<(String, Vec<String>)>)>);
+pub struct ConditionBlock(pub Vec<(String, ConditionKeys)>);
+
+/// The keys under one operator of a [`ConditionBlock`], each with its values.
+pub type ConditionKeys = Vec<(String, Vec<String>)>;
 
 impl ConditionBlock {
     /// Add `values` for `key` under `operator`, keeping first-seen order.

@@ -244,7 +244,15 @@ fn operators(policy: &WrittenPolicy) -> BTreeSet<(String, String, Vec<String>)> 
 
 /// Valid entries on `s3:GetObject` (every key here is global, so evaluated for it): the operator
 /// written (the default when none is named) and the values as written.
-const VALID: [(&str, Option<&str>, &[&str], &str, &[&str]); 16] = [
+/// (key, operator, values, operator written, values written).
+type ValidCase = (
+    &'static str,
+    Option<&'static str>,
+    &'static [&'static str],
+    &'static str,
+    &'static [&'static str],
+);
+const VALID: [ValidCase; 16] = [
     (
         "aws:PrincipalAccount",
         None,
@@ -372,7 +380,15 @@ fn valid_entries_write_their_operator_and_values() {
 }
 
 /// Invalid entries: the template path of the error and a part of its message.
-const INVALID: [(&str, Option<&str>, &[&str], &str, &str); 22] = [
+/// (key, operator, values, template path of the error, part of its message).
+type InvalidCase = (
+    &'static str,
+    Option<&'static str>,
+    &'static [&'static str],
+    &'static str,
+    &'static str,
+);
+const INVALID: [InvalidCase; 22] = [
     (
         "s3:x-amz-acll",
         None,

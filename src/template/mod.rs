@@ -13,6 +13,7 @@
 //! ```
 
 mod conditions;
+mod guards;
 mod legacy;
 mod node;
 
@@ -39,6 +40,7 @@ pub enum Mode {
 
 pub use crate::effect::Effect;
 pub use conditions::{IfUnsupported, TemplateCondition};
+pub use guards::Guards;
 
 /// `wildcard-only:`: actions that take no resource ARN.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -200,6 +202,9 @@ pub struct Template {
     /// `conditions:` (both modes): each goes on the statements where AWS evaluates its key.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub conditions: Vec<TemplateCondition>,
+    /// `guards:` (both modes): guard rails written as extra `Deny` statements.
+    #[serde(skip_serializing_if = "Guards::is_empty")]
+    pub guards: Guards,
 }
 
 /// A template parsed from text, with the position of every list entry for error messages.
@@ -345,7 +350,7 @@ impl TemplateError {
 
 /// Keys of a modern template, in create-template's order (`partition`, which
 /// create-template does not write, after `effect`).
-const TOP_KEYS: [&str; 15] = [
+const TOP_KEYS: [&str; 16] = [
     "mode",
     "name",
     "effect",
@@ -361,6 +366,7 @@ const TOP_KEYS: [&str; 15] = [
     "sts",
     "actions",
     "conditions",
+    "guards",
 ];
 const WILDCARD_KEYS: [&str; 6] = [
     "single-actions",
@@ -511,6 +517,7 @@ impl Ctx<'_> {
                 "wildcard-only" => t.wildcard_only = self.wildcard_only(v, positions)?,
                 "sts" => t.sts = self.sts(v, positions)?,
                 "conditions" => t.conditions = self.conditions(v, positions)?,
+                "guards" => t.guards = self.guards(v, positions)?,
                 list_key => {
                     let (field, what) = top_list(&mut t, list_key);
                     *field = self.list(v, list_key, what, positions)?;
@@ -615,7 +622,7 @@ impl Ctx<'_> {
                     return Err(self.error(
                         key_node(key).unwrap_or(root),
                         key,
-                        format!("`{key}` belongs to `mode: crud` templates; this template is `mode: actions` (it takes only name, effect, partition, actions and conditions)"),
+                        format!("`{key}` belongs to `mode: crud` templates; this template is `mode: actions` (it takes only name, effect, partition, actions, conditions and guards)"),
                     ));
                 }
                 if !seen.contains(&"actions") {

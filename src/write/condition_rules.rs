@@ -385,7 +385,7 @@ fn is_time(time: &str) -> bool {
     t.len() == 3 && digits(t[0], 2, 23) && digits(t[1], 2, 59) && digits(t[2], 2, 60)
 }
 
-fn is_ip_or_cidr(value: &str) -> bool {
+pub(crate) fn is_ip_or_cidr(value: &str) -> bool {
     let (address, prefix) = match value.split_once('/') {
         Some((a, p)) => (a, Some(p)),
         None => (value, None),

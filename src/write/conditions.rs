@@ -227,7 +227,7 @@ fn sid_label(key: &str) -> String {
         .collect()
 }
 
-fn unique_sid(base: &str, used: &mut HashSet<String>) -> String {
+pub(super) fn unique_sid(base: &str, used: &mut HashSet<String>) -> String {
     let mut sid = base.to_string();
     let mut n = 2;
     while used.contains(&sid) {

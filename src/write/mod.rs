@@ -20,6 +20,7 @@
 
 mod condition_rules;
 mod conditions;
+mod guards;
 mod minimize;
 mod namespace;
 mod policy;
@@ -28,6 +29,7 @@ mod sid_group;
 use std::collections::HashSet;
 
 pub use condition_rules::ConditionError;
+pub use guards::{GLOBAL_SERVICES, GuardError};
 pub use policy::{
     ConditionBlock, ConditionKeys, MANAGED_POLICY_LIMIT, POLICY_VERSION, WrittenPolicy,
     WrittenStatement,
@@ -90,6 +92,9 @@ pub enum WriteError {
     /// AWS does not evaluate its key.
     #[error("`{key}`: {message}")]
     UnsupportedCondition { key: String, message: String },
+    /// A `guards:` value that is wrong, or guards on an `effect: Deny` template.
+    #[error(transparent)]
+    Guard(#[from] GuardError),
 }
 
 impl WriteError {
@@ -102,6 +107,7 @@ impl WriteError {
             | WriteError::WildcardAction { key, .. }
             | WriteError::UnsupportedCondition { key, .. } => key,
             WriteError::Condition(error) => error.path(),
+            WriteError::Guard(error) => error.path(),
         }
     }
 }
@@ -140,6 +146,7 @@ pub fn write_policy_with_warnings(
     let mut warnings = Vec::new();
     // Checked first: a bad entry fails before any work.
     let checked = condition_rules::check_all(&template.conditions)?;
+    guards::check(&template.guards, template.effect)?;
     let mut group = SidGroup::new(&options.levels, template.partition);
     match template.mode {
         Mode::Crud => write_crud(template, options, &mut group, &mut warnings)?,
@@ -167,6 +174,7 @@ pub fn write_policy_with_warnings(
             None => policy,
         }
     };
+    let policy = guards::append(policy, &template.guards, options.minimize, &mut warnings);
     let size = policy.size_without_whitespace();
     if size > MANAGED_POLICY_LIMIT {
         warnings.push(Warning {

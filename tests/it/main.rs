@@ -62,6 +62,8 @@ mod write_errors;
 #[cfg(feature = "cli")]
 mod write_fixes;
 #[cfg(feature = "cli")]
+mod write_guards;
+#[cfg(feature = "cli")]
 mod write_policy;
 #[cfg(feature = "cli")]
 mod write_policy_dir;

@@ -257,7 +257,11 @@ fn guard_conditions(guards: &Guards) -> Vec<(&'static str, &'static str, Conditi
         ));
     }
     if guards.require_mfa {
-        let c = block(&[("BoolIfExists", "aws:MultiFactorAuthPresent", &no)]);
+        // As AWS's example: calls AWS services make for the principal carry no MFA of theirs.
+        let c = block(&[
+            ("BoolIfExists", "aws:MultiFactorAuthPresent", &no),
+            ("BoolIfExists", "aws:ViaAWSService", &no),
+        ]);
         out.push(("guards.require-mfa", "DenyWithoutMfa", c));
     }
     let (vpcs, ips) = (dedup(&guards.source_vpc), dedup(&guards.source_ip));

@@ -86,7 +86,7 @@ fn guard_cases() -> Vec<(Guards, &'static str, Value)> {
                 ..Guards::default()
             },
             "DenyWithoutMfa",
-            json!({"BoolIfExists": {"aws:MultiFactorAuthPresent": ["false"]}}),
+            json!({"BoolIfExists": {"aws:MultiFactorAuthPresent": ["false"], "aws:ViaAWSService": ["false"]}}),
         ),
         (
             Guards {
@@ -751,6 +751,16 @@ fn verdicts() -> Vec<(&'static str, Context, bool, bool)> {
             with(ok.clone(), "aws:multifactorauthpresent", None),
             true,
             true,
+        ),
+        (
+            "no MFA, via an AWS service",
+            with(
+                with(ok.clone(), "aws:multifactorauthpresent", Some("false")),
+                "aws:viaawsservice",
+                Some("true"),
+            ),
+            false,
+            false,
         ),
         (
             "outside address",

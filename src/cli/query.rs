@@ -254,8 +254,31 @@ fn action_table(args: &ActionTableArgs, levels: &LevelSource, out: &Output) -> a
     match plan.question.answer(levels)? {
         ActionTableAnswer::Prefixes(prefixes) => print_list(&strings(prefixes), args.fmt),
         ActionTableAnswer::Actions(actions) => print_list(&strings(actions), args.fmt),
-        ActionTableAnswer::Details(data) => print_action_rows(&data, args.fmt),
+        ActionTableAnswer::Details(data) => {
+            if args.fmt != TableFormat::Text {
+                // stdout keeps upstream's fields; which keys are global goes beside it.
+                let global = global_keys_of(&data);
+                if !global.is_empty() {
+                    out.heading(&format!(
+                        "global condition keys in these rows (`query condition-table --global`): {}",
+                        global.join(", ")
+                    ));
+                }
+            }
+            print_action_rows(&data, args.fmt)
+        }
     }
+}
+
+/// The rows' condition keys that are global keys, each once, in first-seen order.
+fn global_keys_of(data: &query::ActionData) -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = Vec::new();
+    for key in data.rows.iter().flat_map(|r| r.condition_keys.iter()) {
+        if GlobalConditionKey::lookup(key).is_some() && !keys.contains(key) {
+            keys.push(key);
+        }
+    }
+    keys
 }
 
 /// The heading of an action-table answer, and why the options it leaves out are ignored.
@@ -292,8 +315,13 @@ fn heading_and_reason(question: &ActionQuestion) -> (Option<String>, &'static st
         ),
         ActionQuestion::WithConditionKey(service, key) => (
             Some(format!(
-                "IAM actions under {} service that support the {key} condition only:",
-                service.prefix()
+                "IAM actions under {} service that support the {key} condition only{}:",
+                service.prefix(),
+                if GlobalConditionKey::lookup(key).is_some() {
+                    " (a global condition key)"
+                } else {
+                    ""
+                }
             )),
             "with --condition",
         ),
@@ -482,11 +510,21 @@ fn print_action_rows(data: &query::ActionData, fmt: TableFormat) -> anyhow::Resu
     }
     let mut lines = Vec::new();
     for row in &data.rows {
+        // The row's condition keys, the global ones marked.
+        let keys: Vec<String> = row
+            .condition_keys
+            .iter()
+            .map(|k| match GlobalConditionKey::lookup(k) {
+                Some(_) => format!("{k} (global)"),
+                None => k.to_string(),
+            })
+            .collect();
         lines.push(format!(
-            "{}\t{}\t{}",
+            "{}\t{}\t{}\t{}",
             row.action,
             row.access_level.cli_name(),
-            row.resource_arn_format
+            row.resource_arn_format,
+            keys.join(", ")
         ));
     }
     print_lines(lines)

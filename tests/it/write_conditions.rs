@@ -196,6 +196,94 @@ fn service_query_says_whether_a_key_is_global() {
     assert!(both.stdout.is_empty());
 }
 
+/// `query action-table`: the text rows carry their condition keys, global ones marked; JSON
+/// keeps upstream's fields byte for byte, and the global keys go to stderr beside it (with a
+/// heading's rules: on a terminal or with `-v`).
+#[test]
+fn action_table_says_which_keys_are_global() {
+    let text = run(&[
+        "query",
+        "action-table",
+        "-s",
+        "s3",
+        "-n",
+        "getobject",
+        "--fmt",
+        "text",
+    ]);
+    assert!(text.status.success(), "{}", stderr(&text));
+    let mut marked = 0;
+    for line in stdout(&text).lines() {
+        let columns: Vec<&str> = line.split('\t').collect();
+        assert_eq!(columns.len(), 4, "{line}");
+        for key in columns[3].split(", ").filter(|k| !k.is_empty()) {
+            let (name, global) = match key.strip_suffix(" (global)") {
+                Some(name) => (name, true),
+                None => (key, false),
+            };
+            assert_eq!(GlobalConditionKey::lookup(name).is_some(), global, "{key}");
+            marked += usize::from(global);
+        }
+    }
+    assert!(
+        marked > 0,
+        "s3:GetObject's rows list aws:ResourceTag/${{TagKey}}"
+    );
+
+    let plain = run(&["query", "action-table", "-s", "s3", "-n", "getobject"]);
+    let verbose = run(&[
+        "query",
+        "action-table",
+        "-s",
+        "s3",
+        "-n",
+        "getobject",
+        "-v",
+        "info",
+    ]);
+    assert_eq!(plain.stdout, verbose.stdout);
+    assert!(plain.stderr.is_empty(), "{}", stderr(&plain));
+    assert!(
+        stderr(&verbose).contains("global condition keys in these rows (`query condition-table --global`): aws:ResourceTag/${TagKey}"),
+        "{}",
+        stderr(&verbose)
+    );
+    let rows: Value = serde_json::from_str(&stdout(&plain)).unwrap();
+    let fields: Vec<&String> = rows["s3"][0].as_object().unwrap().keys().collect();
+    assert!(!fields.iter().any(|f| f.contains("global")), "{fields:?}");
+
+    let with_key = run(&[
+        "query",
+        "action-table",
+        "-s",
+        "s3",
+        "--condition",
+        "aws:ResourceTag/team",
+        "-v",
+        "info",
+    ]);
+    assert!(
+        stderr(&with_key).contains("condition only (a global condition key):"),
+        "{}",
+        stderr(&with_key)
+    );
+    let service_key = run(&[
+        "query",
+        "action-table",
+        "-s",
+        "s3",
+        "--condition",
+        "s3:x-amz-acl",
+        "-v",
+        "info",
+    ]);
+    assert!(
+        !stderr(&service_key).contains("global"),
+        "{}",
+        stderr(&service_key)
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // `conditions:` in templates: checks, where conditions go, output.
 

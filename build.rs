@@ -13,8 +13,10 @@
 //! Pages are parsed by `build/html.rs`, the JSON read by `build/iam_data.rs`; relative folders
 //! are taken from the crate root. `aws-docs/access-level-overrides.yml` is applied to either,
 //! read by `src/data/overrides_format.rs`, the reader the runtime uses for a user's file.
-//! Output: `$OUT_DIR/iam_tables.rs` and `$OUT_DIR/iam_strings.txt`, included by
-//! `src/data/tables.rs`, and `POLICY_SENTRY_DATA_SUMMARY` (source, date, choice) for `--version`.
+//! The global condition keys come from `iam-data/global-condition-keys.json` whatever the source
+//! (`build/global_keys.rs`).
+//! Output: `$OUT_DIR/iam_tables.rs`, `$OUT_DIR/iam_strings.txt` and `$OUT_DIR/global_keys.rs`,
+//! included by `src/data/tables.rs`, and `POLICY_SENTRY_DATA_SUMMARY` (source, date, choice) for `--version`.
 //!
 //! Any file that cannot be read or parsed fails the build with the file's name and what was
 //! expected. A bundled snapshot must also meet the floors (`build/floors.rs`); a folder named at
@@ -27,6 +29,8 @@ mod choice;
 mod codegen;
 #[path = "build/floors.rs"]
 mod floors;
+#[path = "build/global_keys.rs"]
+mod global_keys;
 #[path = "build/html.rs"]
 mod html;
 #[path = "build/iam_data.rs"]
@@ -42,6 +46,9 @@ mod source;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+/// The global condition keys, compiled into every build (`build/global_keys.rs`).
+const GLOBAL_KEYS_FILE: &str = "iam-data/global-condition-keys.json";
 
 fn main() {
     if let Err(message) = run() {
@@ -99,6 +106,13 @@ fn run() -> Result<(), String> {
             format!("{} (chosen by {}): {e}", snapshot.source, choice.chosen_by)
         }
     })?;
+
+    let global_keys_path = manifest_dir.join(GLOBAL_KEYS_FILE);
+    println!("cargo:rerun-if-changed={}", global_keys_path.display());
+    let global_keys_text = std::fs::read_to_string(&global_keys_path)
+        .map_err(|e| format!("cannot read {}: {e}", global_keys_path.display()))?;
+    let global_keys = global_keys::generate(GLOBAL_KEYS_FILE, &global_keys_text)?;
+    write_if_changed(&out_dir.join("global_keys.rs"), &global_keys)?;
 
     let (code, strings) = codegen::generate(&db, &snapshot, &choice.chosen_by, &overrides)?;
     write_if_changed(&out_dir.join("iam_tables.rs"), &code)?;

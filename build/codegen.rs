@@ -415,22 +415,26 @@ fn check_action_limits(p: &Privilege) -> Result<(), String> {
     )
 }
 
-/// The runtime's `ConditionType` variant for a condition key's value type.
-fn condition_type_variant(prefix: &str, c: &Condition) -> Result<&'static str, String> {
-    let lower = c.value_type.to_lowercase();
+/// The runtime's `ConditionType` variant for a value type as the data spells it (any case).
+pub fn type_variant(value_type: &str) -> Option<&'static str> {
+    let lower = value_type.to_lowercase();
     CONDITION_TYPES
         .iter()
         .find(|(known, _)| *known == lower)
         .map(|(_, variant)| *variant)
-        .ok_or_else(|| {
-            let known: Vec<&str> = CONDITION_TYPES.iter().map(|(_, v)| *v).collect();
-            format!(
-                "service {prefix}: condition key {}: unknown value type {:?} (known: {})",
-                c.name,
-                c.value_type,
-                known.join(", ")
-            )
-        })
+}
+
+/// The runtime's `ConditionType` variant for a condition key's value type.
+fn condition_type_variant(prefix: &str, c: &Condition) -> Result<&'static str, String> {
+    type_variant(&c.value_type).ok_or_else(|| {
+        let known: Vec<&str> = CONDITION_TYPES.iter().map(|(_, v)| *v).collect();
+        format!(
+            "service {prefix}: condition key {}: unknown value type {:?} (known: {})",
+            c.name,
+            c.value_type,
+            known.join(", ")
+        )
+    })
 }
 
 fn join<T: ToString>(items: impl Iterator<Item = T>) -> String {

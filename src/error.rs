@@ -42,4 +42,12 @@ pub enum LookupError {
         key: String,
         suggestions: Vec<String>,
     },
+    #[error(
+        "`{key}` is not a global condition key{}; `query condition-table --global` lists them",
+        did_you_mean(suggestions)
+    )]
+    UnknownGlobalConditionKey {
+        key: String,
+        suggestions: Vec<String>,
+    },
 }

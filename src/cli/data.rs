@@ -188,6 +188,12 @@ fn info(fmt: OutputFormat) -> anyhow::Result<ExitCode> {
             for page in s.skipped_pages {
                 writeln!(out, "  {page}")?;
             }
+            let g = &s.global_condition_keys;
+            writeln!(out, "global condition keys: {}", g.count)?;
+            writeln!(out, "  source: {}", g.source)?;
+            writeln!(out, "  date: {}", g.data_date)?;
+            writeln!(out, "  file sha256: {}", g.file_sha256)?;
+            writeln!(out, "  licence: {}", g.licence)?;
         }
     }
     Ok(Exit::Success.into())

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use anyhow::bail;
 use clap::{Args, Subcommand, ValueEnum};
 use policy_sentry::data::resolve::{self, Spelling};
-use policy_sentry::data::{AccessLevel, LevelSource, Service};
+use policy_sentry::data::{AccessLevel, GlobalConditionKey, LevelSource, Service};
 use policy_sentry::error::LookupError;
 use policy_sentry::query::{
     self, ActionQuestion, ActionTableAnswer, ActionTableOption, ActionTableOptions, Scope,
@@ -138,8 +138,17 @@ pub struct ArnTableArgs {
 #[derive(Args, Debug)]
 pub struct ConditionTableArgs {
     /// Service prefix (`s3`, any case).
-    #[arg(short = 's', long, value_name = "PREFIX")]
-    pub service: String,
+    #[arg(
+        short = 's',
+        long,
+        value_name = "PREFIX",
+        required_unless_present = "global",
+        conflicts_with = "global"
+    )]
+    pub service: Option<String>,
+    /// The global condition keys (`aws:SourceIp`, …), which apply across services.
+    #[arg(long)]
+    pub global: bool,
     /// One condition key's details (`s3:x-amz-acl`, any case).
     #[arg(short = 'n', long, value_name = "KEY")]
     pub name: Option<String>,
@@ -245,8 +254,31 @@ fn action_table(args: &ActionTableArgs, levels: &LevelSource, out: &Output) -> a
     match plan.question.answer(levels)? {
         ActionTableAnswer::Prefixes(prefixes) => print_list(&strings(prefixes), args.fmt),
         ActionTableAnswer::Actions(actions) => print_list(&strings(actions), args.fmt),
-        ActionTableAnswer::Details(data) => print_action_rows(&data, args.fmt),
+        ActionTableAnswer::Details(data) => {
+            if args.fmt != TableFormat::Text {
+                // stdout keeps upstream's fields; which keys are global goes beside it.
+                let global = global_keys_of(&data);
+                if !global.is_empty() {
+                    out.heading(&format!(
+                        "global condition keys in these rows (`query condition-table --global`): {}",
+                        global.join(", ")
+                    ));
+                }
+            }
+            print_action_rows(&data, args.fmt)
+        }
     }
+}
+
+/// The rows' condition keys that are global keys, each once, in first-seen order.
+fn global_keys_of(data: &query::ActionData) -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = Vec::new();
+    for key in data.rows.iter().flat_map(|r| r.condition_keys.iter()) {
+        if GlobalConditionKey::lookup(key).is_some() && !keys.contains(key) {
+            keys.push(key);
+        }
+    }
+    keys
 }
 
 /// The heading of an action-table answer, and why the options it leaves out are ignored.
@@ -283,8 +315,13 @@ fn heading_and_reason(question: &ActionQuestion) -> (Option<String>, &'static st
         ),
         ActionQuestion::WithConditionKey(service, key) => (
             Some(format!(
-                "IAM actions under {} service that support the {key} condition only:",
-                service.prefix()
+                "IAM actions under {} service that support the {key} condition only{}:",
+                service.prefix(),
+                if GlobalConditionKey::lookup(key).is_some() {
+                    " (a global condition key)"
+                } else {
+                    ""
+                }
             )),
             "with --condition",
         ),
@@ -343,7 +380,10 @@ fn arn_table(args: &ArnTableArgs, out: &Output) -> anyhow::Result<()> {
 }
 
 fn condition_table(args: &ConditionTableArgs) -> anyhow::Result<()> {
-    let service = one_service(&args.service, "condition-table")?;
+    let Some(prefix) = &args.service else {
+        return global_condition_table(args);
+    };
+    let service = one_service(prefix, "condition-table")?;
     let prefix = service.prefix();
     match &args.name {
         None => {
@@ -354,13 +394,63 @@ fn condition_table(args: &ConditionTableArgs) -> anyhow::Result<()> {
             )
         }
         Some(name) => {
-            let details = query::condition_key(prefix, name)?;
+            let global = GlobalConditionKey::lookup(name);
+            let details = query::condition_key(prefix, name).map_err(|e| match global {
+                Some(g) => anyhow::anyhow!(
+                    "{e}\nnote: `{name}` is a global condition key ({}); see `query condition-table --global --name {name}`",
+                    g.value_type_text()
+                ),
+                None => e.into(),
+            })?;
+            // stdout keeps upstream's fields; whether the key is global goes to stderr.
+            if let Some(g) = global {
+                eprintln!(
+                    "note: `{name}` is also a global condition key (`{}`, {})",
+                    g.name(),
+                    g.value_type_text()
+                );
+            }
             match args.fmt {
                 TableFormat::Text => print_lines([
                     format!("name: {}", details.name),
                     format!("description: {}", details.description),
                     format!("condition_value_type: {}", details.condition_value_type),
+                    format!("global: {}", global.is_some()),
                 ]),
+                fmt => print_value(&details, fmt),
+            }
+        }
+    }
+}
+
+/// `--global`: the global condition keys, or one of them.
+fn global_condition_table(args: &ConditionTableArgs) -> anyhow::Result<()> {
+    match &args.name {
+        None => {
+            let keys = query::global_condition_keys();
+            match args.fmt {
+                TableFormat::Text => print_lines(
+                    keys.iter()
+                        .map(|k| format!("{}\t{}\t{}", k.name, k.condition_value_type, k.category)),
+                ),
+                fmt => print_value(&keys, fmt),
+            }
+        }
+        Some(name) => {
+            let details = query::global_condition_key(name)?;
+            match args.fmt {
+                TableFormat::Text => {
+                    let mut lines = vec![
+                        format!("name: {}", details.name),
+                        format!("description: {}", details.description),
+                        format!("condition_value_type: {}", details.condition_value_type),
+                        format!("category: {}", details.category),
+                    ];
+                    if !details.note.is_empty() {
+                        lines.push(format!("note: {}", details.note));
+                    }
+                    print_lines(lines)
+                }
                 fmt => print_value(&details, fmt),
             }
         }
@@ -420,11 +510,21 @@ fn print_action_rows(data: &query::ActionData, fmt: TableFormat) -> anyhow::Resu
     }
     let mut lines = Vec::new();
     for row in &data.rows {
+        // The row's condition keys, the global ones marked.
+        let keys: Vec<String> = row
+            .condition_keys
+            .iter()
+            .map(|k| match GlobalConditionKey::lookup(k) {
+                Some(_) => format!("{k} (global)"),
+                None => k.to_string(),
+            })
+            .collect();
         lines.push(format!(
-            "{}\t{}\t{}",
+            "{}\t{}\t{}\t{}",
             row.action,
             row.access_level.cli_name(),
-            row.resource_arn_format
+            row.resource_arn_format,
+            keys.join(", ")
         ));
     }
     print_lines(lines)

@@ -13,6 +13,7 @@
 
 mod diff;
 mod export;
+mod global;
 mod overrides;
 pub mod resolve;
 pub(crate) mod tables;
@@ -27,6 +28,7 @@ pub use diff::{
     ServiceSize, diff,
 };
 pub use export::write_iam_definition;
+pub use global::{GlobalConditionKey, GlobalKeysProvenance, global_keys_provenance};
 pub use overrides::{AccessLevelOverrides, LevelSource, OverridesError};
 use tables::{ACTIONS, CONDITIONS, LISTS, RESOURCES, ROWS, SERVICES, Str};
 
@@ -598,6 +600,9 @@ pub struct Snapshot {
     pub truncated_tables: &'static [(&'static str, &'static str, u32)],
     /// Pages without a `main-content` element (redirect stubs), skipped like upstream.
     pub skipped_pages: &'static [&'static str],
+    /// Where the global condition keys come from (compiled into every build, whatever the
+    /// source above).
+    pub global_condition_keys: GlobalKeysProvenance,
 }
 
 /// Provenance and counts of the embedded data.
@@ -618,6 +623,7 @@ pub fn snapshot() -> Snapshot {
         overridden_actions: info.overridden_actions,
         truncated_tables: info.truncations,
         skipped_pages: info.skipped_pages,
+        global_condition_keys: global_keys_provenance(),
     }
 }
 

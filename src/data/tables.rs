@@ -261,6 +261,26 @@ pub(crate) struct BuildInfo {
     pub skipped_pages: &'static [&'static str],
 }
 
+/// A global condition key (`aws:SourceIp`): few, so plain strings.
+pub(crate) struct G {
+    pub name: &'static str,
+    pub category: &'static str,
+    pub value_type: ConditionType,
+    pub type_text: &'static str,
+    pub description: &'static str,
+    pub note: &'static str,
+}
+
+/// Provenance of the global condition keys.
+pub(crate) struct GlobalKeysSource {
+    pub source: &'static str,
+    pub data_date: &'static str,
+    pub file_sha256: &'static str,
+    pub licence: &'static str,
+}
+
+include!(concat!(env!("OUT_DIR"), "/global_keys.rs"));
+
 pub(crate) static STRINGS: &str = include_str!(concat!(env!("OUT_DIR"), "/iam_strings.txt"));
 
 include!(concat!(env!("OUT_DIR"), "/iam_tables.rs"));

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::service;
-use crate::data::{ConditionKey, LevelSource, Service};
+use crate::data::{ConditionKey, GlobalConditionKey, LevelSource, Service};
 use crate::error::LookupError;
 use crate::suggest::suggest;
 
@@ -148,4 +148,67 @@ pub fn condition_keys_available_to_raw_arn(raw: &str) -> Result<Vec<&'static str
     keys.sort_unstable();
     keys.dedup();
     Ok(keys)
+}
+
+/// A global condition key (`aws:SourceIp`), which no service lists on its own page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GlobalConditionKeyDetails {
+    /// The key as the source spells it (`aws:ResourceTag/tag-key` for a pattern key).
+    pub name: &'static str,
+    /// Empty in the bundled source.
+    pub description: &'static str,
+    /// The value type, lower-cased as [`ConditionKeyDetails`] has it (`ipaddress`).
+    pub condition_value_type: String,
+    /// `principal`, `session`, `network`, `resource` or `request`.
+    pub category: &'static str,
+    /// A remark of the source (`aws:EpochTime` can also be numeric).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub note: &'static str,
+}
+
+impl From<GlobalConditionKey> for GlobalConditionKeyDetails {
+    fn from(key: GlobalConditionKey) -> Self {
+        GlobalConditionKeyDetails {
+            name: key.name(),
+            description: key.description(),
+            condition_value_type: key.value_type_text().to_lowercase(),
+            category: key.category(),
+            note: key.note(),
+        }
+    }
+}
+
+/// Every global condition key, in the source's order.
+///
+/// ```
+/// let keys = policy_sentry::query::global_condition_keys();
+/// assert!(keys.iter().any(|k| k.name == "aws:SecureTransport" && k.condition_value_type == "bool"));
+/// ```
+pub fn global_condition_keys() -> Vec<GlobalConditionKeyDetails> {
+    GlobalConditionKey::all().map(Into::into).collect()
+}
+
+/// A global condition key, case-insensitively; a filled-in pattern key finds its pattern
+/// (`aws:PrincipalTag/team` → `aws:PrincipalTag/tag-key`). Unknown keys are errors with
+/// close keys.
+///
+/// ```
+/// let tag = policy_sentry::query::global_condition_key("aws:principaltag/team").unwrap();
+/// assert_eq!(tag.name, "aws:PrincipalTag/tag-key");
+/// assert!(policy_sentry::query::global_condition_key("aws:SourceIpp").is_err());
+/// ```
+pub fn global_condition_key(key: &str) -> Result<GlobalConditionKeyDetails, LookupError> {
+    GlobalConditionKey::lookup(key)
+        .map(Into::into)
+        .ok_or_else(|| LookupError::UnknownGlobalConditionKey {
+            key: key.to_string(),
+            suggestions: suggest(
+                key,
+                GlobalConditionKey::all().map(GlobalConditionKey::name),
+                3,
+            )
+            .into_iter()
+            .map(String::from)
+            .collect(),
+        })
 }

@@ -35,8 +35,9 @@ pub use arns::{
     resource_types_matching_arn, services_with_arn_namespace,
 };
 pub use conditions::{
-    ConditionKeyDetails, condition_key, condition_key_matches, condition_keys,
-    condition_keys_available_to_raw_arn, condition_value_type, conditions_for_action_and_raw_arn,
+    ConditionKeyDetails, GlobalConditionKeyDetails, condition_key, condition_key_matches,
+    condition_keys, condition_keys_available_to_raw_arn, condition_value_type,
+    conditions_for_action_and_raw_arn, global_condition_key, global_condition_keys,
 };
 pub use services::{ServiceSummary, service_prefixes, services};
 

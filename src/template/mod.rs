@@ -12,6 +12,8 @@
 //! assert_eq!(err.to_string(), "crud.yml:2:1: unknown key `reed` (did you mean `read`?)");
 //! ```
 
+mod conditions;
+mod guards;
 mod legacy;
 mod node;
 
@@ -37,6 +39,8 @@ pub enum Mode {
 }
 
 pub use crate::effect::Effect;
+pub use conditions::{IfUnsupported, TemplateCondition};
+pub use guards::Guards;
 
 /// `wildcard-only:`: actions that take no resource ARN.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -195,6 +199,12 @@ pub struct Template {
     pub sts: Sts,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<String>,
+    /// `conditions:` (both modes): each goes on the statements where AWS evaluates its key.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<TemplateCondition>,
+    /// `guards:` (both modes): guard rails written as extra `Deny` statements.
+    #[serde(skip_serializing_if = "Guards::is_empty")]
+    pub guards: Guards,
 }
 
 /// A template parsed from text, with the position of every list entry for error messages.
@@ -250,12 +260,23 @@ impl ParsedTemplate {
     /// Where a template path (`read[1]`, the `key` of a [`WriteError`] or of a warning) is in
     /// the text; line 0 when the path has no position (the whole template).
     pub fn location(&self, key: &str) -> Location {
-        let (line, column) = self.positions.get(key).unwrap_or((0, 0));
+        let (line, column) = self
+            .positions
+            .get(key)
+            .or_else(|| self.condition_entry_position(key))
+            .unwrap_or((0, 0));
         Location {
             origin: self.origin.clone(),
             line,
             column,
         }
+    }
+
+    /// A part of a `conditions:` entry the text does not have (the `operator` a key's type
+    /// has no default for): the entry's own place.
+    fn condition_entry_position(&self, key: &str) -> Option<(u64, u64)> {
+        let entry = key.strip_prefix("conditions[")?.split(']').next()?;
+        self.positions.get(&format!("conditions[{entry}]"))
     }
 
     /// Write the policy ([`write_policy_with_warnings`]); an error carries the place of the
@@ -329,7 +350,7 @@ impl TemplateError {
 
 /// Keys of a modern template, in create-template's order (`partition`, which
 /// create-template does not write, after `effect`).
-const TOP_KEYS: [&str; 14] = [
+const TOP_KEYS: [&str; 16] = [
     "mode",
     "name",
     "effect",
@@ -344,6 +365,8 @@ const TOP_KEYS: [&str; 14] = [
     "exclude-actions",
     "sts",
     "actions",
+    "conditions",
+    "guards",
 ];
 const WILDCARD_KEYS: [&str; 6] = [
     "single-actions",
@@ -493,6 +516,8 @@ impl Ctx<'_> {
                 "partition" => t.partition = self.partition(v)?,
                 "wildcard-only" => t.wildcard_only = self.wildcard_only(v, positions)?,
                 "sts" => t.sts = self.sts(v, positions)?,
+                "conditions" => t.conditions = self.conditions(v, positions)?,
+                "guards" => t.guards = self.guards(v, positions)?,
                 list_key => {
                     let (field, what) = top_list(&mut t, list_key);
                     *field = self.list(v, list_key, what, positions)?;
@@ -597,7 +622,7 @@ impl Ctx<'_> {
                     return Err(self.error(
                         key_node(key).unwrap_or(root),
                         key,
-                        format!("`{key}` belongs to `mode: crud` templates; this template is `mode: actions` (it takes only name, effect, partition and actions)"),
+                        format!("`{key}` belongs to `mode: crud` templates; this template is `mode: actions` (it takes only name, effect, partition, actions, conditions and guards)"),
                     ));
                 }
                 if !seen.contains(&"actions") {

@@ -18,6 +18,9 @@
 //! assert!(policy.statements[0].action.contains(&"s3:GetBucketPolicy".to_string()));
 //! ```
 
+mod condition_rules;
+mod conditions;
+mod guards;
 mod minimize;
 mod namespace;
 mod policy;
@@ -25,7 +28,12 @@ mod sid_group;
 
 use std::collections::HashSet;
 
-pub use policy::{MANAGED_POLICY_LIMIT, POLICY_VERSION, WrittenPolicy, WrittenStatement};
+pub use condition_rules::ConditionError;
+pub use guards::{GLOBAL_SERVICES, GuardError};
+pub use policy::{
+    ConditionBlock, ConditionKeys, MANAGED_POLICY_LIMIT, POLICY_VERSION, WrittenPolicy,
+    WrittenStatement,
+};
 
 use crate::arn::{self, Arn, InvalidArn};
 use crate::data::resolve::{self, Spelling};
@@ -77,6 +85,16 @@ pub enum WriteError {
         "`{key}`: `{action}` is a wildcard; `mode: actions` takes action names such as s3:GetObject (see `policy_sentry expand '{action}'`)"
     )]
     WildcardAction { key: String, action: String },
+    /// A `conditions:` entry whose key, operator or values are wrong.
+    #[error(transparent)]
+    Condition(#[from] ConditionError),
+    /// A `conditions:` entry with `if-unsupported: error` and actions in its scope for which
+    /// AWS does not evaluate its key.
+    #[error("`{key}`: {message}")]
+    UnsupportedCondition { key: String, message: String },
+    /// A `guards:` value that is wrong, or guards on an `effect: Deny` template.
+    #[error(transparent)]
+    Guard(#[from] GuardError),
 }
 
 impl WriteError {
@@ -86,7 +104,10 @@ impl WriteError {
             WriteError::InvalidArn { key, .. }
             | WriteError::UnknownArnService { key, .. }
             | WriteError::Lookup { key, .. }
-            | WriteError::WildcardAction { key, .. } => key,
+            | WriteError::WildcardAction { key, .. }
+            | WriteError::UnsupportedCondition { key, .. } => key,
+            WriteError::Condition(error) => error.path(),
+            WriteError::Guard(error) => error.path(),
         }
     }
 }
@@ -123,6 +144,9 @@ pub fn write_policy_with_warnings(
     options: &WriteOptions,
 ) -> Result<Written, WriteError> {
     let mut warnings = Vec::new();
+    // Checked first: a bad entry fails before any work.
+    let checked = condition_rules::check_all(&template.conditions)?;
+    guards::check(&template.guards, template.effect)?;
     let mut group = SidGroup::new(&options.levels, template.partition);
     match template.mode {
         Mode::Crud => write_crud(template, options, &mut group, &mut warnings)?,
@@ -134,7 +158,23 @@ pub fn write_policy_with_warnings(
             }
         }
     }
-    let policy = group.render(options.minimize, template.effect);
+    let policy = if template.conditions.is_empty() {
+        group.render(options.minimize, template.effect)
+    } else {
+        let policy = group.render(None, template.effect);
+        let policy = conditions::apply(
+            policy,
+            &template.conditions,
+            &checked,
+            &options.levels,
+            &mut warnings,
+        )?;
+        match options.minimize {
+            Some(min_length) => conditions::minimize(policy, min_length),
+            None => policy,
+        }
+    };
+    let policy = guards::append(policy, &template.guards, options.minimize, &mut warnings);
     let size = policy.size_without_whitespace();
     if size > MANAGED_POLICY_LIMIT {
         warnings.push(Warning {

@@ -36,6 +36,91 @@ pub struct WrittenStatement {
     pub action: Vec<String>,
     #[serde(rename = "Resource")]
     pub resource: Vec<String>,
+    /// The `Condition` block; absent from the output when `None` (templates without
+    /// `conditions:` write exactly upstream's statements).
+    #[serde(rename = "Condition", default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<ConditionBlock>,
+}
+
+/// A statement's `Condition`: operators in order, each with its keys in order, each with its
+/// values (always written as a list).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConditionBlock(pub Vec<(String, ConditionKeys)>);
+
+/// The keys under one operator of a [`ConditionBlock`], each with its values.
+pub type ConditionKeys = Vec<(String, Vec<String>)>;
+
+impl ConditionBlock {
+    /// Add `values` for `key` under `operator`, keeping first-seen order.
+    pub fn add(&mut self, operator: &str, key: &str, values: &[String]) {
+        let keys = match self.0.iter_mut().position(|(o, _)| o == operator) {
+            Some(i) => &mut self.0[i].1,
+            None => {
+                self.0.push((operator.to_string(), Vec::new()));
+                &mut self.0.last_mut().expect("just pushed").1
+            }
+        };
+        keys.push((key.to_string(), values.to_vec()));
+    }
+
+    /// Every (operator, key) pair.
+    pub fn keys(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .flat_map(|(o, keys)| keys.iter().map(move |(k, _)| (o.as_str(), k.as_str())))
+    }
+}
+
+impl Serialize for ConditionBlock {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Keys<'a>(&'a [(String, Vec<String>)]);
+        impl Serialize for Keys<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut map = s.serialize_map(Some(self.0.len()))?;
+                for (key, values) in self.0 {
+                    map.serialize_entry(key, values)?;
+                }
+                map.end()
+            }
+        }
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (operator, keys) in &self.0 {
+            map.serialize_entry(operator, &Keys(keys))?;
+        }
+        map.end()
+    }
+}
+
+/// Reads any policy's `Condition` (a value may be one string or a list).
+impl<'de> Deserialize<'de> for ConditionBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde_json::Value;
+        let raw = serde_json::Map::<String, Value>::deserialize(d)?;
+        let mut block = ConditionBlock::default();
+        for (operator, keys) in raw {
+            let Value::Object(keys) = keys else {
+                return Err(serde::de::Error::custom(format!(
+                    "`{operator}` must map condition keys to values"
+                )));
+            };
+            for (key, values) in keys {
+                let values = match values {
+                    Value::Array(items) => items
+                        .into_iter()
+                        .map(|v| match v {
+                            Value::String(s) => s,
+                            other => other.to_string(),
+                        })
+                        .collect(),
+                    Value::String(s) => vec![s],
+                    other => vec![other.to_string()],
+                };
+                block.add(&operator, &key, &values);
+            }
+        }
+        Ok(block)
+    }
 }
 
 impl WrittenPolicy {
@@ -94,6 +179,9 @@ impl WrittenPolicy {
                     let _ = writeln!(out, "  - {}", crate::yaml::scalar(item));
                 }
             }
+            if let Some(condition) = &s.condition {
+                write_yaml_condition(&mut out, condition);
+            }
         }
         out
     }
@@ -103,6 +191,20 @@ impl WrittenPolicy {
         serde_json::to_string(self)
             .map(|s| s.chars().filter(|c| !c.is_whitespace()).count())
             .unwrap_or(0)
+    }
+}
+
+/// A statement's `Condition` in the same block style (sequences not indented under their key).
+fn write_yaml_condition(out: &mut String, condition: &ConditionBlock) {
+    out.push_str("  Condition:\n");
+    for (operator, keys) in &condition.0 {
+        let _ = writeln!(out, "    {}:", crate::yaml::scalar(operator));
+        for (key, values) in keys {
+            let _ = writeln!(out, "      {}:", crate::yaml::scalar(key));
+            for value in values {
+                let _ = writeln!(out, "      - {}", crate::yaml::scalar(value));
+            }
+        }
     }
 }
 
@@ -125,6 +227,7 @@ mod tests {
             effect: Effect::Allow,
             action: vec![action.into()],
             resource: vec![],
+            condition: None,
         }])
     }
 

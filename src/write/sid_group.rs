@@ -562,6 +562,7 @@ impl<'a> SidGroup<'a> {
                     effect,
                     action: actions,
                     resource: group.arns.clone(),
+                    condition: None,
                 });
                 first_raw.push(&group.first_raw);
             }

@@ -60,6 +60,10 @@ fn package_files(license: &str, with_conditions: bool) -> Files {
         ("data/conditionKeys/two.json", r#"{"k": {}}"#.to_string()),
         ("data/categories.json", "{}".to_string()),
         ("dist/index.js", "module.exports = {};".to_string()),
+        (
+            "dist/esm/globalConditionKeys.js",
+            GLOBAL_KEYS_JS.to_string(),
+        ),
     ];
     if with_conditions {
         files.push((
@@ -69,6 +73,25 @@ fn package_files(license: &str, with_conditions: bool) -> Files {
     }
     files
 }
+
+/// The package's global condition keys: JavaScript, read by the script without running it.
+const GLOBAL_KEYS_JS: &str = "import {} from './conditionKeys.js';
+export const globalConditionKeys = [
+    {
+        key: 'aws:SourceIp',
+        category: 'network',
+        type: 'IPAddress',
+        description: ''
+    },
+    {
+        key: 'aws:EpochTime',
+        category: 'request',
+        type: 'Date', //Can Also be Numeric...
+        description: ''
+    }
+];
+const byName = {};
+";
 
 const MIT: &str = "MIT License\n\nCopyright (c) 2099 Someone\n\nPermission is hereby granted...\n";
 
@@ -129,7 +152,7 @@ fn keeps_the_data_files_reproducibly_and_documents_them() {
         &format!("version `{VERSION}`"),
         "data date | 2099-01-01",
         "MIT, Copyright (c) 2099 Someone",
-        "| 2 | 3 | 1 | 3 |",
+        "| 2 | 3 | 1 | 3 | 2 |",
         "https://example.invalid/iam-data.git",
         MARKER,
     ] {
@@ -138,6 +161,17 @@ fn keeps_the_data_files_reproducibly_and_documents_them() {
             "README lacks {expected:?}:\n{readme}"
         );
     }
+    let global: serde_json::Value =
+        serde_json::from_slice(&fs::read(out_dir.join("global-condition-keys.json")).unwrap())
+            .unwrap();
+    assert_eq!(global["count"], 2);
+    assert_eq!(global["data_date"], "2099-01-01");
+    assert_eq!(
+        global["keys"][1],
+        serde_json::json!({"key": "aws:EpochTime", "category": "request", "type": "Date",
+            "description": "", "note": "Can Also be Numeric..."})
+    );
+    assert_eq!(global["keys"][0]["type"], "IPAddress");
     let tarball_sha = String::from_utf8(
         Command::new("sha256sum")
             .arg(&tarball)
@@ -185,7 +219,27 @@ fn bad_input_fails_and_leaves_the_old_snapshot() {
     fs::write(out_dir.join("README.md"), "old").unwrap();
     let out_str = out_dir.to_str().unwrap();
 
-    let cases: [(&str, Files, &str, &str); 3] = [
+    let mut code_in_keys = package_files(MIT, true);
+    code_in_keys.retain(|(name, _)| !name.ends_with("globalConditionKeys.js"));
+    code_in_keys.push((
+        "dist/esm/globalConditionKeys.js",
+        GLOBAL_KEYS_JS.replace("'network'", "category()"),
+    ));
+    let mut no_keys = package_files(MIT, true);
+    no_keys.retain(|(name, _)| !name.ends_with("globalConditionKeys.js"));
+    let cases: [(&str, Files, &str, &str); 5] = [
+        (
+            "global keys that are not plain data",
+            code_in_keys,
+            VERSION,
+            "unexpected text in the array",
+        ),
+        (
+            "no global keys",
+            no_keys,
+            VERSION,
+            "globalConditionKeys.js missing",
+        ),
         (
             "missing",
             package_files(MIT, false),
@@ -227,6 +281,10 @@ fn bad_input_fails_and_leaves_the_old_snapshot() {
         assert_eq!(
             fs::read_to_string(out_dir.join("README.md")).unwrap(),
             "old"
+        );
+        assert!(
+            !out_dir.join("global-condition-keys.json").exists(),
+            "{tag}"
         );
     }
 }

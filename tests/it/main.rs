@@ -58,11 +58,15 @@ mod query_cli;
 #[cfg(feature = "cli")]
 mod readme_commands;
 #[cfg(feature = "cli")]
+mod write_conditions;
+#[cfg(feature = "cli")]
 mod write_differential;
 #[cfg(feature = "cli")]
 mod write_errors;
 #[cfg(feature = "cli")]
 mod write_fixes;
+#[cfg(feature = "cli")]
+mod write_guards;
 #[cfg(feature = "cli")]
 mod write_policy;
 #[cfg(feature = "cli")]

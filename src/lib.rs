@@ -65,6 +65,7 @@
 
 pub mod arn;
 pub mod audit;
+mod condition;
 pub mod data;
 #[cfg(feature = "download")]
 #[cfg_attr(docsrs, doc(cfg(feature = "download")))]

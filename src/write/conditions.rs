@@ -9,17 +9,15 @@
 
 use std::collections::HashSet;
 
-use super::condition_rules::{CheckedCondition, KeyScope};
+use super::condition_rules::CheckedCondition;
 use super::minimize::{MinimizeCache, minimize_actions};
 use super::policy::{ConditionBlock, WrittenPolicy, WrittenStatement};
-use super::sid_group::row_formats;
 use super::{Warning, WriteError};
 use crate::Effect;
-use crate::arn::{self, Arn};
+use crate::condition::supports;
+use crate::data::LevelSource;
 use crate::data::resolve::{self, Spelling};
-use crate::data::{Action, LevelSource};
 use crate::expand::glob_match;
-use crate::query::condition_key_matches;
 use crate::template::{IfUnsupported, TemplateCondition};
 
 /// Actions named in a message before "and N more".
@@ -99,7 +97,7 @@ fn split(
                     continue;
                 }
                 outcomes[i].in_scope = true;
-                if supports(action, &resources, condition) {
+                if supports(action, &resources, &condition.key, condition.scope) {
                     outcomes[i].placed = true;
                     on_action.push(i);
                     continue;
@@ -130,42 +128,6 @@ fn split(
         }
     }
     parts
-}
-
-/// Whether AWS evaluates the condition's key for the action on every one of the resources.
-fn supports(action: Option<Action>, resources: &[String], condition: &CheckedCondition) -> bool {
-    if condition.scope == KeyScope::Everywhere {
-        return true;
-    }
-    let Some(action) = action else {
-        return false;
-    };
-    resources.iter().all(|resource| {
-        keys_for(action, resource).any(|k| {
-            k.eq_ignore_ascii_case(&condition.key) || condition_key_matches(k, &condition.key)
-        })
-    })
-}
-
-/// The condition keys AWS evaluates for the action on one resource (`*`: any of its rows).
-fn keys_for(action: Action, resource: &str) -> impl Iterator<Item = &'static str> {
-    let parsed = Arn::parse(resource).ok();
-    let matcher = parsed.map(arn::Matcher::new);
-    action
-        .resource_types()
-        .zip(row_formats(action).collect::<Vec<_>>())
-        .filter(move |(row, format)| {
-            row.name().is_empty()
-                || resource == "*"
-                || matcher.as_ref().is_some_and(|m| m.matches(format))
-        })
-        .flat_map(|(row, _)| {
-            let type_keys = row
-                .resource_type()
-                .into_iter()
-                .flat_map(|rt| rt.condition_keys());
-            row.condition_keys().chain(type_keys)
-        })
 }
 
 /// The parts as statements: a statement that is not split keeps its SID; the parts of a split

@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, HashSet};
 use std::net::IpAddr;
 
 use super::Warning;
-use super::condition_rules::is_ip_or_cidr;
 use super::conditions::unique_sid;
 use super::minimize::{MinimizeCache, minimize_actions};
 use super::policy::{ConditionBlock, WrittenPolicy, WrittenStatement};
 use crate::Effect;
+use crate::condition::is_ip_or_cidr;
 use crate::expand::expand;
 use crate::template::Guards;
 

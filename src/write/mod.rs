@@ -34,6 +34,7 @@ pub use policy::{
     ConditionBlock, ConditionKeys, MANAGED_POLICY_LIMIT, POLICY_VERSION, WrittenPolicy,
     WrittenStatement,
 };
+pub(crate) use sid_group::row_formats;
 
 use crate::arn::{self, Arn, InvalidArn};
 use crate::data::resolve::{self, Spelling};
@@ -43,7 +44,7 @@ use crate::expand::{glob_match, why_no_match};
 use crate::suggest::{did_you_mean, suggest};
 use crate::template::{Mode, StsAction, Template};
 use namespace::{is_known_namespace, services_for_arn};
-use sid_group::{OnWildcard, SidGroup, Target, is_wildcard_only, row_formats};
+use sid_group::{OnWildcard, SidGroup, Target, is_wildcard_only};
 
 /// How to write the policy.
 #[derive(Clone, Debug, Default)]

@@ -24,7 +24,7 @@ fn service_exact(prefix: &str) -> Option<Service> {
 
 /// The raw ARN format of each resource-type row of an action (`*` for the row without a
 /// resource type, and for a type the service does not define), without a stray `^` (D27).
-pub(super) fn row_formats(action: Action) -> impl Iterator<Item = &'static str> {
+pub(crate) fn row_formats(action: Action) -> impl Iterator<Item = &'static str> {
     let service = action.service();
     action.resource_types().map(move |row| {
         let name = row.name();

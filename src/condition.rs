@@ -35,13 +35,32 @@ pub(crate) fn lookup_key(key: &str) -> Option<(ConditionType, KeyScope)> {
         return Some((global.value_type(), scope));
     }
     let prefix = key.split(':').next().unwrap_or_default();
-    let service = Service::lookup(prefix)?;
-    let found = service.condition_key(key).or_else(|| {
-        service
-            .condition_keys()
-            .find(|k| condition_key_matches(k.name(), key))
-    })?;
+    let listed_by = |service: Service| {
+        service.condition_key(key).or_else(|| {
+            service
+                .condition_keys()
+                .find(|k| condition_key_matches(k.name(), key))
+        })
+    };
+    // A page may list keys of another prefix (AWS Marketplace Catalog's `catalog:ChangeType`).
+    let found = Service::lookup(prefix)
+        .and_then(listed_by)
+        .or_else(|| Service::all().find_map(listed_by))?;
     Some((found.value_type(), KeyScope::WhereListed))
+}
+
+/// Whether any action or resource type lists the key: a key a service lists only in its key
+/// table is one whose actions the data cannot tell.
+pub(crate) fn listed_on_any_action(key: &str) -> bool {
+    let prefix = key.split(':').next().unwrap_or_default();
+    let services: Vec<Service> = match Service::lookup(prefix) {
+        Some(s) if !prefix.eq_ignore_ascii_case("aws") => vec![s],
+        _ => Service::all().collect(),
+    };
+    services
+        .iter()
+        .flat_map(|s| s.actions())
+        .any(|a| supports(Some(a), &["*".to_string()], key, KeyScope::WhereListed))
 }
 
 /// The known keys closest to an unknown one: its service's and the global ones.
@@ -138,6 +157,20 @@ pub(crate) fn fits(family: Family, t: ConditionType) -> bool {
         Family::Bool => t == ConditionType::Bool,
         Family::Ip => t == ConditionType::IpAddress,
     }
+}
+
+/// Whether an operator of `family` can ever match a key of type `t` (single-valued type):
+/// what `check` reports, looser than [`fits`] (what `write-policy` writes). Request values are
+/// text: string operators compare any key, ARN operators any string key holding ARNs
+/// (`ArnLike` on `kms:EncryptionContext:aws:s3:arn`), and epoch seconds are numbers and dates.
+pub(crate) fn may_match(family: Family, t: ConditionType) -> bool {
+    fits(family, t)
+        || matches!(family, Family::String | Family::Null)
+        || t == ConditionType::String
+        || matches!(
+            (family, t),
+            (Family::Numeric, ConditionType::Date) | (Family::Date, ConditionType::Numeric)
+        )
 }
 
 /// The operators that fit a type, for the error message.

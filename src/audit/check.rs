@@ -56,11 +56,18 @@ pub enum Rule {
     PublicPrincipal,
     DuplicateSid,
     InvalidSid,
+    UnknownConditionKey,
+    ConditionKeyNotSupported,
+    InvalidConditionOperator,
+    ConditionOperatorTypeMismatch,
+    ConditionValueTypeMismatch,
+    SetOperatorOnSingleValuedKey,
+    DenyNeedsIfExists,
 }
 
 impl Rule {
     /// In the order of SARIF's rule table (new rules go last: results refer to rules by index).
-    pub const ALL: [Rule; 17] = [
+    pub const ALL: [Rule; 24] = [
         Rule::UnknownService,
         Rule::UnknownAction,
         Rule::ActionWildcardMatchesNothing,
@@ -78,6 +85,13 @@ impl Rule {
         Rule::PublicPrincipal,
         Rule::DuplicateSid,
         Rule::InvalidSid,
+        Rule::UnknownConditionKey,
+        Rule::ConditionKeyNotSupported,
+        Rule::InvalidConditionOperator,
+        Rule::ConditionOperatorTypeMismatch,
+        Rule::ConditionValueTypeMismatch,
+        Rule::SetOperatorOnSingleValuedKey,
+        Rule::DenyNeedsIfExists,
     ];
 
     /// The stable rule id.
@@ -100,6 +114,13 @@ impl Rule {
             Rule::PublicPrincipal => "public-principal",
             Rule::DuplicateSid => "duplicate-sid",
             Rule::InvalidSid => "invalid-sid",
+            Rule::UnknownConditionKey => "unknown-condition-key",
+            Rule::ConditionKeyNotSupported => "condition-key-not-supported",
+            Rule::InvalidConditionOperator => "invalid-condition-operator",
+            Rule::ConditionOperatorTypeMismatch => "condition-operator-type-mismatch",
+            Rule::ConditionValueTypeMismatch => "condition-value-type-mismatch",
+            Rule::SetOperatorOnSingleValuedKey => "set-operator-on-single-valued-key",
+            Rule::DenyNeedsIfExists => "deny-needs-if-exists",
         }
     }
 
@@ -123,6 +144,13 @@ impl Rule {
             Rule::PublicPrincipal => "PublicPrincipal",
             Rule::DuplicateSid => "DuplicateSid",
             Rule::InvalidSid => "InvalidSid",
+            Rule::UnknownConditionKey => "UnknownConditionKey",
+            Rule::ConditionKeyNotSupported => "ConditionKeyNotSupported",
+            Rule::InvalidConditionOperator => "InvalidConditionOperator",
+            Rule::ConditionOperatorTypeMismatch => "ConditionOperatorTypeMismatch",
+            Rule::ConditionValueTypeMismatch => "ConditionValueTypeMismatch",
+            Rule::SetOperatorOnSingleValuedKey => "SetOperatorOnSingleValuedKey",
+            Rule::DenyNeedsIfExists => "DenyNeedsIfExists",
         }
     }
 
@@ -136,7 +164,8 @@ impl Rule {
             | Rule::InvalidJson
             | Rule::InvalidPolicy
             | Rule::DuplicateSid
-            | Rule::InvalidSid => Level::Error,
+            | Rule::InvalidSid
+            | Rule::InvalidConditionOperator => Level::Error,
             Rule::NetworkExposure => Level::Note,
             _ => Level::Warning,
         }
@@ -190,6 +219,23 @@ impl Rule {
             }
             Rule::DuplicateSid => "Two statements of the policy have the same Sid.",
             Rule::InvalidSid => "A Sid with characters IAM refuses in identity policies.",
+            Rule::UnknownConditionKey => "A condition key that is neither global nor a service's.",
+            Rule::ConditionKeyNotSupported => {
+                "A condition key that AWS evaluates for none of the statement's actions."
+            }
+            Rule::InvalidConditionOperator => "A condition operator IAM does not know.",
+            Rule::ConditionOperatorTypeMismatch => {
+                "A condition operator that does not compare values of the key's type."
+            }
+            Rule::ConditionValueTypeMismatch => {
+                "A condition value that does not parse as what the operator compares."
+            }
+            Rule::SetOperatorOnSingleValuedKey => {
+                "ForAllValues: or ForAnyValue: on a single-valued condition key."
+            }
+            Rule::DenyNeedsIfExists => {
+                "A Deny conditioned on an MFA key without ...IfExists, so it skips long-term credentials."
+            }
         }
     }
 
@@ -246,6 +292,27 @@ impl Rule {
             }
             Rule::InvalidSid => {
                 "In identity policies (no statement has a Principal) IAM accepts only ASCII letters and digits in a Sid ([A-Za-z0-9]) and refuses the document otherwise. Resource policies are not checked: S3, SNS, SQS and KMS accept other characters (KMS's default key policy has \"Enable IAM User Permissions\")."
+            }
+            Rule::UnknownConditionKey => {
+                "IAM accepts any key but evaluates an unknown one as absent from the request: the condition never matches, so an Allow grants nothing and a Deny denies nothing (with a negated operator it matches every request instead). Usually a typo; the message suggests close keys, and `policy_sentry query condition-table --service PREFIX` lists a service's keys (`--global` the global ones). Keys of web identity providers (accounts.google.com:aud, token.actions.githubusercontent.com:sub: a prefix with a dot) are not reported."
+            }
+            Rule::ConditionKeyNotSupported => {
+                "AWS puts a service key (and the global tag keys aws:ResourceTag/…, aws:RequestTag/…, aws:TagKeys) in the request only for the actions and resource types that list it; for none of the statement's actions does it (on any of their resource types), so the condition never matches: an Allow grants nothing, a Deny denies nothing (with a negated operator, ForAllValues: or Null it matches every request and restricts nothing). Not reported: keys no action of the data lists, actions whose rows list no key of their own service (the pages leave them out), and NotAction statements. Use a key the actions list (`policy_sentry query action-table --service PREFIX --name ACTION`), or move the actions that support it into a statement of their own."
+            }
+            Rule::InvalidConditionOperator => {
+                "IAM refuses a policy with an operator it does not know (a misspelt StringEquals, a set qualifier other than ForAllValues:/ForAnyValue:, Null with IfExists or a set qualifier). The message suggests the closest operator."
+            }
+            Rule::ConditionOperatorTypeMismatch => {
+                "The key's values are of another type than the operator compares (NumericEquals on aws:SourceIp, Bool on a String key). IAM accepts the policy, but the comparison never succeeds, so the condition does not do what it says. Use an operator of the key's type; the message lists them. String operators on ARN keys are accepted."
+            }
+            Rule::ConditionValueTypeMismatch => {
+                "A value that is not a date (ISO 8601 or epoch seconds) for Date operators, an IP address or CIDR range for IpAddress/NotIpAddress, a number for Numeric operators, true or false for Bool and Null, or an ARN for Arn operators. IAM accepts the policy, but the value can never match. Values with policy variables (${aws:username}) are not checked."
+            }
+            Rule::SetOperatorOnSingleValuedKey => {
+                "ForAllValues: and ForAnyValue: compare a request's set of values and are meant for multivalued keys (aws:TagKeys, ArrayOf… types). On a single-valued key ForAllValues: also matches when the key is absent, so an Allow grants more than it seems; AWS recommends the plain operator. Drop the qualifier."
+            }
+            Rule::DenyNeedsIfExists => {
+                "Requests signed with long-term access keys carry no aws:MultiFactorAuthPresent or aws:MultiFactorAuthAge, and a condition on an absent key does not match: a Deny with Bool (or a Numeric operator) on these keys denies exactly the requests it was meant for. Write BoolIfExists (NumericGreaterThanIfExists), which also matches when the key is absent. Only these keys are reported: ...IfExists on a Deny makes it deny more, never less (StringNotEqualsIfExists is the usual guard-rail pattern), so ...IfExists itself is never reported, and keys that every request carries need no IfExists."
             }
         }
     }
@@ -366,6 +433,7 @@ pub fn check_policy(policy: &ParsedPolicy, options: &CheckOptions) -> Vec<Findin
             check_resources(grant, &dependents, &mut findings);
         }
         check_public_principal(grant.statement, &mut findings);
+        super::conditions::check_conditions(grant, &mut findings);
         check_sid(
             grant.statement,
             &policy.statements,
@@ -390,7 +458,7 @@ pub fn check_policy(policy: &ParsedPolicy, options: &CheckOptions) -> Vec<Findin
     findings
 }
 
-fn finding(
+pub(super) fn finding(
     rule: Rule,
     statement: &ParsedStatement,
     location: Location,

@@ -6,6 +6,7 @@
 
 pub mod analyze;
 pub mod check;
+mod conditions;
 pub mod downloaded;
 pub mod findings_json;
 pub mod grants;

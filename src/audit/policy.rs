@@ -56,6 +56,10 @@ pub struct ConditionBlock {
     pub operator: String,
     /// Condition key → values (numbers and booleans as written).
     pub entries: Vec<(String, Vec<String>)>,
+    /// Where the operator is written.
+    pub operator_location: Location,
+    /// Where each entry's key is written (parallel to `entries`).
+    pub key_locations: Vec<Location>,
 }
 
 /// One principal of a `Principal` or `NotPrincipal` value.
@@ -623,6 +627,8 @@ impl Reader<'_> {
                 Ok(ConditionBlock {
                     operator: op.key.clone(),
                     entries,
+                    operator_location: self.location(op.key_span),
+                    key_locations: keys.iter().map(|k| self.location(k.key_span)).collect(),
                 })
             })
             .collect()

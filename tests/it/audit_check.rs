@@ -289,7 +289,14 @@ fn sarif_has_the_fields_2_1_0_and_code_scanning_require() {
             "invalid-policy",
             "public-principal",
             "duplicate-sid",
-            "invalid-sid"
+            "invalid-sid",
+            "unknown-condition-key",
+            "condition-key-not-supported",
+            "invalid-condition-operator",
+            "condition-operator-type-mismatch",
+            "condition-value-type-mismatch",
+            "set-operator-on-single-valued-key",
+            "deny-needs-if-exists"
         ]
     );
     for rule in rules {

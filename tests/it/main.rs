@@ -34,6 +34,7 @@ mod audit_analyze;
 #[cfg(feature = "cli")]
 mod audit_check;
 #[cfg(feature = "cli")]
+mod audit_check_conditions;
 mod audit_check_rules;
 #[cfg(feature = "cli")]
 mod audit_expand;

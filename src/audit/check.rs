@@ -7,7 +7,8 @@ use super::policy::{
     PolicyErrorKind, ResourceField,
 };
 use super::risk::RiskCategory;
-use crate::arn::{Rules, is_policy_arn};
+use super::scope::scopes_resources;
+use crate::arn::{Rules, filled_empty_fields, is_policy_arn};
 use crate::data::{LevelSource, ResourceType};
 use crate::error::LookupError;
 use crate::expand::why_no_match;
@@ -53,11 +54,12 @@ pub enum Rule {
     InvalidJson,
     /// JSON that is not a policy document.
     InvalidPolicy,
+    ResourceArnRegionOrAccount,
 }
 
 impl Rule {
     /// In the order of SARIF's rule table (new rules go last: results refer to rules by index).
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 15] = [
         Rule::UnknownService,
         Rule::UnknownAction,
         Rule::ActionWildcardMatchesNothing,
@@ -72,6 +74,7 @@ impl Rule {
         Rule::UnreadableFile,
         Rule::InvalidJson,
         Rule::InvalidPolicy,
+        Rule::ResourceArnRegionOrAccount,
     ];
 
     /// The stable rule id.
@@ -91,6 +94,7 @@ impl Rule {
             Rule::UnreadableFile => "unreadable-file",
             Rule::InvalidJson => "invalid-json",
             Rule::InvalidPolicy => "invalid-policy",
+            Rule::ResourceArnRegionOrAccount => "resource-arn-region-or-account",
         }
     }
 
@@ -111,6 +115,7 @@ impl Rule {
             Rule::UnreadableFile => "UnreadableFile",
             Rule::InvalidJson => "InvalidJson",
             Rule::InvalidPolicy => "InvalidPolicy",
+            Rule::ResourceArnRegionOrAccount => "ResourceArnRegionOrAccount",
         }
     }
 
@@ -170,6 +175,9 @@ impl Rule {
             Rule::UnreadableFile => "The file could not be read, so it was not checked.",
             Rule::InvalidJson => "The file is not valid JSON, so it was not checked.",
             Rule::InvalidPolicy => "The file is JSON but not a valid policy document.",
+            Rule::ResourceArnRegionOrAccount => {
+                "A resource ARN fills a region or account field its resource type leaves empty, so it matches nothing."
+            }
         }
     }
 
@@ -186,10 +194,10 @@ impl Rule {
                 "A wildcard that matches no action grants (or denies) nothing, and usually hides a typo (s3:Gett*). `policy_sentry expand PATTERN` shows what a pattern matches."
             }
             Rule::ResourceArnMismatch => {
-                "The resource ARN is not of a resource type any action of the statement acts on (e.g. an S3 object ARN with s3:ListBucket, which needs the bucket ARN), so the statement does not grant what it seems to. Use an ARN of the action's resource type; `policy_sentry query action-table --service PREFIX --name ACTION` shows them."
+                "The resource ARN is not of a resource type any action of the statement acts on (e.g. an S3 object ARN with s3:ListBucket, which needs the bucket ARN), so the statement does not grant what it seems to. The ARN is read as IAM reads it: `*` any run of characters (`:` and `/` too), `?` one character, a policy variable (${aws:username}) any text; it is reported only when it can match no ARN of those resource types, a name in an ARN format taking any text (a log group `/aws/lambda/f`, the `:*` after it, object keys) except that a bucket or table name holds no `/`. Use an ARN of the action's resource type; `policy_sentry query action-table --service PREFIX --name ACTION` shows them."
             }
             Rule::ResourceStarOnConstrainableAction => {
-                "These actions accept resource ARNs, so \"Resource\": \"*\" grants them on every resource of the account: the least-privilege violation Policy Sentry exists to prevent. Name the resources instead; `policy_sentry write-policy` builds such statements from ARNs. Dependent actions of other allowed actions (the pages' \"must also be allowed\", e.g. iam:PassRole for lambda:CreateFunction) are not reported: write-policy grants them on \"*\"."
+                "These actions accept resource ARNs, so \"Resource\": \"*\" grants them on every resource of the account: the least-privilege violation Policy Sentry exists to prevent. Name the resources instead; `policy_sentry write-policy` builds such statements from ARNs. Conditions are honoured (attribute-based access control): an action is not reported when a condition scopes its resources with a key it supports: a key on the resource's tags that the action or its resource types list (aws:ResourceTag/KEY, ec2:ResourceTag/KEY, s3:ExistingObjectTag/KEY, rds:db-tag/KEY), or on its owner (the global aws:ResourceAccount, aws:ResourceOrgID, aws:ResourceOrgPaths; s3:ResourceAccount where listed), under StringEquals, StringEqualsIgnoreCase or StringLike (or ForAnyValue: of one) with a value other than `*`. The ...IfExists forms, ForAllValues: (true when the key is absent), the negated operators, Null and StringLike \"*\" do not scope. Dependent actions of other allowed actions (the pages' \"must also be allowed\", e.g. iam:PassRole for lambda:CreateFunction) are not reported: write-policy grants them on \"*\"."
             }
             Rule::PrivilegeEscalation => {
                 "A principal holding every action of one of these methods can give itself more permissions (Rhino Security Labs' research and later published paths; method table from cloudsplaining). Remove one action of the method or restrict its resources tightly."
@@ -217,6 +225,9 @@ impl Rule {
             }
             Rule::InvalidPolicy => {
                 "The message names the field: an unknown key (\"Actions\"), a missing \"Effect\" or \"Resource\", a value of the wrong type. IAM would refuse the document. Nothing in the file was checked, and `check` exits 2."
+            }
+            Rule::ResourceArnRegionOrAccount => {
+                "ARNs of some resource types have no region or no account: S3 buckets and objects neither (arn:aws:s3:::bucket/key), IAM and other global resources no region (arn:aws:iam::123456789012:role/r). An ARN that fills such a field matches no resource, so the statement grants nothing on it. The message names the field and gives the ARN with it emptied. A warning, as resource-arn-mismatch, of which it is the case with a known fix."
             }
         }
     }
@@ -446,7 +457,9 @@ fn check_resources(grant: &StatementGrant, dependents: &ActionSet, findings: &mu
         let constrainable: Vec<String> = actions
             .iter()
             .filter(|a| {
-                a.resource_types().any(|row| !row.name().is_empty()) && !dependents.contains(a)
+                a.resource_types().any(|row| !row.name().is_empty())
+                    && !dependents.contains(a)
+                    && !scopes_resources(**a, &statement.condition)
             })
             .map(|a| a.to_string())
             .collect();
@@ -495,7 +508,24 @@ fn check_resource_arn(
     findings: &mut Vec<Finding>,
 ) {
     let arn = resource.value.trim();
-    if crate::arn::matches_any(Rules::Policy, arn, formats.iter().map(|rt| rt.arn_format())) {
+    let arn_formats = || formats.iter().map(|rt| rt.arn_format());
+    if crate::arn::matches_any(Rules::Policy, arn, arn_formats()) {
+        return;
+    }
+    if let Some(filled) = filled_empty_fields(arn, arn_formats()) {
+        let message = format!(
+            "{}: Resource \"{arn}\" fills the {} that ARNs of its resource type leave empty, so it matches nothing; write \"{}\"",
+            statement.label(),
+            filled.names(),
+            filled.corrected
+        );
+        findings.push(finding(
+            Rule::ResourceArnRegionOrAccount,
+            statement,
+            resource.location,
+            message,
+            Vec::new(),
+        ));
         return;
     }
     let message = if !is_policy_arn(arn) {

@@ -286,7 +286,8 @@ fn sarif_has_the_fields_2_1_0_and_code_scanning_require() {
             "grants-nothing",
             "unreadable-file",
             "invalid-json",
-            "invalid-policy"
+            "invalid-policy",
+            "resource-arn-region-or-account"
         ]
     );
     for rule in rules {

@@ -331,12 +331,15 @@ pub fn matches_any<'f>(
 fn policy_matches_any<'f>(arn: &str, arn_formats: impl IntoIterator<Item = &'f str>) -> bool {
     let mut resource = policy::PolicyResource::new(arn);
     let as_template = policy_variables_as_wildcards(arn);
-    let template = Arn::parse(&as_template).ok().map(Matcher::new);
+    // Made when first needed: most resources match as IAM reads them.
+    let template = std::cell::OnceCell::new();
     arn_formats.into_iter().any(|format| {
         resource.matches(format)
-            || template
-                .as_ref()
-                .is_some_and(|t| t.matches(format) && resource.fields_match(format))
+            || (!resource.other_service(format)
+                && template
+                    .get_or_init(|| Arn::parse(&as_template).ok().map(Matcher::new))
+                    .as_ref()
+                    .is_some_and(|t| t.matches(format) && resource.fields_match(format)))
     })
 }
 

@@ -158,17 +158,17 @@ impl Tok {
     }
 }
 
-/// An ARN format of the data as a language (module docs). `false` for what is no format of
-/// six fields (`*`, `arn:aws:s3`).
-fn compile_format(format: &str, out: &mut Vec<Tok>) -> bool {
+/// An ARN format of the data as a language (module docs), and where its first five fields
+/// end (after the fifth `:`). `None` for what is no format of six fields (`*`, `arn:aws:s3`).
+fn compile_format(format: &str, out: &mut Vec<Tok>) -> Option<usize> {
     out.clear();
     let text = usable_format(format);
-    if text.split(':').count() < 6 {
-        return false;
+    if text.bytes().filter(|&b| b == b':').count() < 5 {
+        return None;
     }
     let slashless = slashless_names(format);
     let bytes = text.as_bytes();
-    let (mut i, mut colons, mut name) = (0, 0, 0);
+    let (mut i, mut colons, mut name, mut fields_end) = (0, 0, 0, 0);
     while i < bytes.len() {
         let in_fields = colons < 5;
         let placeholder = match bytes[i] {
@@ -198,12 +198,15 @@ fn compile_format(format: &str, out: &mut Vec<Tok>) -> bool {
             b':' => {
                 colons += 1;
                 out.push(Tok::Byte(b':'));
+                if colons == 5 {
+                    fields_end = out.len();
+                }
             }
             b => out.push(Tok::Byte(b)),
         }
         i += 1;
     }
-    true
+    Some(fields_end)
 }
 
 /// The length of the placeholder `text` starts with: `${Name}`, or `{Name}` as a few pages
@@ -305,8 +308,19 @@ fn slashless_masks() -> HashMap<&'static str, u64> {
 #[derive(Debug, Default)]
 pub(super) struct PolicyResource {
     pattern: Vec<Tok>,
+    /// Where its first five fields end (after the fifth `:`) when it is written field by
+    /// field: then fields and resource parts are walked apart, and the fields' answer is kept
+    /// for the next format with the same fields (most formats of a statement share them).
+    fields_end: Option<usize>,
+    /// The service field when it is plain text in a resource written field by field: formats
+    /// of other services are rejected without a walk.
+    service: Option<String>,
+    /// The plain text that starts its resource part (`table/T` of `…:table/T*`), when written
+    /// field by field: formats whose resource part starts otherwise are rejected unwalked.
+    resource_start: Option<Vec<u8>>,
     format: Vec<Tok>,
-    fields: Vec<Tok>,
+    /// The last format's first five fields, and whether the resource's can match them.
+    last_fields: Option<(String, bool)>,
     row: Vec<bool>,
     next_row: Vec<bool>,
 }
@@ -315,50 +329,125 @@ impl PolicyResource {
     pub(super) fn new(resource: &str) -> PolicyResource {
         let mut out = PolicyResource::default();
         compile_resource(resource, &mut out.pattern);
+        out.fields_end = fields_end(&out.pattern);
+        if let Some(end) = out.fields_end {
+            out.service = resource
+                .split(':')
+                .nth(2)
+                .filter(|s| !s.contains(['*', '?', '$']))
+                .map(str::to_string);
+            out.resource_start = Some(
+                out.pattern[end..]
+                    .iter()
+                    .map_while(|t| match t {
+                        Tok::Byte(b) => Some(*b),
+                        _ => None,
+                    })
+                    .collect(),
+            );
+        }
         out
     }
 
     /// Whether the resource can match some ARN of `format`.
     pub(super) fn matches(&mut self, format: &str) -> bool {
-        compile_format(format, &mut self.format)
-            && intersects(
+        if self.other_service(format) || self.other_resource_start(format) {
+            return false;
+        }
+        let Some(theirs) = compile_format(format, &mut self.format) else {
+            return false;
+        };
+        match self.fields_end {
+            Some(mine) => {
+                self.fields_can_match(format, theirs)
+                    && intersects(
+                        &self.pattern[mine..],
+                        &self.format[theirs..],
+                        &mut self.row,
+                        &mut self.next_row,
+                    )
+            }
+            None => intersects(
                 &self.pattern,
                 &self.format,
                 &mut self.row,
                 &mut self.next_row,
-            )
+            ),
+        }
     }
 
-    /// Whether the resource's first five fields can match those of `format` (the resource
-    /// part aside).
+    /// Whether the resource, written field by field, has first five fields that can match
+    /// those of `format` (the resource part aside).
     pub(super) fn fields_match(&mut self, format: &str) -> bool {
-        if !compile_format(format, &mut self.format) {
+        if self.fields_end.is_none() || self.other_service(format) {
             return false;
         }
-        let fields = |toks: &[Tok]| {
-            let mut colons = 0;
-            toks.iter()
-                .position(|t| {
-                    colons += usize::from(*t == Tok::Byte(b':'));
-                    colons == 5
-                })
-                .map(|at| at + 1)
-        };
-        let (Some(mine), Some(theirs)) = (fields(&self.pattern), fields(&self.format)) else {
-            return false;
-        };
-        self.fields.clear();
-        self.fields.extend_from_slice(&self.pattern[..mine]);
-        self.fields.push(Tok::Run(Class::ANY));
-        self.format.truncate(theirs);
-        self.format.push(Tok::Run(Class::ANY));
-        intersects(
-            &self.fields,
-            &self.format,
+        compile_format(format, &mut self.format)
+            .is_some_and(|theirs| self.fields_can_match(format, theirs))
+    }
+
+    /// [`PolicyResource::fields_match`] for the format just compiled, whose fields end at
+    /// token `theirs`.
+    fn fields_can_match(&mut self, format: &str, theirs: usize) -> bool {
+        let text = usable_format(format);
+        let fields = text
+            .match_indices(':')
+            .nth(4)
+            .map_or(text, |(at, _)| &text[..at]);
+        if let Some((last, answer)) = &self.last_fields
+            && last == fields
+        {
+            return *answer;
+        }
+        let mine = self.fields_end.unwrap_or(self.pattern.len());
+        let answer = intersects(
+            &self.pattern[..mine],
+            &self.format[..theirs],
             &mut self.row,
             &mut self.next_row,
-        )
+        );
+        self.last_fields = Some((fields.to_string(), answer));
+        answer
     }
+
+    /// Whether the plain starts of the two resource parts disagree (the walk would fail).
+    fn other_resource_start(&self, format: &str) -> bool {
+        let (Some(mine), Some(theirs)) = (&self.resource_start, format_resource(format)) else {
+            return false;
+        };
+        let theirs = &theirs.as_bytes()[..theirs.find(['$', '{', '*']).unwrap_or(theirs.len())];
+        let n = mine.len().min(theirs.len());
+        mine[..n] != theirs[..n]
+    }
+
+    /// Whether `format` names a service other than the resource's: no walk needed.
+    pub(super) fn other_service(&self, format: &str) -> bool {
+        let Some(service) = &self.service else {
+            return false;
+        };
+        usable_format(format)
+            .split(':')
+            .nth(2)
+            .is_some_and(|theirs| !theirs.contains(['{', '*']) && theirs != service)
+    }
+}
+
+/// Where the first five fields of a resource written field by field end: after its fifth
+/// `:`, whose wildcards before it stay in their fields (`keep_wildcards_in_their_fields`).
+fn fields_end(pattern: &[Tok]) -> Option<usize> {
+    let mut colons = 0;
+    pattern
+        .iter()
+        .position(|t| {
+            colons += usize::from(*t == Tok::Byte(b':'));
+            colons == 5
+        })
+        .map(|at| at + 1)
+}
+
+/// A format's text after its fifth `:`.
+fn format_resource(format: &str) -> Option<&str> {
+    usable_format(format).splitn(6, ':').nth(5)
 }
 
 /// Whether some text is in both languages. State (i, j): the first i steps of the pattern and
@@ -389,10 +478,7 @@ fn intersects(pattern: &[Tok], format: &[Tok], row: &mut Vec<bool>, next: &mut V
         };
         next.fill(false);
         let mut alive = false;
-        for j in 0..=m {
-            if !row[j] {
-                continue;
-            }
+        for (j, _) in row.iter().enumerate().filter(|(_, reached)| **reached) {
             let to = match (step, format.get(j).copied()) {
                 (Tok::Run(_), _) => Some(j),
                 (_, Some(Tok::Run(class))) => step.within(class).then_some(j),

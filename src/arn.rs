@@ -1,10 +1,10 @@
 //! ARNs: parsing a user's ARN, deciding whether it has the resource type of an ARN format
 //! from the IAM data, and writing an ARN format as a usable resource (D24: `arn:aws:s3:::*`).
 //!
-//! One matcher with two sets of rules ([`Rules`]): a template's ARNs for `write-policy`
-//! (upstream's rules, `policy_sentry/util/arns.py`, plus D26: names may hold `/`), and a
-//! policy's resources for `check` (the same, plus wildcards and policy variables), so that
-//! every policy `write-policy` writes passes `check`.
+//! Two sets of rules ([`Rules`]): a template's ARNs for `write-policy` (upstream's rules,
+//! `policy_sentry/util/arns.py`, plus D26: names may hold `/`), and a policy's resources for
+//! `check`, read as IAM reads them: a pattern over the whole ARN that matches a resource type
+//! when it can match SOME ARN of its format (`policy` module).
 //!
 //! ```
 //! use policy_sentry::arn::{Partition, fill_format, matches_format};
@@ -18,8 +18,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::expand::glob_match;
 use crate::suggest::{did_you_mean, suggest};
+
+mod policy;
 
 /// An AWS partition: the second field of an ARN, and what `${Partition}` becomes when a
 /// policy is written from ARN formats (D24).
@@ -275,11 +276,19 @@ pub enum Rules {
     /// An ARN of a template (`write-policy`): upstream's `does_arn_match`, widened by D26.
     #[default]
     Template,
-    /// A resource of a policy (`check`): the template rules, where a `*` or `?` in any part
-    /// of the ARN stands for what it matches (a `*` first segment for every resource type,
-    /// without upstream's literal-presence test), a policy variable (`${aws:username}`)
-    /// stands for any value, and a format whose service is a placeholder (backup's
-    /// `${Vendor}`) takes any service. What `write-policy` writes matches under both.
+    /// A resource of a policy (`check`), as IAM matches it: the whole ARN is a pattern where
+    /// `*` is any run of characters (`:` and `/` too), `?` one character, a policy variable
+    /// (`${aws:username}`) unknown text, and `${*}`, `${?}`, `${$}` those characters. It has
+    /// the resource type of a format when it can match some ARN of the format: a `${…}` in
+    /// the first five fields any text without `:`, in the resource part any non-empty text
+    /// (`/` and `:` too, except that a name another format continues with `/`, like
+    /// `${BucketName}` by `${BucketName}/${ObjectName}`, holds no `/`), and a field the format
+    /// leaves empty (S3's region and account) empty. In a resource with five `:` or more, a
+    /// wildcard before the fifth stays in its field (else the region's `*` of
+    /// `arn:aws:dynamodb:*:*:table/T/index/*` would reach into a stream label). And so that
+    /// every policy `write-policy` writes passes `check`, a resource the template rules give
+    /// the format's type matches too when its first five fields can (upstream's rules ignore
+    /// segments after the format's: `…:container/c/*` is a MediaStore container there).
     Policy,
 }
 
@@ -293,6 +302,8 @@ pub enum Rules {
 /// assert!(matches(Rules::Policy, "arn:aws:iam::*:user/${aws:username}", user));
 /// assert!(matches(Rules::Policy, "arn:aws:iam::*:us*/bob", user));
 /// assert!(!matches(Rules::Template, "arn:aws:iam::*:us*/bob", user));
+/// let log_group = "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}";
+/// assert!(matches(Rules::Policy, "arn:aws:logs:*:*:log-group:/aws/lambda/f:*", log_group));
 /// ```
 pub fn matches(rules: Rules, arn: &str, arn_format: &str) -> bool {
     matches_any(rules, arn, [arn_format])
@@ -305,17 +316,93 @@ pub fn matches_any<'f>(
     arn: &str,
     arn_formats: impl IntoIterator<Item = &'f str>,
 ) -> bool {
-    let arn = match rules {
-        Rules::Template => arn.into(),
-        Rules::Policy => policy_variables_as_wildcards(arn),
-    };
-    let user = match rules {
-        Rules::Template => Arn::parse(&arn).ok(),
-        Rules::Policy => Arn::fields(&arn),
-    };
-    user.is_some_and(|user| {
-        let matcher = Matcher::with_rules(user, rules);
-        arn_formats.into_iter().any(|f| matcher.matches(f))
+    match rules {
+        Rules::Template => Arn::parse(arn).is_ok_and(|user| {
+            let matcher = Matcher::new(user);
+            arn_formats.into_iter().any(|f| matcher.matches(f))
+        }),
+        Rules::Policy => policy_matches_any(arn, arn_formats),
+    }
+}
+
+/// [`Rules::Policy`]: the resource can match some ARN of a format as IAM reads it, or
+/// `write-policy`'s rules give a template's ARN of this text the format's resource type and
+/// the first five fields can match (so that what `write-policy` writes passes `check`).
+fn policy_matches_any<'f>(arn: &str, arn_formats: impl IntoIterator<Item = &'f str>) -> bool {
+    let mut resource = policy::PolicyResource::new(arn);
+    let as_template = policy_variables_as_wildcards(arn);
+    // Made when first needed: most resources match as IAM reads them.
+    let template = std::cell::OnceCell::new();
+    arn_formats.into_iter().any(|format| {
+        resource.matches(format)
+            || (!resource.other_service(format)
+                && template
+                    .get_or_init(|| Arn::parse(&as_template).ok().map(Matcher::new))
+                    .as_ref()
+                    .is_some_and(|t| t.matches(format) && resource.fields_match(format)))
+    })
+}
+
+/// The fields of an ARN in a policy that make it match nothing of the formats: `region`
+/// and/or `account` filled where a format leaves them empty (S3's `arn:aws:s3:::b`), when
+/// emptying them makes the ARN match that format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FilledEmptyFields {
+    pub region: bool,
+    pub account: bool,
+    /// The ARN with those fields emptied.
+    pub corrected: String,
+}
+
+impl FilledEmptyFields {
+    /// `region`, `account`, or `region and account`.
+    pub fn names(&self) -> &'static str {
+        match (self.region, self.account) {
+            (true, true) => "region and account",
+            (true, false) => "region",
+            _ => "account",
+        }
+    }
+}
+
+/// [`FilledEmptyFields`] of a policy's resource that matches none of `arn_formats` under
+/// [`Rules::Policy`], if emptying its region and/or account makes it match one of them.
+///
+/// ```
+/// use policy_sentry::arn::filled_empty_fields;
+/// let object = "arn:${Partition}:s3:::${BucketName}/${ObjectName}";
+/// let found = filled_empty_fields("arn:aws:s3:us-east-1:123456789012:b/k", [object]).unwrap();
+/// assert_eq!((found.names(), found.corrected.as_str()), ("region and account", "arn:aws:s3:::b/k"));
+/// ```
+pub fn filled_empty_fields<'f>(
+    arn: &str,
+    arn_formats: impl IntoIterator<Item = &'f str>,
+) -> Option<FilledEmptyFields> {
+    let fields = Arn::fields(arn)?;
+    if fields.region.is_empty() && fields.account.is_empty() {
+        return None;
+    }
+    arn_formats.into_iter().find_map(|format| {
+        let format_fields: Vec<&str> = usable_format(format).splitn(6, ':').collect();
+        let &[_, _, _, region, account, _] = format_fields.as_slice() else {
+            return None;
+        };
+        let empty_region = !fields.region.is_empty() && region.is_empty();
+        let empty_account = !fields.account.is_empty() && account.is_empty();
+        if !empty_region && !empty_account {
+            return None;
+        }
+        let corrected = Arn {
+            region: if empty_region { "" } else { fields.region },
+            account: if empty_account { "" } else { fields.account },
+            ..fields
+        }
+        .to_string();
+        policy_matches_any(&corrected, [format]).then_some(FilledEmptyFields {
+            region: empty_region,
+            account: empty_account,
+            corrected,
+        })
     })
 }
 
@@ -379,33 +466,22 @@ pub fn matches_format_as_upstream(user_arn: &str, arn_format: &str) -> bool {
     matcher.matches_with(arn_format, false)
 }
 
-/// One ARN matched against many formats: its segments are split once.
+/// One template ARN matched against many formats under [`Rules::Template`]: its segments are
+/// split once.
 #[derive(Debug, Clone)]
 pub struct Matcher<'a> {
     user: Arn<'a>,
     segments: Vec<&'a str>,
     wildcard_type: bool,
-    rules: Rules,
 }
 
 impl<'a> Matcher<'a> {
-    /// A template's ARN ([`Rules::Template`]).
+    /// A template's ARN.
     pub fn new(user: Arn<'a>) -> Self {
-        Matcher::with_rules(user, Rules::Template)
-    }
-
-    /// An ARN matched under `rules`. (For [`Rules::Policy`], policy variables must already
-    /// be wildcards, as [`matches()`] makes them.)
-    pub fn with_rules(user: Arn<'a>, rules: Rules) -> Self {
-        let wildcard_type = match rules {
-            Rules::Template => user.resource_type() == Some("*"),
-            Rules::Policy => user.resource.split([':', '/']).next() == Some("*"),
-        };
         Matcher {
             segments: user.resource.split([':', '/']).collect(),
-            wildcard_type,
+            wildcard_type: user.resource_type() == Some("*"),
             user,
-            rules,
         }
     }
 
@@ -419,42 +495,24 @@ impl<'a> Matcher<'a> {
             return false;
         }
         let mut format_fields = arn_format.splitn(6, ':');
-        if !format_fields
-            .nth(2)
-            .is_some_and(|service| self.service_matches(service))
-        {
+        if format_fields.nth(2) != Some(self.user.service) {
             return false;
         }
-        let format_resource = match (format_fields.nth(2), self.rules) {
-            (Some(resource), _) => resource,
-            // Upstream reads a missing resource as empty; a policy's ARN needs one.
-            (None, Rules::Template) => "",
-            (None, Rules::Policy) => return false,
-        };
+        // Upstream reads a missing resource as empty.
+        let format_resource = format_fields.nth(2).unwrap_or("");
         if self.wildcard_type {
             return true;
         }
         let in_place = self.literals_in_place(format_resource)
             || (slashes_in_names && names_hold_slashes(self.user.resource, format_resource));
-        let present =
-            self.rules == Rules::Policy || literals_present(&self.segments, format_resource);
-        in_place && present && slash_rule(self.user.resource, format_resource)
-    }
-
-    fn service_matches(&self, format_service: &str) -> bool {
-        let service = self.user.service;
-        match self.rules {
-            Rules::Template => format_service == service,
-            Rules::Policy if format_service.contains("${") => true,
-            Rules::Policy if service.contains(['*', '?']) => glob_match(service, format_service),
-            Rules::Policy => format_service == service,
-        }
+        in_place
+            && literals_present(&self.segments, format_resource)
+            && slash_rule(self.user.resource, format_resource)
     }
 
     /// Upstream: every literal segment of the format faces an equal segment of the ARN, or a
-    /// `*`, at the same position (segments split at `:` and `/`); for a policy, also a
-    /// wildcard segment that matches it. Upstream fails with an IndexError when the ARN has
-    /// fewer segments; no match.
+    /// `*`, at the same position (segments split at `:` and `/`). Upstream fails with an
+    /// IndexError when the ARN has fewer segments; no match.
     fn literals_in_place(&self, format_resource: &str) -> bool {
         format_resource
             .split([':', '/'])
@@ -463,17 +521,8 @@ impl<'a> Matcher<'a> {
             .all(|(i, segment)| {
                 self.segments
                     .get(i)
-                    .is_some_and(|&u| self.segment_matches(u, segment))
+                    .is_some_and(|&u| u == segment || u == "*")
             })
-    }
-
-    /// Whether a segment of the ARN stands for a literal segment of a format.
-    fn segment_matches(&self, user: &str, literal: &str) -> bool {
-        user == literal
-            || user == "*"
-            || (self.rules == Rules::Policy
-                && user.contains(['*', '?'])
-                && glob_match(user, literal))
     }
 }
 

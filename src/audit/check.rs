@@ -7,7 +7,8 @@ use super::policy::{
     PolicyError, PolicyErrorKind, ResourceField,
 };
 use super::risk::RiskCategory;
-use crate::arn::{Rules, is_policy_arn};
+use super::scope::scopes_resources;
+use crate::arn::{Rules, filled_empty_fields, is_policy_arn};
 use crate::data::{LevelSource, ResourceType};
 use crate::error::LookupError;
 use crate::expand::why_no_match;
@@ -63,11 +64,12 @@ pub enum Rule {
     ConditionValueTypeMismatch,
     SetOperatorOnSingleValuedKey,
     DenyNeedsIfExists,
+    ResourceArnRegionOrAccount,
 }
 
 impl Rule {
     /// In the order of SARIF's rule table (new rules go last: results refer to rules by index).
-    pub const ALL: [Rule; 24] = [
+    pub const ALL: [Rule; 25] = [
         Rule::UnknownService,
         Rule::UnknownAction,
         Rule::ActionWildcardMatchesNothing,
@@ -92,6 +94,7 @@ impl Rule {
         Rule::ConditionValueTypeMismatch,
         Rule::SetOperatorOnSingleValuedKey,
         Rule::DenyNeedsIfExists,
+        Rule::ResourceArnRegionOrAccount,
     ];
 
     /// The stable rule id.
@@ -121,6 +124,7 @@ impl Rule {
             Rule::ConditionValueTypeMismatch => "condition-value-type-mismatch",
             Rule::SetOperatorOnSingleValuedKey => "set-operator-on-single-valued-key",
             Rule::DenyNeedsIfExists => "deny-needs-if-exists",
+            Rule::ResourceArnRegionOrAccount => "resource-arn-region-or-account",
         }
     }
 
@@ -151,6 +155,7 @@ impl Rule {
             Rule::ConditionValueTypeMismatch => "ConditionValueTypeMismatch",
             Rule::SetOperatorOnSingleValuedKey => "SetOperatorOnSingleValuedKey",
             Rule::DenyNeedsIfExists => "DenyNeedsIfExists",
+            Rule::ResourceArnRegionOrAccount => "ResourceArnRegionOrAccount",
         }
     }
 
@@ -236,6 +241,9 @@ impl Rule {
             Rule::DenyNeedsIfExists => {
                 "A Deny conditioned on an MFA key without ...IfExists, so it skips long-term credentials."
             }
+            Rule::ResourceArnRegionOrAccount => {
+                "A resource ARN fills a region or account field its resource type leaves empty, so it matches nothing."
+            }
         }
     }
 
@@ -252,10 +260,10 @@ impl Rule {
                 "A wildcard that matches no action grants (or denies) nothing, and usually hides a typo (s3:Gett*). `policy_sentry expand PATTERN` shows what a pattern matches."
             }
             Rule::ResourceArnMismatch => {
-                "The resource ARN is not of a resource type any action of the statement acts on (e.g. an S3 object ARN with s3:ListBucket, which needs the bucket ARN), so the statement does not grant what it seems to. Use an ARN of the action's resource type; `policy_sentry query action-table --service PREFIX --name ACTION` shows them."
+                "The resource ARN is not of a resource type any action of the statement acts on (e.g. an S3 object ARN with s3:ListBucket, which needs the bucket ARN), so the statement does not grant what it seems to. The ARN is read as IAM reads it: `*` any run of characters (`:` and `/` too), `?` one character, a policy variable (${aws:username}) any text; it is reported only when it can match no ARN of those resource types, a name in an ARN format taking any text (a log group `/aws/lambda/f`, the `:*` after it, object keys) except that a bucket or table name holds no `/`. Use an ARN of the action's resource type; `policy_sentry query action-table --service PREFIX --name ACTION` shows them."
             }
             Rule::ResourceStarOnConstrainableAction => {
-                "These actions accept resource ARNs, so \"Resource\": \"*\" grants them on every resource of the account: the least-privilege violation Policy Sentry exists to prevent. Name the resources instead; `policy_sentry write-policy` builds such statements from ARNs. Dependent actions of other allowed actions (the pages' \"must also be allowed\", e.g. iam:PassRole for lambda:CreateFunction) are not reported: write-policy grants them on \"*\"."
+                "These actions accept resource ARNs, so \"Resource\": \"*\" grants them on every resource of the account: the least-privilege violation Policy Sentry exists to prevent. Name the resources instead; `policy_sentry write-policy` builds such statements from ARNs. Conditions are honoured (attribute-based access control): an action is not reported when a condition scopes its resources with a key it supports: a key on the resource's tags that the action or its resource types list (aws:ResourceTag/KEY, ec2:ResourceTag/KEY, s3:ExistingObjectTag/KEY, rds:db-tag/KEY), or on its owner (the global aws:ResourceAccount, aws:ResourceOrgID, aws:ResourceOrgPaths; s3:ResourceAccount where listed), under StringEquals, StringEqualsIgnoreCase or StringLike (or ForAnyValue: of one) with a value other than `*`. The ...IfExists forms, ForAllValues: (true when the key is absent), the negated operators, Null and StringLike \"*\" do not scope. Dependent actions of other allowed actions (the pages' \"must also be allowed\", e.g. iam:PassRole for lambda:CreateFunction) are not reported: write-policy grants them on \"*\"."
             }
             Rule::PrivilegeEscalation => {
                 "A principal holding every action of one of these methods can give itself more permissions (Rhino Security Labs' research and later published paths; method table from cloudsplaining). Remove one action of the method or restrict its resources tightly."
@@ -313,6 +321,9 @@ impl Rule {
             }
             Rule::DenyNeedsIfExists => {
                 "Requests signed with long-term access keys carry no aws:MultiFactorAuthPresent or aws:MultiFactorAuthAge, and a condition on an absent key does not match: a Deny with Bool (or a Numeric operator) on these keys denies exactly the requests it was meant for. Write BoolIfExists (NumericGreaterThanIfExists), which also matches when the key is absent. Only these keys are reported: ...IfExists on a Deny makes it deny more, never less (StringNotEqualsIfExists is the usual guard-rail pattern), so ...IfExists itself is never reported, and keys that every request carries need no IfExists."
+            }
+            Rule::ResourceArnRegionOrAccount => {
+                "ARNs of some resource types have no region or no account: S3 buckets and objects neither (arn:aws:s3:::bucket/key), IAM and other global resources no region (arn:aws:iam::123456789012:role/r). An ARN that fills such a field matches no resource, so the statement grants nothing on it. The message names the field and gives the ARN with it emptied. A warning, as resource-arn-mismatch, of which it is the case with a known fix."
             }
         }
     }
@@ -555,7 +566,9 @@ fn check_resources(grant: &StatementGrant, dependents: &ActionSet, findings: &mu
         let constrainable: Vec<String> = actions
             .iter()
             .filter(|a| {
-                a.resource_types().any(|row| !row.name().is_empty()) && !dependents.contains(a)
+                a.resource_types().any(|row| !row.name().is_empty())
+                    && !dependents.contains(a)
+                    && !scopes_resources(**a, &statement.condition)
             })
             .map(|a| a.to_string())
             .collect();
@@ -604,7 +617,24 @@ fn check_resource_arn(
     findings: &mut Vec<Finding>,
 ) {
     let arn = resource.value.trim();
-    if crate::arn::matches_any(Rules::Policy, arn, formats.iter().map(|rt| rt.arn_format())) {
+    let arn_formats = || formats.iter().map(|rt| rt.arn_format());
+    if crate::arn::matches_any(Rules::Policy, arn, arn_formats()) {
+        return;
+    }
+    if let Some(filled) = filled_empty_fields(arn, arn_formats()) {
+        let message = format!(
+            "{}: Resource \"{arn}\" fills the {} that ARNs of its resource type leave empty, so it matches nothing; write \"{}\"",
+            statement.label(),
+            filled.names(),
+            filled.corrected
+        );
+        findings.push(finding(
+            Rule::ResourceArnRegionOrAccount,
+            statement,
+            resource.location,
+            message,
+            Vec::new(),
+        ));
         return;
     }
     let message = if !is_policy_arn(arn) {

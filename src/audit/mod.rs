@@ -15,6 +15,7 @@ pub mod policy;
 pub mod report;
 pub mod risk;
 pub mod sarif;
+mod scope;
 
 pub use check::{CheckOptions, Finding, Level, Rule, check_policy};
 pub use policy::{ParsedPolicy, PolicyError, PolicyErrorKind};

@@ -152,6 +152,7 @@ fn rules_help() -> String {
             rule.short_description()
         ));
     }
+    text.push_str("\nResource ARNs are matched as IAM matches them (`*` any characters, `:` and `/` too; `?` one; policy variables any text): resource-arn-mismatch only when the ARN can match no ARN of the statement's resource types. \"Resource\": \"*\" scoped by a condition on the resource's tags or owner (aws:ResourceTag/KEY, aws:ResourceAccount, …) is not reported. See the README's \"Auditing policies\".\n");
     text.push_str("\nExit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage error, or an input could not be checked (unreadable, invalid JSON, not a policy: an error entry in the report, the other files still checked). With --fmt sarif a complete SARIF log is written in every case but a usage error.");
     text
 }

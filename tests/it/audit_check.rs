@@ -296,7 +296,8 @@ fn sarif_has_the_fields_2_1_0_and_code_scanning_require() {
             "condition-operator-type-mismatch",
             "condition-value-type-mismatch",
             "set-operator-on-single-valued-key",
-            "deny-needs-if-exists"
+            "deny-needs-if-exists",
+            "resource-arn-region-or-account"
         ]
     );
     for rule in rules {

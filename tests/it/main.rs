@@ -13,6 +13,7 @@ mod upstream_fixes;
 
 // The library alone: these build without the `cli` feature.
 mod audit_rules_prop;
+mod check_corpus;
 mod data_api;
 mod data_parity;
 mod fuzz_regressions;

@@ -168,7 +168,9 @@ fn conditions_on_resource_tags_or_owner_scope_resource_star() {
         serde_json::json!({"Bool": {"aws:SecureTransport": "true"}}),
     ];
     for condition in unscoped {
-        let found = rule_ids(&policy(&start, condition.clone()));
+        let mut found = rule_ids(&policy(&start, condition.clone()));
+        // ForAllValues: on the single-valued tag key is also a finding of its own.
+        found.retain(|rule| *rule != "set-operator-on-single-valued-key");
         assert_eq!(
             found,
             ["resource-star-on-constrainable-action"],

@@ -274,9 +274,7 @@ fn where_it_lives(kind: PolicyType) -> &'static str {
         PolicyType::ResourceControl => {
             "AWS Organizations resource control policies on the resource's account, its OUs and the root; set in the management account"
         }
-        PolicyType::PermissionsBoundary => {
-            "the permissions boundary set on the user or role (its PermissionsBoundary)"
-        }
+        PolicyType::PermissionsBoundary => "set on the user or role as its PermissionsBoundary",
         PolicyType::VpcEndpoint => "the policy of the VPC endpoint the request went through",
     }
 }

@@ -122,6 +122,8 @@ pub struct Event {
     /// The event's time, when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event_time: Option<String>,
+    /// Its place (1-based) among the events of its document or line.
+    pub index: usize,
 }
 
 /// One denial found in the input.

@@ -9,6 +9,7 @@ use super::{Denied, PolicyType, Reason, Source};
 const NOT_AUTHORIZED: &str = "is not authorized to perform:";
 const ENCODED: &str = "Encoded authorization failure message:";
 const ON_RESOURCE: &str = "on resource:";
+const ON_THIS_RESOURCE: &str = "on this resource";
 const NO_ALLOW: &str = "because no ";
 const EXPLICIT_DENY: &str = "with an explicit deny";
 
@@ -52,6 +53,9 @@ pub(super) fn parse_message(before: &str, after: &str, line: usize) -> (Option<D
         let (resource, len) = resource(r);
         denied.resource = resource;
         used += skip + len;
+    } else if let Some(r) = trimmed.strip_prefix(ON_THIS_RESOURCE) {
+        // KMS names no resource: `… on this resource because the resource does not exist …`.
+        used += tail.len() - r.len();
     }
     let (reason, policy_arn, len) = reason(&after[used..]);
     denied.reason = reason;

@@ -38,7 +38,8 @@ fn place_on_lines(text: &str, value: &Value, found: &mut [Denied]) {
     if keys.len() != count_events(value) {
         return;
     }
-    let line_of = |at: usize| 1 + text[..at].matches('\n').count();
+    let newlines: Vec<usize> = text.match_indices('\n').map(|(at, _)| at).collect();
+    let line_of = |at: usize| 1 + newlines.partition_point(|&n| n < at);
     for denied in found.iter_mut() {
         if let Some(&at) = denied.event.as_ref().and_then(|e| keys.get(e.index - 1)) {
             denied.line = line_of(at);

@@ -164,25 +164,27 @@ impl Denied {
         }
     }
 
-    /// The same denial, wherever and however often it was found.
-    fn same_as(&self, other: &Denied) -> bool {
+    /// What makes two denials the same, wherever and however often they were found.
+    fn key(&self) -> DenialKey {
         (
-            &self.principal,
-            &self.action,
-            &self.resource,
-            &self.reason,
-            &self.policy_arn,
-            &self.encoded_message,
-        ) == (
-            &other.principal,
-            &other.action,
-            &other.resource,
-            &other.reason,
-            &other.policy_arn,
-            &other.encoded_message,
+            self.principal.clone(),
+            self.action.clone(),
+            self.resource.clone(),
+            self.reason.clone(),
+            self.policy_arn.clone(),
+            self.encoded_message.clone(),
         )
     }
 }
+
+type DenialKey = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Reason,
+    Option<String>,
+    Option<String>,
+);
 
 /// Every denial in `text`, in order of first appearance, each once (with its count): CloudTrail
 /// events when the text is JSON (one document: an event, a list, `{"Records": […]}`; or
@@ -204,10 +206,14 @@ pub fn parse_denied(text: &str) -> Vec<Denied> {
 
 fn dedup(found: Vec<Denied>) -> Vec<Denied> {
     let mut out: Vec<Denied> = Vec::new();
+    let mut first: std::collections::HashMap<DenialKey, usize> = std::collections::HashMap::new();
     for denied in found {
-        match out.iter_mut().find(|d| d.same_as(&denied)) {
-            Some(first) => first.occurrences += 1,
-            None => out.push(denied),
+        match first.entry(denied.key()) {
+            std::collections::hash_map::Entry::Occupied(at) => out[*at.get()].occurrences += 1,
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(out.len());
+                out.push(denied);
+            }
         }
     }
     out

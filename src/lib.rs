@@ -73,6 +73,7 @@ pub mod download;
 mod effect;
 pub mod error;
 pub mod expand;
+pub mod explain;
 #[doc(hidden)]
 pub mod io;
 pub mod query;

@@ -9,6 +9,7 @@ mod data;
 #[cfg(feature = "download")]
 mod download_policies;
 mod expand;
+mod explain_denied;
 mod initialize;
 mod query;
 mod write_policy;
@@ -177,6 +178,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Report risky permissions in policies (privilege escalation, exposure).
     Analyze(analyze::AnalyzeArgs),
+    /// Explain an AccessDenied message or CloudTrail event, and the Allow that fixes it.
+    ExplainDenied(explain_denied::ExplainDeniedArgs),
     /// Download an account's IAM policies for offline analysis.
     #[cfg(feature = "download")]
     DownloadPolicies(download_policies::DownloadPoliciesArgs),
@@ -201,6 +204,7 @@ pub fn main() -> ExitCode {
         Command::Expand(args) => expand::run(args, &cli.global),
         Command::Check(args) => check::run(args, &cli.global),
         Command::Analyze(args) => analyze::run(args, &cli.global),
+        Command::ExplainDenied(args) => explain_denied::run(args, &cli.global),
         #[cfg(feature = "download")]
         Command::DownloadPolicies(args) => download_policies::run(args),
         Command::Data(args) => data::run(args, &cli.global),

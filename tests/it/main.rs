@@ -16,6 +16,7 @@ mod audit_rules_prop;
 mod check_corpus;
 mod data_api;
 mod data_parity;
+mod explain_denied;
 mod fuzz_regressions;
 mod iam_data_api;
 mod iam_data_crosscheck;

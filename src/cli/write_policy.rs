@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::bail;
-use policy_sentry::io::WriteMode;
 use clap::{Args, ValueEnum};
 use policy_sentry::arn::{Partition, UnknownPartition};
+use policy_sentry::io::WriteMode;
 use policy_sentry::template::{Mode, ParsedTemplate, SourceFormat, Template};
 use policy_sentry::write::{
     Fitted, PolicyKind, Warning, WriteOptions, Written, WrittenPolicy, policies_to_json,
@@ -192,7 +192,11 @@ fn print_fit_note(fitted: &Fitted, limit: usize) {
         "note: the policy is {} characters without whitespace, {tightened} tightened; written as {} {} within {limit} ({})",
         fitted.written_size,
         fitted.policies.len(),
-        if fitted.policies.len() == 1 { "policy" } else { "policies" },
+        if fitted.policies.len() == 1 {
+            "policy"
+        } else {
+            "policies"
+        },
         sizes.join(", ")
     );
 }
@@ -249,7 +253,10 @@ fn write_files(prefix: &Path, policies: &[WrittenPolicy], fmt: PolicyFormat) -> 
         .collect();
     for (path, _) in &files {
         if path.symlink_metadata().is_ok() {
-            bail!("{} already exists; nothing was written (remove it, or choose another --output-prefix)", path.display());
+            bail!(
+                "{} already exists; nothing was written (remove it, or choose another --output-prefix)",
+                path.display()
+            );
         }
     }
     for (path, body) in &files {
@@ -263,7 +270,13 @@ fn write_files(prefix: &Path, policies: &[WrittenPolicy], fmt: PolicyFormat) -> 
 fn terraform_name(text: &str) -> String {
     let name: String = text
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     match name.chars().next() {
         Some(c) if c.is_ascii_alphabetic() || c == '_' => name,

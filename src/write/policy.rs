@@ -48,6 +48,34 @@ impl PolicyKind {
         }
     }
 
+    /// What the limit is of, for messages.
+    pub fn description(self) -> &'static str {
+        match self {
+            PolicyKind::Managed => "a managed policy",
+            PolicyKind::RoleInline => "a role's inline policies",
+            PolicyKind::UserInline => "a user's inline policies",
+            PolicyKind::GroupInline => "a group's inline policies",
+        }
+    }
+
+    /// `size` against each limit: `over the limit of a managed policy (6144), …; within …`.
+    pub fn size_against_limits(size: usize) -> String {
+        let (over, within): (Vec<PolicyKind>, Vec<PolicyKind>) =
+            PolicyKind::ALL.iter().partition(|k| size > k.limit());
+        let list = |kinds: &[PolicyKind]| {
+            let parts: Vec<String> = kinds
+                .iter()
+                .map(|k| format!("{} ({})", k.description(), k.limit()))
+                .collect();
+            parts.join(", ")
+        };
+        let mut out = format!("over the limit of {}", list(&over));
+        if !within.is_empty() {
+            out.push_str(&format!("; within that of {}", list(&within)));
+        }
+        out
+    }
+
     /// The `--fit` spelling.
     pub fn name(self) -> &'static str {
         match self {

@@ -519,3 +519,30 @@ fn one_case(
         Err(other) => Err(TestCaseError::fail(other.to_string())),
     }
 }
+
+/// `check`'s `policy-too-large` gives the size against each limit, over and within.
+#[test]
+fn check_reports_the_size_against_each_limit() {
+    assert_eq!(
+        PolicyKind::size_against_limits(7000),
+        "over the limit of a managed policy (6144), a user's inline policies (2048), a group's inline policies (5120); within that of a role's inline policies (10240)"
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("heavy.json");
+    std::fs::write(&file, run(&["write-policy", "-i", HEAVY]).stdout).unwrap();
+    let out = run(&["check", file.to_str().unwrap()]);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        text.contains("policy-too-large]: the policy has 73150 characters without whitespace: over the limit of a managed policy (6144), a role's inline policies (10240)"),
+        "{text}"
+    );
+    // Within every limit: no finding.
+    std::fs::write(
+        &file,
+        run(&["write-policy", "-i", "examples/yml/crud.yml"]).stdout,
+    )
+    .unwrap();
+    let out = run(&["check", file.to_str().unwrap()]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("policy-too-large"));
+}

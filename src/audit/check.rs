@@ -13,7 +13,7 @@ use crate::data::{LevelSource, ResourceType};
 use crate::error::LookupError;
 use crate::expand::why_no_match;
 use crate::suggest::did_you_mean;
-use crate::write::MANAGED_POLICY_LIMIT;
+use crate::write::{MANAGED_POLICY_LIMIT, PolicyKind};
 
 /// How serious a finding is; SARIF's levels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -453,12 +453,13 @@ pub fn check_policy(policy: &ParsedPolicy, options: &CheckOptions) -> Vec<Findin
         );
     }
     check_risks(&grants, options, &mut findings);
-    if policy.size_without_whitespace > MANAGED_POLICY_LIMIT {
+    let size = policy.size_without_whitespace;
+    if size > MANAGED_POLICY_LIMIT {
         findings.push(Finding {
             rule: Rule::PolicyTooLarge,
             message: format!(
-                "the policy has {} characters without whitespace; managed policies are limited to {MANAGED_POLICY_LIMIT}",
-                policy.size_without_whitespace
+                "the policy has {size} characters without whitespace: {}; `write-policy --fit KIND` splits a policy to fit",
+                PolicyKind::size_against_limits(size)
             ),
             statement: None,
             sid: None,

@@ -20,6 +20,7 @@
 
 mod condition_rules;
 mod conditions;
+mod fit;
 mod guards;
 mod minimize;
 mod namespace;
@@ -29,10 +30,12 @@ mod sid_group;
 use std::collections::HashSet;
 
 pub use condition_rules::ConditionError;
+pub use fit::{Fitted, write_fitted};
 pub use guards::{GLOBAL_SERVICES, GuardError};
 pub use policy::{
-    ConditionBlock, ConditionKeys, MANAGED_POLICY_LIMIT, POLICY_VERSION, WrittenPolicy,
-    WrittenStatement,
+    ConditionBlock, ConditionKeys, GROUP_INLINE_LIMIT, MANAGED_POLICY_LIMIT, POLICY_VERSION,
+    PolicyKind, ROLE_INLINE_LIMIT, USER_INLINE_LIMIT, WrittenPolicy, WrittenStatement,
+    policies_to_json, policies_to_terraform, policies_to_yaml,
 };
 pub(crate) use sid_group::row_formats;
 
@@ -96,6 +99,18 @@ pub enum WriteError {
     /// A `guards:` value that is wrong, or guards on an `effect: Deny` template.
     #[error(transparent)]
     Guard(#[from] GuardError),
+    /// `--max-size`/`--fit`: one action on one resource is a policy over the limit.
+    #[error(
+        "statement `{sid}` cannot fit in {limit} characters: `{action}` on `{resource}` alone (with the guards' statements) is a policy of {size} characters without whitespace, {} over the limit",
+        size - limit
+    )]
+    CannotFit {
+        sid: String,
+        action: String,
+        resource: String,
+        size: usize,
+        limit: usize,
+    },
 }
 
 impl WriteError {
@@ -109,6 +124,7 @@ impl WriteError {
             | WriteError::UnsupportedCondition { key, .. } => key,
             WriteError::Condition(error) => error.path(),
             WriteError::Guard(error) => error.path(),
+            WriteError::CannotFit { .. } => "",
         }
     }
 }
@@ -145,48 +161,56 @@ pub fn write_policy_with_warnings(
     options: &WriteOptions,
 ) -> Result<Written, WriteError> {
     let mut warnings = Vec::new();
-    // Checked first: a bad entry fails before any work.
-    let checked = condition_rules::check_all(&template.conditions)?;
-    guards::check(&template.guards, template.effect)?;
-    let mut group = SidGroup::new(&options.levels, template.partition);
-    match template.mode {
-        Mode::Crud => write_crud(template, options, &mut group, &mut warnings)?,
-        Mode::Actions => {
-            let actions = checked_actions(&template.actions, "actions", true)?;
-            if !actions.is_empty() {
-                let on_wildcard = group.add_by_list_of_actions(&actions);
-                warn_on_wildcard(&on_wildcard, &actions, "actions", &mut warnings);
-            }
-        }
-    }
-    let policy = if template.conditions.is_empty() {
-        group.render(options.minimize, template.effect)
-    } else {
-        let policy = group.render(None, template.effect);
-        let policy = conditions::apply(
-            policy,
-            &template.conditions,
-            &checked,
-            &options.levels,
-            &mut warnings,
-        )?;
-        match options.minimize {
-            Some(min_length) => conditions::minimize(policy, min_length),
-            None => policy,
-        }
-    };
-    let policy = guards::append(policy, &template.guards, options.minimize, &mut warnings);
+    let unguarded = write_unguarded(template, options, &mut warnings)?;
+    let policy = guards::append(unguarded, &template.guards, options.minimize, &mut warnings);
     let size = policy.size_without_whitespace();
     if size > MANAGED_POLICY_LIMIT {
         warnings.push(Warning {
             key: String::new(),
             message: format!(
-                "the policy is {size} characters without whitespace, over the {MANAGED_POLICY_LIMIT}-character limit of a managed policy{}",
-                if options.minimize.is_none() { "; try --minimize" } else { "" }
+                "the policy is {size} characters without whitespace, over the {MANAGED_POLICY_LIMIT}-character limit of a managed policy; try --fit managed{}",
+                if options.minimize.is_none() { " or --minimize" } else { "" }
             ),
         });
     }
     Ok(Written { policy, warnings })
+}
+
+/// The policy before its guards' `Deny` statements (`--fit` adds them to each policy).
+fn write_unguarded(
+    template: &Template,
+    options: &WriteOptions,
+    warnings: &mut Vec<Warning>,
+) -> Result<WrittenPolicy, WriteError> {
+    // Checked first: a bad entry fails before any work.
+    let checked = condition_rules::check_all(&template.conditions)?;
+    guards::check(&template.guards, template.effect)?;
+    let mut group = SidGroup::new(&options.levels, template.partition);
+    match template.mode {
+        Mode::Crud => write_crud(template, options, &mut group, warnings)?,
+        Mode::Actions => {
+            let actions = checked_actions(&template.actions, "actions", true)?;
+            if !actions.is_empty() {
+                let on_wildcard = group.add_by_list_of_actions(&actions);
+                warn_on_wildcard(&on_wildcard, &actions, "actions", warnings);
+            }
+        }
+    }
+    if template.conditions.is_empty() {
+        return Ok(group.render(options.minimize, template.effect));
+    }
+    let policy = group.render(None, template.effect);
+    let policy = conditions::apply(
+        policy,
+        &template.conditions,
+        &checked,
+        &options.levels,
+        warnings,
+    )?;
+    Ok(match options.minimize {
+        Some(min_length) => conditions::minimize(policy, min_length),
+        None => policy,
+    })
 }
 
 /// A crud template's entries, each checked: nothing is written before all are good.

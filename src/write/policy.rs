@@ -14,6 +14,78 @@ pub const POLICY_VERSION: &str = "2012-10-17";
 /// IAM's limit for a customer managed policy, in characters without whitespace (`write-policy`
 /// warns above it, `check` reports `policy-too-large`).
 pub const MANAGED_POLICY_LIMIT: usize = 6144;
+/// IAM's limit for all inline policies of one role together (characters without whitespace).
+pub const ROLE_INLINE_LIMIT: usize = 10_240;
+/// IAM's limit for all inline policies of one user together.
+pub const USER_INLINE_LIMIT: usize = 2048;
+/// IAM's limit for all inline policies of one group together.
+pub const GROUP_INLINE_LIMIT: usize = 5120;
+
+/// Where an identity policy goes, for its size limit (`write-policy --fit`, `check`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PolicyKind {
+    Managed,
+    RoleInline,
+    UserInline,
+    GroupInline,
+}
+
+impl PolicyKind {
+    pub const ALL: [PolicyKind; 4] = [
+        PolicyKind::Managed,
+        PolicyKind::RoleInline,
+        PolicyKind::UserInline,
+        PolicyKind::GroupInline,
+    ];
+
+    /// The limit in characters without whitespace.
+    pub fn limit(self) -> usize {
+        match self {
+            PolicyKind::Managed => MANAGED_POLICY_LIMIT,
+            PolicyKind::RoleInline => ROLE_INLINE_LIMIT,
+            PolicyKind::UserInline => USER_INLINE_LIMIT,
+            PolicyKind::GroupInline => GROUP_INLINE_LIMIT,
+        }
+    }
+
+    /// What the limit is of, for messages.
+    pub fn description(self) -> &'static str {
+        match self {
+            PolicyKind::Managed => "a managed policy",
+            PolicyKind::RoleInline => "a role's inline policies",
+            PolicyKind::UserInline => "a user's inline policies",
+            PolicyKind::GroupInline => "a group's inline policies",
+        }
+    }
+
+    /// `size` against each limit: `over the limit of a managed policy (6144), …; within …`.
+    pub fn size_against_limits(size: usize) -> String {
+        let (over, within): (Vec<PolicyKind>, Vec<PolicyKind>) =
+            PolicyKind::ALL.iter().partition(|k| size > k.limit());
+        let list = |kinds: &[PolicyKind]| {
+            let parts: Vec<String> = kinds
+                .iter()
+                .map(|k| format!("{} ({})", k.description(), k.limit()))
+                .collect();
+            parts.join(", ")
+        };
+        let mut out = format!("over the limit of {}", list(&over));
+        if !within.is_empty() {
+            out.push_str(&format!("; within that of {}", list(&within)));
+        }
+        out
+    }
+
+    /// The `--fit` spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            PolicyKind::Managed => "managed",
+            PolicyKind::RoleInline => "role-inline",
+            PolicyKind::UserInline => "user-inline",
+            PolicyKind::GroupInline => "group-inline",
+        }
+    }
+}
 
 /// An IAM policy document. Serialises with upstream's key order (`Version`, `Statement`;
 /// `Sid`, `Effect`, `Action`, `Resource`).
@@ -194,6 +266,61 @@ impl WrittenPolicy {
     }
 }
 
+/// Several policies (`--fit` that split): a JSON list, indented as one policy is.
+pub fn policies_to_json(policies: &[WrittenPolicy]) -> String {
+    python_json(policies, true)
+}
+
+/// Several policies as a YAML list, each item written as [`WrittenPolicy::to_yaml`].
+pub fn policies_to_yaml(policies: &[WrittenPolicy]) -> String {
+    let mut out = String::new();
+    for policy in policies {
+        for (n, line) in policy.to_yaml().lines().enumerate() {
+            out.push_str(if n == 0 { "- " } else { "  " });
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Terraform JSON configuration with one `aws_iam_policy_document` data source per policy,
+/// each under its name (`data.aws_iam_policy_document.NAME.json` is the policy).
+pub fn policies_to_terraform(named: &[(String, &WrittenPolicy)]) -> String {
+    use serde_json::{Map, Value, json};
+    let mut documents = Map::new();
+    for (name, policy) in named {
+        let statements: Vec<Value> = policy
+            .statements
+            .iter()
+            .map(|s| {
+                let mut statement = json!({
+                    "sid": s.sid,
+                    "effect": s.effect.as_str(),
+                    "actions": s.action,
+                    "resources": s.resource,
+                });
+                if let Some(condition) = &s.condition {
+                    let tests: Vec<Value> = condition
+                        .0
+                        .iter()
+                        .flat_map(|(test, keys)| {
+                            keys.iter().map(move |(variable, values)| {
+                                json!({"test": test, "variable": variable, "values": values})
+                            })
+                        })
+                        .collect();
+                    statement["condition"] = Value::Array(tests);
+                }
+                statement
+            })
+            .collect();
+        documents.insert(name.clone(), json!({ "statement": statements }));
+    }
+    let config = json!({ "data": { "aws_iam_policy_document": documents } });
+    python_json(&config, true)
+}
+
 /// A statement's `Condition` in the same block style (sequences not indented under their key).
 fn write_yaml_condition(out: &mut String, condition: &ConditionBlock) {
     out.push_str("  Condition:\n");
@@ -209,7 +336,7 @@ fn write_yaml_condition(out: &mut String, condition: &ConditionBlock) {
 }
 
 /// JSON as upstream's `json.dumps` writes it (`ensure_ascii=True`).
-fn python_json<T: Serialize>(value: &T, indented: bool) -> String {
+fn python_json<T: Serialize + ?Sized>(value: &T, indented: bool) -> String {
     let style = JsonStyle {
         indented,
         ascii_only: true,

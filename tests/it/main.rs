@@ -70,6 +70,7 @@ mod write_errors;
 mod write_fixes;
 #[cfg(feature = "cli")]
 mod write_guards;
+mod write_max_size;
 #[cfg(feature = "cli")]
 mod write_policy;
 #[cfg(feature = "cli")]

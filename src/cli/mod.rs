@@ -10,6 +10,7 @@ mod data;
 mod download_policies;
 mod expand;
 mod initialize;
+mod man;
 mod query;
 mod write_policy;
 mod write_policy_dir;
@@ -186,6 +187,8 @@ pub enum Command {
     Initialize(initialize::InitializeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
+    /// Print a command's manual page (roff, for `man -l -`); `scripts/install-man` installs all.
+    Man(man::ManArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -206,6 +209,7 @@ pub fn main() -> ExitCode {
         Command::Data(args) => data::run(args, &cli.global),
         Command::Initialize(args) => initialize::run(args, &cli.global),
         Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     };
     match result {
         Ok(code) => code,

@@ -56,6 +56,8 @@ mod download_moto;
 #[cfg(feature = "cli")]
 mod exit_codes;
 #[cfg(feature = "cli")]
+mod man_pages;
+#[cfg(feature = "cli")]
 mod query_cli;
 #[cfg(feature = "cli")]
 mod readme_commands;

@@ -19,18 +19,23 @@ pub const SCHEMA_FILE_NAME: &str = "policy-sentry-template.schema.json";
 
 const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
 
-/// The template schema: the modern format or one of the two 2020 formats.
+/// The template schema: one of the two 2020 formats when the text has its key, else the
+/// modern format.
 pub fn template_schema() -> Value {
     json!({
         "$schema": DRAFT_07,
         "title": "policy_sentry template",
         "description": "A policy_sentry template (write-policy, write-policy-dir): `mode: crud` (resource ARNs per access level) or `mode: actions` (a list of actions), or the 2020 formats `policy_with_crud_levels:` / `policy_with_actions:`. Start from `policy_sentry create-template`.",
         "type": "object",
-        "oneOf": [
-            { "$ref": "#/definitions/modern" },
-            legacy_format(CRUD_KEY, &CRUD_ENTRY_KEYS),
-            legacy_format(ACTIONS_KEY, &ACTIONS_ENTRY_KEYS),
-        ],
+        // if/then/else rather than oneOf: an editor then reports the mistake within the
+        // format the text is in, not that it fits none of three.
+        "if": { "required": [CRUD_KEY] },
+        "then": legacy_format(CRUD_KEY, &CRUD_ENTRY_KEYS),
+        "else": {
+            "if": { "required": [ACTIONS_KEY] },
+            "then": legacy_format(ACTIONS_KEY, &ACTIONS_ENTRY_KEYS),
+            "else": { "$ref": "#/definitions/modern" },
+        },
         "definitions": { "modern": modern_format() },
     })
 }

@@ -54,6 +54,8 @@ mod docker;
 #[cfg(feature = "download")]
 mod download_moto;
 #[cfg(feature = "cli")]
+mod ecosystem_tools;
+#[cfg(feature = "cli")]
 mod exit_codes;
 #[cfg(feature = "cli")]
 mod man_pages;

@@ -52,7 +52,7 @@ fn schema_errors(validator: &jsonschema::Validator, text: &str) -> String {
 }
 
 /// The committed templates: examples and goldens.
-fn template_files() -> Vec<PathBuf> {
+pub(crate) fn template_files() -> Vec<PathBuf> {
     let mut files = Vec::new();
     for dir in [
         "examples/yml",

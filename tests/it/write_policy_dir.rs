@@ -240,11 +240,26 @@ fn check_names_missing_and_out_of_date_policies_and_writes_nothing() {
     let input = tmp.path().join("templates");
     let output = tmp.path().join("policies");
     std::fs::create_dir(&input).unwrap();
-    write(&input, "a.yml", "mode: crud\nread: ['arn:aws:s3:::mybucket']\n");
-    write(&input, "b.yml", "mode: actions\nactions: [kms:CreateGrant]\n");
+    write(
+        &input,
+        "a.yml",
+        "mode: crud\nread: ['arn:aws:s3:::mybucket']\n",
+    );
+    write(
+        &input,
+        "b.yml",
+        "mode: actions\nactions: [kms:CreateGrant]\n",
+    );
     let (i, o) = (input.to_str().unwrap(), output.to_str().unwrap());
     let check = |extra: &[&str]| {
-        let mut args = vec!["write-policy-dir", "--check", "--input-dir", i, "--output-dir", o];
+        let mut args = vec![
+            "write-policy-dir",
+            "--check",
+            "--input-dir",
+            i,
+            "--output-dir",
+            o,
+        ];
         args.extend_from_slice(extra);
         common::run(&args, None)
     };
@@ -258,20 +273,34 @@ fn check_names_missing_and_out_of_date_policies_and_writes_nothing() {
     assert!(out.stdout.is_empty());
     assert!(!output.exists());
 
-    let out = common::run(&["write-policy-dir", "--input-dir", i, "--output-dir", o], None);
+    let out = common::run(
+        &["write-policy-dir", "--input-dir", i, "--output-dir", o],
+        None,
+    );
     assert!(out.status.success());
     let out = check(&[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("2 up to date, 0 not"));
 
     // A template edited after its policy was written: that policy is out of date.
-    write(&input, "a.yml", "mode: crud\nwrite: ['arn:aws:s3:::mybucket']\n");
+    write(
+        &input,
+        "a.yml",
+        "mode: crud\nwrite: ['arn:aws:s3:::mybucket']\n",
+    );
     let before = snapshot(&output);
     let out = check(&[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("a.json is out of date: "), "{stderr}");
-    assert!(stderr.contains("a.yml now writes a different policy"), "{stderr}");
+    assert!(
+        stderr.contains("a.yml now writes a different policy"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("b.json"), "{stderr}");
     assert_eq!(snapshot(&output), before, "--check wrote something");
 
@@ -284,9 +313,16 @@ fn check_names_missing_and_out_of_date_policies_and_writes_nothing() {
     assert_eq!(snapshot(&output), before);
 
     // A template that no longer writes is reported as such.
-    write(&input, "b.yml", "mode: actions\nactions: [kms:CreateGrnt]\n");
+    write(
+        &input,
+        "b.yml",
+        "mode: actions\nactions: [kms:CreateGrnt]\n",
+    );
     let out = check(&[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr.contains("unknown action `kms:CreateGrnt`"), "{stderr}");
+    assert!(
+        stderr.contains("unknown action `kms:CreateGrnt`"),
+        "{stderr}"
+    );
 }

@@ -22,25 +22,22 @@ fn tool(variable: &str, what: &str) -> Option<PathBuf> {
     path
 }
 
-fn git(dir: &Path, args: &[&str]) -> Output {
-    let out = common::output(
-        Command::new("git")
-            .args(["-c", "user.name=test", "-c", "user.email=test@localhost"])
-            .args([
-                "-c",
-                "commit.gpgsign=false",
-                "-c",
-                "init.defaultBranch=main",
-            ])
-            .args(args)
-            .current_dir(dir),
-        None,
-    );
-    out
+/// `git` with a fixed identity and no signing, whatever the machine's configuration.
+fn git_command(dir: &Path) -> Command {
+    let mut git = Command::new("git");
+    git.args(["-c", "user.name=test", "-c", "user.email=test@localhost"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .current_dir(dir);
+    git
 }
 
 fn git_ok(dir: &Path, args: &[&str]) -> String {
-    let out = git(dir, args);
+    let out = common::output(git_command(dir).args(args), None);
     assert!(
         out.status.success(),
         "git {args:?}: {}",
@@ -76,10 +73,8 @@ fn commit(repo: &Path, home: &Path, message: &str) -> Output {
     .unwrap();
     git_ok(repo, &["add", "-A"]);
     common::output(
-        Command::new("git")
-            .args(["-c", "user.name=test", "-c", "user.email=test@localhost"])
+        git_command(repo)
             .args(["commit", "-q", "-m", message])
-            .current_dir(repo)
             .env("PATH", path)
             .env("PRE_COMMIT_HOME", home)
             .env("PRE_COMMIT_COLOR", "never"),

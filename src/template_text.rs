@@ -125,6 +125,15 @@ pub fn template_text_with_name(
     Ok(base.replacen(BLANK_NAME_LINE, &line, 1))
 }
 
+/// The first line that points editors' YAML language server (VS Code's YAML extension,
+/// Neovim's yamlls, …) at the template schema: `path` is where the user wrote
+/// `policy_sentry schema template`, relative to the template or absolute. `None` for a path
+/// a one-line comment cannot hold.
+pub fn schema_comment(path: &str) -> Option<String> {
+    let fits = !path.trim().is_empty() && path.chars().all(|c| !c.is_control());
+    fits.then(|| format!("# yaml-language-server: $schema={path}\n"))
+}
+
 /// Characters a single-quoted YAML scalar on one line can hold: printable, no line breaks,
 /// no byte-order mark (YAML 1.2, `nb-char`).
 fn fits_single_line_yaml(c: char) -> bool {

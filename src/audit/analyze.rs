@@ -230,6 +230,61 @@ fn false_positives(
     Ok(out)
 }
 
+/// A JSON Schema (draft-07) of the report config, next to its reader so the keys stay one
+/// list: `policy_sentry schema report-config`.
+pub fn report_config_schema() -> Value {
+    let categories: serde_json::Map<String, Value> = RiskCategory::ALL
+        .iter()
+        .map(|c| {
+            let schema = serde_json::json!({
+                "description": format!("Report {} (yes, the default) or leave it out (no).", c.title()),
+                "anyOf": [
+                    { "type": "boolean" },
+                    { "type": "string", "pattern": "^(?:[Yy]([Ee][Ss])?|[Nn][Oo]?|[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee]|[Oo][Nn]|[Oo][Ff][Ff])$" },
+                ],
+            });
+            (c.id().to_string(), schema)
+        })
+        .collect();
+    let strings = |description: &str| {
+        serde_json::json!({
+            "description": description,
+            "type": ["array", "null"],
+            "items": { "type": "string" },
+        })
+    };
+    serde_json::json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "policy_sentry analyze report config",
+        "description": "The --report-config file of `policy_sentry analyze` (2020's report-config.yml).",
+        "type": "object",
+        "required": ["report-config"],
+        "properties": {
+            "report-config": {
+                "type": "object",
+                "properties": {
+                    "excluded-role-patterns": strings("Policy names to leave out: globs (Administrator*), or regular expressions (a pattern with any of . + ? ( ) [ ] { } | ^ $ \\ is one)."),
+                    "risk-categories": {
+                        "description": "Which risk categories to report.",
+                        "type": "object",
+                        "properties": categories,
+                        "additionalProperties": false,
+                    },
+                    "false-positives": {
+                        "description": "Account id → policy name → action patterns (globs) not to report for that policy.",
+                        "type": "object",
+                        "additionalProperties": {
+                            "type": "object",
+                            "additionalProperties": strings("Action patterns (ecr:get*)."),
+                        },
+                    },
+                },
+                "additionalProperties": false,
+            },
+        },
+    })
+}
+
 fn string_list(value: &Value) -> Option<Vec<String>> {
     match value {
         Value::Null => Some(Vec::new()),

@@ -10,7 +10,9 @@ use std::process::ExitCode;
 use anyhow::bail;
 use clap::{Args, ValueEnum};
 use policy_sentry::io::{self, WriteError, WriteMode};
-use policy_sentry::template_text::{TemplateKind, template_text, template_text_with_name};
+use policy_sentry::template_text::{
+    TemplateKind, schema_comment, template_text, template_text_with_name,
+};
 
 use super::{Exit, GlobalArgs};
 
@@ -28,6 +30,15 @@ pub struct CreateTemplateArgs {
     /// Replace FILE if it already exists (by default an existing file is left alone).
     #[arg(long)]
     force: bool,
+    /// Start the template with `# yaml-language-server: $schema=PATH`, so editors complete
+    /// and check its keys; write the schema there with `policy_sentry schema template > PATH`.
+    #[arg(
+        long,
+        value_name = "PATH",
+        num_args = 0..=1,
+        default_missing_value = policy_sentry::template::schema::SCHEMA_FILE_NAME
+    )]
+    schema_comment: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -47,10 +58,16 @@ impl From<TemplateType> for TemplateKind {
 
 pub fn run(args: &CreateTemplateArgs, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let kind = TemplateKind::from(args.template_type);
-    let text = match &args.name {
+    let mut text = match &args.name {
         Some(name) => template_text_with_name(kind, name)?,
         None => template_text(kind).to_string(),
     };
+    if let Some(path) = &args.schema_comment {
+        let Some(comment) = schema_comment(path) else {
+            bail!("--schema-comment {path:?}: a schema path must be non-blank and on one line");
+        };
+        text.insert_str(0, &comment);
+    }
     if args.output_file == Path::new("-") {
         let mut out = std::io::stdout().lock();
         out.write_all(text.as_bytes())?;

@@ -11,7 +11,9 @@ mod download_policies;
 mod expand;
 mod explain_denied;
 mod initialize;
+mod man;
 mod query;
+mod schema;
 mod write_policy;
 mod write_policy_dir;
 
@@ -189,6 +191,10 @@ pub enum Command {
     Initialize(initialize::InitializeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
+    /// Print a command's manual page (roff, for `man -l -`); `scripts/install-man` installs all.
+    Man(man::ManArgs),
+    /// Print the JSON Schema of templates or of analyze's report config (for editors).
+    Schema(schema::SchemaArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -210,6 +216,8 @@ pub fn main() -> ExitCode {
         Command::Data(args) => data::run(args, &cli.global),
         Command::Initialize(args) => initialize::run(args, &cli.global),
         Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
+        Command::Schema(args) => schema::run(args),
     };
     match result {
         Ok(code) => code,

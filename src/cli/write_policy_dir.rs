@@ -45,8 +45,13 @@ pub struct WritePolicyDirArgs {
     #[arg(long, value_name = "PARTITION", value_parser = parse_partition)]
     pub partition: Option<Partition>,
     /// Replace policy files that already exist.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "check")]
     pub force: bool,
+    /// Write nothing: compare each policy file with what its template now writes, name the
+    /// missing and out-of-date ones on stderr, and exit 1 if there is any (for pre-commit
+    /// and CI).
+    #[arg(long)]
+    pub check: bool,
     /// 2020's flag for CRUD templates; the mode now comes from each template.
     #[arg(long, hide = true)]
     pub crud: bool,
@@ -60,8 +65,10 @@ pub fn run(args: &WritePolicyDirArgs, global: &GlobalArgs) -> anyhow::Result<Exi
             args.input_dir.display()
         );
     }
-    std::fs::create_dir_all(&args.output_dir)
-        .with_context(|| format!("cannot create {}", args.output_dir.display()))?;
+    if !args.check {
+        std::fs::create_dir_all(&args.output_dir)
+            .with_context(|| format!("cannot create {}", args.output_dir.display()))?;
+    }
     let options = WriteOptions {
         minimize: args.minimize,
         levels: global.level_source()?,
@@ -70,13 +77,22 @@ pub fn run(args: &WritePolicyDirArgs, global: &GlobalArgs) -> anyhow::Result<Exi
         PolicyFormat::Yaml => "yaml",
         PolicyFormat::Json | PolicyFormat::Terraform => "json",
     };
-    let (mut written, mut failed) = (0usize, 0usize);
+    let (mut done, mut failed) = (0usize, 0usize);
     for (stem, path) in &templates {
         let target = args.output_dir.join(format!("{stem}.{extension}"));
-        match write_one(path, &target, args, global, &options) {
+        let result = policy_text(path, args, global, &options).and_then(|body| {
+            if args.check {
+                compare_one(path, &target, &body)
+            } else {
+                write_one(&target, &body, args.force)
+            }
+        });
+        match result {
             Ok(()) => {
-                written += 1;
-                eprintln!("{} → {}", path.display(), target.display());
+                done += 1;
+                if !args.check {
+                    eprintln!("{} → {}", path.display(), target.display());
+                }
             }
             Err(err) => {
                 failed += 1;
@@ -84,7 +100,11 @@ pub fn run(args: &WritePolicyDirArgs, global: &GlobalArgs) -> anyhow::Result<Exi
             }
         }
     }
-    eprintln!("{written} written, {failed} failed");
+    if args.check {
+        eprintln!("{done} up to date, {failed} not");
+    } else {
+        eprintln!("{done} written, {failed} failed");
+    }
     Ok(if failed == 0 {
         Exit::Success.into()
     } else {
@@ -138,13 +158,13 @@ const TEMPLATE_FILES: Walk<'static> = Walk {
     recursive: false,
 };
 
-fn write_one(
+/// The policy file's text that the template at `path` writes.
+fn policy_text(
     path: &Path,
-    target: &Path,
     args: &WritePolicyDirArgs,
     global: &GlobalArgs,
     options: &WriteOptions,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<String> {
     let origin = path.display().to_string();
     let text = global.read_input(path)?;
     // `--crud` is accepted for 2020 scripts but not enforced here: a folder may mix crud and
@@ -153,7 +173,29 @@ fn write_one(
     print_warnings(&parsed, &written);
     let mut body = format_policy(&written.policy, args.fmt);
     body.push('\n');
-    let mode = if args.force {
+    Ok(body)
+}
+
+/// `--check`: the policy file must hold exactly `body`.
+fn compare_one(template: &Path, target: &Path, body: &str) -> anyhow::Result<()> {
+    match std::fs::read(target) {
+        Ok(committed) if committed == body.as_bytes() => Ok(()),
+        Ok(_) => bail!(
+            "{} is out of date: {} now writes a different policy (run write-policy-dir --force to update it)",
+            target.display(),
+            template.display()
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
+            "{} is missing: {} writes it (run write-policy-dir to create it)",
+            target.display(),
+            template.display()
+        ),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", target.display())),
+    }
+}
+
+fn write_one(target: &Path, body: &str, force: bool) -> anyhow::Result<()> {
+    let mode = if force {
         WriteMode::Replace
     } else {
         WriteMode::NoClobber

@@ -69,7 +69,7 @@ pub struct TemplateCondition {
     pub if_unsupported: IfUnsupported,
 }
 
-const CONDITION_KEYS: [&str; 6] = [
+pub(super) const CONDITION_KEYS: [&str; 6] = [
     "key",
     "operator",
     "values",

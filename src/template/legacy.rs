@@ -4,9 +4,9 @@
 use super::node::{Node, Value};
 use super::{Ctx, Mode, ParsedTemplate, Positions, SourceFormat, Template, TemplateError};
 
-const CRUD_KEY: &str = "policy_with_crud_levels";
-const ACTIONS_KEY: &str = "policy_with_actions";
-const CRUD_ENTRY_KEYS: [&str; 9] = [
+pub(super) const CRUD_KEY: &str = "policy_with_crud_levels";
+pub(super) const ACTIONS_KEY: &str = "policy_with_actions";
+pub(super) const CRUD_ENTRY_KEYS: [&str; 9] = [
     "name",
     "description",
     "role_arn",
@@ -17,7 +17,7 @@ const CRUD_ENTRY_KEYS: [&str; 9] = [
     "permissions-management",
     "wildcard",
 ];
-const ACTIONS_ENTRY_KEYS: [&str; 4] = ["name", "description", "role_arn", "actions"];
+pub(super) const ACTIONS_ENTRY_KEYS: [&str; 4] = ["name", "description", "role_arn", "actions"];
 
 /// The 2020 template in `entries`, mapped to a modern one; `None` when the text has no 2020
 /// key.

@@ -16,6 +16,7 @@ mod conditions;
 mod guards;
 mod legacy;
 mod node;
+pub mod schema;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -55,11 +55,17 @@ mod docker;
 #[cfg(feature = "download")]
 mod download_moto;
 #[cfg(feature = "cli")]
+mod ecosystem_tools;
+#[cfg(feature = "cli")]
 mod exit_codes;
+#[cfg(feature = "cli")]
+mod man_pages;
 #[cfg(feature = "cli")]
 mod query_cli;
 #[cfg(feature = "cli")]
 mod readme_commands;
+#[cfg(feature = "cli")]
+mod template_schema;
 #[cfg(feature = "cli")]
 mod write_conditions;
 #[cfg(feature = "cli")]

@@ -51,9 +51,9 @@ impl Says {
     };
 }
 
-struct Bad {
-    id: &'static str,
-    template: &'static str,
+pub(crate) struct Bad {
+    pub(crate) id: &'static str,
+    pub(crate) template: &'static str,
     upstream: Upstream,
     says: Says,
 }
@@ -91,7 +91,7 @@ const fn bad(
 /// The invalid templates: id, text, what upstream does, what our message must mention and
 /// the lines it may point at. One row a case, so the table reads as a table.
 #[rustfmt::skip]
-const BAD: &[Bad] = &[
+pub(crate) const BAD: &[Bad] = &[
     bad("read-not-a-list", "mode: crud\nread: arn:aws:s3:::b\n", Schema, &["read", "list"], &[2]),
     bad("misspelt-key", "mode: crud\nreed:\n- arn:aws:s3:::b\n", Schema, &["reed", "read"], &[2]),
     bad("misspelt-wildcard-only-key", "mode: crud\nwildcard-only:\n  service-reed:\n  - s3\n", Schema, &["service-reed", "service-read"], &[3]),

@@ -220,3 +220,109 @@ fn a_missing_input_folder_is_an_input_error() {
         "the output folder was created for nothing"
     );
 }
+
+/// Every file of `dir` with its bytes: what `--check` must leave as it was.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = common::names_in(dir)
+        .into_iter()
+        .map(|name| {
+            let bytes = std::fs::read(dir.join(&name)).unwrap();
+            (name, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn check_names_missing_and_out_of_date_policies_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("templates");
+    let output = tmp.path().join("policies");
+    std::fs::create_dir(&input).unwrap();
+    write(
+        &input,
+        "a.yml",
+        "mode: crud\nread: ['arn:aws:s3:::mybucket']\n",
+    );
+    write(
+        &input,
+        "b.yml",
+        "mode: actions\nactions: [kms:CreateGrant]\n",
+    );
+    let (i, o) = (input.to_str().unwrap(), output.to_str().unwrap());
+    let check = |extra: &[&str]| {
+        let mut args = vec![
+            "write-policy-dir",
+            "--check",
+            "--input-dir",
+            i,
+            "--output-dir",
+            o,
+        ];
+        args.extend_from_slice(extra);
+        common::run(&args, None)
+    };
+
+    // Nothing written yet: both missing, and the output folder is not created.
+    let out = check(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("a.json is missing: "), "{stderr}");
+    assert!(stderr.contains("0 up to date, 2 not"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(!output.exists());
+
+    let out = common::run(
+        &["write-policy-dir", "--input-dir", i, "--output-dir", o],
+        None,
+    );
+    assert!(out.status.success());
+    let out = check(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("2 up to date, 0 not"));
+
+    // A template edited after its policy was written: that policy is out of date.
+    write(
+        &input,
+        "a.yml",
+        "mode: crud\nwrite: ['arn:aws:s3:::mybucket']\n",
+    );
+    let before = snapshot(&output);
+    let out = check(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("a.json is out of date: "), "{stderr}");
+    assert!(
+        stderr.contains("a.yml now writes a different policy"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("b.json"), "{stderr}");
+    assert_eq!(snapshot(&output), before, "--check wrote something");
+
+    // The same policies in another format are not the committed ones; --force is refused.
+    let out = check(&["--minimize"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("b.json is out of date"));
+    let out = check(&["--force"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(snapshot(&output), before);
+
+    // A template that no longer writes is reported as such.
+    write(
+        &input,
+        "b.yml",
+        "mode: actions\nactions: [kms:CreateGrnt]\n",
+    );
+    let out = check(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains("unknown action `kms:CreateGrnt`"),
+        "{stderr}"
+    );
+}

@@ -114,6 +114,8 @@ mod tests {
                 key.to_string(),
                 values.iter().map(|v| v.to_string()).collect(),
             )],
+            operator_location: Default::default(),
+            key_locations: vec![Default::default()],
         }
     }
 

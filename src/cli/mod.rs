@@ -6,6 +6,7 @@ mod check;
 mod completions;
 mod create_template;
 mod data;
+mod diff;
 #[cfg(feature = "download")]
 mod download_policies;
 mod expand;
@@ -175,6 +176,8 @@ pub enum Command {
     Expand(expand::ExpandArgs),
     /// Lint policy files offline (text, JSON or SARIF findings).
     Check(check::CheckArgs),
+    /// The access one policy (or set of policies) grants that another does not.
+    Diff(diff::DiffArgs),
     /// Report risky permissions in policies (privilege escalation, exposure).
     Analyze(analyze::AnalyzeArgs),
     /// Download an account's IAM policies for offline analysis.
@@ -200,6 +203,7 @@ pub fn main() -> ExitCode {
         Command::Query(args) => query::run(args, &cli.global),
         Command::Expand(args) => expand::run(args, &cli.global),
         Command::Check(args) => check::run(args, &cli.global),
+        Command::Diff(args) => diff::run(args, &cli.global),
         Command::Analyze(args) => analyze::run(args, &cli.global),
         #[cfg(feature = "download")]
         Command::DownloadPolicies(args) => download_policies::run(args),

@@ -87,6 +87,9 @@ pub struct Detail {
     pub condition: Option<String>,
     /// The statement of the new policies (of the old for what they lose): `file Statement[n]`.
     pub statement: String,
+    /// Where that statement is among its side's statements (policies in order).
+    #[serde(skip)]
+    pub position: usize,
 }
 
 /// The change of one action.
@@ -102,6 +105,11 @@ pub struct ActionChange {
     pub resources: Vec<String>,
     /// Why, for widened, narrowed and reviewed actions (empty for added and removed ones).
     pub details: Vec<Detail>,
+    /// The statement the change is best shown at: for added actions the first new statement
+    /// granting it, for the others that of the first detail; its position among its side's
+    /// statements (policies in order), and whether that side is the new one.
+    #[serde(skip)]
+    pub shown_at: Option<(usize, bool)>,
 }
 
 /// What changed between two sets of policies, by action (sorted by service, access level,
@@ -161,6 +169,7 @@ fn action_change(name: &GrantedName, compared: &Compared) -> ActionChange {
         change: compared.kind,
         resources: compared.resources.clone(),
         details: compared.details.clone(),
+        shown_at: compared.shown_at,
     }
 }
 
@@ -248,6 +257,7 @@ struct Compared {
     kind: ChangeKind,
     resources: Vec<String>,
     details: Vec<Detail>,
+    shown_at: Option<(usize, bool)>,
 }
 
 fn compare(
@@ -279,6 +289,10 @@ fn compare(
     details.sort();
     details.dedup();
     let kind = overall(&details)?;
+    let shown = details
+        .iter()
+        .find(|d| kind != ChangeKind::Widened || may_widen(d.kind));
+    let shown_at = shown.map(|d| (d.position, !is_old_side(d.kind)));
     let resources = match kind {
         ChangeKind::Narrowed => old.resources(&before.allows),
         _ => new.resources(&after.allows),
@@ -287,6 +301,7 @@ fn compare(
         kind,
         resources,
         details,
+        shown_at,
     })
 }
 
@@ -295,7 +310,19 @@ fn whole(kind: ChangeKind, side: &Side<'_>, signature: &Signature) -> Compared {
         kind,
         resources: side.resources(&signature.allows),
         details: Vec::new(),
+        shown_at: Some((signature.allows[0], kind == ChangeKind::Added)),
     }
+}
+
+fn may_widen(kind: DetailKind) -> bool {
+    use DetailKind::*;
+    matches!(kind, ResourceWidened | ConditionRemoved | DenyRemoved)
+}
+
+/// Whether a detail names a statement of the old policies (what they had and lose).
+fn is_old_side(kind: DetailKind) -> bool {
+    use DetailKind::*;
+    matches!(kind, DenyRemoved | ResourceNarrowed | ConditionAdded)
 }
 
 /// Widened if any detail widens, else review if any asks for it, else narrowed; `None`
@@ -303,7 +330,7 @@ fn whole(kind: ChangeKind, side: &Side<'_>, signature: &Signature) -> Compared {
 fn overall(details: &[Detail]) -> Option<ChangeKind> {
     use DetailKind::*;
     let any = |kinds: &[DetailKind]| details.iter().any(|d| kinds.contains(&d.kind));
-    if any(&[ResourceWidened, ConditionRemoved, DenyRemoved]) {
+    if details.iter().any(|d| may_widen(d.kind)) {
         Some(ChangeKind::Widened)
     } else if any(&[ResourceReview, ConditionReview]) {
         Some(ChangeKind::Review)
@@ -356,6 +383,7 @@ fn uncovered(
                     resource: unit.text(),
                     condition,
                     statement: me.label(i),
+                    position: i,
                 });
             }
         }
@@ -617,6 +645,7 @@ fn deny_changes(old: &Side<'_>, before: &[usize], new: &Side<'_>, after: &[usize
                 resource: resources.join(", "),
                 condition: (!conditions.is_empty()).then(|| conditions.join("; ")),
                 statement: side.label(i),
+                position: i,
             })
         };
     for (k, &i) in new_keys.iter().zip(after) {
@@ -660,11 +689,21 @@ pub fn grants_in(policies: &[ParsedPolicy], action: &str, resource: &str) -> Gra
     let Some(name) = granted_names(&name).next() else {
         return Grant::NotAllowed;
     };
-    let statements = policies
+    let statements: Vec<StatementGrant<'_>> = policies
         .iter()
         .flat_map(|p| &p.statements)
         .map(StatementGrant::of)
-        .filter(|s| s.actions.contains(&name));
+        .collect();
+    grant_of(&statements, &name, resource)
+}
+
+/// [`grants`] over statements already expanded.
+pub(super) fn grant_of(
+    statements: &[StatementGrant<'_>],
+    name: &GrantedName,
+    resource: &str,
+) -> Grant {
+    let statements = statements.iter().filter(|s| s.actions.contains(name));
     let (mut allowed, mut partly, mut may_be_denied) = (false, false, false);
     for s in statements {
         let unit = Unit::Pattern(resource.trim());
@@ -685,7 +724,7 @@ pub fn grants_in(policies: &[ParsedPolicy], action: &str, resource: &str) -> Gra
 }
 
 /// Whether a statement with resources `field` applies to some resource `resource` matches.
-fn reaches(field: &ResourceField, resource: &str) -> bool {
+pub(super) fn reaches(field: &ResourceField, resource: &str) -> bool {
     match field {
         ResourceField::Absent => true,
         ResourceField::Resource(list) => list

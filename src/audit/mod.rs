@@ -12,6 +12,7 @@ mod diff_report;
 pub mod downloaded;
 pub mod findings_json;
 pub mod grants;
+pub mod guardrails;
 mod json;
 pub mod policy;
 pub mod report;

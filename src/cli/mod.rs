@@ -3,6 +3,7 @@
 
 mod analyze;
 mod check;
+mod check_guardrails;
 mod completions;
 mod create_template;
 mod data;

@@ -506,4 +506,128 @@ mod cli {
         let out = common::run(&["diff", &old], None);
         assert_eq!(out.status.code(), Some(2));
     }
+
+    /// `check --fmt json` output and exit code.
+    fn check_json(args: &[&str]) -> (serde_json::Value, Option<i32>) {
+        let mut all = vec!["check", "--fmt", "json"];
+        all.extend_from_slice(args);
+        let out = common::run(&all, None);
+        let v = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (v, out.status.code())
+    }
+
+    fn rules_and_actions(v: &serde_json::Value) -> Vec<(String, Vec<String>)> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let actions = f["actions"].as_array().unwrap();
+                let actions = actions.iter().map(|a| a.as_str().unwrap().to_string());
+                (f["rule"].as_str().unwrap().to_string(), actions.collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn check_no_new_access_pairs_files_and_folders() {
+        let dir = files(
+            &allow(r#""s3:GetObject""#, r#""*""#),
+            &allow(r#"["s3:GetObject","s3:PutObject"]"#, r#""*""#),
+        );
+        let (old, new) = (path(&dir, "old.json"), path(&dir, "new.json"));
+        let (v, code) = check_json(&["--no-new-access", &old, &new]);
+        assert_eq!(code, Some(1));
+        assert_eq!(
+            rules_and_actions(&v),
+            [("new-access".to_string(), vec!["s3:PutObject".to_string()])]
+        );
+        assert_eq!(v["findings"][0]["statement_index"], 0);
+        let (v, code) = check_json(&["--no-new-access", &new, &old]);
+        assert_eq!((rules_and_actions(&v).len(), code), (0, Some(0)));
+        // Folders: pairs by relative path; a new file without an old one is all new.
+        let base = tempfile::tempdir().unwrap();
+        let (a, b) = (base.path().join("a"), base.path().join("b"));
+        std::fs::create_dir_all(a.join("sub")).unwrap();
+        std::fs::create_dir_all(b.join("sub")).unwrap();
+        std::fs::copy(&old, a.join("sub/p.json")).unwrap();
+        std::fs::copy(&old, b.join("sub/p.json")).unwrap();
+        std::fs::copy(&new, b.join("q.json")).unwrap();
+        let (a, b) = (a.display().to_string(), b.display().to_string());
+        let (v, code) = check_json(&["--no-new-access", &a, &b]);
+        assert_eq!(code, Some(1));
+        assert_eq!(v["files_checked"], 2);
+        let found = rules_and_actions(&v);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, ["s3:GetObject", "s3:PutObject"]);
+        assert!(
+            v["findings"][0]["file"]
+                .as_str()
+                .unwrap()
+                .ends_with("q.json")
+        );
+        // SARIF, and --fail-on: new-access is an error.
+        let out = common::run(
+            &["check", "--fmt", "sarif", "--no-new-access", &old, &new],
+            None,
+        );
+        let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(log["runs"][0]["results"][0]["ruleId"], "new-access");
+        let out = common::run(
+            &["check", "--fail-on", "error", "--no-new-access", &old, &new],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let out = common::run(&["check", "--no-new-access", &old], None);
+        assert_eq!(out.status.code(), Some(2));
+    }
+
+    #[test]
+    fn check_access_not_granted() {
+        let dir = files(
+            r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::1:role/app-*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}"#,
+            r#"{"Effect":"Allow","Action":"s3:*","Resource":"arn:aws:s3:::logs/*"},{"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}"#,
+        );
+        let (old, new) = (path(&dir, "old.json"), path(&dir, "new.json"));
+        let (v, code) = check_json(&["--access-not-granted", "iam:Pass*", &old, &new]);
+        assert_eq!(code, Some(1));
+        assert_eq!(
+            rules_and_actions(&v),
+            [(
+                "access-granted".to_string(),
+                vec!["iam:PassRole".to_string()]
+            )]
+        );
+        // Another resource than the statement's: not granted.
+        let (v, code) = check_json(&[
+            "--access-not-granted",
+            "iam:PassRole",
+            "--resources",
+            "arn:aws:iam::1:role/admin",
+            &old,
+        ]);
+        assert_eq!((rules_and_actions(&v).len(), code), (0, Some(0)));
+        // The unconditional Deny takes s3:DeleteObject away; s3:PutObject is granted on the
+        // logs object only.
+        let (v, _) = check_json(&[
+            "--access-not-granted",
+            "s3:DeleteObject,s3:PutObject",
+            "--resources",
+            "arn:aws:s3:::logs/x,arn:aws:s3:::other/x",
+            &new,
+        ]);
+        assert_eq!(
+            rules_and_actions(&v),
+            [(
+                "access-granted".to_string(),
+                vec!["s3:PutObject".to_string()]
+            )]
+        );
+        let out = common::run(&["check", "--access-not-granted", "s3:Gett*", &new], None);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+        let out = common::run(&["check", "--resources", "*", &new], None);
+        assert_eq!(out.status.code(), Some(2));
+    }
 }

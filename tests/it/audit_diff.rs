@@ -396,6 +396,103 @@ proptest! {
     }
 }
 
+/// Real history: the AWS managed policies of two moto releases. Each of
+/// `POLICY_SENTRY_MOTO_OLD` and `POLICY_SENTRY_MOTO_NEW` is a folder of `NAME.json` policy
+/// documents, one per managed policy (the `Document` of each entry of the JSON string
+/// `aws_managed_policies_data` in moto's `moto/iam/aws_managed_policies.py`, from e.g.
+/// `pip download --no-deps moto==4.2.14` and `moto==5.0.28`). For every policy in both whose
+/// text changed: the diff of a policy against itself is empty, and where both versions are
+/// plain (Allow statements with `Action` only) the added and removed actions are exactly the
+/// difference of what their entries expand to, computed here with `expand` alone.
+#[test]
+fn real_history_moto_managed_policies() {
+    let (Some(old_dir), Some(new_dir)) = (
+        std::env::var_os("POLICY_SENTRY_MOTO_OLD"),
+        std::env::var_os("POLICY_SENTRY_MOTO_NEW"),
+    ) else {
+        crate::common::skipped!(
+            "real policy history: POLICY_SENTRY_MOTO_OLD and POLICY_SENTRY_MOTO_NEW not set"
+        );
+        return;
+    };
+    let (old_dir, new_dir) = (
+        std::path::PathBuf::from(old_dir),
+        std::path::PathBuf::from(new_dir),
+    );
+    let (mut pairs, mut changed, mut widened, mut plain) = (0, 0, 0, 0);
+    let mut names: Vec<_> = std::fs::read_dir(&new_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    for name in names {
+        let (old_path, new_path) = (old_dir.join(&name), new_dir.join(&name));
+        let Ok(old_text) = std::fs::read_to_string(&old_path) else {
+            continue;
+        };
+        let new_text = std::fs::read_to_string(&new_path).unwrap();
+        if old_text == new_text {
+            continue;
+        }
+        pairs += 1;
+        let label = name.to_string_lossy();
+        let old = ParsedPolicy::parse(&label, &old_text).unwrap();
+        let new = ParsedPolicy::parse(&label, &new_text).unwrap();
+        let d = diff(std::slice::from_ref(&old), std::slice::from_ref(&new));
+        changed += usize::from(!d.changes.is_empty());
+        widened += usize::from(d.widened());
+        assert!(
+            diff(std::slice::from_ref(&new), std::slice::from_ref(&new))
+                .changes
+                .is_empty(),
+            "{label}"
+        );
+        if let (Some(before), Some(after)) = (plain_actions(&old), plain_actions(&new)) {
+            plain += 1;
+            let pick = |kind| -> std::collections::BTreeSet<String> {
+                d.changes
+                    .iter()
+                    .filter(|c| c.change == kind)
+                    .map(|c| c.action.clone())
+                    .collect()
+            };
+            let added: std::collections::BTreeSet<String> =
+                after.difference(&before).cloned().collect();
+            let removed: std::collections::BTreeSet<String> =
+                before.difference(&after).cloned().collect();
+            assert_eq!(pick(ChangeKind::Added), added, "{label}: added");
+            assert_eq!(pick(ChangeKind::Removed), removed, "{label}: removed");
+        }
+    }
+    eprintln!(
+        "moto history: {pairs} changed policies diffed, {changed} with changed access, {widened} widened; {plain} plain ones checked against expand"
+    );
+    assert!(pairs > 0, "no policy in both folders changed");
+}
+
+/// What a policy of Allow statements with `Action` only grants, by `expand` of each entry;
+/// `None` for any other policy.
+fn plain_actions(policy: &ParsedPolicy) -> Option<std::collections::BTreeSet<String>> {
+    use policy_sentry::audit::policy::{ActionField, Effect};
+    let mut out = std::collections::BTreeSet::new();
+    for s in &policy.statements {
+        let ActionField::Action(entries) = &s.actions else {
+            return None;
+        };
+        if s.effect != Effect::Allow {
+            return None;
+        }
+        for e in entries {
+            let matched = policy_sentry::expand::expand(e.value.trim());
+            if matched.is_empty() {
+                out.insert(e.value.trim().to_lowercase());
+            }
+            out.extend(matched.iter().map(|a| a.to_string()));
+        }
+    }
+    Some(out)
+}
+
 #[cfg(feature = "cli")]
 mod cli {
     use super::allow;

@@ -6,55 +6,75 @@
 use std::collections::BTreeMap;
 
 use super::check::{Finding, Rule};
-use super::diff::{ChangeKind, Grant, diff, grant_of, reaches};
+use super::diff::{ActionChange, ChangeKind, Grant, diff, grant_of, reaches};
 use super::grants::{GrantedName, StatementGrant};
-use super::policy::{Effect, Location, ParsedPolicy};
+use super::policy::{Effect, Location, ParsedPolicy, ParsedStatement};
 use crate::data::Action;
 
 /// Findings of the rule `new-access`: one per statement of `new` and kind of change, naming
 /// the actions it grants that `old` (a set of policies, maybe none) does not.
 pub fn no_new_access(old: &[ParsedPolicy], new: &ParsedPolicy) -> Vec<Finding> {
-    let changes = diff(old, std::slice::from_ref(new));
-    let mut grouped: BTreeMap<(Option<usize>, ChangeKind), Vec<&super::diff::ActionChange>> =
-        BTreeMap::new();
+    no_new_access_in(old, std::slice::from_ref(new)).remove(0)
+}
+
+/// [`no_new_access`] for a set of new policies: the findings of each, in order (a change not
+/// shown at a statement of the new policies goes to the first).
+pub fn no_new_access_in(old: &[ParsedPolicy], new: &[ParsedPolicy]) -> Vec<Vec<Finding>> {
+    let changes = diff(old, new);
+    let statements: Vec<(usize, &ParsedStatement)> = new
+        .iter()
+        .enumerate()
+        .flat_map(|(p, policy)| policy.statements.iter().map(move |s| (p, s)))
+        .collect();
+    let mut grouped: BTreeMap<(Option<usize>, ChangeKind), Vec<&ActionChange>> = BTreeMap::new();
     for c in changes.changes.iter().filter(|c| c.change.may_widen()) {
         let at = c.shown_at.filter(|(_, new_side)| *new_side).map(|(i, _)| i);
         grouped.entry((at, c.change)).or_default().push(c);
     }
-    grouped
-        .into_iter()
-        .map(|((at, kind), changes)| {
-            let statement = at.and_then(|i| new.statements.get(i));
-            let what = match kind {
-                ChangeKind::Added => "grants actions the old policy does not",
-                ChangeKind::Widened => "grants actions more widely than the old policy",
-                _ => "changes access in a way not shown narrower (review)",
-            };
-            let first = &changes[0];
-            let why = first
-                .details
-                .first()
-                .map(|d| format!("; {}: {}", first.action, super::diff_report::detail_text(d)))
-                .unwrap_or_default();
-            let names: Vec<String> = changes.iter().map(|c| c.action.clone()).collect();
-            let message = format!(
-                "{}{what}: {}{}{why}",
-                statement
-                    .map(|s| format!("{}: ", s.label()))
-                    .unwrap_or_default(),
-                names[..names.len().min(5)].join(", "),
-                more(names.len(), 5)
-            );
-            Finding {
-                rule: Rule::NewAccess,
-                message,
-                statement: statement.map(|s| s.index),
-                sid: statement.and_then(|s| s.sid.clone()),
-                location: statement.map_or(FILE_START, |s| s.location),
-                actions: names,
-            }
-        })
-        .collect()
+    let mut findings = vec![Vec::new(); new.len().max(1)];
+    for ((at, kind), changes) in grouped {
+        let (policy, statement) = match at.and_then(|i| statements.get(i)) {
+            Some((p, s)) => (*p, Some(*s)),
+            None => (0, None),
+        };
+        findings[policy].push(new_access_finding(kind, &changes, statement));
+    }
+    findings
+}
+
+fn new_access_finding(
+    kind: ChangeKind,
+    changes: &[&ActionChange],
+    statement: Option<&ParsedStatement>,
+) -> Finding {
+    let what = match kind {
+        ChangeKind::Added => "grants actions the old policy does not",
+        ChangeKind::Widened => "grants actions more widely than the old policy",
+        _ => "changes access in a way not shown narrower (review)",
+    };
+    let first = changes[0];
+    let why = first
+        .details
+        .first()
+        .map(|d| format!("; {}: {}", first.action, super::diff_report::detail_text(d)))
+        .unwrap_or_default();
+    let names: Vec<String> = changes.iter().map(|c| c.action.clone()).collect();
+    let message = format!(
+        "{}{what}: {}{}{why}",
+        statement
+            .map(|s| format!("{}: ", s.label()))
+            .unwrap_or_default(),
+        names[..names.len().min(5)].join(", "),
+        more(names.len(), 5)
+    );
+    Finding {
+        rule: Rule::NewAccess,
+        message,
+        statement: statement.map(|s| s.index),
+        sid: statement.and_then(|s| s.sid.clone()),
+        location: statement.map_or(FILE_START, |s| s.location),
+        actions: names,
+    }
 }
 
 /// The SARIF help of the guardrail rules.

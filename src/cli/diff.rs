@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use clap::{Args, ValueEnum};
-use policy_sentry::audit::{AccessDiff, ParsedPolicy, diff};
+use policy_sentry::audit::guardrails::no_new_access_in;
+use policy_sentry::audit::{AccessDiff, CheckReport, CheckedFile, ParsedPolicy, diff, sarif};
 
 use super::GlobalArgs;
 
@@ -35,6 +36,8 @@ pub enum DiffFormat {
     Text,
     Json,
     Markdown,
+    /// The widening changes as `new-access` results of a SARIF 2.1.0 log, at the new policies.
+    Sarif,
 }
 
 const DIFF_HELP: &str = "Actions are compared after expanding wildcards and NotAction over the IAM data, less what an unconditional Deny on \"*\" refuses; resources by pattern coverage (arn:aws:s3:::b/* covers arn:aws:s3:::b/x, * covers everything); conditions conservatively (added or tightened: narrower; removed or loosened: wider; otherwise \"changed, review\"). A Deny with a condition or on some resources is compared as written (added: narrower; removed: wider).\n\nExit status: 0 nothing may widen; 1 an action added, widened or to review; 2 usage error or an input that could not be read or parsed.";
@@ -65,7 +68,7 @@ pub fn run(args: &DiffArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let changes = diff(&old, &new);
-    print(&changes, args.fmt)?;
+    print(&changes, args.fmt, (&old, &new))?;
     eprintln!("diff: {}", changes.summary());
     Ok(if changes.widened() {
         ExitCode::from(super::Exit::Findings)
@@ -74,7 +77,11 @@ pub fn run(args: &DiffArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn print(changes: &AccessDiff, fmt: DiffFormat) -> anyhow::Result<()> {
+fn print(
+    changes: &AccessDiff,
+    fmt: DiffFormat,
+    (old, new): (&[ParsedPolicy], &[ParsedPolicy]),
+) -> anyhow::Result<()> {
     match fmt {
         DiffFormat::Text => std::io::stdout()
             .lock()
@@ -83,8 +90,22 @@ fn print(changes: &AccessDiff, fmt: DiffFormat) -> anyhow::Result<()> {
         DiffFormat::Markdown => std::io::stdout()
             .lock()
             .write_all(changes.to_markdown().as_bytes())?,
+        DiffFormat::Sarif => print_sarif(old, new)?,
     }
     Ok(())
+}
+
+/// The `new-access` findings of each new policy, as `check --no-new-access` reports them.
+fn print_sarif(old: &[ParsedPolicy], new: &[ParsedPolicy]) -> anyhow::Result<()> {
+    let mut report = CheckReport::default();
+    for (policy, findings) in new.iter().zip(no_new_access_in(old, new)) {
+        report.files.push(CheckedFile {
+            name: policy.origin.clone(),
+            findings,
+            problem: None,
+        });
+    }
+    super::print_json(&sarif::sarif_log(&report, env!("CARGO_PKG_VERSION")))
 }
 
 /// Read and parse every policy of one side.

@@ -543,6 +543,14 @@ mod cli {
             md.contains("| widened | `s3:GetObject` | arn:aws:s3:::b/* |"),
             "{md}"
         );
+        let out = common::run(&["diff", &old, &new, "--fmt", "sarif"], None);
+        assert_eq!(out.status.code(), Some(1));
+        let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let result = &log["runs"][0]["results"][0];
+        assert_eq!(result["ruleId"], "new-access");
+        assert_eq!(result["properties"]["actions"][0], "s3:GetObject");
+        let uri = &result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+        assert!(uri.as_str().unwrap().ends_with("new.json"), "{uri}");
         let out = common::run(&["diff", &old, &old], None);
         assert_eq!(out.status.code(), Some(0));
         assert_eq!(out.stdout, b"No change in access.\n");

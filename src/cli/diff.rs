@@ -11,12 +11,15 @@ use clap::{Args, ValueEnum};
 use policy_sentry::audit::guardrails::no_new_access_in;
 use policy_sentry::audit::{AccessDiff, CheckReport, CheckedFile, ParsedPolicy, diff, sarif};
 
+use policy_sentry::write::WriteOptions;
+
 use super::GlobalArgs;
 
 #[derive(Args, Debug)]
 #[command(after_long_help = DIFF_HELP)]
 pub struct DiffArgs {
-    /// The old and the new policy (`-`: stdin, for one of them).
+    /// The old and the new policy (`-`: stdin, for one of them). A template (`.yml`, `.yaml`)
+    /// is written into its policy first, as `write-policy` would.
     #[arg(value_name = "OLD NEW", num_args = 2, conflicts_with_all = ["old", "new"])]
     pub pair: Vec<PathBuf>,
     /// An old policy; repeat (or list several) for a set of policies, unioned (a role's
@@ -122,5 +125,21 @@ pub(super) fn read_policy(
         bail!("{name}: is a folder; diff compares policy files");
     }
     let text = global.read_input(path)?;
-    Ok(ParsedPolicy::parse(&name, &text)?)
+    // A template (YAML: `.yml`, `.yaml`, or text that is no JSON object) is written first.
+    let is_template = policy_sentry::io::has_extension(path, &["yml", "yaml"])
+        || !text.trim_start().starts_with('{');
+    if !is_template {
+        return Ok(ParsedPolicy::parse(&name, &text)?);
+    }
+    let options = WriteOptions {
+        minimize: None,
+        levels: global.level_source()?,
+    };
+    let (written, parsed) =
+        super::write_policy::write_from_text(&name, &text, false, None, &options)?;
+    super::write_policy::print_warnings(&parsed, &written);
+    Ok(ParsedPolicy::parse(
+        &name,
+        &written.policy.to_json_pretty(),
+    )?)
 }

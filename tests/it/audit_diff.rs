@@ -587,6 +587,35 @@ mod cli {
     }
 
     #[test]
+    fn templates_are_written_first() {
+        let template = common::crate_path("examples/yml/crud.yml")
+            .display()
+            .to_string();
+        let written = common::run(&["write-policy", "--input-file", &template], None);
+        assert_eq!(written.status.code(), Some(0));
+        // The template against the policy it writes (on stdin): the same access.
+        let out = common::run(&["diff", &template, "-"], Some(&written.stdout));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.stdout, b"No change in access.\n");
+        let actions = common::crate_path("examples/yml/actions.yml")
+            .display()
+            .to_string();
+        let out = common::run(&["diff", &template, &actions, "--fmt", "json"], None);
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(!v["changes"].as_array().unwrap().is_empty());
+        let broken = tempfile::NamedTempFile::with_suffix(".yml").unwrap();
+        std::fs::write(broken.path(), "mode: crud\nread: [1\n").unwrap();
+        let out = common::run(&["diff", &template, broken.path().to_str().unwrap()], None);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(out.stdout.is_empty());
+    }
+
+    #[test]
     fn bad_input_exits_2_with_nothing_on_stdout() {
         let dir = files(&allow(r#""s3:GetObject""#, r#""*""#), "");
         std::fs::write(dir.path().join("broken.json"), "{\"Statement\":[").unwrap();

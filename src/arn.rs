@@ -270,6 +270,27 @@ const SLASH_RULE_FORMATS: [&str; 5] = [
     "${BucketName}/${ObjectName}",
 ];
 
+pub use policy::Coverage;
+
+/// Whether the policy resource `outer` covers every ARN `inner` can match, both read as IAM
+/// reads a policy's `Resource` ([`Rules::Policy`]): `*` covers everything,
+/// `arn:aws:s3:::b/*` covers `arn:aws:s3:::b/x`. [`Coverage::Unsure`] when neither could be
+/// shown.
+///
+/// ```
+/// use policy_sentry::arn::{Coverage, resource_covers};
+/// assert_eq!(resource_covers("arn:aws:s3:::b/*", "arn:aws:s3:::b/x"), Coverage::Covers);
+/// assert_eq!(resource_covers("arn:aws:s3:::b/x", "*"), Coverage::DoesNotCover);
+/// ```
+pub fn resource_covers(outer: &str, inner: &str) -> Coverage {
+    policy::covers(outer, inner)
+}
+
+/// Whether some ARN matches both policy resources ([`Rules::Policy`] reading).
+pub fn resources_overlap(one: &str, other: &str) -> bool {
+    policy::overlap(one, other)
+}
+
 /// Which rules decide whether an ARN has the resource type of an ARN format.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Rules {

@@ -541,6 +541,93 @@ fn intersects(pattern: &[Tok], format: &[Tok], row: &mut Vec<bool>, next: &mut V
     unreachable!("the last row returns")
 }
 
+/// Whether one policy resource covers another, both read as IAM reads them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Coverage {
+    /// Every ARN the inner pattern matches, the outer matches too.
+    Covers,
+    /// Some ARN the inner pattern matches, the outer does not (one was found).
+    DoesNotCover,
+    /// Neither could be shown: review by hand.
+    Unsure,
+}
+
+/// Whether `outer` covers every ARN `inner` can match ([`Coverage`]). Shown by walking both
+/// at once where each step of `inner` is read by a step of `outer` that reads at least as much
+/// (a character by `?` or `*`, a `?` by `?` or `*`, a `*` only by a `*`); refuted by a sample
+/// ARN of `inner` (its runs empty, or one filler character) that `outer` does not match.
+pub(super) fn covers(outer: &str, inner: &str) -> Coverage {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    compile_resource(outer, &mut a);
+    compile_resource(inner, &mut b);
+    if steps_cover(&a, &b) {
+        return Coverage::Covers;
+    }
+    // The filler: no character a pattern can write, so only wildcards read it.
+    for run in [&[][..], &[Tok::Byte(0)][..]] {
+        let sample: Vec<Tok> = b
+            .iter()
+            .flat_map(|t| match t {
+                Tok::Byte(_) => std::slice::from_ref(t),
+                Tok::One(_) => &[Tok::Byte(0)][..],
+                Tok::Run(_) => run,
+            })
+            .copied()
+            .collect();
+        if !intersects(&a, &sample, &mut Vec::new(), &mut Vec::new()) {
+            return Coverage::DoesNotCover;
+        }
+    }
+    Coverage::Unsure
+}
+
+/// Whether some ARN matches both policy resources.
+pub(super) fn overlap(one: &str, other: &str) -> bool {
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    compile_resource(one, &mut a);
+    compile_resource(other, &mut b);
+    intersects(&a, &b, &mut Vec::new(), &mut Vec::new())
+}
+
+/// The walk of [`covers`]: state (i, j) when the first i steps of `outer` have read the first
+/// j of `inner`.
+fn steps_cover(outer: &[Tok], inner: &[Tok]) -> bool {
+    let (n, m) = (outer.len(), inner.len());
+    let mut reached = vec![false; (n + 1) * (m + 1)];
+    reached[0] = true;
+    for i in 0..=n {
+        for j in 0..=m {
+            if !reached[i * (m + 1) + j] {
+                continue;
+            }
+            let (Some(&a), next) = (outer.get(i), inner.get(j).copied()) else {
+                continue;
+            };
+            if let Tok::Run(_) = a {
+                reached[(i + 1) * (m + 1) + j] = true;
+            }
+            let Some(b) = next else { continue };
+            match (a, b) {
+                (Tok::Run(ca), _) if reads_all(ca, b) => reached[i * (m + 1) + j + 1] = true,
+                (Tok::One(ca), Tok::Byte(_) | Tok::One(_)) if reads_all(ca, b) => {
+                    reached[(i + 1) * (m + 1) + j + 1] = true
+                }
+                (Tok::Byte(x), Tok::Byte(y)) if x == y => reached[(i + 1) * (m + 1) + j + 1] = true,
+                _ => {}
+            }
+        }
+    }
+    reached[n * (m + 1) + m]
+}
+
+/// Whether a step of class `class` reads every character the step `step` reads.
+fn reads_all(class: Class, step: Tok) -> bool {
+    match step {
+        Tok::Byte(b) => class.allows(b),
+        Tok::One(c) | Tok::Run(c) => (class.colon || !c.colon) && (class.slash || !c.slash),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -754,6 +841,62 @@ mod tests {
         #[test]
         fn never_panics(resource in "\\PC{0,40}", format in "\\PC{0,60}") {
             let _ = PolicyResource::new(&resource).matches(&format);
+        }
+    }
+
+    #[test]
+    fn coverage_of_resources() {
+        use Coverage::*;
+        let cases = [
+            ("*", "arn:aws:s3:::b/x", Covers),
+            ("*", "*", Covers),
+            ("arn:aws:s3:::b/*", "arn:aws:s3:::b/x", Covers),
+            ("arn:aws:s3:::b/*", "arn:aws:s3:::b/x/*", Covers),
+            ("arn:aws:s3:::b/*", "arn:aws:s3:::b/?", Covers),
+            ("arn:aws:s3:::b/?", "arn:aws:s3:::b/*", DoesNotCover),
+            ("arn:aws:s3:::b/x", "arn:aws:s3:::b/*", DoesNotCover),
+            ("arn:aws:s3:::b/*", "*", DoesNotCover),
+            ("arn:aws:s3:::b/*", "arn:aws:s3:::c/*", DoesNotCover),
+            ("arn:aws:s3:::b/*", "arn:aws:s3:::b/*", Covers),
+            // Both mean "at least one character": true, but not shown step by step.
+            ("arn:aws:s3:::b/?*", "arn:aws:s3:::b/*?", Unsure),
+            // A region's `*` stays in its field; the inner one spans fields.
+            (
+                "arn:aws:ec2:*:*:instance/*",
+                "arn:aws:ec2:*:*:instance/i-1",
+                Covers,
+            ),
+            (
+                "arn:aws:iam::*:role/a*",
+                "arn:aws:iam::*:role/a${aws:username}",
+                Covers,
+            ),
+            (
+                "arn:aws:iam::*:role/a",
+                "arn:aws:iam::*:role/${aws:username}",
+                DoesNotCover,
+            ),
+        ];
+        for (outer, inner, expected) in cases {
+            assert_eq!(covers(outer, inner), expected, "{outer} ⊇ {inner}");
+        }
+        assert!(overlap("arn:aws:s3:::b/x", "arn:aws:s3:::b/*"));
+        assert!(overlap("*", "arn:aws:s3:::b/*"));
+        assert!(!overlap("arn:aws:s3:::c/x", "arn:aws:s3:::b/*"));
+    }
+
+    proptest! {
+        /// Covers is never claimed where a sample of the inner pattern escapes the outer one.
+        #[test]
+        fn covers_is_sound(outer in "[ab*?/]{0,6}", inner in "[ab*?/]{0,6}", fill in "[ab/]{0,3}") {
+            if covers(&outer, &inner) == Coverage::Covers {
+                let sample: String = inner.chars().map(|c| match c {
+                    '*' => fill.clone(),
+                    '?' => "a".to_string(),
+                    c => c.to_string(),
+                }).collect();
+                prop_assert!(overlap(&outer, &sample), "{outer} ⊇ {inner} but not {sample}");
+            }
         }
     }
 }

@@ -65,11 +65,13 @@ pub enum Rule {
     SetOperatorOnSingleValuedKey,
     DenyNeedsIfExists,
     ResourceArnRegionOrAccount,
+    NewAccess,
+    AccessGranted,
 }
 
 impl Rule {
     /// In the order of SARIF's rule table (new rules go last: results refer to rules by index).
-    pub const ALL: [Rule; 25] = [
+    pub const ALL: [Rule; 27] = [
         Rule::UnknownService,
         Rule::UnknownAction,
         Rule::ActionWildcardMatchesNothing,
@@ -95,6 +97,8 @@ impl Rule {
         Rule::SetOperatorOnSingleValuedKey,
         Rule::DenyNeedsIfExists,
         Rule::ResourceArnRegionOrAccount,
+        Rule::NewAccess,
+        Rule::AccessGranted,
     ];
 
     /// The stable rule id.
@@ -125,6 +129,8 @@ impl Rule {
             Rule::SetOperatorOnSingleValuedKey => "set-operator-on-single-valued-key",
             Rule::DenyNeedsIfExists => "deny-needs-if-exists",
             Rule::ResourceArnRegionOrAccount => "resource-arn-region-or-account",
+            Rule::NewAccess => "new-access",
+            Rule::AccessGranted => "access-granted",
         }
     }
 
@@ -156,6 +162,8 @@ impl Rule {
             Rule::SetOperatorOnSingleValuedKey => "SetOperatorOnSingleValuedKey",
             Rule::DenyNeedsIfExists => "DenyNeedsIfExists",
             Rule::ResourceArnRegionOrAccount => "ResourceArnRegionOrAccount",
+            Rule::NewAccess => "NewAccess",
+            Rule::AccessGranted => "AccessGranted",
         }
     }
 
@@ -170,7 +178,9 @@ impl Rule {
             | Rule::InvalidPolicy
             | Rule::DuplicateSid
             | Rule::InvalidSid
-            | Rule::InvalidConditionOperator => Level::Error,
+            | Rule::InvalidConditionOperator
+            | Rule::NewAccess
+            | Rule::AccessGranted => Level::Error,
             Rule::NetworkExposure => Level::Note,
             _ => Level::Warning,
         }
@@ -243,6 +253,12 @@ impl Rule {
             }
             Rule::ResourceArnRegionOrAccount => {
                 "A resource ARN fills a region or account field its resource type leaves empty, so it matches nothing."
+            }
+            Rule::NewAccess => {
+                "The new policy grants access the old one does not (`check --no-new-access`)."
+            }
+            Rule::AccessGranted => {
+                "The policy grants an action listed in `check --access-not-granted`."
             }
         }
     }
@@ -325,6 +341,7 @@ impl Rule {
             Rule::ResourceArnRegionOrAccount => {
                 "ARNs of some resource types have no region or no account: S3 buckets and objects neither (arn:aws:s3:::bucket/key), IAM and other global resources no region (arn:aws:iam::123456789012:role/r). An ARN that fills such a field matches no resource, so the statement grants nothing on it. The message names the field and gives the ARN with it emptied. A warning, as resource-arn-mismatch, of which it is the case with a known fix."
             }
+            Rule::NewAccess | Rule::AccessGranted => super::guardrails::help(self),
         }
     }
 }

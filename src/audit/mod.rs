@@ -7,9 +7,12 @@
 pub mod analyze;
 pub mod check;
 mod conditions;
+pub mod diff;
+mod diff_report;
 pub mod downloaded;
 pub mod findings_json;
 pub mod grants;
+pub mod guardrails;
 mod json;
 pub mod policy;
 pub mod report;
@@ -18,5 +21,6 @@ pub mod sarif;
 mod scope;
 
 pub use check::{CheckOptions, Finding, Level, Rule, check_policy};
+pub use diff::{AccessDiff, Grant, diff, grants, grants_in};
 pub use policy::{ParsedPolicy, PolicyError, PolicyErrorKind};
 pub use report::{CheckReport, CheckedFile, Verdict};

@@ -21,10 +21,19 @@ pub struct CheckedFile {
 impl CheckedFile {
     /// Parse and check the text of a file.
     pub fn check(name: &str, text: &str, options: &CheckOptions) -> CheckedFile {
+        CheckedFile::check_with(name, text, |policy| check_policy(policy, options))
+    }
+
+    /// Parse a file and check it with `rules` (the access guardrails, instead of the lint).
+    pub fn check_with(
+        name: &str,
+        text: &str,
+        rules: impl FnOnce(&ParsedPolicy) -> Vec<Finding>,
+    ) -> CheckedFile {
         match ParsedPolicy::parse(name, text) {
             Ok(policy) => CheckedFile {
                 name: name.to_string(),
-                findings: check_policy(&policy, options),
+                findings: rules(&policy),
                 problem: None,
             },
             Err(e) => CheckedFile {

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use policy_sentry::audit::findings_json::findings_json;
+use policy_sentry::audit::guardrails::access_granted;
 use policy_sentry::audit::{
     CheckOptions, CheckReport, CheckedFile, Level, ParsedPolicy, Rule, Verdict, sarif,
 };
@@ -34,6 +35,8 @@ pub struct CheckArgs {
     /// Exit 1 when a finding is at this level or above.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
+    #[command(flatten)]
+    pub guardrails: super::check_guardrails::GuardrailArgs,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -73,6 +76,14 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         Err(e) => return run_failed(args, &super::error_text(&e), &[]),
     };
     let options = CheckOptions { levels };
+    if args.guardrails.no_new_access {
+        let report = super::check_guardrails::no_new_access(&args.paths, global);
+        return finish(args, report);
+    }
+    let granted = match args.guardrails.listed_actions() {
+        Ok(granted) => granted,
+        Err(message) => return run_failed(args, &message, &[]),
+    };
     let mut report = CheckReport::default();
     for input in collect(&args.paths) {
         let input = match input {
@@ -91,7 +102,12 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
                 );
                 continue;
             }
-            Ok(text) => CheckedFile::check(&input.display, &text, &options),
+            Ok(text) => match &granted {
+                Some(actions) => CheckedFile::check_with(&input.display, &text, |p| {
+                    access_granted(p, actions, &args.guardrails.resources)
+                }),
+                None => CheckedFile::check(&input.display, &text, &options),
+            },
         };
         report.files.push(checked);
     }
@@ -100,6 +116,11 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         let message = format!("no policy files found in {}", paths.join(", "));
         return run_failed(args, &message, &paths);
     }
+    finish(args, report)
+}
+
+/// Print the report and exit as `--fail-on` says.
+fn finish(args: &CheckArgs, report: CheckReport) -> anyhow::Result<ExitCode> {
     // A text report on the terminal already shows each error entry: said once, not twice.
     if args.fmt != CheckFormat::Text || !std::io::stdout().is_terminal() {
         for file in report.failed() {
@@ -132,7 +153,11 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
 
 /// A run that checked nothing: the error on stderr, exit 2, and for `--fmt sarif` a SARIF log
 /// that says so (a CI step that uploads the log must not get an empty file).
-fn run_failed(args: &CheckArgs, message: &str, paths: &[String]) -> anyhow::Result<ExitCode> {
+pub(super) fn run_failed(
+    args: &CheckArgs,
+    message: &str,
+    paths: &[String],
+) -> anyhow::Result<ExitCode> {
     eprintln!("error: {message}");
     if args.fmt == CheckFormat::Sarif {
         let log = sarif::failed_run_log(message, paths, env!("CARGO_PKG_VERSION"));

@@ -3,9 +3,11 @@
 
 mod analyze;
 mod check;
+mod check_guardrails;
 mod completions;
 mod create_template;
 mod data;
+mod diff;
 #[cfg(feature = "download")]
 mod download_policies;
 mod expand;
@@ -178,6 +180,8 @@ pub enum Command {
     Expand(expand::ExpandArgs),
     /// Lint policy files offline (text, JSON or SARIF findings).
     Check(check::CheckArgs),
+    /// The access one policy (or set of policies) grants that another does not.
+    Diff(diff::DiffArgs),
     /// Report risky permissions in policies (privilege escalation, exposure).
     Analyze(analyze::AnalyzeArgs),
     /// Explain an AccessDenied message or CloudTrail event, and the Allow that fixes it.
@@ -209,6 +213,7 @@ pub fn main() -> ExitCode {
         Command::Query(args) => query::run(args, &cli.global),
         Command::Expand(args) => expand::run(args, &cli.global),
         Command::Check(args) => check::run(args, &cli.global),
+        Command::Diff(args) => diff::run(args, &cli.global),
         Command::Analyze(args) => analyze::run(args, &cli.global),
         Command::ExplainDenied(args) => explain_denied::run(args, &cli.global),
         #[cfg(feature = "download")]

@@ -297,7 +297,9 @@ fn sarif_has_the_fields_2_1_0_and_code_scanning_require() {
             "condition-value-type-mismatch",
             "set-operator-on-single-valued-key",
             "deny-needs-if-exists",
-            "resource-arn-region-or-account"
+            "resource-arn-region-or-account",
+            "new-access",
+            "access-granted"
         ]
     );
     for rule in rules {

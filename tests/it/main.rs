@@ -38,6 +38,7 @@ mod audit_check;
 #[cfg(feature = "cli")]
 mod audit_check_conditions;
 mod audit_check_rules;
+mod audit_diff;
 #[cfg(feature = "cli")]
 mod audit_expand;
 #[cfg(feature = "cli")]

@@ -7,7 +7,7 @@
 //! |---|---|
 //! | look up services, actions, ARN formats, condition keys | [`data`] (the tables), [`query`] (upstream's query answers) |
 //! | write a least-privilege policy from a template | [`template::Template::parse`], then [`template::ParsedTemplate::write`] or [`write::write_policy`] |
-//! | read a policy and check it (unknown names, ARNs that fit no action, risky grants) | [`audit::ParsedPolicy::parse`], [`audit::check_policy`], [`audit::grants`] |
+//! | read a policy and check it (unknown names, ARNs that fit no action, risky grants) | [`audit::ParsedPolicy::parse`], [`audit::check_policy`], [`audit::grants()`] |
 //! | expand a wildcard action | [`expand::expand`], [`expand::why_no_match`] |
 //! | match an ARN against an ARN format | [`arn`] |
 //! | read an account's policies (feature `download`) | `download` |

@@ -1,5 +1,5 @@
 //! The offline access diff: what a set of policies grants that another does not, on the
-//! effective grant rather than the text. Actions come from [`super::grants`] (wildcards and
+//! effective grant rather than the text. Actions come from [`mod@super::grants`] (wildcards and
 //! `NotAction` expanded over the IAM data, unconditional Deny statements on `*` subtracted);
 //! resources are compared by pattern coverage ([`crate::arn::resource_covers`]); conditions
 //! conservatively (an added or tightened condition is narrower, a removed or loosened one

@@ -1,5 +1,5 @@
 //! Access guardrails as `check` findings: `--no-new-access` (what a new policy grants that
-//! its old version does not: the [`super::diff`] engine) and `--access-not-granted` (a policy
+//! its old version does not: the [`mod@super::diff`] engine) and `--access-not-granted` (a policy
 //! that grants any listed action on any listed resource), so CI gets them with SARIF and
 //! `--fail-on` like every other rule.
 

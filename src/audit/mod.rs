@@ -1,8 +1,9 @@
 //! Auditing IAM policies offline: reading policy documents with positions
-//! ([`policy::ParsedPolicy`]), what they grant ([`grants`]), the `check` lint rules ([`check`]) and
-//! the result of a check run ([`report`]) as text, JSON ([`findings_json`]) or SARIF 2.1.0
-//! ([`sarif`]), the 2020 `analyze` risk report ([`analyze`]) over single files or the folder
-//! `download-policies` writes ([`downloaded`]).
+//! ([`policy::ParsedPolicy`]), what they grant ([`mod@grants`], [`grants()`] for one action on one
+//! resource), how two policies differ ([`diff()`]), the `check` lint rules ([`check`]) and the
+//! result of a check run ([`report`]) as text, JSON ([`findings_json`]) or SARIF 2.1.0 ([`sarif`]),
+//! the 2020 `analyze` risk report ([`analyze`]) over single files or the folder `download-policies`
+//! writes ([`downloaded`]).
 
 pub mod analyze;
 pub mod check;

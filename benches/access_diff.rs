@@ -12,18 +12,9 @@ fn main() {
     divan::main();
 }
 
-/// A small deterministic generator (no dependency, same policies every run).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        ((self.0 >> 33) as usize) % n
-    }
-}
+#[path = "shared/lcg.rs"]
+mod lcg;
+use lcg::Lcg;
 
 /// One statement: explicit actions of one service on an ARN, a service wildcard, now and then
 /// a condition, `NotAction` or a Deny.

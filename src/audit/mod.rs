@@ -3,7 +3,7 @@
 //! resource), how two policies differ ([`diff()`]), the `check` lint rules ([`check`]) and the
 //! result of a check run ([`report`]) as text, JSON ([`findings_json`]) or SARIF 2.1.0 ([`sarif`]),
 //! the 2020 `analyze` risk report ([`analyze`]) over single files or the folder `download-policies`
-//! writes ([`downloaded`]).
+//! writes ([`downloaded`]), and that report as one self-contained HTML page ([`html`]).
 
 pub mod analyze;
 pub mod check;
@@ -14,6 +14,7 @@ pub mod downloaded;
 pub mod findings_json;
 pub mod grants;
 pub mod guardrails;
+pub mod html;
 mod json;
 pub mod policy;
 pub mod report;

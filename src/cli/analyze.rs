@@ -1,7 +1,9 @@
 //! `policy_sentry analyze policy-file | downloaded-policies`: the 2020 risk report. Prints the
 //! JSON report on stdout and writes the report files under the names 2020 used
-//! (`report.json`/`.csv`/`.md`, or `<report-name>.*` in the downloaded-policies folder).
+//! (`report.json`/`.csv`/`.md`, or `<report-name>.*` in the downloaded-policies folder), and
+//! with `--html FILE` the report as one self-contained page.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,6 +11,7 @@ use clap::{Args, Subcommand};
 use policy_sentry::audit::ParsedPolicy;
 use policy_sentry::audit::analyze::{Report, ReportConfig, analyze_policy};
 use policy_sentry::audit::downloaded::{self, DownloadedPolicy};
+use policy_sentry::audit::html;
 use policy_sentry::data::LevelSource;
 use policy_sentry::io::{self, WriteMode};
 
@@ -45,6 +48,9 @@ pub struct PolicyFileArgs {
     /// Also write report.md.
     #[arg(long)]
     pub include_markdown_report: bool,
+    /// Also write the report as one self-contained HTML page (replaced if it exists, like report.json).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -58,6 +64,9 @@ pub struct DownloadedArgs {
     /// Also write <report-name>.md.
     #[arg(long)]
     pub include_markdown_report: bool,
+    /// Also write the report as one self-contained HTML page (replaced if it exists, like <report-name>.json).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
     /// Folder with <account-id>/customer-managed/*.json and aws-managed/*.json (default: ~/.policy_sentry/analysis).
     #[arg(long, value_name = "DIR")]
     pub input_dir: Option<PathBuf>,
@@ -98,9 +107,12 @@ fn load_config(path: Option<&Path>, global: &GlobalArgs) -> Result<ReportConfig,
         .map_err(|e| InputError(vec![e.to_string()]))
 }
 
-fn read_policy(path: &Path, global: &GlobalArgs) -> Result<ParsedPolicy, String> {
+/// A policy file's text (for the HTML report) and its parse.
+fn read_policy(path: &Path, global: &GlobalArgs) -> Result<(String, ParsedPolicy), String> {
     let text = global.read_input(path).map_err(|e| e.to_string())?;
-    ParsedPolicy::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
+    let policy =
+        ParsedPolicy::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())?;
+    Ok((text, policy))
 }
 
 fn policy_file(
@@ -115,7 +127,7 @@ fn policy_file(
             args.report_path.display()
         )]));
     }
-    let policy = read_policy(&args.policy, global).map_err(|e| InputError(vec![e]))?;
+    let (text, policy) = read_policy(&args.policy, global).map_err(|e| InputError(vec![e]))?;
     let name = downloaded::policy_name(&args.policy);
     let mut report = Report::default();
     let mut warnings = Vec::new();
@@ -131,16 +143,21 @@ fn policy_file(
         levels,
         &mut warnings,
     ) {
-        report.policies.insert(name, r);
+        report.policies.insert(name.clone(), r);
     }
     for w in &warnings {
         eprintln!("warning: {w}");
     }
+    let html = args.html.as_deref().map(|path| {
+        let documents = BTreeMap::from([(name.clone(), text)]);
+        (path, html::to_html(&report, &documents))
+    });
     Ok(finish(
         &report,
         &args.report_path,
         "report",
         args.include_markdown_report,
+        html,
     ))
 }
 
@@ -169,9 +186,12 @@ fn downloaded(
         }
         // Nothing downloaded yet: the report over no policies is empty (no files written).
         eprintln!("warning: {}: no downloaded policies; {hint}", dir.display());
+        if let Some(path) = &args.html {
+            eprintln!("note: {} not written (no report files are)", path.display());
+        }
         return Ok(super::print_json(&Report::default().to_json()).map(|()| ExitCode::SUCCESS));
     }
-    let (accounts, parsed) = read_downloaded(&dir, global)?;
+    let (accounts, parsed, texts) = read_downloaded(&dir, global)?;
     let mut warnings = Vec::new();
     let report = Report::of_downloaded(&parsed, &config, levels, &mut warnings);
     for w in &warnings {
@@ -182,20 +202,34 @@ fn downloaded(
         parsed.len(),
         dir.display()
     );
+    let html = args.html.as_deref().map(|path| {
+        // Keyed as the report keys them (a name found twice by its qualified name).
+        let located: Vec<DownloadedPolicy> = parsed.iter().map(|(d, _)| d.clone()).collect();
+        let documents = downloaded::report_keys(&located)
+            .into_iter()
+            .zip(texts)
+            .collect();
+        (path, html::to_html(&report, &documents))
+    });
     Ok(finish(
         &report,
         &dir,
         &args.report_name,
         args.include_markdown_report,
+        html,
     ))
 }
 
-/// Every policy of the downloaded-policies folder `dir`, parsed, and the number of account
-/// folders; any folder or file that cannot be read or parsed fails the whole run.
+/// The policies of the downloaded-policies folder.
+type Downloaded = Vec<(DownloadedPolicy, ParsedPolicy)>;
+
+/// Every policy of the downloaded-policies folder `dir`, parsed, with its text (in the same
+/// order), and the number of account folders; any folder or file that cannot be read or
+/// parsed fails the whole run.
 fn read_downloaded(
     dir: &Path,
     global: &GlobalArgs,
-) -> Result<(usize, Vec<(DownloadedPolicy, ParsedPolicy)>), InputError> {
+) -> Result<(usize, Downloaded, Vec<String>), InputError> {
     let found =
         downloaded::find(dir).map_err(|e| InputError(vec![format!("{}: {e}", dir.display())]))?;
     let mut errors: Vec<String> = (found.errors.iter())
@@ -210,34 +244,45 @@ fn read_downloaded(
             dir.display()
         );
     }
-    let mut parsed = Vec::new();
+    let (mut parsed, mut texts) = (Vec::new(), Vec::new());
     for policy in found.policies {
         match read_policy(&policy.path, global) {
-            Ok(p) => parsed.push((policy, p)),
+            Ok((text, p)) => {
+                parsed.push((policy, p));
+                texts.push(text);
+            }
             Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() {
-        Ok((found.accounts, parsed))
+        Ok((found.accounts, parsed, texts))
     } else {
         Err(InputError(errors))
     }
 }
 
-/// Write the report files (each atomically), then print the JSON report.
-fn finish(report: &Report, dir: &Path, name: &str, markdown: bool) -> anyhow::Result<ExitCode> {
+/// Write the report files (each atomically; the HTML page first, so a bad `--html` path
+/// fails before anything is written), then print the JSON report.
+fn finish(
+    report: &Report,
+    dir: &Path,
+    name: &str,
+    markdown: bool,
+    html: Option<(&Path, String)>,
+) -> anyhow::Result<ExitCode> {
     let json = report.to_json();
     let pretty = io::pretty_json(&json)?;
     let mut written = Vec::new();
-    let mut files = vec![
-        (format!("{name}.json"), pretty),
-        (format!("{name}.csv"), report.to_csv()),
-    ];
+    let mut files: Vec<(PathBuf, String)> = html
+        .map(|(path, page)| (path.to_path_buf(), page))
+        .into_iter()
+        .collect();
+    files.push((dir.join(format!("{name}.json")), pretty));
+    files.push((dir.join(format!("{name}.csv")), report.to_csv()));
     if markdown {
-        files.push((format!("{name}.md"), report.to_markdown()));
+        files.push((dir.join(format!("{name}.md")), report.to_markdown()));
     }
-    for (file, contents) in files {
-        let path = dir.join(file);
+    for (path, contents) in files {
         io::write_atomically(&path, contents.as_bytes(), WriteMode::Replace)?;
         written.push(path);
     }

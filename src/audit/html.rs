@@ -36,7 +36,7 @@ td.num,th.num{text-align:right}thead th{background:#f0f2f5}
 table.sortable thead th{cursor:pointer;user-select:none}
 table.sortable thead th[aria-sort=ascending]::after{content:' \\25B2'}
 table.sortable thead th[aria-sort=descending]::after{content:' \\25BC'}
-tr.zero td.num{color:#888}
+td.zero{color:#888}
 pre{background:#f6f8fa;border:1px solid #ddd;padding:.8rem;overflow:auto;font-size:13px}
 mark{background:#ffd54f;padding:0 .1rem}code{font-size:13px}
 section.policy{margin-top:1.5rem}ul.actions{columns:3 16rem;margin:.3rem 0}
@@ -93,7 +93,7 @@ pub fn to_html(report: &Report, documents: &BTreeMap<String, String>) -> String 
     let n = report.policies.len();
     let _ = writeln!(
         page,
-        "<p id=\"policy-count\">{n} polic{} with findings. The JSON report (report.json) has the same data.</p>",
+        "<p id=\"policy-count\">{n} polic{} with findings. The JSON report has the same data.</p>",
         if n == 1 { "y" } else { "ies" }
     );
     summary(&mut page, report);
@@ -160,7 +160,9 @@ fn policy_table(page: &mut String, report: &Report, order: &[&String]) {
             escape(&policy.account_id)
         );
         for category in RiskCategory::ALL {
-            let _ = write!(page, "<td class=\"num\">{}</td>", policy.count(category));
+            let count = policy.count(category);
+            let class = if count == 0 { "num zero" } else { "num" };
+            let _ = write!(page, "<td class=\"{class}\">{count}</td>");
         }
         let _ = writeln!(
             page,

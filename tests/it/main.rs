@@ -32,6 +32,8 @@ mod iam_data_cli;
 
 // They run the binary (`cli` feature).
 #[cfg(feature = "cli")]
+mod analyze_html;
+#[cfg(feature = "cli")]
 mod audit_analyze;
 #[cfg(feature = "cli")]
 mod audit_check;

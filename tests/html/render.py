@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -76,15 +77,24 @@ def fail(message):
     sys.exit(1)
 
 
-def chromium(args, binary, *extra):
+def chromium(binary, *extra):
     profile = tempfile.mkdtemp(prefix="chromium-profile-")
     command = [
         binary, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", f"--user-data-dir={profile}", *extra,
     ]
+    # Its own process group, so a timeout ends the browser's helper processes too.
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             start_new_session=True)
     try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+        stdout, stderr = child.communicate(timeout=90)
+        return subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate()
+        fail("chromium did not finish in 90 s (a dialog such as alert() blocks headless "
+             "Chromium: did a script get into the page?)")
     finally:
         shutil.rmtree(profile, ignore_errors=True)
 
@@ -134,8 +144,8 @@ def check_dom(dom, report):
     if HOSTILE_NAME not in [r[0] for r in rows]:
         fail("the policy named with <script> and & is not in the table as text")
     scripts = [a for t, a in dom.elements if t == "script"]
-    if len(scripts) != 1 or any(t in ("alert", "b") for t, _ in dom.elements):
-        fail(f"injected elements: {len(scripts)} script elements")
+    if len(scripts) != 1:
+        fail(f"{len(scripts)} script elements: one came from the data")
     print("ok: <script> and & in a policy name and an action are text, one script element")
     heads = [a for t, a in dom.elements if t == "th" and a.get("tabindex") == "0"]
     if len(heads) != len(dom.tables["policies"][0]):
@@ -160,13 +170,15 @@ def main():
     page, report = write_report(args)
     url = "file://" + os.path.abspath(page)
     png = os.path.join(args.out, "report.png")
-    shot = chromium(args, args.chromium, f"--screenshot={png}", "--window-size=1280,1600", url)
-    with open(png, "rb") if os.path.exists(png) else open(os.devnull, "rb") as f:
-        head = f.read(8)
+    shot = chromium(args.chromium, f"--screenshot={png}", "--window-size=1280,1600", url)
+    head = b""
+    if os.path.exists(png):
+        with open(png, "rb") as f:
+            head = f.read(8)
     if head != b"\x89PNG\r\n\x1a\n":
         fail(f"no PNG screenshot written (chromium exit {shot.returncode}): {shot.stderr[-2000:]}")
     print(f"ok: screenshot {png} ({os.path.getsize(png)} bytes)")
-    dump = chromium(args, args.chromium, "--dump-dom", url)
+    dump = chromium(args.chromium, "--dump-dom", url)
     if dump.returncode != 0 or "<html" not in dump.stdout:
         fail(f"--dump-dom gave no page (exit {dump.returncode}): {dump.stderr[-2000:]}")
     dom = Dom()

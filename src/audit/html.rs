@@ -306,15 +306,16 @@ fn marks(root: &Value, policy: &PolicyReport) -> Vec<Mark> {
                 });
             }
         }
-        if let (Kind::Object(members), false) = (&statement.kind, policy.categories.is_empty()) {
-            if let Some(not_action) = members.iter().find(|m| m.key == "NotAction") {
-                marks.push(Mark {
-                    span: not_action.key_span,
-                    title:
-                        "NotAction allows every other action: the findings above may come from here"
-                            .to_string(),
-                });
-            }
+        let not_action = match &statement.kind {
+            Kind::Object(members) => members.iter().find(|m| m.key == "NotAction"),
+            _ => None,
+        };
+        if let Some(not_action) = not_action.filter(|_| !policy.categories.is_empty()) {
+            marks.push(Mark {
+                span: not_action.key_span,
+                title: "NotAction allows every other action: the findings above may come from here"
+                    .to_string(),
+            });
         }
     }
     marks.sort_by_key(|m| m.span.start);

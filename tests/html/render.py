@@ -5,6 +5,9 @@ Standard library only. Copies the fixture folder (tests/files/analyze-html, the 
 download-policies writes), adds a policy whose name and action hold `<script>` and `&`, runs
 `policy_sentry analyze downloaded-policies --html`, then with Chromium:
   - takes a screenshot and checks a PNG was written;
+  - clicks the policy table's headers from a harness page that frames the report (its
+    script reports the row order after each click into its own DOM, which is dumped) and
+    checks that the rows sort by name both ways and by a count, most first;
   - dumps the DOM (after the page's script ran) and checks that the summary and the policy table
     hold the counts of the JSON report printed on stdout, that the hostile name is text (no
     second script element, no injected element), that the page's own script ran under its
@@ -16,8 +19,10 @@ Exit 0 and "ok: ..." lines when every check passes; exit 1 naming the failed che
 """
 
 import argparse
+import html
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -162,6 +167,56 @@ def check_dom(dom, report):
     print("ok: no src or href outside the page")
 
 
+SORT_HARNESS = """<!DOCTYPE html><html><body><pre id="result">not run</pre>
+<iframe id="report" src="report.html"></iframe>
+<script>
+document.getElementById('report').addEventListener('load', function () {
+  var out = [];
+  try {
+    var table = this.contentDocument.getElementById('policies');
+    var heads = table.tHead.rows[0].cells;
+    var column = function (i) {
+      return Array.prototype.map.call(table.tBodies[0].rows, function (r) {
+        return r.cells[i].textContent;
+      });
+    };
+    heads[0].click(); out.push([heads[0].getAttribute('aria-sort'), column(0)]);
+    heads[0].click(); out.push([heads[0].getAttribute('aria-sort'), column(0)]);
+    heads[3].click(); out.push([heads[3].getAttribute('aria-sort'), column(3)]);
+  } catch (e) { out.push(['error: ' + e, []]); }
+  document.getElementById('result').textContent = JSON.stringify(out);
+});
+</script></body></html>
+"""
+
+
+def check_sorting(out_dir, browser, report):
+    harness = os.path.join(out_dir, "sort.html")
+    with open(harness, "w", encoding="utf-8") as f:
+        f.write(SORT_HARNESS)
+    # File pages may reach into each other's DOM only with this flag.
+    dump = chromium(browser, "--allow-file-access-from-files", "--dump-dom",
+                    "file://" + os.path.abspath(harness))
+    found = re.search(r'<pre id="result">(.*?)</pre>', dump.stdout, re.S)
+    if not found:
+        fail(f"sort harness gave no result (exit {dump.returncode}): {dump.stderr[-2000:]}")
+    clicks = json.loads(html.unescape(found.group(1)))
+    if len(clicks) != 3:
+        fail(f"sort harness: {clicks}")
+    (order_a, names_a), (order_b, names_b), (order_c, counts) = clicks
+    if sorted(names_a) != sorted(report) or (order_a, order_b) != ("ascending", "descending"):
+        fail(f"sorting by name: {clicks}")
+    letters = [n for n in names_a if n in ("ci-deployer", "everything-but-s3", "key-rotator")]
+    if names_b != names_a[::-1] or letters != sorted(letters) or names_a == list(report):
+        fail(f"sorting by name does not order the rows A to Z and back: {clicks}")
+    expected = sorted((len(p.get("privilege_escalation", [])) for p in report.values()),
+                      reverse=True)
+    if order_c != "descending" or [int(c) for c in counts] != expected:
+        fail(f"sorting by Privilege Escalation: {counts} != {expected}")
+    print(f"ok: clicking headers sorts the table (name A-Z: {names_a}; Privilege Escalation "
+          f"most first: {counts})")
+
+
 def main():
     parser = argparse.ArgumentParser()
     for name in ("--binary", "--chromium", "--fixtures", "--out"):
@@ -184,6 +239,7 @@ def main():
     dom = Dom()
     dom.feed(dump.stdout)
     check_dom(dom, report)
+    check_sorting(args.out, args.chromium, report)
 
 
 if __name__ == "__main__":

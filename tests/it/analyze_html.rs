@@ -1,7 +1,7 @@
 //! `analyze … --html FILE`: the page is written (atomically, replacing an older one as
 //! report.json is), a bad path writes nothing, every downloaded policy's JSON is on the page,
-//! and the page renders in headless Chromium with the JSON report's counts
-//! (tests/html/render.py; SKIPPED without chromium or python3).
+//! and the page renders in headless Chromium with the JSON report's counts and a table that
+//! sorts on header clicks (tests/html/render.py; SKIPPED without chromium or python3).
 
 use std::path::{Path, PathBuf};
 

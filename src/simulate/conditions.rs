@@ -1,8 +1,8 @@
 //! A statement's `Condition` against a request context, as the IAM User Guide describes it
 //! ("IAM JSON policy elements: Condition operators", "Conditions with multiple context keys or
 //! values", "Single-valued vs. multivalued context keys", "IAM policy elements: Variables and
-//! tags"). Operators are read by [`crate::condition::Operator::parse`], the parser `check` and
-//! `write-policy` use.
+//! tags"). Operators are read by the parser `check` and `write-policy` use (`Operator::parse`
+//! in `src/condition.rs`).
 //!
 //! The rules, with the documentation that settles each:
 //! - All operator blocks AND, all keys of a block AND, the values of one key OR; for a negated

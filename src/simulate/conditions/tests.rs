@@ -438,6 +438,16 @@ fn variables_in_values() {
         &["home/${aws:userid, 'alice'}/"],
         &c
     ));
+    assert_eq!(
+        note(
+            "StringLike",
+            "s3:prefix",
+            &["home/${aws:username}/*", "x${*}"],
+            &c
+        ),
+        "with variables: `home/alice/*`, `x*`"
+    );
+    assert_eq!(note("StringLike", "s3:prefix", &["home/*"], &c), "");
     // A variable without a value: no positive match, and a negated match.
     let k = "aws:ResourceTag/team";
     assert!(!eval("StringEquals", k, &["${aws:PrincipalTag/dept}"], &c));

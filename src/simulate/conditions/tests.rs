@@ -592,3 +592,54 @@ proptest! {
         prop_assert_eq!(eval(&format!("{op}IfExists"), "k", &values, &c), eval(op, "k", &values, &c));
     }
 }
+
+fn decimal() -> impl Strategy<Value = String> {
+    ("-?", "[0-9]{1,4}", prop::option::of("[0-9]{1,3}")).prop_map(|(sign, whole, fraction)| {
+        match fraction {
+            Some(f) => format!("{sign}{whole}.{f}"),
+            None => format!("{sign}{whole}"),
+        }
+    })
+}
+
+proptest! {
+    /// Numbers compare as numbers: as f64 does for short decimals, and the relations are
+    /// consistent with each other.
+    #[test]
+    fn numeric_relations(a in decimal(), b in decimal()) {
+        let c = ctx(&[("n", a.as_str())]);
+        let ord = a.parse::<f64>().unwrap().partial_cmp(&b.parse::<f64>().unwrap()).unwrap();
+        let b = [b.as_str()];
+        prop_assert_eq!(eval("NumericEquals", "n", &b, &c), ord.is_eq());
+        prop_assert_eq!(eval("NumericLessThan", "n", &b, &c), ord.is_lt());
+        prop_assert_eq!(eval("NumericLessThanEquals", "n", &b, &c), ord.is_le());
+        prop_assert_eq!(eval("NumericGreaterThan", "n", &b, &c), ord.is_gt());
+        prop_assert_eq!(eval("NumericGreaterThanEquals", "n", &b, &c), ord.is_ge());
+    }
+
+    /// An epoch time and the same instant written in ISO 8601 are equal dates.
+    #[test]
+    fn epoch_and_iso_dates_agree(seconds in 0i64..4_000_000_000, other in 0i64..4_000_000_000) {
+        let days = seconds.div_euclid(86_400);
+        // Civil date from days (H. Hinnant's civil_from_days), independent of parse_date.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        let s = seconds.rem_euclid(86_400);
+        let iso = format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", s / 3600, s / 60 % 60, s % 60);
+        let c = ctx(&[("aws:CurrentTime", iso.as_str())]);
+        let epoch = seconds.to_string();
+        prop_assert!(eval("DateEquals", "aws:CurrentTime", &[epoch.as_str()], &c), "{}", iso);
+        let other = other.to_string();
+        prop_assert_eq!(
+            eval("DateLessThan", "aws:CurrentTime", &[other.as_str()], &c),
+            seconds < other.parse::<i64>().unwrap()
+        );
+    }
+}

@@ -34,4 +34,4 @@ pub use explain::{
     render_text,
 };
 pub use matching::{ElementMatch, PrincipalMatch, resource_matches};
-pub use request::{Policies, Request};
+pub use request::{Policies, Request, RequestLineError, requests_from_jsonl};

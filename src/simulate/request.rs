@@ -1,6 +1,8 @@
 //! What is asked ([`Request`]) and what is asked against ([`Policies`]).
 
-use super::context::RequestContext;
+use serde::Deserialize;
+
+use super::context::{ContextValue, RequestContext};
 use crate::audit::policy::ParsedPolicy;
 
 /// One request: who does what to which resource, in which context.
@@ -108,4 +110,139 @@ pub struct Policies {
     pub session: Option<ParsedPolicy>,
     /// The organization's management account: SCPs do not restrict its principals.
     pub management_account: Option<String>,
+}
+
+impl Request {
+    /// Add the global keys AWS sets from the request itself, unless the context has them:
+    /// `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:username` (IAM users) and
+    /// `aws:ResourceAccount`.
+    pub fn add_implied_context(&mut self) {
+        let mut implied: Vec<(&str, String)> = Vec::new();
+        if let Some(principal) = self.principal.as_deref().filter(|p| p.starts_with("arn:")) {
+            implied.push(("aws:PrincipalArn", principal.to_string()));
+            let resource = principal.splitn(6, ':').nth(5).unwrap_or("");
+            if let Some(user) = resource.strip_prefix("user/") {
+                let name = user.rsplit('/').next().unwrap_or(user);
+                implied.push(("aws:username", name.to_string()));
+            }
+        }
+        if let Some(account) = self.principal_account() {
+            implied.push(("aws:PrincipalAccount", account.to_string()));
+        }
+        if let Some(account) = self.resource_account() {
+            implied.push(("aws:ResourceAccount", account.to_string()));
+        }
+        for (key, value) in implied {
+            if self.context.get(key).is_none() {
+                self.context.insert(key, ContextValue::Single(value));
+            }
+        }
+    }
+}
+
+/// A line of a `--requests` file that is not a request.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}:{line}: {message}")]
+pub struct RequestLineError {
+    pub origin: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// What a request line holds (`context` values: a string, or a list for a multivalued key).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestLine {
+    action: String,
+    resource: String,
+    principal: Option<String>,
+    resource_account: Option<String>,
+    #[serde(default)]
+    context: serde_json::Map<String, serde_json::Value>,
+}
+
+const LINE_SHAPE: &str = r#"expected a JSON object like {"action":"s3:GetObject","resource":"arn:aws:s3:::bucket/key","principal":"arn:aws:iam::111122223333:role/r","resource_account":"111122223333","context":{"aws:SourceIp":"10.0.0.1","aws:TagKeys":["a","b"]}} (principal, resource_account and context optional)"#;
+
+/// The requests of a JSONL text, one JSON object per line (blank lines skipped), each with
+/// its implied context ([`Request::add_implied_context`]). `origin` names the file in errors.
+pub fn requests_from_jsonl(origin: &str, text: &str) -> Result<Vec<Request>, RequestLineError> {
+    let mut requests = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let error = |message: String| RequestLineError {
+            origin: origin.to_string(),
+            line: i + 1,
+            message,
+        };
+        let parsed: RequestLine = serde_json::from_str(line)
+            .map_err(|e| error(json_error(&e)))?;
+        let mut request = Request::new(&parsed.action, &parsed.resource, parsed.principal.as_deref());
+        request.resource_account = parsed.resource_account;
+        for (key, value) in parsed.context {
+            request.context.insert(&key, context_value(&key, value).map_err(error)?);
+        }
+        request.check().map_err(error)?;
+        request.add_implied_context();
+        requests.push(request);
+    }
+    Ok(requests)
+}
+
+/// serde's message with the column (the line is the file's), and the shape expected.
+fn json_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let message = text.split(" at line ").next().unwrap_or(&text);
+    format!("column {}: {message}; {LINE_SHAPE}", e.column())
+}
+
+/// A context value of a request line: a scalar, or a list of scalars (multivalued).
+fn context_value(key: &str, value: serde_json::Value) -> Result<ContextValue, String> {
+    use serde_json::Value;
+    let scalar = |v: Value| match v {
+        Value::String(s) => Ok(s),
+        Value::Bool(_) | Value::Number(_) => Ok(v.to_string()),
+        other => Err(format!(
+            "context key \"{key}\": expected a string, number, boolean or a list of them, not {other}"
+        )),
+    };
+    match value {
+        Value::Array(items) => Ok(ContextValue::Multi(
+            items.into_iter().map(scalar).collect::<Result<_, _>>()?,
+        )),
+        other => scalar(other).map(ContextValue::Single),
+    }
+}
+
+impl Request {
+    /// Whether the action and the resource are well formed: `service:Action`, and an ARN or
+    /// `*`. The message says what would be right.
+    pub fn check(&self) -> Result<(), String> {
+        let action_ok = self
+            .action
+            .split_once(':')
+            .is_some_and(|(s, a)| !s.is_empty() && !a.is_empty() && !self.action.contains(char::is_whitespace));
+        if !action_ok {
+            return Err(format!(
+                "action \"{}\" is not service:Action (e.g. s3:GetObject)",
+                self.action
+            ));
+        }
+        let arn_ok = self.resource.starts_with("arn:") && self.resource.splitn(6, ':').count() == 6;
+        if self.resource != "*" && !arn_ok {
+            return Err(format!(
+                "resource \"{}\" is not an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, e.g. arn:aws:s3:::bucket/key) or *",
+                self.resource
+            ));
+        }
+        if let Some(account) = &self.resource_account
+            && !is_account_id(account)
+        {
+            return Err(format!(
+                "resource account \"{account}\" is not a 12-digit AWS account ID"
+            ));
+        }
+        Ok(())
+    }
 }

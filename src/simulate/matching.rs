@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::context::RequestContext;
 use super::request::{Request, arn_account, is_account_id};
-use super::variables::substitute;
+use super::variables::pattern;
 use crate::arn::{Coverage, resource_covers};
 use crate::audit::policy::{ActionField, Located, PrincipalField, ResourceField};
 use crate::expand::glob_match;
@@ -49,7 +49,8 @@ pub fn match_action(field: &ActionField, action: &str) -> ElementMatch {
     }
 }
 
-/// `Resource` / `NotResource` after policy-variable substitution; a statement without either
+/// `Resource` / `NotResource`, policy variables taking the request's values (a variable the
+/// request has no value for makes its entry match nothing, with a note); a statement without either
 /// (a resource-based policy's) is about the resource it is attached to.
 pub fn match_resource(field: &ResourceField, resource: &str, ctx: &RequestContext) -> ElementMatch {
     let (entries, negated) = match field {
@@ -64,11 +65,17 @@ pub fn match_resource(field: &ResourceField, resource: &str, ctx: &RequestContex
         }
     };
     let mut missing = Vec::new();
-    let hit = entries.iter().find(|e| match substitute(&e.value, ctx) {
-        Ok(pattern) => resource_matches(&pattern, resource),
-        Err(err) => {
-            missing.push(err.to_string());
-            false
+    let hit = entries.iter().find(|e| {
+        if !e.value.contains("${") {
+            return resource_matches(&e.value, resource);
+        }
+        // Substituted values are literal text, `${*}` a literal `*`: the variables' glob.
+        match pattern(e.value.trim(), ctx) {
+            Ok(pattern) => pattern.matches(resource),
+            Err(err) => {
+                missing.push(err.to_string());
+                false
+            }
         }
     });
     let note = (!missing.is_empty()).then(|| missing.join("; "));

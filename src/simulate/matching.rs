@@ -38,9 +38,7 @@ pub fn match_action(field: &ActionField, action: &str) -> ElementMatch {
         ActionField::Action(v) => (v, false),
         ActionField::NotAction(v) => (v, true),
     };
-    let hit = entries
-        .iter()
-        .find(|e| glob_match(e.value.trim(), action));
+    let hit = entries.iter().find(|e| glob_match(e.value.trim(), action));
     let entry = hit.map(|e| e.value.as_str());
     match (negated, entry) {
         (false, _) => ElementMatch::of(entry.is_some(), entry, None),
@@ -214,7 +212,10 @@ mod tests {
         assert!(!resource_matches("arn:aws:s3:::bucket/key/??.txt", object));
         let table = "arn:aws:dynamodb:us-east-1:111122223333:table/T";
         assert!(resource_matches("arn:aws:dynamodb:*:*:table/T", table));
-        assert!(resource_matches("arn:aws:dynamodb:us-*-1:111122223333:table/*", table));
+        assert!(resource_matches(
+            "arn:aws:dynamodb:us-*-1:111122223333:table/*",
+            table
+        ));
         assert!(!resource_matches("arn:aws:dynamodb:*:*:table/T/*", table));
         // A request for `*` (an action without a resource) is matched only by `*`.
         assert!(resource_matches("*", "*"));
@@ -227,7 +228,10 @@ mod tests {
             session_role("arn:aws:sts::111122223333:assumed-role/Admin/me"),
             Some("Admin")
         );
-        assert_eq!(role_of_arn("arn:aws:iam::111122223333:role/path/Admin"), Some("Admin"));
+        assert_eq!(
+            role_of_arn("arn:aws:iam::111122223333:role/path/Admin"),
+            Some("Admin")
+        );
         assert_eq!(role_of_arn("arn:aws:iam::111122223333:user/Admin"), None);
     }
 }

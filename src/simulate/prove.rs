@@ -11,9 +11,9 @@ use std::collections::{BTreeMap, HashSet};
 use serde::Serialize;
 
 use super::context::RequestContext;
+use super::evaluate;
 use super::explain::Verdict;
 use super::request::{Policies, Request};
-use super::evaluate;
 use crate::Effect;
 use crate::audit::policy::ParsedPolicy;
 use crate::data::Service;
@@ -47,8 +47,11 @@ pub fn prove(asked: &WrittenPolicy, written: &[WrittenPolicy], effect: Effect) -
         .iter()
         .enumerate()
         .map(|(i, policy)| {
-            ParsedPolicy::parse(&format!("written policy {}", i + 1), &policy.to_json_compact())
-                .unwrap_or_else(|e| unreachable!("a written policy parses: {e}"))
+            ParsedPolicy::parse(
+                &format!("written policy {}", i + 1),
+                &policy.to_json_compact(),
+            )
+            .unwrap_or_else(|e| unreachable!("a written policy parses: {e}"))
         })
         .collect();
     let policies = Policies {
@@ -71,7 +74,9 @@ pub fn prove(asked: &WrittenPolicy, written: &[WrittenPolicy], effect: Effect) -
     for (action, resource) in unasked_sample(&pairs) {
         let got = simulate(&policies, &context, &action, &resource);
         if got == Verdict::Allowed {
-            proof.failures.push(failure(&action, &resource, "denied (not asked for)", got));
+            proof
+                .failures
+                .push(failure(&action, &resource, "denied (not asked for)", got));
         } else {
             proof.proved += 1;
         }
@@ -91,7 +96,9 @@ fn check(
     if got == expected {
         proof.proved += 1;
     } else {
-        proof.failures.push(failure(action, resource, &format!("{expected:?}"), got));
+        proof
+            .failures
+            .push(failure(action, resource, &format!("{expected:?}"), got));
     }
 }
 
@@ -104,7 +111,12 @@ fn failure(action: &str, resource: &str, expected: &str, got: Verdict) -> ProofF
     }
 }
 
-fn simulate(policies: &Policies, context: &RequestContext, action: &str, resource: &str) -> Verdict {
+fn simulate(
+    policies: &Policies,
+    context: &RequestContext,
+    action: &str,
+    resource: &str,
+) -> Verdict {
     let mut request = Request::new(action, resource, None);
     request.context = context.clone();
     evaluate(&request, policies).decision
@@ -230,18 +242,42 @@ mod tests {
     fn resources_are_made_concrete() {
         assert_eq!(concrete("*"), "*");
         assert_eq!(concrete("arn:aws:s3:::b/*"), "arn:aws:s3:::b/example");
-        assert_eq!(concrete("arn:aws:logs:*:*:log-group:?"), "arn:aws:logs:example:example:log-group:x");
+        assert_eq!(
+            concrete("arn:aws:logs:*:*:log-group:?"),
+            "arn:aws:logs:example:example:log-group:x"
+        );
     }
 
     #[test]
     fn compliant_values_meet_allows_and_escape_denies() {
         let v = |s: &str| vec![s.to_string()];
-        assert_eq!(compliant_value("StringEquals", &v("a"), Effect::Allow), Some("a".into()));
-        assert_eq!(compliant_value("StringNotEquals", &v("a"), Effect::Allow), None);
-        assert_eq!(compliant_value("StringNotEquals", &v("a"), Effect::Deny), Some("a".into()));
-        assert_eq!(compliant_value("Bool", &v("false"), Effect::Deny), Some("true".into()));
-        assert_eq!(compliant_value("NotIpAddress", &v("10.0.0.0/8"), Effect::Deny), Some("10.0.0.0".into()));
-        assert_eq!(compliant_value("Null", &v("true"), Effect::Deny), Some("example".into()));
-        assert_eq!(compliant_value("ForAnyValue:StringLike", &v("x"), Effect::Allow), Some("x".into()));
+        assert_eq!(
+            compliant_value("StringEquals", &v("a"), Effect::Allow),
+            Some("a".into())
+        );
+        assert_eq!(
+            compliant_value("StringNotEquals", &v("a"), Effect::Allow),
+            None
+        );
+        assert_eq!(
+            compliant_value("StringNotEquals", &v("a"), Effect::Deny),
+            Some("a".into())
+        );
+        assert_eq!(
+            compliant_value("Bool", &v("false"), Effect::Deny),
+            Some("true".into())
+        );
+        assert_eq!(
+            compliant_value("NotIpAddress", &v("10.0.0.0/8"), Effect::Deny),
+            Some("10.0.0.0".into())
+        );
+        assert_eq!(
+            compliant_value("Null", &v("true"), Effect::Deny),
+            Some("example".into())
+        );
+        assert_eq!(
+            compliant_value("ForAnyValue:StringLike", &v("x"), Effect::Allow),
+            Some("x".into())
+        );
     }
 }

@@ -197,7 +197,10 @@ fn every_written_policy_proves_itself() {
         bugs.join("\n")
     );
     assert!(placeholders.len() <= 35, "{}", placeholders.join("\n"));
-    assert!(proved_policies > 700, "only {proved_policies} policies proved");
+    assert!(
+        proved_policies > 700,
+        "only {proved_policies} policies proved"
+    );
     eprintln!(
         "{proved_policies} written policies proved: {requests} requests, {} failed on ARNs with a `${{…}}` placeholder",
         placeholders.len()

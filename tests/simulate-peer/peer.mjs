@@ -4,9 +4,10 @@
 // usage: POLICY_SENTRY_SIMULATE_PEER=DIR node peer.mjs BATCH.json
 //   DIR: where `npm ci` installed this folder's package.json (tests/simulate-peer/install).
 //   BATCH.json: {"scenarios": [{"name": "...", "policies": POLICIES, "requests": "FILE.jsonl"}]}
-//   POLICIES: {"identity": [FILE...], "resource": FILE?, "scp": [FILE...], "rcp": [FILE...],
-//              "boundary": FILE?, "session": FILE?}; each SCP or RCP file is one level of the
-//              organization (root first, account last): every level must allow.
+//   POLICIES: {"identity": [FILE...], "resource": FILE?, "scp": [LEVEL...], "rcp": [LEVEL...],
+//              "boundary": FILE?, "session": FILE?}; a LEVEL of the organization (root first,
+//              account last; every level must allow) is a FILE or a list of the FILEs attached
+//              there.
 //   Paths are relative to BATCH.json's folder. Request lines as `simulate --requests` reads them.
 // Prints one JSON line per request, scenario after scenario, in order:
 //   {"scenario": NAME, "line": N, "decision": "Allowed"|"ImplicitlyDenied"|"ExplicitlyDenied",
@@ -32,9 +33,13 @@ function readJson(file) {
   return parsed.get(path)
 }
 const named = (file) => ({ name: file, policy: readJson(file) })
-// Each file is a level of its own (an organization path: root, OUs, account).
-const levels = (files) =>
-  (files ?? []).map((file, i) => ({ orgIdentifier: `level-${i}`, policies: [named(file)] }))
+// A level of the organization (root, OUs, account): a file, or a list of the files attached
+// there.
+const levels = (list) =>
+  (list ?? []).map((level, i) => ({
+    orgIdentifier: `level-${i}`,
+    policies: [level].flat().map(named)
+  }))
 
 // `resource_account` as `simulate` defaults it: the resource ARN's account, else the principal's.
 function resourceAccount(line) {

@@ -310,12 +310,82 @@ pub(crate) fn value_problem(family: Family, value: &str) -> Option<(&'static str
 }
 
 fn is_number(value: &str) -> bool {
-    let digits = value.strip_prefix('-').unwrap_or(value);
+    parse_number(value).is_some()
+}
+
+/// A number as the numeric operators take it ("an integer or decimal value": `-3.5`, `3600`),
+/// kept as its digits so that comparisons are exact at any size.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Decimal<'a> {
+    negative: bool,
+    /// Without leading zeros.
+    whole: &'a str,
+    /// Without trailing zeros.
+    fraction: &'a str,
+}
+
+/// `-`, digits, and optionally `.` and digits; `None` for anything else (`1e3`, `.5`, `3.`).
+pub(crate) fn parse_number(value: &str) -> Option<Decimal<'_>> {
+    let (negative, digits) = match value.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, value),
+    };
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
-    !whole.is_empty()
-        && !fraction.is_empty()
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && fraction.bytes().all(|b| b.is_ascii_digit())
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    Some(Decimal {
+        negative,
+        whole: whole.trim_start_matches('0'),
+        fraction: fraction.trim_end_matches('0'),
+    })
+}
+
+impl Decimal<'_> {
+    fn is_zero(&self) -> bool {
+        self.whole.is_empty() && self.fraction.is_empty()
+    }
+
+    fn magnitude_cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // Without leading zeros, a longer whole part is larger; fractions without trailing
+        // zeros compare as text.
+        (self.whole.len(), self.whole, self.fraction).cmp(&(
+            other.whole.len(),
+            other.whole,
+            other.fraction,
+        ))
+    }
+}
+
+impl PartialEq for Decimal<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+impl Eq for Decimal<'_> {}
+impl PartialOrd for Decimal<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Decimal<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let sign = |d: &Decimal| {
+            if d.is_zero() {
+                0
+            } else if d.negative {
+                -1
+            } else {
+                1
+            }
+        };
+        match sign(self).cmp(&sign(other)) {
+            std::cmp::Ordering::Equal if sign(self) < 0 => other.magnitude_cmp(self),
+            std::cmp::Ordering::Equal => self.magnitude_cmp(other),
+            unequal => unequal,
+        }
+    }
 }
 
 /// `len` ASCII digits, at most `max`.
@@ -328,33 +398,72 @@ fn digits(s: &str, len: usize, max: u32) -> bool {
 /// ISO 8601 as IAM takes it (a date, or a date and a time with an optional zone), or epoch
 /// seconds.
 fn is_date(value: &str) -> bool {
+    parse_date(value).is_some()
+}
+
+/// An instant: seconds since the Unix epoch and nanoseconds.
+pub(crate) type Instant = (i64, u32);
+
+/// A date as the date operators take it: epoch seconds (`1767225599`), a date (`2026-12-31`,
+/// midnight UTC), or a date and time (`2026-12-31T23:59:59Z`, optional `.fraction`, zone `Z`
+/// or `±hh:mm`, UTC without one).
+pub(crate) fn parse_date(value: &str) -> Option<Instant> {
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        return true;
+        return value.parse().ok().map(|seconds| (seconds, 0));
     }
     let (date, time) = match value.split_once('T') {
         Some((date, time)) => (date, Some(time)),
         None => (value, None),
     };
     let d: Vec<&str> = date.split('-').collect();
-    let date_ok = d.len() == 3
-        && digits(d[0], 4, 9999)
-        && digits(d[1], 2, 12)
-        && digits(d[2], 2, 31)
-        && d[1] != "00"
-        && d[2] != "00";
-    match time {
-        None => date_ok,
-        Some(time) => date_ok && is_time(time),
+    if d.len() != 3 || !digits(d[0], 4, 9999) || !digits(d[1], 2, 12) || !digits(d[2], 2, 31) {
+        return None;
+    }
+    let (year, month, day): (i64, u32, u32) =
+        (d[0].parse().ok()?, d[1].parse().ok()?, d[2].parse().ok()?);
+    if month == 0 || day == 0 || day > days_in_month(year, month) {
+        return None;
+    }
+    let (seconds_of_day, nanos) = match time {
+        None => (0, 0),
+        Some(time) => parse_time(time)?,
+    };
+    Some((
+        days_from_civil(year, month, day) * 86_400 + seconds_of_day,
+        nanos,
+    ))
+}
+
+fn days_in_month(year: i64, month: u32) -> u32 {
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
-/// `hh:mm:ss`, optional `.fraction`, optional `Z` or `±hh:mm`.
-fn is_time(time: &str) -> bool {
+/// Days from 1970-01-01 to a date of the proleptic Gregorian calendar (H. Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// `hh:mm:ss`, optional `.fraction`, optional `Z` or `±hh:mm`: seconds into the UTC day (may
+/// fall outside 0..86400 by the zone) and nanoseconds.
+fn parse_time(time: &str) -> Option<(i64, u32)> {
     if !time.is_ascii() {
-        return false;
+        return None;
     }
-    let clock = match time.strip_suffix('Z') {
-        Some(clock) => clock,
+    let (clock, offset) = match time.strip_suffix('Z') {
+        Some(clock) => (clock, 0),
         None => match time.len().checked_sub(6).map(|at| time.split_at(at)) {
             Some((clock, zone))
                 if (zone.starts_with('+') || zone.starts_with('-'))
@@ -362,38 +471,74 @@ fn is_time(time: &str) -> bool {
                     && &zone[3..4] == ":"
                     && digits(&zone[4..], 2, 59) =>
             {
-                clock
+                let minutes =
+                    zone[1..3].parse::<i64>().ok()? * 60 + zone[4..].parse::<i64>().ok()?;
+                (
+                    clock,
+                    if zone.starts_with('-') {
+                        -minutes
+                    } else {
+                        minutes
+                    } * 60,
+                )
             }
-            _ => time,
+            _ => (time, 0),
         },
     };
-    let clock = match clock.split_once('.') {
+    let (clock, nanos) = match clock.split_once('.') {
         Some((c, fraction))
             if !fraction.is_empty() && fraction.bytes().all(|b| b.is_ascii_digit()) =>
         {
-            c
+            let nine = format!("{:0<9}", &fraction[..fraction.len().min(9)]);
+            (c, nine.parse().ok()?)
         }
-        Some(_) => return false,
-        None => clock,
+        Some(_) => return None,
+        None => (clock, 0),
     };
     let t: Vec<&str> = clock.split(':').collect();
-    t.len() == 3 && digits(t[0], 2, 23) && digits(t[1], 2, 59) && digits(t[2], 2, 60)
+    if t.len() != 3 || !digits(t[0], 2, 23) || !digits(t[1], 2, 59) || !digits(t[2], 2, 60) {
+        return None;
+    }
+    let [h, m, s] = [t[0], t[1], t[2]].map(|x| x.parse::<i64>().unwrap_or_default());
+    Some((h * 3600 + m * 60 + s - offset, nanos))
 }
 
 pub(crate) fn is_ip_or_cidr(value: &str) -> bool {
+    parse_cidr(value).is_some()
+}
+
+/// An address or a CIDR range (`203.0.113.0/24`, `2001:db8::/32`); an address alone is its
+/// own range (`/32`, `/128`), as IAM reads it.
+pub(crate) fn parse_cidr(value: &str) -> Option<(IpAddr, u8)> {
     let (address, prefix) = match value.split_once('/') {
         Some((a, p)) => (a, Some(p)),
         None => (value, None),
     };
-    let Ok(ip) = address.parse::<IpAddr>() else {
-        return false;
-    };
+    let ip = address.parse::<IpAddr>().ok()?;
     let max = if ip.is_ipv4() { 32 } else { 128 };
-    prefix.is_none_or(|p| {
-        !p.is_empty()
-            && p.bytes().all(|b| b.is_ascii_digit())
-            && p.parse::<u32>().is_ok_and(|n| n <= max)
-    })
+    let prefix = match prefix {
+        None => max,
+        Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => {
+            p.parse::<u8>().ok().filter(|n| *n <= max)?
+        }
+        Some(_) => return None,
+    };
+    Some((ip, prefix))
+}
+
+/// Whether `ip` is in the range: an IPv4 address is in no IPv6 range and the reverse.
+pub(crate) fn in_cidr(ip: IpAddr, (network, prefix): (IpAddr, u8)) -> bool {
+    let masked = |bits: u128, width: u32| {
+        let keep = u32::from(prefix);
+        if keep == 0 { 0 } else { bits >> (width - keep) }
+    };
+    match (ip, network) {
+        (IpAddr::V4(a), IpAddr::V4(n)) => {
+            masked(u32::from(a).into(), 32) == masked(u32::from(n).into(), 32)
+        }
+        (IpAddr::V6(a), IpAddr::V6(n)) => masked(u128::from(a), 128) == masked(u128::from(n), 128),
+        _ => false,
+    }
 }
 
 /// The condition keys AWS evaluates for the action on one resource (`*`: any of its rows):

@@ -77,6 +77,7 @@ pub mod explain;
 #[doc(hidden)]
 pub mod io;
 pub mod query;
+pub mod simulate;
 /// Did-you-mean search; used by the binary and the benchmarks, not part of the API.
 #[doc(hidden)]
 pub mod suggest;

@@ -16,6 +16,7 @@ mod initialize;
 mod man;
 mod query;
 mod schema;
+mod simulate;
 mod write_policy;
 mod write_policy_dir;
 
@@ -182,6 +183,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// The access one policy (or set of policies) grants that another does not.
     Diff(diff::DiffArgs),
+    /// Would a request be allowed by these policies, and why (offline IAM policy simulator).
+    Simulate(simulate::SimulateArgs),
     /// Report risky permissions in policies (privilege escalation, exposure).
     Analyze(analyze::AnalyzeArgs),
     /// Explain an AccessDenied message or CloudTrail event, and the Allow that fixes it.
@@ -215,6 +218,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args, &cli.global),
         Command::Diff(args) => diff::run(args, &cli.global),
         Command::Analyze(args) => analyze::run(args, &cli.global),
+        Command::Simulate(args) => simulate::run(args, &cli.global),
         Command::ExplainDenied(args) => explain_denied::run(args, &cli.global),
         #[cfg(feature = "download")]
         Command::DownloadPolicies(args) => download_policies::run(args),

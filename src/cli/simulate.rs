@@ -1,0 +1,163 @@
+//! `policy_sentry simulate`: would this request be allowed by these policies, and why.
+//! Exit 0 allowed, 1 denied (any request of `--requests`), 2 bad input.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use policy_sentry::audit::ParsedPolicy;
+use policy_sentry::simulate::{Policies, Request, evaluate, render_text, requests_from_jsonl};
+
+use super::{Exit, GlobalArgs};
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["action", "requests"])))]
+pub struct SimulateArgs {
+    /// The principal's identity-based policies (JSON files).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub identity_policy: Vec<PathBuf>,
+    /// The resource's resource-based policy (bucket policy, key policy, trust policy…).
+    #[arg(long, value_name = "FILE")]
+    pub resource_policy: Option<PathBuf>,
+    /// Service control policies, one file per level of the organization: each must allow.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub scp: Vec<PathBuf>,
+    /// Resource control policies, one file per level: each must allow.
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub rcp: Vec<PathBuf>,
+    /// The principal's permissions boundary.
+    #[arg(long, value_name = "FILE")]
+    pub boundary: Option<PathBuf>,
+    /// The session policy of the role session.
+    #[arg(long, value_name = "FILE")]
+    pub session_policy: Option<PathBuf>,
+    /// The organization's management account, whose principals SCPs do not restrict.
+    #[arg(long, value_name = "ID")]
+    pub management_account: Option<String>,
+    /// The action (service:Action).
+    #[arg(long, value_name = "ACTION", requires = "resource")]
+    pub action: Option<String>,
+    /// The resource ARN (`*` for actions that take none).
+    #[arg(long, value_name = "ARN", requires = "action")]
+    pub resource: Option<String>,
+    /// The caller: user, role, assumed-role session or root ARN, or a service principal.
+    #[arg(long, value_name = "ARN", conflicts_with = "requests")]
+    pub principal: Option<String>,
+    /// The account owning the resource (default: the account in the resource ARN, else the
+    /// principal's).
+    #[arg(long, value_name = "ID", conflicts_with = "requests")]
+    pub resource_account: Option<String>,
+    /// A context key and value; repeat a key for a multivalued key (aws:TagKeys=a aws:TagKeys=b).
+    #[arg(long, value_name = "KEY=VALUE", conflicts_with = "requests")]
+    pub context: Vec<String>,
+    /// Many requests, one JSON object per line; writes one JSON decision per line.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub requests: Option<PathBuf>,
+    /// Output format of a single request.
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Text)]
+    pub fmt: SimulateFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+pub enum SimulateFormat {
+    Text,
+    Json,
+}
+
+pub fn run(args: &SimulateArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let policies = match read_policies(args, global) {
+        Ok(p) => p,
+        Err(message) => return Ok(input_error(&message)),
+    };
+    if let Some(path) = &args.requests {
+        return run_batch(path, &policies, global);
+    }
+    let request = match single_request(args) {
+        Ok(r) => r,
+        Err(message) => return Ok(input_error(&message)),
+    };
+    let decision = evaluate(&request, &policies);
+    match args.fmt {
+        SimulateFormat::Text => std::io::stdout()
+            .lock()
+            .write_all(render_text(&decision).as_bytes())?,
+        SimulateFormat::Json => super::print_json(&decision)?,
+    }
+    Ok(verdict_exit(decision.decision.is_allowed()))
+}
+
+/// `--requests FILE.jsonl`: every line checked before any is answered.
+fn run_batch(path: &Path, policies: &Policies, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+    let text = global.read_input(path)?;
+    let origin = policy_sentry::io::input_name(path);
+    let requests = match requests_from_jsonl(&origin, &text) {
+        Ok(r) => r,
+        Err(e) => return Ok(input_error(&e.to_string())),
+    };
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut all_allowed = true;
+    for request in &requests {
+        let decision = evaluate(request, policies);
+        all_allowed &= decision.decision.is_allowed();
+        serde_json::to_writer(&mut out, &decision)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    eprintln!("{} requests simulated", requests.len());
+    Ok(verdict_exit(all_allowed))
+}
+
+fn verdict_exit(allowed: bool) -> ExitCode {
+    if allowed { Exit::Success } else { Exit::Failed }.into()
+}
+
+fn input_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    Exit::InputError.into()
+}
+
+/// The request of `--action`, `--resource`, `--principal`, `--resource-account`, `--context`.
+fn single_request(args: &SimulateArgs) -> Result<Request, String> {
+    let (Some(action), Some(resource)) = (&args.action, &args.resource) else {
+        return Err("give --action and --resource, or --requests FILE.jsonl".into());
+    };
+    let mut request = Request::new(action, resource, args.principal.as_deref());
+    request.resource_account = args.resource_account.clone();
+    for pair in &args.context {
+        let Some((key, value)) = pair.split_once('=').filter(|(k, _)| !k.trim().is_empty()) else {
+            return Err(format!(
+                "--context {pair:?}: expected KEY=VALUE (e.g. aws:SourceIp=10.0.0.1)"
+            ));
+        };
+        request.context.push(key.trim(), value);
+    }
+    request.check()?;
+    request.add_implied_context();
+    Ok(request)
+}
+
+/// Every policy file of the flags, parsed; the first that cannot be read or parsed is the
+/// error (file, line, field).
+fn read_policies(args: &SimulateArgs, global: &GlobalArgs) -> Result<Policies, String> {
+    let read = |path: &PathBuf| -> Result<ParsedPolicy, String> {
+        let text = global.read_input(path).map_err(|e| e.to_string())?;
+        ParsedPolicy::parse(&policy_sentry::io::input_name(path), &text).map_err(|e| e.to_string())
+    };
+    let read_all = |paths: &[PathBuf]| paths.iter().map(read).collect::<Result<Vec<_>, _>>();
+    let read_one = |path: &Option<PathBuf>| path.as_ref().map(read).transpose();
+    if let Some(id) = &args.management_account
+        && !(id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(format!("--management-account {id:?}: expected a 12-digit AWS account ID"));
+    }
+    Ok(Policies {
+        identity: read_all(&args.identity_policy)?,
+        resource: read_one(&args.resource_policy)?,
+        scps: read_all(&args.scp)?,
+        rcps: read_all(&args.rcp)?,
+        boundary: read_one(&args.boundary)?,
+        session: read_one(&args.session_policy)?,
+        management_account: args.management_account.clone(),
+    })
+}

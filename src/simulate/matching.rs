@@ -1,0 +1,226 @@
+//! Whether a statement's `Action`, `Resource` and `Principal` are about a request, each with
+//! what decided it, for the explanation.
+
+use serde::Serialize;
+
+use super::context::RequestContext;
+use super::request::{Request, arn_account, is_account_id};
+use super::variables::substitute;
+use crate::arn::{Coverage, resource_covers};
+use crate::audit::policy::{ActionField, Located, PrincipalField, ResourceField};
+use crate::expand::glob_match;
+
+/// How one element of a statement (`Action`, `Resource`, `Principal`) met the request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ElementMatch {
+    pub matched: bool,
+    /// The entry that matched (for `Not…` elements: that excluded the request).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<String>,
+    /// Why, in words, when the bare result would not say it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl ElementMatch {
+    fn of(matched: bool, entry: Option<&str>, note: Option<String>) -> ElementMatch {
+        ElementMatch {
+            matched,
+            entry: entry.map(str::to_string),
+            note,
+        }
+    }
+}
+
+/// `Action` / `NotAction`: IAM's case-insensitive wildcards (`*`, `?`) over `service:Action`.
+pub fn match_action(field: &ActionField, action: &str) -> ElementMatch {
+    let (entries, negated) = match field {
+        ActionField::Action(v) => (v, false),
+        ActionField::NotAction(v) => (v, true),
+    };
+    let hit = entries
+        .iter()
+        .find(|e| glob_match(e.value.trim(), action));
+    let entry = hit.map(|e| e.value.as_str());
+    match (negated, entry) {
+        (false, _) => ElementMatch::of(entry.is_some(), entry, None),
+        (true, Some(_)) => ElementMatch::of(false, entry, Some("excluded by NotAction".into())),
+        (true, None) => ElementMatch::of(true, None, Some("not listed in NotAction".into())),
+    }
+}
+
+/// `Resource` / `NotResource` after policy-variable substitution; a statement without either
+/// (a resource-based policy's) is about the resource it is attached to.
+pub fn match_resource(field: &ResourceField, resource: &str, ctx: &RequestContext) -> ElementMatch {
+    let (entries, negated) = match field {
+        ResourceField::Resource(v) => (v, false),
+        ResourceField::NotResource(v) => (v, true),
+        ResourceField::Absent => {
+            return ElementMatch::of(
+                true,
+                None,
+                Some("no Resource: the resource the policy is attached to".into()),
+            );
+        }
+    };
+    let mut missing = Vec::new();
+    let hit = entries.iter().find(|e| match substitute(&e.value, ctx) {
+        Ok(pattern) => resource_matches(&pattern, resource),
+        Err(err) => {
+            missing.push(err.to_string());
+            false
+        }
+    });
+    let note = (!missing.is_empty()).then(|| missing.join("; "));
+    let entry = hit.map(|e| e.value.as_str());
+    match (negated, entry) {
+        (false, _) => ElementMatch::of(entry.is_some(), entry, note),
+        (true, Some(_)) => ElementMatch::of(false, entry, Some("excluded by NotResource".into())),
+        (true, None) => ElementMatch::of(true, None, note),
+    }
+}
+
+/// One `Resource` pattern (variables substituted) against the request's resource. `*` and
+/// `?` as IAM reads them ([`crate::arn::Rules::Policy`]): within a field before the
+/// resource part, across `/` and `:` after it. ARNs compare case-sensitively.
+pub fn resource_matches(pattern: &str, resource: &str) -> bool {
+    let pattern = pattern.trim();
+    if pattern == "*" {
+        return true;
+    }
+    if !pattern.contains(['*', '?', '$']) && !resource.contains(['*', '?', '$']) {
+        return pattern == resource;
+    }
+    resource_covers(pattern, resource) == Coverage::Covers
+}
+
+/// How a `Principal` entry named the caller: it matters in the same account, where a grant
+/// to the caller itself needs no identity policy, and one to the account does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrincipalMatch {
+    /// The caller's account (`111122223333`, `arn:aws:iam::111122223333:root`).
+    Account,
+    /// The role whose session the caller is.
+    Role,
+    /// The caller itself (its user, role or session ARN, its service), or `*`.
+    Exact,
+}
+
+/// `Principal` / `NotPrincipal` against the caller, with how it named the caller.
+pub fn match_principal(
+    field: &PrincipalField,
+    request: &Request,
+) -> (ElementMatch, Option<PrincipalMatch>) {
+    let mut best: Option<(PrincipalMatch, &Located<String>)> = None;
+    for entry in &field.entries {
+        let kind = entry.kind.as_deref().unwrap_or("AWS");
+        if let Some(how) = names_caller(kind, entry.value.value.trim(), request)
+            && best.is_none_or(|(b, _)| how > b)
+        {
+            best = Some((how, &entry.value));
+        }
+    }
+    let entry = best.map(|(_, e)| e.value.as_str());
+    if field.negated {
+        return match best {
+            Some(_) => (
+                ElementMatch::of(false, entry, Some("excluded by NotPrincipal".into())),
+                None,
+            ),
+            None => (
+                ElementMatch::of(true, None, Some("not listed in NotPrincipal".into())),
+                Some(PrincipalMatch::Exact),
+            ),
+        };
+    }
+    let note = best.map(|(how, _)| format!("names the caller's {}", how.noun()));
+    (
+        ElementMatch::of(best.is_some(), entry, note),
+        best.map(|(how, _)| how),
+    )
+}
+
+impl PrincipalMatch {
+    fn noun(self) -> &'static str {
+        match self {
+            PrincipalMatch::Account => "account",
+            PrincipalMatch::Role => "role",
+            PrincipalMatch::Exact => "identity",
+        }
+    }
+}
+
+/// Whether one principal entry of type `kind` names the caller, and how.
+fn names_caller(kind: &str, value: &str, request: &Request) -> Option<PrincipalMatch> {
+    if value == "*" && kind == "AWS" {
+        return Some(PrincipalMatch::Exact);
+    }
+    let caller = request.principal.as_deref()?;
+    if kind != "AWS" {
+        // Service, Federated, CanonicalUser: the caller is that principal.
+        return (value == caller).then_some(PrincipalMatch::Exact);
+    }
+    if value == caller {
+        return Some(PrincipalMatch::Exact);
+    }
+    let account = request.principal_account();
+    if is_account_id(value) || value.ends_with(":root") {
+        let named = if is_account_id(value) {
+            Some(value)
+        } else {
+            arn_account(value)
+        };
+        return (named.is_some() && named == account).then_some(PrincipalMatch::Account);
+    }
+    (session_role(caller).is_some_and(|role| role_of_arn(value) == Some(role))
+        && arn_account(value) == account)
+        .then_some(PrincipalMatch::Role)
+}
+
+/// The role name of an assumed-role session ARN (`arn:aws:sts::ID:assumed-role/ROLE/S`).
+fn session_role(arn: &str) -> Option<&str> {
+    let resource = arn.splitn(6, ':').nth(5)?;
+    let mut parts = resource.strip_prefix("assumed-role/")?.split('/');
+    parts.next()
+}
+
+/// The role name of a role ARN (its last path segment).
+fn role_of_arn(arn: &str) -> Option<&str> {
+    let resource = arn.splitn(6, ':').nth(5)?;
+    resource.strip_prefix("role/")?.rsplit('/').next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resources_match_as_iam_reads_them() {
+        let object = "arn:aws:s3:::bucket/key/a.txt";
+        assert!(resource_matches("*", object));
+        assert!(resource_matches("arn:aws:s3:::bucket/*", object));
+        assert!(resource_matches("arn:aws:s3:::bucket/key/?.txt", object));
+        assert!(resource_matches(object, object));
+        assert!(!resource_matches("arn:aws:s3:::Bucket/*", object));
+        assert!(!resource_matches("arn:aws:s3:::bucket", object));
+        assert!(!resource_matches("arn:aws:s3:::bucket/key/??.txt", object));
+        let table = "arn:aws:dynamodb:us-east-1:111122223333:table/T";
+        assert!(resource_matches("arn:aws:dynamodb:*:*:table/T", table));
+        assert!(resource_matches("arn:aws:dynamodb:us-*-1:111122223333:table/*", table));
+        assert!(!resource_matches("arn:aws:dynamodb:*:*:table/T/*", table));
+        // A request for `*` (an action without a resource) is matched only by `*`.
+        assert!(resource_matches("*", "*"));
+        assert!(!resource_matches("arn:aws:s3:::*", "*"));
+    }
+
+    #[test]
+    fn session_and_role_names() {
+        assert_eq!(
+            session_role("arn:aws:sts::111122223333:assumed-role/Admin/me"),
+            Some("Admin")
+        );
+        assert_eq!(role_of_arn("arn:aws:iam::111122223333:role/path/Admin"), Some("Admin"));
+        assert_eq!(role_of_arn("arn:aws:iam::111122223333:user/Admin"), None);
+    }
+}

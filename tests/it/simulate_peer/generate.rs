@@ -181,30 +181,37 @@ fn context(rng: &mut Lcg, principal: &str) -> Value {
 }
 
 fn request(rng: &mut Lcg, action: &str, resource: &str, principal: &str) -> Value {
+    // The ARN's account when it has one (`aws` in AWS-owned ARNs is none), else ours.
     let account = match account_of(resource) {
-        "" => ACCOUNT,
-        account => account,
+        id if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) => id,
+        _ => ACCOUNT,
     };
+    let mut context = context(rng, principal);
+    // Set by AWS in every request, as the principal's keys (the peer sets none of them).
+    context["aws:ResourceAccount"] = json!(account);
     json!({
         "action": action,
         "resource": resource,
         "principal": principal,
         "resource_account": account,
-        "context": context(rng, principal),
+        "context": context,
     })
 }
 
 /// An ARN of the action's first resource type with a format, its placeholders filled in; `*`
-/// for an action that takes no resource type.
-fn resource_for(rng: &mut Lcg, action: Action) -> String {
-    let format = action
+/// for an action that takes no resource type; None when no format is an ARN (one page has a
+/// stray `^` before it).
+fn resource_for(rng: &mut Lcg, action: Action) -> Option<String> {
+    let mut formats = action
         .resource_types()
         .filter_map(|rt| rt.resource_type())
         .map(|rt| rt.arn_format())
-        .find(|format| !format.is_empty());
-    let Some(format) = format else {
-        return "*".into();
-    };
+        .peekable();
+    if formats.peek().is_none() {
+        return Some("*".into());
+    }
+    // A request for `*` would ask the peer whether some resource is allowed, not this one.
+    let format = formats.find(|format| format.starts_with("arn:"))?;
     let mut arn = String::new();
     let mut rest = format;
     while let Some(start) = rest.find("${") {
@@ -227,7 +234,7 @@ fn resource_for(rng: &mut Lcg, action: Action) -> String {
         rest = &rest[end..];
     }
     arn.push_str(rest);
-    arn
+    Some(arn)
 }
 
 fn actions_of(service: &str) -> Vec<Action> {
@@ -329,15 +336,18 @@ fn policy(statements: Vec<Value>) -> Value {
 pub fn synthetic_scenarios(rng: &mut Lcg, work: &Path, count: usize) -> Vec<Scenario> {
     let allow_all = json!({"Effect": "Allow", "Action": "*", "Resource": "*"});
     (0..count)
-        .map(|i| {
+        .filter_map(|i| {
             let service = *pick(rng, SERVICES);
             let actions = actions_of(service);
             let targets: Vec<(String, String)> = (0..6)
-                .map(|_| {
+                .filter_map(|_| {
                     let action = *pick(rng, &actions);
-                    (action.full_name(), resource_for(rng, action))
+                    Some((action.full_name(), resource_for(rng, action)?))
                 })
                 .collect();
+            if targets.is_empty() {
+                return None;
+            }
             let mut statements: Vec<Value> = (0..1 + rng.next(3))
                 .map(|_| statement(rng, &targets, "Allow"))
                 .collect();
@@ -366,11 +376,11 @@ pub fn synthetic_scenarios(rng: &mut Lcg, work: &Path, count: usize) -> Vec<Scen
                     request(rng, action, arn, principal)
                 })
                 .collect();
-            Scenario {
+            Some(Scenario {
                 name: format!("synthetic: {service} #{i}"),
                 policies,
                 requests,
-            }
+            })
         })
         .collect()
 }
@@ -413,10 +423,13 @@ pub fn managed_policy_scenarios(rng: &mut Lcg, work: &Path, documents: &Value) -
                 } else {
                     action
                 };
-                let arn = resource_for(rng, action);
+                let arn = resource_for(rng, action)?;
                 Some(request(rng, &action.full_name(), &arn, APP_ROLE))
             })
             .collect();
+        if requests.is_empty() {
+            continue; // its patterns name no action of our data
+        }
         scenarios.push(Scenario {
             name: format!("managed: {name}"),
             policies: json!({"identity": [file]}),

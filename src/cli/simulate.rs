@@ -149,7 +149,9 @@ fn read_policies(args: &SimulateArgs, global: &GlobalArgs) -> Result<Policies, S
     if let Some(id) = &args.management_account
         && !(id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()))
     {
-        return Err(format!("--management-account {id:?}: expected a 12-digit AWS account ID"));
+        return Err(format!(
+            "--management-account {id:?}: expected a 12-digit AWS account ID"
+        ));
     }
     Ok(Policies {
         identity: read_all(&args.identity_policy)?,

@@ -58,6 +58,11 @@ pub struct WritePolicyArgs {
     /// existing files are never replaced.
     #[arg(long, value_name = "NAME")]
     pub output_prefix: Option<PathBuf>,
+    /// After writing, simulate every action on every resource the template asked for (all
+    /// must get the template's effect) and a sample of the same services' other actions (all
+    /// must be denied); the count proved goes to stderr, and any failure exits 1.
+    #[arg(long)]
+    pub prove: bool,
 }
 
 /// `--fit`: where the policy goes.
@@ -143,7 +148,42 @@ pub fn run(args: &WritePolicyArgs, global: &GlobalArgs) -> anyhow::Result<ExitCo
     }
     let (written, parsed) = write_from_text(&origin, &text, args.crud, args.partition, &options)?;
     print_warnings(&parsed, &written);
-    print_out(&format_policy(&written.policy, args.fmt))
+    let code = print_out(&format_policy(&written.policy, args.fmt))?;
+    if args.prove {
+        return prove(&parsed, std::slice::from_ref(&written.policy), &options);
+    }
+    Ok(code)
+}
+
+/// `--prove`: simulate the written policies (library: `simulate::prove`), report on stderr.
+fn prove(
+    parsed: &ParsedTemplate,
+    written: &[WrittenPolicy],
+    options: &WriteOptions,
+) -> anyhow::Result<ExitCode> {
+    let unminimized = WriteOptions {
+        minimize: None,
+        ..options.clone()
+    };
+    let asked = parsed.write(&unminimized)?.policy;
+    let proof = policy_sentry::simulate::prove::prove(&asked, written, parsed.template.effect);
+    for f in &proof.failures {
+        eprintln!(
+            "prove: FAILED {} on {}: expected {}, got {:?}",
+            f.action, f.resource, f.expected, f.got
+        );
+    }
+    eprintln!(
+        "prove: {} requests proved, {} failed",
+        proof.proved,
+        proof.failures.len()
+    );
+    Ok(if proof.failures.is_empty() {
+        Exit::Success
+    } else {
+        Exit::Failed
+    }
+    .into())
 }
 
 fn print_out(output: &str) -> anyhow::Result<ExitCode> {
@@ -169,13 +209,17 @@ fn run_fitted(
     if args.limit().is_some() {
         print_fit_note(&fitted, limit);
     }
-    match &args.output_prefix {
+    let code = match &args.output_prefix {
         Some(prefix) => {
             write_files(prefix, &fitted.policies, args.fmt)?;
-            Ok(Exit::Success.into())
+            Exit::Success.into()
         }
-        None => print_out(&format_policies(&fitted.policies, args.fmt)),
+        None => print_out(&format_policies(&fitted.policies, args.fmt))?,
+    };
+    if args.prove {
+        return prove(&parsed, &fitted.policies, options);
     }
+    Ok(code)
 }
 
 /// On stderr: what the limit took (nothing when the policy fits as written).

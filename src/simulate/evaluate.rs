@@ -76,14 +76,22 @@ fn decide(
         },
     };
     if !denies.is_empty() {
-        return answer(Verdict::ExplicitlyDenied, "an explicit Deny matched".into(), denies);
+        return answer(
+            Verdict::ExplicitlyDenied,
+            "an explicit Deny matched".into(),
+            denies,
+        );
     }
     for kind in [PolicyType::Scp, PolicyType::Rcp] {
         if let Some(p) = policies
             .iter()
             .find(|p| p.policy_type == kind && p.applies && !p.allows)
         {
-            let summary = format!("{} {} allows none of it: every level must allow", kind.name(), p.policy);
+            let summary = format!(
+                "{} {} allows none of it: every level must allow",
+                kind.name(),
+                p.policy
+            );
             return answer(Verdict::ImplicitlyDenied, summary, Vec::new());
         }
     }
@@ -107,10 +115,18 @@ fn decide(
     if granted {
         let mut by = Vec::new();
         if identity {
-            by.extend(matched(&policies, |p| p.policy_type == PolicyType::Identity, Effect::Allow));
+            by.extend(matched(
+                &policies,
+                |p| p.policy_type == PolicyType::Identity,
+                Effect::Allow,
+            ));
         }
         if resource_how.is_some() {
-            by.extend(matched(&policies, |p| p.policy_type == PolicyType::Resource, Effect::Allow));
+            by.extend(matched(
+                &policies,
+                |p| p.policy_type == PolicyType::Resource,
+                Effect::Allow,
+            ));
         }
         let summary = allowed_summary(cross_account, identity, resource);
         return answer(Verdict::Allowed, summary, by);
@@ -121,7 +137,9 @@ fn decide(
 
 fn allowed_summary(cross_account: bool, identity: bool, resource: bool) -> String {
     match (cross_account, identity, resource) {
-        (true, _, _) => "cross-account: both an identity policy and the resource-based policy allow".into(),
+        (true, _, _) => {
+            "cross-account: both an identity policy and the resource-based policy allow".into()
+        }
         (false, true, true) => "an identity policy and the resource-based policy allow".into(),
         (false, true, false) => "an identity policy allows".into(),
         _ => "the resource-based policy allows".into(),
@@ -138,7 +156,9 @@ fn denied_summary(
     let identity = policies
         .iter()
         .any(|p| p.policy_type == PolicyType::Identity && p.allows);
-    let has_resource_policy = policies.iter().any(|p| p.policy_type == PolicyType::Resource);
+    let has_resource_policy = policies
+        .iter()
+        .any(|p| p.policy_type == PolicyType::Resource);
     if cross_account && !has_resource_policy {
         return "cross-account request without a resource-based policy: the resource's account grants nothing".into();
     }
@@ -149,8 +169,10 @@ fn denied_summary(
         let which = policies
             .iter()
             .find(|p| {
-                matches!(p.policy_type, PolicyType::PermissionsBoundary | PolicyType::Session)
-                    && !p.allows
+                matches!(
+                    p.policy_type,
+                    PolicyType::PermissionsBoundary | PolicyType::Session
+                ) && !p.allows
             })
             .map(|p| p.policy_type.name())
             .unwrap_or("permissions boundary");

@@ -134,7 +134,14 @@ pub fn render_text(decision: &Decision) -> String {
             let _ = writeln!(out, "  {note}");
         }
         for s in &p.statements {
-            let _ = writeln!(out, "  {} {} {}: {}", s.statement, s.effect, mark(s.matched), why(s));
+            let _ = writeln!(
+                out,
+                "  {} {} {}: {}",
+                s.statement,
+                s.effect,
+                mark(s.matched),
+                why(s)
+            );
         }
     }
     out
@@ -159,7 +166,11 @@ fn why(s: &StatementTrace) -> String {
                 Some(values) => format!("{values:?}"),
                 None => "missing".to_string(),
             };
-            let note = k.note.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+            let note = k
+                .note
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
             parts.push(format!(
                 "{} {} {:?} vs request {request} {}{note}",
                 k.operator,

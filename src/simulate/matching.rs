@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::context::RequestContext;
 use super::request::{Request, arn_account, is_account_id};
-use super::variables::substitute;
+use super::variables::pattern;
 use crate::arn::{Coverage, resource_covers};
 use crate::audit::policy::{ActionField, Located, PrincipalField, ResourceField};
 use crate::expand::glob_match;
@@ -38,9 +38,7 @@ pub fn match_action(field: &ActionField, action: &str) -> ElementMatch {
         ActionField::Action(v) => (v, false),
         ActionField::NotAction(v) => (v, true),
     };
-    let hit = entries
-        .iter()
-        .find(|e| glob_match(e.value.trim(), action));
+    let hit = entries.iter().find(|e| glob_match(e.value.trim(), action));
     let entry = hit.map(|e| e.value.as_str());
     match (negated, entry) {
         (false, _) => ElementMatch::of(entry.is_some(), entry, None),
@@ -49,7 +47,8 @@ pub fn match_action(field: &ActionField, action: &str) -> ElementMatch {
     }
 }
 
-/// `Resource` / `NotResource` after policy-variable substitution; a statement without either
+/// `Resource` / `NotResource`, policy variables taking the request's values (a variable the
+/// request has no value for makes its entry match nothing, with a note); a statement without either
 /// (a resource-based policy's) is about the resource it is attached to.
 pub fn match_resource(field: &ResourceField, resource: &str, ctx: &RequestContext) -> ElementMatch {
     let (entries, negated) = match field {
@@ -64,11 +63,17 @@ pub fn match_resource(field: &ResourceField, resource: &str, ctx: &RequestContex
         }
     };
     let mut missing = Vec::new();
-    let hit = entries.iter().find(|e| match substitute(&e.value, ctx) {
-        Ok(pattern) => resource_matches(&pattern, resource),
-        Err(err) => {
-            missing.push(err.to_string());
-            false
+    let hit = entries.iter().find(|e| {
+        if !e.value.contains("${") {
+            return resource_matches(&e.value, resource);
+        }
+        // Substituted values are literal text, `${*}` a literal `*`: the variables' glob.
+        match pattern(e.value.trim(), ctx) {
+            Ok(pattern) => pattern.matches(resource),
+            Err(err) => {
+                missing.push(err.to_string());
+                false
+            }
         }
     });
     let note = (!missing.is_empty()).then(|| missing.join("; "));
@@ -207,7 +212,10 @@ mod tests {
         assert!(!resource_matches("arn:aws:s3:::bucket/key/??.txt", object));
         let table = "arn:aws:dynamodb:us-east-1:111122223333:table/T";
         assert!(resource_matches("arn:aws:dynamodb:*:*:table/T", table));
-        assert!(resource_matches("arn:aws:dynamodb:us-*-1:111122223333:table/*", table));
+        assert!(resource_matches(
+            "arn:aws:dynamodb:us-*-1:111122223333:table/*",
+            table
+        ));
         assert!(!resource_matches("arn:aws:dynamodb:*:*:table/T/*", table));
         // A request for `*` (an action without a resource) is matched only by `*`.
         assert!(resource_matches("*", "*"));
@@ -220,7 +228,10 @@ mod tests {
             session_role("arn:aws:sts::111122223333:assumed-role/Admin/me"),
             Some("Admin")
         );
-        assert_eq!(role_of_arn("arn:aws:iam::111122223333:role/path/Admin"), Some("Admin"));
+        assert_eq!(
+            role_of_arn("arn:aws:iam::111122223333:role/path/Admin"),
+            Some("Admin")
+        );
         assert_eq!(role_of_arn("arn:aws:iam::111122223333:user/Admin"), None);
     }
 }

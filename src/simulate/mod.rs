@@ -25,6 +25,7 @@ pub mod context;
 mod evaluate;
 mod explain;
 mod matching;
+pub mod prove;
 mod request;
 pub mod variables;
 

@@ -176,12 +176,17 @@ pub fn requests_from_jsonl(origin: &str, text: &str) -> Result<Vec<Request>, Req
             line: i + 1,
             message,
         };
-        let parsed: RequestLine = serde_json::from_str(line)
-            .map_err(|e| error(json_error(&e)))?;
-        let mut request = Request::new(&parsed.action, &parsed.resource, parsed.principal.as_deref());
+        let parsed: RequestLine = serde_json::from_str(line).map_err(|e| error(json_error(&e)))?;
+        let mut request = Request::new(
+            &parsed.action,
+            &parsed.resource,
+            parsed.principal.as_deref(),
+        );
         request.resource_account = parsed.resource_account;
         for (key, value) in parsed.context {
-            request.context.insert(&key, context_value(&key, value).map_err(error)?);
+            request
+                .context
+                .insert(&key, context_value(&key, value).map_err(error)?);
         }
         request.check().map_err(error)?;
         request.add_implied_context();
@@ -219,10 +224,9 @@ impl Request {
     /// Whether the action and the resource are well formed: `service:Action`, and an ARN or
     /// `*`. The message says what would be right.
     pub fn check(&self) -> Result<(), String> {
-        let action_ok = self
-            .action
-            .split_once(':')
-            .is_some_and(|(s, a)| !s.is_empty() && !a.is_empty() && !self.action.contains(char::is_whitespace));
+        let action_ok = self.action.split_once(':').is_some_and(|(s, a)| {
+            !s.is_empty() && !a.is_empty() && !self.action.contains(char::is_whitespace)
+        });
         if !action_ok {
             return Err(format!(
                 "action \"{}\" is not service:Action (e.g. s3:GetObject)",

@@ -24,6 +24,7 @@ mod iam_data_update;
 mod overrides_file;
 mod prop_write;
 mod query_library;
+mod simulate;
 mod update_aws_docs;
 mod write_passes_check;
 // They run the binary where the build has one, and say SKIPPED otherwise.

@@ -1,0 +1,492 @@
+//! `simulate`: AWS's policy evaluation logic, one case per policy type and rule (library), and
+//! the command line (flags, `--requests` JSONL, exit codes, errors).
+
+use policy_sentry::audit::ParsedPolicy;
+use policy_sentry::simulate::{Policies, Request, Verdict, evaluate};
+use proptest::prelude::*;
+
+const ACCOUNT: &str = "111122223333";
+const OTHER: &str = "444455556666";
+const ROLE: &str = "arn:aws:iam::111122223333:role/app";
+const SESSION: &str = "arn:aws:sts::111122223333:assumed-role/app/s1";
+const OBJECT: &str = "arn:aws:s3:::bucket/key";
+
+fn policy(name: &str, statements: &str) -> ParsedPolicy {
+    let text = format!(r#"{{"Version":"2012-10-17","Statement":[{statements}]}}"#);
+    ParsedPolicy::parse(name, &text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn allow(action: &str, resource: &str) -> String {
+    format!(r#"{{"Effect":"Allow","Action":"{action}","Resource":"{resource}"}}"#)
+}
+
+fn deny(action: &str, resource: &str) -> String {
+    format!(r#"{{"Effect":"Deny","Action":"{action}","Resource":"{resource}"}}"#)
+}
+
+fn bucket_policy(principal: &str, effect: &str) -> ParsedPolicy {
+    policy(
+        "bucket.json",
+        &format!(
+            r#"{{"Effect":"{effect}","Principal":{{"AWS":"{principal}"}},"Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*"}}"#
+        ),
+    )
+}
+
+fn identity(statements: &str) -> Policies {
+    Policies {
+        identity: vec![policy("identity.json", statements)],
+        ..Policies::default()
+    }
+}
+
+fn request(action: &str, resource: &str, principal: Option<&str>) -> Request {
+    let mut r = Request::new(action, resource, principal);
+    r.add_implied_context();
+    r
+}
+
+fn verdict(policies: &Policies, r: &Request) -> Verdict {
+    evaluate(r, policies).decision
+}
+
+#[test]
+fn identity_policies_allow_by_action_and_resource_globs() {
+    let p = identity(&allow("S3:get*", "arn:aws:s3:::bucket/*"));
+    let get = request("s3:GetObject", OBJECT, Some(ROLE));
+    assert_eq!(verdict(&p, &get), Verdict::Allowed);
+    let put = request("s3:PutObject", OBJECT, Some(ROLE));
+    assert_eq!(verdict(&p, &put), Verdict::ImplicitlyDenied);
+    let other = request("s3:GetObject", "arn:aws:s3:::other/key", Some(ROLE));
+    assert_eq!(verdict(&p, &other), Verdict::ImplicitlyDenied);
+    let d = evaluate(&get, &p);
+    assert_eq!(d.explanation.decided_by[0].statement, "Statement[0]");
+    let s = &d.explanation.policies[0].statements[0];
+    assert_eq!(s.action.entry.as_deref(), Some("S3:get*"));
+    assert_eq!(
+        s.resource.as_ref().unwrap().entry.as_deref(),
+        Some("arn:aws:s3:::bucket/*")
+    );
+}
+
+#[test]
+fn not_action_and_not_resource_match_what_they_do_not_list() {
+    let p =
+        identity(r#"{"Effect":"Allow","NotAction":"iam:*","NotResource":"arn:aws:s3:::secret/*"}"#);
+    let r = |a: &str, res: &str| verdict(&p, &request(a, res, Some(ROLE)));
+    assert_eq!(r("s3:GetObject", OBJECT), Verdict::Allowed);
+    assert_eq!(r("iam:CreateUser", "*"), Verdict::ImplicitlyDenied);
+    assert_eq!(
+        r("s3:GetObject", "arn:aws:s3:::secret/k"),
+        Verdict::ImplicitlyDenied
+    );
+}
+
+#[test]
+fn an_explicit_deny_in_any_policy_wins() {
+    let both = format!("{},{}", allow("s3:*", "*"), deny("s3:GetObject", OBJECT));
+    let p = identity(&both);
+    let d = evaluate(&request("s3:GetObject", OBJECT, Some(ROLE)), &p);
+    assert_eq!(d.decision, Verdict::ExplicitlyDenied);
+    assert_eq!(d.explanation.decided_by[0].statement, "Statement[1]");
+    let kinds: [fn(&mut Policies, ParsedPolicy); 5] = [
+        |p, d| p.resource = Some(d),
+        |p, d| p.scps.push(d),
+        |p, d| p.rcps.push(d),
+        |p, d| p.boundary = Some(d),
+        |p, d| p.session = Some(d),
+    ];
+    for put in kinds {
+        let mut p = identity(&allow("s3:*", "*"));
+        let denying = format!(
+            r#"{{"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"*"}},{}"#,
+            allow("*", "*")
+        );
+        put(&mut p, policy("deny.json", &denying));
+        assert_eq!(
+            verdict(&p, &request("s3:GetObject", OBJECT, Some(ROLE))),
+            Verdict::ExplicitlyDenied
+        );
+    }
+}
+
+#[test]
+fn every_scp_level_must_allow_except_for_exempt_principals() {
+    let mut p = identity(&allow("s3:*", "*"));
+    p.scps = vec![
+        policy("root.json", &allow("*", "*")),
+        policy("ou.json", &allow("ec2:*", "*")),
+    ];
+    let r = request("s3:GetObject", OBJECT, Some(ROLE));
+    let d = evaluate(&r, &p);
+    assert_eq!(d.decision, Verdict::ImplicitlyDenied);
+    assert!(
+        d.explanation.summary.contains("ou.json"),
+        "{}",
+        d.explanation.summary
+    );
+    p.management_account = Some(ACCOUNT.into());
+    assert_eq!(verdict(&p, &r), Verdict::Allowed);
+    p.management_account = None;
+    let slr = request(
+        "s3:GetObject",
+        OBJECT,
+        Some(
+            "arn:aws:iam::111122223333:role/aws-service-role/ops.amazonaws.com/AWSServiceRoleForOps",
+        ),
+    );
+    assert_eq!(verdict(&p, &slr), Verdict::Allowed);
+}
+
+#[test]
+fn rcps_must_allow_on_the_resource_side() {
+    let mut p = identity(&allow("s3:*", "*"));
+    p.rcps = vec![policy(
+        "rcp.json",
+        r#"{"Effect":"Allow","Principal":"*","Action":"sqs:*","Resource":"*"}"#,
+    )];
+    let r = request("s3:GetObject", OBJECT, Some(ROLE));
+    assert_eq!(verdict(&p, &r), Verdict::ImplicitlyDenied);
+    p.rcps.push(policy(
+        "rcp2.json",
+        r#"{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}"#,
+    ));
+    p.rcps.remove(0);
+    assert_eq!(verdict(&p, &r), Verdict::Allowed);
+}
+
+#[test]
+fn boundary_and_session_policy_intersect_with_identity_policies() {
+    let mut p = identity(&allow("s3:*", "*"));
+    p.boundary = Some(policy("boundary.json", &allow("s3:Get*", "*")));
+    let get = request("s3:GetObject", OBJECT, Some(SESSION));
+    let put = request("s3:PutObject", OBJECT, Some(SESSION));
+    assert_eq!(verdict(&p, &get), Verdict::Allowed);
+    assert_eq!(verdict(&p, &put), Verdict::ImplicitlyDenied);
+    p.session = Some(policy("session.json", &allow("s3:List*", "*")));
+    let d = evaluate(&get, &p);
+    assert_eq!(d.decision, Verdict::ImplicitlyDenied);
+    assert!(
+        d.explanation.summary.contains("session policy"),
+        "{}",
+        d.explanation.summary
+    );
+    // The boundary alone grants nothing.
+    let only_boundary = Policies {
+        boundary: Some(policy("boundary.json", &allow("*", "*"))),
+        ..Policies::default()
+    };
+    assert_eq!(verdict(&only_boundary, &get), Verdict::ImplicitlyDenied);
+}
+
+#[test]
+fn same_account_resource_policies_depend_on_how_they_name_the_caller() {
+    let r = request("s3:GetObject", OBJECT, Some(SESSION));
+    let with = |principal: &str, boundary: bool| {
+        let mut p = Policies {
+            resource: Some(bucket_policy(principal, "Allow")),
+            ..Policies::default()
+        };
+        if boundary {
+            p.boundary = Some(policy("boundary.json", &allow("ec2:*", "*")));
+        }
+        verdict(&p, &r)
+    };
+    // The session itself: allowed without any identity policy, the boundary notwithstanding.
+    assert_eq!(with(SESSION, false), Verdict::Allowed);
+    assert_eq!(with(SESSION, true), Verdict::Allowed);
+    // The role: allowed, within the boundary.
+    assert_eq!(with(ROLE, false), Verdict::Allowed);
+    assert_eq!(with(ROLE, true), Verdict::ImplicitlyDenied);
+    // The account: left to the identity policies, and there are none.
+    assert_eq!(with(ACCOUNT, false), Verdict::ImplicitlyDenied);
+    assert_eq!(
+        with("arn:aws:iam::111122223333:root", false),
+        Verdict::ImplicitlyDenied
+    );
+    // Another role: no match.
+    assert_eq!(
+        with("arn:aws:iam::111122223333:role/other", false),
+        Verdict::ImplicitlyDenied
+    );
+}
+
+#[test]
+fn cross_account_needs_both_sides() {
+    let caller = "arn:aws:iam::444455556666:role/client";
+    let mut r = request("s3:GetObject", OBJECT, Some(caller));
+    r.resource_account = Some(ACCOUNT.into());
+    assert!(r.is_cross_account());
+    let identity_only = identity(&allow("s3:GetObject", "*"));
+    let d = evaluate(&r, &identity_only);
+    assert_eq!(d.decision, Verdict::ImplicitlyDenied);
+    assert!(d.explanation.cross_account);
+    let resource_only = Policies {
+        resource: Some(bucket_policy(OTHER, "Allow")),
+        ..Policies::default()
+    };
+    assert_eq!(verdict(&resource_only, &r), Verdict::ImplicitlyDenied);
+    let mut both = identity_only.clone();
+    both.resource = Some(bucket_policy(OTHER, "Allow"));
+    assert_eq!(verdict(&both, &r), Verdict::Allowed);
+    both.resource = Some(bucket_policy(ACCOUNT, "Allow"));
+    assert_eq!(verdict(&both, &r), Verdict::ImplicitlyDenied);
+}
+
+#[test]
+fn not_principal_and_service_principals() {
+    let p = Policies {
+        resource: Some(policy(
+            "key.json",
+            r#"{"Effect":"Allow","Principal":{"Service":"logs.amazonaws.com"},"Action":"kms:Decrypt","Resource":"*"},
+               {"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/admin"},"Action":"kms:ScheduleKeyDeletion","Resource":"*"}"#,
+        )),
+        ..Policies::default()
+    };
+    let key = "arn:aws:kms:us-east-1:111122223333:key/k";
+    let service = request("kms:Decrypt", key, Some("logs.amazonaws.com"));
+    assert_eq!(verdict(&p, &service), Verdict::Allowed);
+    assert_eq!(
+        verdict(&p, &request("kms:Decrypt", key, Some(ROLE))),
+        Verdict::ImplicitlyDenied
+    );
+    assert_eq!(
+        verdict(&p, &request("kms:ScheduleKeyDeletion", key, Some(ROLE))),
+        Verdict::ExplicitlyDenied
+    );
+    let admin = "arn:aws:iam::111122223333:role/admin";
+    assert_eq!(
+        verdict(&p, &request("kms:ScheduleKeyDeletion", key, Some(admin))),
+        Verdict::ImplicitlyDenied
+    );
+}
+
+#[test]
+fn conditions_and_policy_variables_take_the_request_context() {
+    let p = identity(
+        r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/home/${aws:username}/*",
+            "Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}"#,
+    );
+    let user = "arn:aws:iam::111122223333:user/alice";
+    let mut r = request(
+        "s3:GetObject",
+        "arn:aws:s3:::bucket/home/alice/a",
+        Some(user),
+    );
+    assert_eq!(verdict(&p, &r), Verdict::ImplicitlyDenied);
+    r.context.push("aws:SourceIp", "10.1.2.3");
+    let d = evaluate(&r, &p);
+    assert_eq!(d.decision, Verdict::Allowed);
+    let key = &d.explanation.policies[0].statements[0]
+        .conditions
+        .as_ref()
+        .unwrap()
+        .keys[0];
+    assert_eq!(
+        key.request_values.as_deref(),
+        Some(&["10.1.2.3".to_string()][..])
+    );
+    let mut bob = request(
+        "s3:GetObject",
+        "arn:aws:s3:::bucket/home/alice/a",
+        Some("arn:aws:iam::111122223333:user/bob"),
+    );
+    bob.context.push("aws:SourceIp", "10.1.2.3");
+    assert_eq!(verdict(&p, &bob), Verdict::ImplicitlyDenied);
+}
+
+proptest! {
+    /// Adding a Deny for the request to any set of allowing identity policies denies it;
+    /// removing every Allow never allows it.
+    #[test]
+    fn deny_wins_and_allow_is_needed(action in "[a-z]{1,6}:[A-Z][a-z]{0,6}", key in "[a-z]{1,8}") {
+        let resource = format!("arn:aws:s3:::b/{key}");
+        let r = request(&action, &resource, Some(ROLE));
+        let allowing = identity(&allow("*", "*"));
+        prop_assert_eq!(verdict(&allowing, &r), Verdict::Allowed);
+        let denied = identity(&format!("{},{}", allow("*", "*"), deny(&action, &resource)));
+        prop_assert_eq!(verdict(&denied, &r), Verdict::ExplicitlyDenied);
+        let nothing = identity(&deny("none:None", "*"));
+        prop_assert_eq!(verdict(&nothing, &r), Verdict::ImplicitlyDenied);
+    }
+}
+
+#[cfg(feature = "cli")]
+mod cli {
+    use crate::common::run_in;
+
+    fn setup() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("id.json"),
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/*","Condition":{"StringEquals":{"aws:PrincipalTag/team":"blue"}}}]}"#,
+        )
+        .unwrap();
+        dir
+    }
+
+    #[test]
+    fn one_request_exits_by_its_decision() {
+        let dir = setup();
+        let args = |extra: &[&'static str]| {
+            let mut a = vec![
+                "simulate",
+                "--identity-policy",
+                "id.json",
+                "--action",
+                "s3:GetObject",
+                "--resource",
+                "arn:aws:s3:::bucket/k",
+            ];
+            a.extend_from_slice(extra);
+            a
+        };
+        let out = run_in(
+            dir.path(),
+            &args(&["--context", "aws:PrincipalTag/team=blue"]),
+            None,
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with("Allowed"));
+        let out = run_in(dir.path(), &args(&["--fmt", "json"]), None);
+        assert_eq!(out.status.code(), Some(1));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["decision"], "ImplicitlyDenied");
+        let key = &v["explanation"]["policies"][0]["statements"][0]["conditions"]["keys"][0];
+        assert_eq!(key["key"], "aws:PrincipalTag/team");
+        assert_eq!(key["request_values"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn requests_file_writes_one_decision_per_line() {
+        let dir = setup();
+        std::fs::write(
+            dir.path().join("r.jsonl"),
+            concat!(
+                r#"{"action":"s3:GetObject","resource":"arn:aws:s3:::bucket/a","context":{"aws:PrincipalTag/team":"blue"}}"#, "\n",
+                "\n",
+                r#"{"action":"s3:PutObject","resource":"arn:aws:s3:::bucket/a","principal":"arn:aws:iam::111122223333:role/r"}"#, "\n",
+            ),
+        )
+        .unwrap();
+        let out = run_in(
+            dir.path(),
+            &[
+                "simulate",
+                "--identity-policy",
+                "id.json",
+                "--requests",
+                "r.jsonl",
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0]["decision"], "Allowed");
+        assert_eq!(lines[1]["decision"], "ImplicitlyDenied");
+    }
+
+    #[test]
+    fn bad_input_exits_2_with_where_and_what() {
+        let dir = setup();
+        std::fs::write(
+            dir.path().join("bad.json"),
+            "{\"Statement\": [{\"Effect\": \"Allow\"}]}",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("bad.jsonl"),
+            "{\"action\":\"s3:GetObject\",\"resource\":\"arn:aws:s3:::b/k\"}\n{\"action\":\"s3:GetObject\",\"resource\":\"bucket\"}\n",
+        )
+        .unwrap();
+        let cases: [(&[&str], &str); 5] = [
+            (
+                &[
+                    "--identity-policy",
+                    "bad.json",
+                    "--action",
+                    "s3:GetObject",
+                    "--resource",
+                    "*",
+                ],
+                "bad.json:1:16",
+            ),
+            (
+                &[
+                    "--identity-policy",
+                    "id.json",
+                    "--action",
+                    "GetObject",
+                    "--resource",
+                    "*",
+                ],
+                "is not service:Action",
+            ),
+            (
+                &[
+                    "--identity-policy",
+                    "id.json",
+                    "--action",
+                    "s3:GetObject",
+                    "--resource",
+                    "*",
+                    "--context",
+                    "novalue",
+                ],
+                "expected KEY=VALUE",
+            ),
+            (
+                &["--identity-policy", "id.json", "--requests", "bad.jsonl"],
+                "bad.jsonl:2: resource \"bucket\" is not an ARN",
+            ),
+            (
+                &[
+                    "--identity-policy",
+                    "missing.json",
+                    "--action",
+                    "s3:GetObject",
+                    "--resource",
+                    "*",
+                ],
+                "missing.json",
+            ),
+        ];
+        for (args, expected) in cases {
+            let mut all = vec!["simulate"];
+            all.extend_from_slice(args);
+            let out = run_in(dir.path(), &all, None);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            assert!(out.stdout.is_empty(), "{args:?}");
+            assert!(stderr.contains(expected), "{args:?}: {stderr}");
+        }
+    }
+
+    #[test]
+    fn write_policy_prove_counts_on_stderr() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("t.yml"),
+            "mode: crud\nread:\n- arn:aws:s3:::reports/*\n",
+        )
+        .unwrap();
+        let out = run_in(
+            dir.path(),
+            &["write-policy", "-i", "t.yml", "--minimize", "0", "--prove"],
+            None,
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        assert!(stderr.contains("requests proved, 0 failed"), "{stderr}");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("\"s3:"));
+    }
+}

@@ -326,6 +326,9 @@ fn cause(compared: &Compared, work: &Path) -> String {
     if has("rcp") && ours == "ImplicitlyDenied" && peer == "Allowed" {
         return "ours: an RCP level without an Allow denies; AWS keeps RCPFullAWSAccess attached to every level".into();
     }
+    if unresolved_variable_in_condition(policies, work, request) {
+        return "unsettled: a condition value's policy variable has no value in the request (ours: the value matches nothing, so a negated operator matches; the peer: the condition fails)".into();
+    }
     if !compared.peer_ignored.is_empty() {
         return format!(
             "the peer dropped context keys its data does not list for the action ({})",
@@ -336,19 +339,41 @@ fn cause(compared: &Compared, work: &Path) -> String {
     format!("{kind}: ours {ours} vs peer {peer}")
 }
 
+/// Whether a condition of the scenario's policies has a value with a `${key}` variable whose
+/// key the request's context lacks.
+fn unresolved_variable_in_condition(policies: &Value, work: &Path, request: &Value) -> bool {
+    let context = request["context"].as_object();
+    let has_key =
+        |key: &str| context.is_some_and(|c| c.keys().any(|k| k.eq_ignore_ascii_case(key)));
+    policy_documents(policies, work).iter().any(|policy| {
+        statements_of(policy).iter().any(|statement| {
+            let text = statement["Condition"].to_string();
+            text.split("${").skip(1).any(|rest| {
+                let key = rest.split(['}', ',']).next().unwrap_or("").trim();
+                !key.is_empty() && !matches!(key, "*" | "?" | "$") && !has_key(key)
+            })
+        })
+    })
+}
+
+/// The policy documents a scenario names (those in `work`).
+fn policy_documents(policies: &Value, work: &Path) -> Vec<Value> {
+    let mut files = Vec::new();
+    collect_names(policies, &mut files);
+    files
+        .iter()
+        .filter_map(|file| std::fs::read_to_string(work.join(file)).ok())
+        .filter_map(|text| serde_json::from_str(&text).ok())
+        .collect()
+}
+
 /// Whether a Resource or NotResource of the scenario's policies, for the action's service,
 /// starts its resource part with a policy variable (`…:queue-owner:${aws:username}`): the
 /// peer splits the resource type off at the variable's own `:` and never matches it.
 fn variable_opens_resource_id(policies: &Value, work: &Path, action: &str) -> bool {
     let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
-    let mut files = Vec::new();
-    collect_names(policies, &mut files);
-    files.iter().any(|file| {
-        let Ok(text) = std::fs::read_to_string(work.join(file)) else {
-            return false;
-        };
-        let policy: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        statements_of(&policy).iter().any(|statement| {
+    policy_documents(policies, work).iter().any(|policy| {
+        statements_of(policy).iter().any(|statement| {
             ["Resource", "NotResource"].iter().any(|key| {
                 let patterns = match &statement[*key] {
                     Value::String(one) => vec![one.as_str()],

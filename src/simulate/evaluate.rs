@@ -104,7 +104,7 @@ fn decide(
     // A KMS key's policy must allow, itself or by naming the account (which lets IAM policies
     // grant): "unless the key policy explicitly allows it, you cannot use IAM policies to
     // allow access to a KMS key" (AWS KMS Developer Guide, "Key policies").
-    let key_policy_trusts = !is_kms(request) || resource_how.is_some();
+    let key_policy_trusts = !is_kms_key(request) || resource_how.is_some();
     let identity = allows(PolicyType::Identity) && limits_ok && key_policy_trusts;
     let resource = match resource_how {
         None => false,
@@ -141,9 +141,10 @@ fn decide(
     answer(Verdict::ImplicitlyDenied, summary, Vec::new())
 }
 
-fn is_kms(request: &Request) -> bool {
+/// A KMS action on a key (not `kms:ListKeys` and the like, on `*`).
+fn is_kms_key(request: &Request) -> bool {
     let service = request.action.split(':').next().unwrap_or("");
-    service.eq_ignore_ascii_case("kms")
+    service.eq_ignore_ascii_case("kms") && request.resource.contains(":key/")
 }
 
 fn allowed_summary(cross_account: bool, identity: bool, resource: bool) -> String {

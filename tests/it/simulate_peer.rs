@@ -326,6 +326,9 @@ fn cause(compared: &Compared, work: &Path) -> String {
     if has("rcp") && ours == "ImplicitlyDenied" && peer == "Allowed" {
         return "ours: an RCP level without an Allow denies; AWS keeps RCPFullAWSAccess attached to every level".into();
     }
+    if wildcard_opens_resource_id(policies, work, action) && ours == "Allowed" {
+        return "unsettled: a wildcard in the resource-type part of an ARN pattern (`…:*/*`, as AWS managed policies write it: ours matches, the peer never does)".into();
+    }
     if unresolved_variable_in_condition(policies, work, request) {
         return "unsettled: a condition value's policy variable has no value in the request (ours: the value matches nothing, so a negated operator matches; the peer: the condition fails)".into();
     }
@@ -371,6 +374,19 @@ fn policy_documents(policies: &Value, work: &Path) -> Vec<Value> {
 /// starts its resource part with a policy variable (`…:queue-owner:${aws:username}`): the
 /// peer splits the resource type off at the variable's own `:` and never matches it.
 fn variable_opens_resource_id(policies: &Value, work: &Path, action: &str) -> bool {
+    resource_id_opens_with(policies, work, action, "${")
+}
+
+/// Whether an ARN pattern of the scenario starts its resource part with `*` before any `/`
+/// or `:`: the peer takes what comes before the first `/` as a resource type that must be
+/// literal.
+fn wildcard_opens_resource_id(policies: &Value, work: &Path, action: &str) -> bool {
+    resource_id_opens_with(policies, work, action, "*")
+}
+
+/// Whether a Resource or NotResource of the scenario's policies, for the action's service,
+/// has `opener` in its resource part before any `/` or `:` (S3's bucket ARNs aside).
+fn resource_id_opens_with(policies: &Value, work: &Path, action: &str, opener: &str) -> bool {
     let service = action.split(':').next().unwrap_or("").to_ascii_lowercase();
     policy_documents(policies, work).iter().any(|policy| {
         statements_of(policy).iter().any(|statement| {
@@ -385,7 +401,7 @@ fn variable_opens_resource_id(policies: &Value, work: &Path, action: &str) -> bo
                     parts.len() == 6
                         && parts[2].eq_ignore_ascii_case(&service)
                         && parts[5]
-                            .find("${")
+                            .find(opener)
                             .is_some_and(|at| !parts[5][..at].contains(['/', ':']))
                         && !(parts[2] == "s3" && parts[3].is_empty() && parts[4].is_empty())
                 })

@@ -514,6 +514,15 @@ pub fn handwritten_scenarios(rng: &mut Lcg) -> Vec<Scenario> {
     scenarios
 }
 
+/// Whether our data lists `key` for `action` (AWS sends a service's key only with the actions
+/// that take it).
+fn takes_key(action: &str, key: &str) -> bool {
+    Action::lookup(action).is_some_and(|a| {
+        a.resource_types()
+            .any(|rt| rt.condition_keys().any(|k| k.eq_ignore_ascii_case(key)))
+    })
+}
+
 fn key_scenarios(rng: &mut Lcg) -> Vec<Scenario> {
     let key = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     let actions = [
@@ -553,13 +562,13 @@ fn key_scenarios(rng: &mut Lcg) -> Vec<Scenario> {
                 );
                 let action = *pick(rng, &actions);
                 let mut req = request(rng, action, key, principal);
-                if chance(rng, 60) {
+                if chance(rng, 60) && takes_key(action, "kms:ViaService") {
                     req["context"]["kms:ViaService"] = json!(pick(
                         rng,
                         &["s3.us-east-1.amazonaws.com", "ec2.us-east-1.amazonaws.com"]
                     ));
                 }
-                if chance(rng, 60) {
+                if chance(rng, 60) && takes_key(action, "kms:EncryptionContextKeys") {
                     req["context"]["kms:EncryptionContextKeys"] = json!(pick(
                         rng,
                         &[vec!["aws:s3:arn"], vec![], vec!["aws:s3:arn", "team"]]

@@ -76,6 +76,12 @@ fn decide(
             policies: policies.clone(),
         },
     };
+    // "No permissions are required to perform this operation", and a Deny cannot stop it
+    // (AWS STS API Reference, GetCallerIdentity).
+    if request.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
+        let summary = "sts:GetCallerIdentity needs no permission and cannot be denied".into();
+        return answer(Verdict::Allowed, summary, Vec::new());
+    }
     if !denies.is_empty() {
         return answer(
             Verdict::ExplicitlyDenied,

@@ -330,7 +330,7 @@ fn cause(compared: &Compared, work: &Path) -> String {
         return "unsettled: a wildcard in the resource-type part of an ARN pattern (`…:*/*`, as AWS managed policies write it: ours matches, the peer never does)".into();
     }
     if unresolved_variable_in_condition(policies, work, request) {
-        return "unsettled: a condition value's policy variable has no value in the request (ours: the value matches nothing, so a negated operator matches; the peer: the condition fails)".into();
+        return "unsettled: a policy variable without a value in the request (ours: that value or ARN matches nothing, so a negated operator or NotResource matches; the peer: the statement fails)".into();
     }
     if !compared.peer_ignored.is_empty() {
         return format!(
@@ -342,15 +342,17 @@ fn cause(compared: &Compared, work: &Path) -> String {
     format!("{kind}: ours {ours} vs peer {peer}")
 }
 
-/// Whether a condition of the scenario's policies has a value with a `${key}` variable whose
-/// key the request's context lacks.
+/// Whether a condition value or a (Not)Resource of the scenario's policies has a `${key}`
+/// variable whose key the request's context lacks.
 fn unresolved_variable_in_condition(policies: &Value, work: &Path, request: &Value) -> bool {
     let context = request["context"].as_object();
     let has_key =
         |key: &str| context.is_some_and(|c| c.keys().any(|k| k.eq_ignore_ascii_case(key)));
     policy_documents(policies, work).iter().any(|policy| {
         statements_of(policy).iter().any(|statement| {
-            let text = statement["Condition"].to_string();
+            let text = ["Condition", "Resource", "NotResource"]
+                .map(|element| statement[element].to_string())
+                .join(" ");
             text.split("${").skip(1).any(|rest| {
                 let key = rest.split(['}', ',']).next().unwrap_or("").trim();
                 !key.is_empty() && !matches!(key, "*" | "?" | "$") && !has_key(key)

@@ -616,4 +616,42 @@ mod tests {
         assert!(is_number("-3.5") && is_number("3600"));
         assert!(!is_number("1e3") && !is_number("") && !is_number("3."));
     }
+
+    #[test]
+    fn numbers_compare_exactly() {
+        let n = |v| parse_number(v).unwrap();
+        assert!(n("10") == n("10.000") && n("010") == n("10"));
+        assert!(n("-0") == n("0.0"));
+        assert!(n("-3.5") < n("-3.25") && n("-3.25") < n("0") && n("0.5") < n("0.51"));
+        assert!(n("9007199254740993") > n("9007199254740992"));
+        assert!(n("100") > n("99.999"));
+    }
+
+    #[test]
+    fn dates_are_instants() {
+        let d = |v| parse_date(v).unwrap();
+        assert_eq!(d("1970-01-01"), (0, 0));
+        assert_eq!(d("2026-12-01T01:00:00Z"), (1_796_086_800, 0));
+        assert_eq!(d("2026-12-01T02:00:00+01:00"), d("2026-12-01T01:00:00Z"));
+        assert_eq!(d("2026-12-01T01:00:00"), d("1796086800"));
+        assert_eq!(d("2024-02-29T00:00:00.25Z"), (1_709_164_800, 250_000_000));
+        assert_eq!(d("1900-03-01").0, -2_203_891_200);
+        for bad in ["2026-02-29", "2026-04-31", "2026-00-10"] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cidr_ranges() {
+        let ip = |v: &str| v.parse::<IpAddr>().unwrap();
+        let r = |v| parse_cidr(v).unwrap();
+        assert!(in_cidr(ip("10.1.2.3"), r("10.0.0.0/8")));
+        assert!(!in_cidr(ip("11.1.2.3"), r("10.0.0.0/8")));
+        assert!(in_cidr(ip("10.1.2.3"), r("10.1.2.3")));
+        assert!(in_cidr(ip("1.2.3.4"), r("0.0.0.0/0")));
+        assert!(in_cidr(ip("2001:db8::1"), r("2001:DB8::/32")));
+        assert!(!in_cidr(ip("2001:db9::1"), r("2001:db8::/32")));
+        assert!(!in_cidr(ip("10.0.0.1"), r("::/0")));
+        assert_eq!(parse_cidr("10.0.0.0/33"), None);
+    }
 }

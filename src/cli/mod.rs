@@ -184,7 +184,7 @@ pub enum Command {
     /// The access one policy (or set of policies) grants that another does not.
     Diff(diff::DiffArgs),
     /// Would a request be allowed by these policies, and why (offline IAM policy simulator).
-    Simulate(simulate::SimulateArgs),
+    Simulate(Box<simulate::SimulateArgs>),
     /// Report risky permissions in policies (privilege escalation, exposure).
     Analyze(analyze::AnalyzeArgs),
     /// Explain an AccessDenied message or CloudTrail event, and the Allow that fixes it.

@@ -1,8 +1,8 @@
 //! A statement's `Condition` against a request context, as the IAM User Guide describes it
 //! ("IAM JSON policy elements: Condition operators", "Conditions with multiple context keys or
 //! values", "Single-valued vs. multivalued context keys", "IAM policy elements: Variables and
-//! tags"). Operators are read by [`crate::condition::Operator::parse`], the parser `check` and
-//! `write-policy` use.
+//! tags"). Operators are read by the parser `check` and `write-policy` use (`Operator::parse`
+//! in `src/condition.rs`).
 //!
 //! The rules, with the documentation that settles each:
 //! - All operator blocks AND, all keys of a block AND, the values of one key OR; for a negated
@@ -46,7 +46,7 @@ use base64::Engine as _;
 use super::context::{ContextValue, RequestContext};
 use super::variables::{self, MissingVariable, Pattern};
 use crate::audit::policy::ConditionBlock;
-use crate::condition::{self, Operator};
+use crate::condition::{self, Family, Operator};
 
 /// One condition key of one operator block, evaluated.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -85,7 +85,9 @@ pub fn evaluate(blocks: &[ConditionBlock], ctx: &RequestContext) -> ConditionsOu
                 matched,
                 request_values: ctx.get(key).map(|v| v.values().to_vec()),
                 policy_values: policy_values.clone(),
-                note: why.map(|w| w.describe(key)),
+                note: why
+                    .map(|w| w.describe(key))
+                    .or_else(|| resolved_values(&op, policy_values, ctx)),
             });
         }
     }
@@ -93,6 +95,28 @@ pub fn evaluate(blocks: &[ConditionBlock], ctx: &RequestContext) -> ConditionsOu
         matched: keys.iter().all(|k| k.matched),
         keys,
     }
+}
+
+/// "with variables: `home/alice/*`": the values compared, when the policy's hold variables the
+/// operator reads.
+fn resolved_values(
+    op: &Result<Operator, String>,
+    policy_values: &[String],
+    ctx: &RequestContext,
+) -> Option<String> {
+    let op = op.as_ref().ok()?;
+    let reads_variables = matches!(op.family, Family::String | Family::Arn | Family::Bool)
+        && op.base != "BinaryEquals";
+    if !reads_variables || !policy_values.iter().any(|v| variables::has_variables(v)) {
+        return None;
+    }
+    let resolved: Result<Vec<String>, _> = policy_values
+        .iter()
+        .map(|v| variables::substitute(v, ctx).map(|r| format!("`{r}`")))
+        .collect();
+    resolved
+        .ok()
+        .map(|r| format!("with variables: {}", r.join(", ")))
 }
 
 /// Whether the blocks match, as [`evaluate`] says, without building the explanation.

@@ -2,7 +2,8 @@
 //!
 //! 1. An explicit `Deny` in any policy that applies wins.
 //! 2. SCPs: every level must allow (the management account's principals and service-linked
-//!    roles are exempt). RCPs: every level must allow (service-linked roles are exempt).
+//!    roles are exempt). RCPs only deny: AWS keeps `RCPFullAWSAccess` attached to every level
+//!    and it cannot be detached (Organizations User Guide, "Resource control policies").
 //! 3. Same account: the identity side (identity policies, within the permissions boundary and
 //!    the session policy) OR the resource-based policy allows. How the resource-based policy
 //!    names the caller matters: naming the caller itself (a user, a role session, `*`) allows
@@ -75,6 +76,12 @@ fn decide(
             policies: policies.clone(),
         },
     };
+    // "No permissions are required to perform this operation", and a Deny cannot stop it
+    // (AWS STS API Reference, GetCallerIdentity).
+    if request.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
+        let summary = "sts:GetCallerIdentity needs no permission and cannot be denied".into();
+        return answer(Verdict::Allowed, summary, Vec::new());
+    }
     if !denies.is_empty() {
         return answer(
             Verdict::ExplicitlyDenied,
@@ -82,7 +89,8 @@ fn decide(
             denies,
         );
     }
-    for kind in [PolicyType::Scp, PolicyType::Rcp] {
+    // Only SCP levels must allow: every RCP level also holds RCPFullAWSAccess (module docs).
+    for kind in [PolicyType::Scp] {
         if let Some(p) = policies
             .iter()
             .find(|p| p.policy_type == kind && p.applies && !p.allows)
@@ -99,7 +107,11 @@ fn decide(
     let present = |kind: PolicyType| policies.iter().any(|p| p.policy_type == kind);
     let within = |kind: PolicyType| !present(kind) || allows(kind);
     let limits_ok = within(PolicyType::PermissionsBoundary) && within(PolicyType::Session);
-    let identity = allows(PolicyType::Identity) && limits_ok;
+    // A KMS key's policy must allow, itself or by naming the account (which lets IAM policies
+    // grant): "unless the key policy explicitly allows it, you cannot use IAM policies to
+    // allow access to a KMS key" (AWS KMS Developer Guide, "Key policies").
+    let key_policy_trusts = !is_kms_key(request) || resource_how.is_some();
+    let identity = allows(PolicyType::Identity) && limits_ok && key_policy_trusts;
     let resource = match resource_how {
         None => false,
         Some(_) if cross_account => true,
@@ -133,6 +145,12 @@ fn decide(
     }
     let summary = denied_summary(cross_account, &policies, resource_how, limits_ok);
     answer(Verdict::ImplicitlyDenied, summary, Vec::new())
+}
+
+/// A KMS action on a key (not `kms:ListKeys` and the like, on `*`).
+fn is_kms_key(request: &Request) -> bool {
+    let service = request.action.split(':').next().unwrap_or("");
+    service.eq_ignore_ascii_case("kms") && request.resource.contains(":key/")
 }
 
 fn allowed_summary(cross_account: bool, identity: bool, resource: bool) -> String {

@@ -69,6 +69,8 @@ mod query_cli;
 #[cfg(feature = "cli")]
 mod readme_commands;
 #[cfg(feature = "cli")]
+mod simulate_peer;
+#[cfg(feature = "cli")]
 mod template_schema;
 #[cfg(feature = "cli")]
 mod write_conditions;

@@ -139,14 +139,15 @@ fn every_scp_level_must_allow_except_for_exempt_principals() {
 }
 
 #[test]
-fn rcps_must_allow_on_the_resource_side() {
+fn rcps_only_deny_rcp_full_aws_access_stays_attached() {
     let mut p = identity(&allow("s3:*", "*"));
     p.rcps = vec![policy(
         "rcp.json",
         r#"{"Effect":"Allow","Principal":"*","Action":"sqs:*","Resource":"*"}"#,
     )];
     let r = request("s3:GetObject", OBJECT, Some(ROLE));
-    assert_eq!(verdict(&p, &r), Verdict::ImplicitlyDenied);
+    // RCPFullAWSAccess is attached to every level and cannot be detached.
+    assert_eq!(verdict(&p, &r), Verdict::Allowed);
     p.rcps.push(policy(
         "rcp2.json",
         r#"{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}"#,

@@ -1,6 +1,8 @@
 //! Code generation: the database as static tables of small integer records that point into
 //! one interned string blob, plus perfect-hash indexes whose keys are themselves slices of the
-//! blob (no `&'static str` per key, so no relocation per entry).
+//! blob (no `&'static str` per key, so no relocation per entry). An action's description and
+//! API link are stored in pieces whose common parts are shared (`build/pieces.rs`), and the
+//! rows name their lists of strings by id, each distinct list stored once.
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
@@ -305,6 +307,13 @@ impl Tables {
     }
 
     fn add_action(&mut self, service_id: u32, prefix: &str, p: &Privilege) -> Result<(), String> {
+        // ACTIONS_SORTED and ACTIONS_RANK hold action ids as u16.
+        fits(
+            self.n_actions as usize,
+            u16::MAX,
+            "actions before this one",
+            &p.name,
+        )?;
         let rows_start = self.n_rows;
         for row in p.resource_types.values() {
             let keys = self.list(&row.condition_keys)?;
@@ -404,7 +413,7 @@ impl Tables {
         self.sorted_actions.sort();
         let _ = writeln!(
             out,
-            "/// Action ids sorted by `prefix:name`, case-insensitively.\npub(crate) static ACTIONS_SORTED: [u32; {}] = [{}];\n",
+            "/// Action ids sorted by `prefix:name`, case-insensitively.\npub(crate) static ACTIONS_SORTED: [u16; {}] = [{}];\n",
             self.sorted_actions.len(),
             join(self.sorted_actions.iter().map(|(_, _, id)| id))
         );
@@ -415,7 +424,7 @@ impl Tables {
         }
         let _ = writeln!(
             out,
-            "/// Each action's position in ACTIONS_SORTED, by action id.\npub(crate) static ACTIONS_RANK: [u32; {}] = [{}];\n",
+            "/// Each action's position in ACTIONS_SORTED, by action id.\npub(crate) static ACTIONS_RANK: [u16; {}] = [{}];\n",
             ranks.len(),
             join(ranks.iter())
         );

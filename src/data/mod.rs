@@ -298,14 +298,14 @@ impl Action {
 
     /// Every action sorted by `prefix:Name`, case-insensitively.
     pub fn sorted() -> impl ExactSizeIterator<Item = Action> + Clone {
-        tables::ACTIONS_SORTED.iter().map(|&i| Action(i))
+        tables::ACTIONS_SORTED.iter().map(|&i| Action(u32::from(i)))
     }
 
     /// The action's position in [`Action::sorted`]: sorting by it sorts by `prefix:Name`
     /// case-insensitively without building a string per action (the lowercase names are
     /// unique, as the case-insensitive index needs, so ranks never tie).
     pub(crate) fn sorted_rank(self) -> u32 {
-        tables::ACTIONS_RANK[self.0 as usize]
+        u32::from(tables::ACTIONS_RANK[self.0 as usize])
     }
 
     fn rec(self) -> &'static tables::A {

@@ -37,6 +37,8 @@ mod html;
 mod iam_data;
 #[path = "build/model.rs"]
 mod model;
+#[path = "build/pieces.rs"]
+mod pieces;
 // The runtime's reader of the same format (it reads a user's file with it).
 #[allow(dead_code)]
 #[path = "src/data/overrides_format.rs"]

@@ -89,3 +89,47 @@ fn suggest_service_prefix() -> usize {
     )
     .len()
 }
+
+/// The API documentation links of every s3 action written out (as `query action-table` and
+/// the JSON export do): the links are stored as a shared head and tail around the name.
+#[divan::bench]
+fn s3_api_links_written(bencher: divan::Bencher) {
+    use std::fmt::Write as _;
+    let s3 = Service::lookup("s3").unwrap();
+    let mut out = String::with_capacity(1 << 16);
+    bencher.bench_local(|| {
+        out.clear();
+        for action in black_box(s3).actions() {
+            if let Some(link) = action.api_documentation_link() {
+                let _ = write!(out, "{link}");
+            }
+        }
+        out.len()
+    });
+}
+
+/// The descriptions of every s3 action written out: a shared opening and the rest.
+#[divan::bench]
+fn s3_descriptions_written(bencher: divan::Bencher) {
+    use std::fmt::Write as _;
+    let s3 = Service::lookup("s3").unwrap();
+    let mut out = String::with_capacity(1 << 16);
+    bencher.bench_local(|| {
+        out.clear();
+        for action in black_box(s3).actions() {
+            let _ = write!(out, "{}", action.description());
+        }
+        out.len()
+    });
+}
+
+/// The condition keys and dependent actions of every row of every s3 action (lists are
+/// shared between rows and named by id).
+#[divan::bench]
+fn s3_row_lists_walked() -> usize {
+    let s3 = Service::lookup(black_box("s3")).unwrap();
+    s3.actions()
+        .flat_map(Action::resource_types)
+        .map(|row| row.condition_keys().len() + row.dependent_actions().count())
+        .sum()
+}

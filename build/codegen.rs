@@ -1,6 +1,8 @@
 //! Code generation: the database as static tables of small integer records that point into
 //! one interned string blob, plus perfect-hash indexes whose keys are themselves slices of the
-//! blob (no `&'static str` per key, so no relocation per entry).
+//! blob (no `&'static str` per key, so no relocation per entry). An action's description and
+//! API link are stored in pieces whose common parts are shared (`build/pieces.rs`), and the
+//! rows name their lists of strings by id, each distinct list stored once.
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
@@ -9,6 +11,7 @@ use std::hash::{Hash, Hasher};
 use crate::model::level_index;
 use crate::model::{Condition, Database, Privilege, Resource, Service};
 use crate::overrides_format::OverridesFile;
+use crate::pieces::{Openings, split_link};
 use crate::source::Snapshot;
 
 /// Condition value types the runtime knows (lower-case spelling → enum variant). A page with
@@ -149,7 +152,18 @@ pub fn generate(
     );
     out.push_str("use super::AccessLevel::{List, PermissionsManagement, Read, Tagging, Write};\n\nconst fn s(off: u32, len: u32) -> Str { Str { off, len } }\nconst fn sp(start: u32, len: u32) -> Span { Span { start, len } }\n#[allow(dead_code)]\nconst N: Str = Str::NONE;\n\n");
 
-    let mut tables = Tables::default();
+    let descriptions = db.services.values().flat_map(|s| s.privileges.values());
+    let mut tables = Tables::new(Openings::choose(
+        descriptions.map(|p| p.description.as_str()),
+    ));
+    // Prefixes and action names first, side by side: listing or looking up actions reads
+    // only these pages of the blob, not the descriptions and links between them.
+    for service in db.services.values() {
+        tables.blob.intern(&service.prefix);
+        for p in service.privileges.values() {
+            tables.blob.intern(&p.name);
+        }
+    }
     for (service_id, service) in db.services.values().enumerate() {
         tables.add_service(service_id as u32, service)?;
     }
@@ -166,6 +180,14 @@ pub fn generate(
 #[derive(Default)]
 struct Tables {
     blob: Blob,
+    /// The description openings (`src/data/text.rs` joins them back).
+    openings: Option<Openings>,
+    /// (head, tail) of the API links → id, and their table.
+    link_shapes: HashMap<(String, String), u32>,
+    link_shape_table: String,
+    /// Distinct lists of strings → id, and their spans in `LISTS`.
+    list_ids: HashMap<Vec<String>, u32>,
+    list_spans: String,
     services: String,
     actions: String,
     rows: String,
@@ -190,15 +212,60 @@ struct Tables {
 }
 
 impl Tables {
-    /// Append a list of strings to `LISTS`; returns its span.
-    fn list(&mut self, items: &[String]) -> String {
+    fn new(openings: Openings) -> Tables {
+        Tables {
+            openings: Some(openings),
+            ..Tables::default()
+        }
+    }
+
+    /// The id of a list of strings in `LIST_SPANS`; a list met again is stored once (rows
+    /// repeat the same few lists of condition keys and dependent actions).
+    fn list(&mut self, items: &[String]) -> Result<u32, String> {
+        if let Some(&id) = self.list_ids.get(items) {
+            return Ok(id);
+        }
+        let id = self.list_ids.len() as u32;
+        fits(
+            id as usize,
+            u16::MAX,
+            "distinct lists of condition keys or dependent actions",
+            "(any)",
+        )?;
         let start = self.n_lists;
         for item in items {
             let _ = write!(self.lists, "{},", self.blob.s(item));
             self.n_lists += 1;
         }
         self.lists.push('\n');
-        format!("sp({start},{})", items.len())
+        let _ = write!(self.list_spans, "sp({start},{}),", items.len());
+        self.list_ids.insert(items.to_vec(), id);
+        Ok(id)
+    }
+
+    /// (shape id, middle) of an API link: the shape is its head and tail, stored once.
+    fn link(&mut self, link: &str, action: &str) -> Result<(u32, String), String> {
+        let (head, middle, tail) = split_link(link, action);
+        fits(
+            middle.len(),
+            u8::MAX,
+            "bytes in the middle of an API link",
+            action,
+        )?;
+        let key = (head.to_string(), tail.to_string());
+        let id = match self.link_shapes.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = self.link_shapes.len() as u32;
+                // u16::MAX is "no link".
+                fits(id as usize + 1, u16::MAX, "API link shapes", action)?;
+                let (head, tail) = (self.blob.s(head), self.blob.s(tail));
+                let _ = write!(self.link_shape_table, "({head},{tail}),");
+                self.link_shapes.insert(key, id);
+                id
+            }
+        };
+        Ok((id, self.blob.s(middle)))
     }
 
     fn resource_type_id(&mut self, name: &str) -> usize {
@@ -220,7 +287,7 @@ impl Tables {
             self.add_action(service_id, &service.prefix, p)?;
         }
         for r in service.resources.values() {
-            self.add_resource(service_id, &service.prefix, r);
+            self.add_resource(service_id, &service.prefix, r)?;
         }
         for c in service.conditions.values() {
             self.add_condition(service_id, &service.prefix, c)?;
@@ -240,39 +307,39 @@ impl Tables {
     }
 
     fn add_action(&mut self, service_id: u32, prefix: &str, p: &Privilege) -> Result<(), String> {
+        // ACTIONS_SORTED and ACTIONS_RANK hold action ids as u16.
+        fits(
+            self.n_actions as usize,
+            u16::MAX,
+            "actions before this one",
+            &p.name,
+        )?;
         let rows_start = self.n_rows;
         for row in p.resource_types.values() {
-            let keys = self.list(&row.condition_keys);
-            let deps = self.list(&row.dependent_actions);
+            let keys = self.list(&row.condition_keys)?;
+            let deps = self.list(&row.dependent_actions)?;
             let rt_id = self.resource_type_id(&row.resource_type);
-            let on_row = |what| format!("{what} on one row");
-            fits(
-                row.condition_keys.len(),
-                u8::MAX,
-                &on_row("condition keys"),
-                &p.name,
-            )?;
-            fits(
-                row.dependent_actions.len(),
-                u8::MAX,
-                &on_row("dependent actions"),
-                &p.name,
-            )?;
             let _ = writeln!(self.rows, "R::new({rt_id},{},{keys},{deps}),", row.required);
             self.n_rows += 1;
         }
-        let link = match &p.link {
-            Some(l) => self.blob.s(l),
-            None => "N".to_string(),
+        // The name first: a link's middle is often the name, which then costs nothing more.
+        let name = self.blob.s(&p.name);
+        let (shape, middle) = match &p.link {
+            Some(l) => self.link(l, &p.name)?,
+            None => (u32::from(u16::MAX), "N".to_string()),
         };
+        let openings = self
+            .openings
+            .as_ref()
+            .expect("Tables::new chose the openings");
+        let (opening, rest) = openings.split(&p.description);
+        let rest = self.blob.s(rest);
         check_action_limits(p)?;
         let _ = writeln!(
             self.actions,
-            "A::new({service_id},{},{},{},{},{link},sp({rows_start},{})),",
+            "A::new({service_id},{},{},{name},{opening},{rest},{shape},{middle},sp({rows_start},{})),",
             LEVEL_VARIANTS[p.level as usize],
             LEVEL_VARIANTS[p.raw_level as usize],
-            self.blob.s(&p.name),
-            self.blob.s(&p.description),
             self.n_rows - rows_start
         );
         let key = format!("{}:{}", prefix.to_lowercase(), p.name.to_lowercase());
@@ -284,8 +351,8 @@ impl Tables {
         Ok(())
     }
 
-    fn add_resource(&mut self, service_id: u32, prefix: &str, r: &Resource) {
-        let keys = self.list(&r.condition_keys);
+    fn add_resource(&mut self, service_id: u32, prefix: &str, r: &Resource) -> Result<(), String> {
+        let keys = self.list(&r.condition_keys)?;
         let _ = writeln!(
             self.resources,
             "Rs{{service:{service_id},name:{},arn:{},condition_keys:{keys}}},",
@@ -295,6 +362,7 @@ impl Tables {
         let key = format!("{}:{}", prefix.to_lowercase(), r.name.to_lowercase());
         self.resource_index.add(key, self.n_resources);
         self.n_resources += 1;
+        Ok(())
     }
 
     fn add_condition(
@@ -341,10 +409,11 @@ impl Tables {
         for (name, ty, n, body) in arrays {
             let _ = writeln!(out, "pub(crate) static {name}: [{ty}; {n}] = [\n{body}];\n");
         }
+        self.write_pieces(out);
         self.sorted_actions.sort();
         let _ = writeln!(
             out,
-            "/// Action ids sorted by `prefix:name`, case-insensitively.\npub(crate) static ACTIONS_SORTED: [u32; {}] = [{}];\n",
+            "/// Action ids sorted by `prefix:name`, case-insensitively.\npub(crate) static ACTIONS_SORTED: [u16; {}] = [{}];\n",
             self.sorted_actions.len(),
             join(self.sorted_actions.iter().map(|(_, _, id)| id))
         );
@@ -355,9 +424,39 @@ impl Tables {
         }
         let _ = writeln!(
             out,
-            "/// Each action's position in ACTIONS_SORTED, by action id.\npub(crate) static ACTIONS_RANK: [u32; {}] = [{}];\n",
+            "/// Each action's position in ACTIONS_SORTED, by action id.\npub(crate) static ACTIONS_RANK: [u16; {}] = [{}];\n",
             ranks.len(),
             join(ranks.iter())
+        );
+    }
+
+    /// The tables that the records' ids point into: list spans, link shapes, openings.
+    fn write_pieces(&mut self, out: &mut String) {
+        let _ = writeln!(
+            out,
+            "/// Distinct lists of strings, as spans of LISTS.\npub(crate) static LIST_SPANS: [Span; {}] = [{}];\n",
+            self.list_ids.len(),
+            self.list_spans
+        );
+        let _ = writeln!(
+            out,
+            "/// (head, tail) of the API links: head + middle + tail.\npub(crate) static LINK_SHAPES: [(Str, Str); {}] = [{}];\n",
+            self.link_shapes.len(),
+            self.link_shape_table
+        );
+        let openings = self
+            .openings
+            .take()
+            .expect("Tables::new chose the openings");
+        let mut table = self.blob.s("");
+        for opening in openings.chosen() {
+            table.push(',');
+            table.push_str(&self.blob.s(opening));
+        }
+        let _ = writeln!(
+            out,
+            "/// Openings of descriptions, by id (0: none).\npub(crate) static DESCRIPTION_OPENINGS: [Str; {}] = [{table}];\n",
+            openings.chosen().len() + 1
         );
     }
 
@@ -398,7 +497,6 @@ impl Tables {
 
 /// The limits of an action record's narrow fields.
 fn check_action_limits(p: &Privilege) -> Result<(), String> {
-    let link_len = p.link.as_ref().map_or(0, String::len);
     fits(p.name.len(), u8::MAX, "bytes in an action name", &p.name)?;
     fits(
         p.description.len(),
@@ -406,7 +504,6 @@ fn check_action_limits(p: &Privilege) -> Result<(), String> {
         "bytes in a description",
         &p.name,
     )?;
-    fits(link_len, u8::MAX, "bytes in an API link", &p.name)?;
     fits(
         p.resource_types.len(),
         u8::MAX,

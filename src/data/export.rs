@@ -55,7 +55,7 @@ impl Serialize for Privilege<'_> {
         let a = self.0;
         let mut st = s.serialize_struct("Privilege", 6)?;
         st.serialize_field("privilege", a.name())?;
-        st.serialize_field("description", a.description())?;
+        st.serialize_field("description", &a.description())?;
         st.serialize_field("access_level", self.1.level(a).as_str())?;
         st.serialize_field(
             "resource_types",

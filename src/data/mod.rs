@@ -2,7 +2,9 @@
 //! keys of the AWS Service Authorization Reference, with typed, case-insensitive lookups.
 //!
 //! Handles ([`Service`], [`Action`], [`ResourceType`], [`ConditionKey`]) are small `Copy` ids
-//! into static tables; their accessors return `&'static str`. Nothing is loaded at start-up.
+//! into static tables; their accessors return `&'static str`, except an action's description
+//! and API link, which are a [`Text`] (stored in pieces, see there). Nothing is loaded at
+//! start-up.
 //!
 //! ```
 //! use policy_sentry::data::{Action, AccessLevel};
@@ -17,6 +19,7 @@ mod global;
 mod overrides;
 pub mod resolve;
 pub(crate) mod tables;
+mod text;
 
 use std::fmt;
 
@@ -30,7 +33,8 @@ pub use diff::{
 pub use export::write_iam_definition;
 pub use global::{GlobalConditionKey, GlobalKeysProvenance, global_keys_provenance};
 pub use overrides::{AccessLevelOverrides, LevelSource, OverridesError};
-use tables::{ACTIONS, CONDITIONS, LISTS, RESOURCES, ROWS, SERVICES, Str};
+use tables::{ACTIONS, CONDITIONS, RESOURCES, ROWS, SERVICES, Str};
+pub use text::Text;
 
 /// An IAM access level, as the AWS pages name them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -294,14 +298,14 @@ impl Action {
 
     /// Every action sorted by `prefix:Name`, case-insensitively.
     pub fn sorted() -> impl ExactSizeIterator<Item = Action> + Clone {
-        tables::ACTIONS_SORTED.iter().map(|&i| Action(i))
+        tables::ACTIONS_SORTED.iter().map(|&i| Action(u32::from(i)))
     }
 
     /// The action's position in [`Action::sorted`]: sorting by it sorts by `prefix:Name`
     /// case-insensitively without building a string per action (the lowercase names are
     /// unique, as the case-insensitive index needs, so ranks never tie).
     pub(crate) fn sorted_rank(self) -> u32 {
-        tables::ACTIONS_RANK[self.0 as usize]
+        u32::from(tables::ACTIONS_RANK[self.0 as usize])
     }
 
     fn rec(self) -> &'static tables::A {
@@ -323,9 +327,9 @@ impl Action {
         format!("{}:{}", self.service().prefix(), self.name())
     }
 
-    /// The page's description.
-    pub fn description(self) -> &'static str {
-        self.rec().description().get()
+    /// The page's description (a [`Text`]: a shared opening and the rest).
+    pub fn description(self) -> Text {
+        self.rec().description()
     }
 
     /// Access level after the bundled overrides (what upstream stores).
@@ -338,9 +342,10 @@ impl Action {
         self.rec().raw_level
     }
 
-    /// Link to the API documentation, when the page has one.
-    pub fn api_documentation_link(self) -> Option<&'static str> {
-        self.rec().link().get_opt()
+    /// Link to the API documentation, when the data has one (a [`Text`]: a head shared by the
+    /// links of one folder, a middle that is usually the action name, a tail).
+    pub fn api_documentation_link(self) -> Option<Text> {
+        self.rec().link()
     }
 
     /// The action's resource-type rows in page order. A row whose name is empty means the
@@ -396,16 +401,12 @@ impl ActionResourceType {
 
     /// Condition keys listed on this row.
     pub fn condition_keys(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
-        LISTS[self.rec().condition_keys().range()]
-            .iter()
-            .map(|s| s.get())
+        self.rec().condition_keys().iter().map(|s| s.get())
     }
 
     /// Dependent actions listed on this row (`iam:PassRole`; service part lower-case).
     pub fn dependent_actions(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
-        LISTS[self.rec().dependent_actions().range()]
-            .iter()
-            .map(|s| s.get())
+        self.rec().dependent_actions().iter().map(|s| s.get())
     }
 
     /// The dependent actions of this row that the data knows, looked up once for every row
@@ -415,7 +416,8 @@ impl ActionResourceType {
         let known = KNOWN.get_or_init(|| {
             (0..ROWS.len() as u32)
                 .map(|row| {
-                    LISTS[ROWS[row as usize].dependent_actions().range()]
+                    ROWS[row as usize]
+                        .dependent_actions()
                         .iter()
                         .filter_map(|s| Action::lookup(s.get()))
                         .collect()
@@ -491,7 +493,7 @@ impl ResourceType {
 
     /// Condition keys that apply to this resource type.
     pub fn condition_keys(self) -> impl ExactSizeIterator<Item = &'static str> + Clone {
-        LISTS[self.rec().condition_keys.range()]
+        tables::list(self.rec().condition_keys)
             .iter()
             .map(|s| s.get())
     }

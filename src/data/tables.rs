@@ -4,7 +4,7 @@
 //! integer ids into each other. The perfect-hash indexes use keys that are also slices of the
 //! blob, so the tables carry no pointers (no relocations, no start-up work).
 
-use super::{AccessLevel, ConditionType};
+use super::{AccessLevel, ConditionType, Text};
 
 /// A slice of [`STRINGS`].
 #[derive(Clone, Copy, Debug)]
@@ -26,15 +26,6 @@ impl Str {
         let start = self.off as usize;
         // Offsets come from build.rs and index within the blob on char boundaries.
         &STRINGS[start..start + self.len as usize]
-    }
-
-    #[inline]
-    pub fn get_opt(self) -> Option<&'static str> {
-        if self.off == u32::MAX {
-            None
-        } else {
-            Some(self.get())
-        }
     }
 }
 
@@ -62,7 +53,9 @@ pub(crate) struct Sv {
     pub conditions: Span,
 }
 
-/// An action, packed: 28 bytes (lengths fit the narrow fields; build.rs checks).
+/// An action, packed: 28 bytes (lengths fit the narrow fields; build.rs checks). Its
+/// description is an opening of [`DESCRIPTION_OPENINGS`] and the rest; its API link a shape
+/// of [`LINK_SHAPES`] around a middle (usually the name: the same bytes of the blob).
 pub(crate) struct A {
     pub service: u16,
     pub level: AccessLevel,
@@ -71,21 +64,26 @@ pub(crate) struct A {
     link_len: u8,
     description_len: u16,
     rows_len: u8,
+    description_opening: u8,
+    /// `u16::MAX`: no link.
+    link_shape: u16,
     name_off: u32,
     description_off: u32,
-    /// `u32::MAX`: no link.
     link_off: u32,
     rows_start: u32,
 }
 
 impl A {
+    #[allow(clippy::too_many_arguments)] // called only by the generated table
     pub const fn new(
         service: u16,
         level: AccessLevel,
         raw_level: AccessLevel,
         name: Str,
-        description: Str,
-        link: Str,
+        description_opening: u8,
+        description_rest: Str,
+        link_shape: u16,
+        link_middle: Str,
         rows: Span,
     ) -> A {
         A {
@@ -93,12 +91,14 @@ impl A {
             level,
             raw_level,
             name_len: name.len as u8,
-            link_len: link.len as u8,
-            description_len: description.len as u16,
+            link_len: link_middle.len as u8,
+            description_len: description_rest.len as u16,
             rows_len: rows.len as u8,
+            description_opening,
+            link_shape,
             name_off: name.off,
-            description_off: description.off,
-            link_off: link.off,
+            description_off: description_rest.off,
+            link_off: link_middle.off,
             rows_start: rows.start,
         }
     }
@@ -110,18 +110,22 @@ impl A {
         }
     }
     #[inline]
-    pub fn description(&self) -> Str {
-        Str {
+    pub fn description(&self) -> Text {
+        let rest = Str {
             off: self.description_off,
             len: u32::from(self.description_len),
-        }
+        };
+        let opening = DESCRIPTION_OPENINGS[usize::from(self.description_opening)];
+        Text::new([opening.get(), rest.get(), ""])
     }
     #[inline]
-    pub fn link(&self) -> Str {
-        Str {
+    pub fn link(&self) -> Option<Text> {
+        let (head, tail) = LINK_SHAPES.get(usize::from(self.link_shape))?;
+        let middle = Str {
             off: self.link_off,
             len: u32::from(self.link_len),
-        }
+        };
+        Some(Text::new([head.get(), middle.get(), tail.get()]))
     }
     /// Into [`ROWS`].
     #[inline]
@@ -133,48 +137,43 @@ impl A {
     }
 }
 
-/// One resource-type row of an action, packed: 16 bytes.
+/// One resource-type row of an action, packed: 8 bytes. Rows repeat a few lists of condition
+/// keys and dependent actions, so they name them by id in [`LIST_SPANS`].
 pub(crate) struct R {
     /// Into [`RESOURCE_TYPE_NAMES`].
     resource_type: u16,
     pub required: bool,
-    keys_len: u8,
-    deps_len: u8,
-    keys_start: u32,
-    deps_start: u32,
+    keys: u16,
+    deps: u16,
 }
 
 impl R {
-    pub const fn new(resource_type: u16, required: bool, keys: Span, deps: Span) -> R {
+    pub const fn new(resource_type: u16, required: bool, keys: u16, deps: u16) -> R {
         R {
             resource_type,
             required,
-            keys_len: keys.len as u8,
-            deps_len: deps.len as u8,
-            keys_start: keys.start,
-            deps_start: deps.start,
+            keys,
+            deps,
         }
     }
     #[inline]
     pub fn resource_type(&self) -> Str {
         RESOURCE_TYPE_NAMES[self.resource_type as usize]
     }
-    /// Into [`LISTS`].
     #[inline]
-    pub fn condition_keys(&self) -> Span {
-        Span {
-            start: self.keys_start,
-            len: u32::from(self.keys_len),
-        }
+    pub fn condition_keys(&self) -> &'static [Str] {
+        list(u32::from(self.keys))
     }
-    /// Into [`LISTS`].
     #[inline]
-    pub fn dependent_actions(&self) -> Span {
-        Span {
-            start: self.deps_start,
-            len: u32::from(self.deps_len),
-        }
+    pub fn dependent_actions(&self) -> &'static [Str] {
+        list(u32::from(self.deps))
     }
+}
+
+/// A list of strings by its id in [`LIST_SPANS`].
+#[inline]
+pub(crate) fn list(id: u32) -> &'static [Str] {
+    &LISTS[LIST_SPANS[id as usize].range()]
 }
 
 /// A resource type of a service.
@@ -182,8 +181,8 @@ pub(crate) struct Rs {
     pub service: u32,
     pub name: Str,
     pub arn: Str,
-    /// Into [`LISTS`].
-    pub condition_keys: Span,
+    /// Into [`LIST_SPANS`].
+    pub condition_keys: u32,
 }
 
 /// A condition key of a service.

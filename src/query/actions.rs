@@ -5,7 +5,7 @@ use serde::ser::{SerializeMap, Serializer};
 
 use super::{Scope, dedup_in_order, service};
 use crate::data::resolve::{self, Spelling};
-use crate::data::{AccessLevel, Action, LevelSource, Service};
+use crate::data::{AccessLevel, Action, LevelSource, Service, Text};
 use crate::error::LookupError;
 use crate::suggest::suggest;
 
@@ -43,9 +43,9 @@ pub fn all_actions() -> impl ExactSizeIterator<Item = Action> + Clone {
 pub struct ActionRow {
     /// `prefix:Name` in canonical case.
     pub action: Action,
-    pub description: &'static str,
+    pub description: Text,
     pub access_level: AccessLevel,
-    pub api_documentation_link: Option<&'static str>,
+    pub api_documentation_link: Option<Text>,
     /// The resource type's ARN format, or `*` for the row without a resource type.
     pub resource_arn_format: &'static str,
     /// The resource type's condition keys followed by the keys of the row without a resource.

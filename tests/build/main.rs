@@ -21,5 +21,7 @@ mod model;
 #[allow(dead_code)]
 #[path = "../../src/data/overrides_format.rs"]
 mod overrides_format;
+#[path = "../../build/pieces.rs"]
+mod pieces;
 
 mod parser;

@@ -52,8 +52,8 @@ fn action_details() {
         "arn:${Partition}:s3:::${BucketName}/${ObjectName}"
     );
     assert_eq!(
-        get.api_documentation_link(),
-        Some("https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html")
+        get.api_documentation_link().unwrap(),
+        "https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html"
     );
 }
 

@@ -556,9 +556,9 @@ fn check_action_names(grant: &StatementGrant, findings: &mut Vec<Finding>) {
 fn dependent_actions(grants: &PolicyGrants) -> ActionSet {
     let mut out = ActionSet::default();
     for grant in grants.allows().filter(|g| !g.is_not_action()) {
-        for a in &grant.actions.known {
+        for a in grant.actions.known.iter() {
             for row in a.resource_types() {
-                out.extend(row.known_dependent_actions());
+                out.extend(row.known_dependent_actions().iter().copied());
             }
         }
     }

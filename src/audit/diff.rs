@@ -8,15 +8,16 @@
 //!
 //! The same pieces answer [`grants`]: whether a policy allows one action on one resource.
 
-use std::collections::{BTreeSet, HashMap};
-use std::hash::BuildHasherDefault;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::IpAddr;
 
 use serde::Serialize;
 
-use super::grants::{GrantedActions, GrantedName, IdHasher, StatementGrant};
+use super::grants::{GrantedActions, GrantedName, StatementGrant};
 use super::policy::{ConditionBlock, Effect, ParsedPolicy, ResourceField};
-use crate::arn::{Coverage, resource_covers, resources_overlap};
-use crate::data::AccessLevel;
+use crate::arn::{Coverage, Partition, fill_format, resource_covers, resources_overlap};
+use crate::data::{AccessLevel, Action, ResourceType};
 
 /// How the access to one action changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -135,20 +136,49 @@ impl AccessDiff {
 /// (a role's attached policies), an unconditional Deny in any of them refusing the action in
 /// all. One policy: `diff(std::slice::from_ref(&old), std::slice::from_ref(&new))`.
 pub fn diff(old: &[ParsedPolicy], new: &[ParsedPolicy]) -> AccessDiff {
-    let (old, new) = (Side::of(old), Side::of(new));
-    let mut names: Vec<&GrantedName> = old.by_action.keys().chain(new.by_action.keys()).collect();
-    names.sort_unstable();
-    names.dedup();
-    let mut memo: HashMap<(Option<&Signature>, Option<&Signature>), Option<Compared>> =
-        HashMap::new();
+    diff_sides(&Side::of(old), &Side::of(new))
+}
+
+/// [`diff()`] of the sides: each distinct pair of signatures is compared once, and again per
+/// distinct set of patterns that are `*` for an action.
+fn diff_sides<'p>(old: &Side<'p>, new: &Side<'p>) -> AccessDiff {
+    let coverages = Coverages::default();
+    let compare_in = |key: (Option<u32>, Option<u32>), full: &[&'p str]| {
+        let (before, after) = (old.signature(key.0), new.signature(key.1));
+        let scope = Scope {
+            coverages: &coverages,
+            full,
+        };
+        compare(old, before, new, after, &scope)
+    };
+    let mut memo: HashMap<(Option<u32>, Option<u32>), Option<Compared>> = HashMap::new();
+    let mut patterns = HashMap::new();
+    let mut by_action = HashMap::new();
     let mut changes = Vec::new();
-    for name in names {
-        let key = (old.by_action.get(name), new.by_action.get(name));
-        let compared = memo
-            .entry(key)
-            .or_insert_with(|| compare(&old, key.0, &new, key.1));
-        if let Some(c) = compared {
-            changes.push(action_change(name, c));
+    for (name, key) in old.names_with(new) {
+        let Some(compared) = memo.entry(key).or_insert_with(|| compare_in(key, &[])) else {
+            continue;
+        };
+        // Granted on both sides and compared by resource: a pattern that covers every ARN
+        // the action can take is `*` for it, and may cover what it did not for others.
+        let specific = match (&name, key) {
+            (GrantedName::Known(action), (Some(_), Some(_))) => {
+                let candidates = patterns
+                    .entry(key)
+                    .or_insert_with(|| wildcard_patterns(old, new, key));
+                let full = coverages.full_for(*action, candidates);
+                (!full.is_empty()).then(|| {
+                    by_action
+                        .entry((key, full))
+                        .or_insert_with_key(|(key, full)| compare_in(*key, full))
+                })
+            }
+            _ => None,
+        };
+        match specific {
+            None => changes.push(action_change(&name, compared)),
+            Some(Some(c)) => changes.push(action_change(&name, c)),
+            Some(None) => {}
         }
     }
     changes.sort_by(|a, b| {
@@ -178,7 +208,12 @@ struct Side<'p> {
     statements: Vec<StatementGrant<'p>>,
     /// The file each statement is in.
     origins: Vec<&'p str>,
-    by_action: HashMap<GrantedName, Signature, BuildHasherDefault<IdHasher>>,
+    /// Distinct signatures; the first is the empty one.
+    signatures: Vec<Signature>,
+    /// Per action of the IAM data (by [`Action::index`]), its signature.
+    known: Vec<u32>,
+    /// Per name the IAM data does not know, its signature.
+    unknown: BTreeMap<String, u32>,
 }
 
 /// The statements of one side that apply to an action: the Allow statements granting it, and
@@ -192,37 +227,101 @@ struct Signature {
 
 impl<'p> Side<'p> {
     fn of(policies: &'p [ParsedPolicy]) -> Side<'p> {
-        let mut statements = Vec::new();
-        let mut origins = Vec::new();
+        let mut side = Side {
+            statements: Vec::new(),
+            origins: Vec::new(),
+            signatures: vec![Signature::default()],
+            known: vec![0; Action::all().len()],
+            unknown: BTreeMap::new(),
+        };
         for p in policies {
             for s in &p.statements {
-                statements.push(StatementGrant::of(s));
-                origins.push(p.origin.as_str());
+                side.statements.push(StatementGrant::of(s));
+                side.origins.push(p.origin.as_str());
             }
         }
         let mut denied = GrantedActions::default();
-        for s in statements.iter().filter(|s| is_full_deny(s)) {
+        for s in side.statements.iter().filter(|s| is_full_deny(s)) {
             denied.extend(&s.actions);
         }
-        let mut by_action: HashMap<GrantedName, Signature, _> = HashMap::default();
-        for (i, s) in statements.iter().enumerate() {
-            if is_full_deny(s) {
-                continue;
-            }
-            for name in granted_names(&s.actions).filter(|n| !denied.contains(n)) {
-                let signature = by_action.entry(name).or_default();
-                match s.effect() {
-                    Effect::Allow => signature.allows.push(i),
-                    Effect::Deny => signature.partial_denies.push(i),
-                }
-            }
+        for i in 0..side.statements.len() {
+            side.add_statement(i, &denied);
         }
-        by_action.retain(|_, s| !s.allows.is_empty());
-        Side {
-            statements,
-            origins,
-            by_action,
+        side
+    }
+
+    /// Adds statement `i` to the signature of every action it applies to (but `denied`). Each
+    /// signature of the actions it names grows into one new signature: the statements come
+    /// in order, so no two grow into the same, and an action costs one table look-up.
+    fn add_statement(&mut self, i: usize, denied: &GrantedActions) {
+        let s = &self.statements[i];
+        if is_full_deny(s) {
+            return;
         }
+        let allow = s.effect() == Effect::Allow;
+        let mut known = s.actions.known.clone();
+        known.difference_with(&denied.known);
+        let unknown: Vec<String> = s
+            .actions
+            .unknown
+            .difference(&denied.unknown)
+            .cloned()
+            .collect();
+        let mut grown = vec![u32::MAX; self.signatures.len()];
+        for a in known.iter() {
+            let old = self.known[a.index()];
+            self.known[a.index()] = self.grow(&mut grown, old, i, allow);
+        }
+        for name in unknown {
+            let old = self.unknown.get(&name).copied().unwrap_or(0);
+            let new = self.grow(&mut grown, old, i, allow);
+            self.unknown.insert(name, new);
+        }
+    }
+
+    /// The signature `old` with statement `i` added, made once per statement.
+    fn grow(&mut self, grown: &mut [u32], old: u32, i: usize, allow: bool) -> u32 {
+        if grown[old as usize] == u32::MAX {
+            let mut signature = self.signatures[old as usize].clone();
+            match allow {
+                true => signature.allows.push(i),
+                false => signature.partial_denies.push(i),
+            }
+            self.signatures.push(signature);
+            grown[old as usize] = (self.signatures.len() - 1) as u32;
+        }
+        grown[old as usize]
+    }
+
+    /// The signature of this id when it allows something (a name only denied in part is
+    /// not granted).
+    fn granting(&self, id: u32) -> Option<u32> {
+        (!self.signatures[id as usize].allows.is_empty()).then_some(id)
+    }
+
+    fn signature(&self, id: Option<u32>) -> Option<&Signature> {
+        id.map(|id| &self.signatures[id as usize])
+    }
+
+    /// Every name either side grants, with its signature on each side.
+    fn names_with<'s>(
+        &'s self,
+        new: &'s Side<'_>,
+    ) -> impl Iterator<Item = (GrantedName, (Option<u32>, Option<u32>))> + 's {
+        let known = Action::all().filter_map(|a| {
+            let key = (
+                self.granting(self.known[a.index()]),
+                new.granting(new.known[a.index()]),
+            );
+            (key != (None, None)).then_some((GrantedName::Known(a), key))
+        });
+        let names: BTreeSet<&String> = self.unknown.keys().chain(new.unknown.keys()).collect();
+        let unknown = names.into_iter().filter_map(|n| {
+            let id = |side: &Side<'_>| side.unknown.get(n).and_then(|&id| side.granting(id));
+            let key = (id(self), id(new));
+            (key != (None, None)).then(|| (GrantedName::Unknown(n.clone()), key))
+        });
+        known.chain(unknown)
     }
 
     fn label(&self, statement: usize) -> String {
@@ -247,8 +346,124 @@ fn is_full_deny(s: &StatementGrant<'_>) -> bool {
 }
 
 fn granted_names(actions: &GrantedActions) -> impl Iterator<Item = GrantedName> + '_ {
-    let known = actions.known.iter().map(|a| GrantedName::Known(*a));
+    let known = actions.known.iter().map(GrantedName::Known);
     known.chain(actions.unknown.iter().cloned().map(GrantedName::Unknown))
+}
+
+/// The `Resource` patterns with a wildcard of the Allow statements of both signatures: those
+/// that may cover every ARN an action can take (a pattern without one is a single ARN).
+fn wildcard_patterns<'p>(
+    old: &Side<'p>,
+    new: &Side<'p>,
+    (before, after): (Option<u32>, Option<u32>),
+) -> Vec<&'p str> {
+    let statements = [(old, before), (new, after)]
+        .into_iter()
+        .flat_map(|(side, id)| {
+            let allows = side.signature(id).map_or(&[][..], |s| &s.allows);
+            allows.iter().map(|&i| &side.statements[i])
+        });
+    wildcard_patterns_of(statements)
+}
+
+/// The `Resource` patterns of the statements with a wildcard but `*`, sorted.
+fn wildcard_patterns_of<'s, 'p: 's>(
+    statements: impl Iterator<Item = &'s StatementGrant<'p>>,
+) -> Vec<&'p str> {
+    let mut out: Vec<&'p str> = Vec::new();
+    for s in statements {
+        if let ResourceField::Resource(list) = s.resources() {
+            let patterns = list.iter().map(|r| r.value.trim());
+            out.extend(patterns.filter(|p| *p != "*" && p.contains(['*', '?', '$'])));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// How resources are compared for one action: the diff's remembered coverage, and the
+/// patterns that cover every ARN the action can take (`*` for it).
+pub(super) struct Scope<'a, 'p> {
+    coverages: &'a Coverages<'p>,
+    full: &'a [&'p str],
+}
+
+impl<'p> Scope<'_, 'p> {
+    fn pattern(&self, pattern: &'p str) -> &'p str {
+        if self.full.contains(&pattern) {
+            "*"
+        } else {
+            pattern
+        }
+    }
+
+    fn unit(&self, unit: Unit<'p>) -> Unit<'p> {
+        match unit {
+            Unit::Pattern(p) => Unit::Pattern(self.pattern(p)),
+            all_except => all_except,
+        }
+    }
+}
+
+/// Resource coverage asked during one diff, answered once per pair of patterns: the same
+/// patterns come back for every signature that compares them.
+#[derive(Default)]
+pub(super) struct Coverages<'p> {
+    covers: RefCell<HashMap<(&'p str, &'p str), Coverage>>,
+    overlaps: RefCell<HashMap<(&'p str, &'p str), bool>>,
+    types: RefCell<HashMap<(&'p str, ResourceType), bool>>,
+}
+
+impl<'p> Coverages<'p> {
+    /// Of `patterns`, those that cover every ARN format of the action's resource types: for
+    /// the action they are `*`. None for an action without a resource type (only `*`
+    /// applies to it) or with one the data does not define.
+    fn full_for(&self, action: Action, patterns: &[&'p str]) -> Vec<&'p str> {
+        if patterns.is_empty() {
+            return Vec::new();
+        }
+        let types: Vec<Option<ResourceType>> = action
+            .resource_types()
+            .filter(|row| !row.name().is_empty())
+            .map(|row| row.cached_resource_type())
+            .collect();
+        if types.is_empty() || types.contains(&None) {
+            return Vec::new();
+        }
+        let covers_all = |p: &&'p str| types.iter().flatten().all(|t| self.covers_type(p, *t));
+        patterns.iter().copied().filter(covers_all).collect()
+    }
+
+    /// Whether `pattern` covers every ARN of the resource type (in the `aws` partition).
+    fn covers_type(&self, pattern: &'p str, resource_type: ResourceType) -> bool {
+        *self
+            .types
+            .borrow_mut()
+            .entry((pattern, resource_type))
+            .or_insert_with(|| {
+                let format = fill_format(resource_type.arn_format(), Partition::Aws);
+                resource_covers(pattern, &format) == Coverage::Covers
+            })
+    }
+
+    /// [`resource_covers`], remembered.
+    fn covers(&self, outer: &'p str, inner: &'p str) -> Coverage {
+        *self
+            .covers
+            .borrow_mut()
+            .entry((outer, inner))
+            .or_insert_with(|| resource_covers(outer, inner))
+    }
+
+    /// [`resources_overlap`], remembered.
+    fn overlap(&self, one: &'p str, other: &'p str) -> bool {
+        *self
+            .overlaps
+            .borrow_mut()
+            .entry((one, other))
+            .or_insert_with(|| resources_overlap(one, other))
+    }
 }
 
 /// The comparison of one action's grants, when they differ.
@@ -260,11 +475,12 @@ struct Compared {
     shown_at: Option<(usize, bool)>,
 }
 
-fn compare(
-    old: &Side<'_>,
+fn compare<'p>(
+    old: &Side<'p>,
     before: Option<&Signature>,
-    new: &Side<'_>,
+    new: &Side<'p>,
     after: Option<&Signature>,
+    scope: &Scope<'_, 'p>,
 ) -> Option<Compared> {
     let (before, after) = match (before, after) {
         (None, None) => return None,
@@ -272,13 +488,17 @@ fn compare(
         (Some(b), None) => return Some(whole(ChangeKind::Removed, old, b)),
         (Some(b), Some(a)) => (b, a),
     };
-    let mut details = uncovered(new, &after.allows, old, &before.allows, Direction::Wider);
+    let mut details = uncovered(
+        (new, &after.allows),
+        (old, &before.allows),
+        Direction::Wider,
+        scope,
+    );
     details.extend(uncovered(
-        old,
-        &before.allows,
-        new,
-        &after.allows,
+        (old, &before.allows),
+        (new, &after.allows),
         Direction::Narrower,
+        scope,
     ));
     details.extend(deny_changes(
         old,
@@ -351,22 +571,22 @@ enum Direction {
 
 /// For each resource the statements `mine` grant the action on, whether some statement of
 /// `theirs` grants it there too under the same or fewer conditions; the details of those not.
-fn uncovered(
-    me: &Side<'_>,
-    mine: &[usize],
-    them: &Side<'_>,
-    theirs: &[usize],
+fn uncovered<'p>(
+    (me, mine): (&Side<'p>, &[usize]),
+    (them, theirs): (&Side<'p>, &[usize]),
     direction: Direction,
+    scope: &Scope<'_, 'p>,
 ) -> Vec<Detail> {
     let mut details = Vec::new();
     for &i in mine {
         let s = &me.statements[i];
         for unit in units(s.resources()) {
+            let unit = scope.unit(unit);
             let mut best = Some((unreached(direction), None));
             for &j in theirs {
                 let t = &them.statements[j];
                 let (order, conditions) = condition_order(t.conditions(), s.conditions());
-                match verdict(unit.covered_by(t.resources()), order, direction) {
+                match verdict(unit.covered_by(t.resources(), scope), order, direction) {
                     None => {
                         best = None;
                         break;
@@ -444,7 +664,7 @@ fn units(field: &ResourceField) -> Vec<Unit<'_>> {
     }
 }
 
-impl Unit<'_> {
+impl<'p> Unit<'p> {
     fn text(&self) -> String {
         match self {
             Unit::Pattern(p) => p.to_string(),
@@ -456,22 +676,23 @@ impl Unit<'_> {
     }
 
     /// Whether a statement with resources `field` reaches every resource of this unit.
-    fn covered_by(&self, field: &ResourceField) -> Coverage {
+    fn covered_by(&self, field: &'p ResourceField, scope: &Scope<'_, 'p>) -> Coverage {
         match (field, *self) {
-            (ResourceField::Absent, _) => self.covered_by_patterns(&["*"]),
+            (ResourceField::Absent, _) => self.covered_by_patterns(&["*"], scope),
             (ResourceField::Resource(list), _) => {
-                let patterns: Vec<&str> = list.iter().map(|r| r.value.trim()).collect();
-                self.covered_by_patterns(&patterns)
+                let patterns: Vec<&str> =
+                    list.iter().map(|r| scope.pattern(r.value.trim())).collect();
+                self.covered_by_patterns(&patterns, scope)
             }
             (ResourceField::NotResource(excluded), Unit::Pattern(p)) => {
                 if excluded
                     .iter()
-                    .all(|e| !resources_overlap(e.value.trim(), p))
+                    .all(|e| !scope.coverages.overlap(e.value.trim(), p))
                 {
                     Coverage::Covers
                 } else if excluded
                     .iter()
-                    .any(|e| resource_covers(e.value.trim(), p) == Coverage::Covers)
+                    .any(|e| scope.coverages.covers(e.value.trim(), p) == Coverage::Covers)
                 {
                     Coverage::DoesNotCover
                 } else {
@@ -481,9 +702,9 @@ impl Unit<'_> {
             // Everything but `mine` within everything but `theirs`: each of theirs is among
             // mine.
             (ResourceField::NotResource(theirs), Unit::AllExcept(mine)) => {
-                let among_mine = |t: &str| {
+                let among_mine = |t: &'p str| {
                     mine.iter()
-                        .any(|m| resource_covers(m.value.trim(), t) == Coverage::Covers)
+                        .any(|m| scope.coverages.covers(m.value.trim(), t) == Coverage::Covers)
                 };
                 if theirs.iter().all(|t| among_mine(t.value.trim())) {
                     Coverage::Covers
@@ -494,7 +715,7 @@ impl Unit<'_> {
         }
     }
 
-    fn covered_by_patterns(&self, patterns: &[&str]) -> Coverage {
+    fn covered_by_patterns(&self, patterns: &[&'p str], scope: &Scope<'_, 'p>) -> Coverage {
         let inner = match self {
             Unit::Pattern(p) => *p,
             // Everything but some resources: only a `*` is sure to cover it.
@@ -502,7 +723,7 @@ impl Unit<'_> {
         };
         let mut answer = Coverage::DoesNotCover;
         for p in patterns {
-            match resource_covers(p, inner) {
+            match scope.coverages.covers(p, inner) {
                 Coverage::Covers => return Coverage::Covers,
                 Coverage::Unsure => answer = Coverage::Unsure,
                 Coverage::DoesNotCover => {}
@@ -615,13 +836,67 @@ fn value_order(first: &Entry<'_>, second: &Entry<'_>) -> Order {
     } else {
         return Order::Changed;
     };
-    match (b.is_subset(a), b.is_superset(a)) {
+    // Addresses compare by block: a block within one of the others is fewer requests.
+    let addresses = base.ends_with("IpAddress").then(|| (blocks(a), blocks(b)));
+    let (within, around) = match addresses {
+        Some((Some(a), Some(b))) => {
+            let all_within = |inner: &[Cidr], outer: &[Cidr]| {
+                inner.iter().all(|i| outer.iter().any(|o| i.within(o)))
+            };
+            (all_within(&b, &a), all_within(&a, &b))
+        }
+        _ => (b.is_subset(a), b.is_superset(a)),
+    };
+    match (within, around) {
+        (true, true) => Order::Same,
         (true, _) if fewer_narrow => Order::Narrower,
         (_, true) if fewer_narrow => Order::Wider,
         (_, true) => Order::Narrower,
         (true, _) => Order::Wider,
         _ => Order::Changed,
     }
+}
+
+/// An IP address block of an `IpAddress` condition (an address alone is a block of one).
+#[derive(Clone, Copy)]
+struct Cidr {
+    /// The address as a 128-bit number, left-aligned (IPv4 in the top 32 bits), and the
+    /// prefix length.
+    bits: u128,
+    prefix: u32,
+    v6: bool,
+}
+
+impl Cidr {
+    fn parse(text: &str) -> Option<Cidr> {
+        let (address, prefix) = match text.trim().split_once('/') {
+            Some((a, p)) => (a, Some(p.parse::<u32>().ok()?)),
+            None => (text.trim(), None),
+        };
+        let (bits, width, v6) = match address.parse::<IpAddr>().ok()? {
+            IpAddr::V4(a) => (u128::from(u32::from(a)), 32, false),
+            IpAddr::V6(a) => (u128::from(a), 128, true),
+        };
+        let prefix = prefix.unwrap_or(width);
+        (prefix <= width).then_some(Cidr {
+            bits: bits << (128 - width),
+            prefix,
+            v6,
+        })
+    }
+
+    /// Whether every address of this block is in `outer`.
+    fn within(&self, outer: &Cidr) -> bool {
+        let mask = |prefix: u32| u128::MAX.checked_shl(128 - prefix).unwrap_or(0);
+        self.v6 == outer.v6
+            && self.prefix >= outer.prefix
+            && self.bits & mask(outer.prefix) == outer.bits & mask(outer.prefix)
+    }
+}
+
+/// The values as address blocks, when every one is one.
+fn blocks(values: &BTreeSet<&str>) -> Option<Vec<Cidr>> {
+    values.iter().map(|v| Cidr::parse(v)).collect()
 }
 
 /// Deny statements that refuse the action only in part, compared as written.
@@ -698,16 +973,32 @@ pub fn grants_in(policies: &[ParsedPolicy], action: &str, resource: &str) -> Gra
 }
 
 /// [`grants`] over statements already expanded.
-pub(super) fn grant_of(
-    statements: &[StatementGrant<'_>],
+pub(super) fn grant_of<'p>(
+    statements: &[StatementGrant<'p>],
     name: &GrantedName,
-    resource: &str,
+    resource: &'p str,
 ) -> Grant {
-    let statements = statements.iter().filter(|s| s.actions.contains(name));
+    let statements: Vec<&StatementGrant<'p>> = statements
+        .iter()
+        .filter(|s| s.actions.contains(name))
+        .collect();
     let (mut allowed, mut partly, mut may_be_denied) = (false, false, false);
+    let coverages = Coverages::default();
+    let full = match name {
+        GrantedName::Known(action) => {
+            let mut patterns = wildcard_patterns_of(statements.iter().copied());
+            patterns.push(resource.trim());
+            coverages.full_for(*action, &patterns)
+        }
+        GrantedName::Unknown(_) => Vec::new(),
+    };
+    let scope = Scope {
+        coverages: &coverages,
+        full: &full,
+    };
     for s in statements {
-        let unit = Unit::Pattern(resource.trim());
-        let everywhere = unit.covered_by(s.resources()) == Coverage::Covers;
+        let unit = scope.unit(Unit::Pattern(resource.trim()));
+        let everywhere = unit.covered_by(s.resources(), &scope) == Coverage::Covers;
         let somewhere = everywhere || reaches(s.resources(), resource.trim());
         match s.effect() {
             Effect::Deny if everywhere && s.conditions().is_empty() => return Grant::Denied,

@@ -194,7 +194,7 @@ impl GrantedActions {
                 0
             };
         let mut known: Vec<Action> = if self.known.len() > candidates {
-            let mut c: Vec<Action> = list.known.iter().copied().collect();
+            let mut c: Vec<Action> = list.known.iter().collect();
             if resource_exposure {
                 c.extend(permissions_management(levels).iter().copied());
             }
@@ -203,7 +203,7 @@ impl GrantedActions {
             c.retain(|a| self.known.contains(a));
             c
         } else {
-            self.known.iter().copied().filter(in_list).collect()
+            self.known.iter().filter(in_list).collect()
         };
         known.sort_unstable();
         let mut out: Vec<GrantedName> = known

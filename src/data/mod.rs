@@ -13,6 +13,7 @@
 //! assert_eq!(get_object.access_level(), AccessLevel::Read);
 //! ```
 
+mod action_set;
 mod diff;
 mod export;
 mod global;
@@ -25,6 +26,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+pub use action_set::ActionSet;
 pub use diff::{
     AccessLevelChange, ActionEntry, ActionResourceTypesChange, ArnFormatChange, Change, DataDiff,
     Database, DatabaseCounts, DatabaseError, DiffSummary, ResourceTypeEntry, ServiceDiff,
@@ -294,6 +296,12 @@ impl Action {
     /// Every action in data order.
     pub fn all() -> impl ExactSizeIterator<Item = Action> + Clone {
         (0..ACTIONS.len() as u32).map(Action)
+    }
+
+    /// The action's position in [`Action::all`] (below its length): for tables indexed by
+    /// action.
+    pub(crate) fn index(self) -> usize {
+        self.0 as usize
     }
 
     /// Every action sorted by `prefix:Name`, case-insensitively.

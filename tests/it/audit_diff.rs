@@ -190,6 +190,82 @@ fn an_undecided_resource_is_for_review_not_narrower() {
     assert!(d.widened());
 }
 
+/// A pattern that covers every ARN the action can take is `*` for that action, both ways:
+/// `iam:PassRole` takes roles only, so `arn:aws:iam::*:role/*` is all it can be granted on.
+/// For another action of the same statement it is not, and an action without a resource
+/// type takes only `*`.
+#[test]
+fn a_pattern_covering_every_arn_of_the_action_is_star() {
+    let pass = |resource: &str| allow(r#""iam:PassRole""#, resource);
+    let (star, roles, all_iam) = (
+        pass(r#""*""#),
+        pass(r#""arn:aws:iam::*:role/*""#),
+        pass(r#""arn:aws:iam::*""#),
+    );
+    for (old, new) in [
+        (&star, &roles),
+        (&roles, &star),
+        (&star, &all_iam),
+        (&all_iam, &star),
+        (&roles, &all_iam),
+        (&all_iam, &roles),
+    ] {
+        assert!(pair(old, new).changes.is_empty(), "{old} -> {new}");
+    }
+    // Not every role: still narrower one way, wider the other.
+    let some = pass(r#""arn:aws:iam::*:role/app-*""#);
+    let pass_role = |kind| [("iam:PassRole".to_string(), kind)];
+    assert_eq!(
+        changes(&pair(&star, &some)),
+        pass_role(ChangeKind::Narrowed)
+    );
+    assert_eq!(changes(&pair(&some, &star)), pass_role(ChangeKind::Widened));
+    // Another partition's roles are not all the action can take here.
+    assert!(pair(&pass(r#""arn:aws-cn:iam::*:role/*""#), &star).widened());
+    // Under a condition the pattern is still `*`: only the condition is reported.
+    let conditioned = r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::*:role/*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}"#;
+    assert_eq!(
+        detail_kinds(&pair(conditioned, &star)),
+        [DetailKind::ConditionRemoved]
+    );
+    // s3:GetObject also takes access point objects: bucket objects are not all of them, but
+    // `*/*` in any region and account is; s3:ListBucket takes buckets, which hold no `/`.
+    let two = |resource: &str| allow(r#"["s3:GetObject","s3:ListBucket"]"#, resource);
+    let kinds = |old: &str, new: &str| changes(&pair(&two(old), &two(new)));
+    let get_object = |kind| ("s3:GetObject".to_string(), kind);
+    let list_bucket = |kind| ("s3:ListBucket".to_string(), kind);
+    assert_eq!(
+        kinds(r#""arn:aws:s3:::*/*""#, r#""*""#),
+        [
+            get_object(ChangeKind::Widened),
+            list_bucket(ChangeKind::Widened)
+        ]
+    );
+    assert_eq!(
+        kinds(r#""*""#, r#""arn:aws:s3:*:*:*/*""#),
+        [list_bucket(ChangeKind::Narrowed)]
+    );
+    assert_eq!(
+        kinds(r#""arn:aws:s3:*:*:*/*""#, r#""*""#),
+        [list_bucket(ChangeKind::Widened)]
+    );
+    assert!(kinds(r#""arn:aws:s3:*""#, r#""*""#).is_empty());
+    // An action without a resource type: any ARN pattern grants less than `*`.
+    let list_all = |resource: &str| allow(r#""s3:ListAllMyBuckets""#, resource);
+    assert!(pair(&list_all(r#""arn:aws:s3:::*""#), &list_all(r#""*""#)).widened());
+    assert!(!pair(&list_all(r#""*""#), &list_all(r#""arn:aws:s3:::*""#)).widened());
+    // grants() reads it the same way.
+    assert_eq!(grants(&policy(&roles), "iam:PassRole", "*"), Grant::Allowed);
+    assert_eq!(
+        grants(&policy(&star), "iam:PassRole", "arn:aws:iam::*:role/*"),
+        Grant::Allowed
+    );
+    assert_eq!(
+        grants(&policy(&some), "iam:PassRole", "*"),
+        Grant::AllowedUnderConditions
+    );
+}
+
 fn with_condition(condition: &str) -> String {
     format!(
         r#"{{"Effect":"Allow","Action":"iam:PassRole","Resource":"*","Condition":{condition}}}"#
@@ -224,6 +300,41 @@ fn conditions_removed_added_and_changed() {
         with_condition(r#"{"StringNotEquals":{"aws:RequestedRegion":["us-east-1","eu-west-1"]}}"#);
     assert_eq!(kind(&not_one, &not_two), Some(ChangeKind::Narrowed));
     assert_eq!(kind(&not_two, &not_one), Some(ChangeKind::Widened));
+    // Address blocks compare by containment, not by text.
+    let ip = |op: &str, blocks: &str| {
+        with_condition(&format!(r#"{{"{op}":{{"aws:SourceIp":{blocks}}}}}"#))
+    };
+    let wide = ip("IpAddress", r#"["10.0.0.0/8","192.0.2.0/24"]"#);
+    let inside = ip("IpAddress", r#""10.1.0.0/16""#);
+    assert_eq!(
+        kind(&wide, &inside),
+        Some(ChangeKind::Narrowed),
+        "block within"
+    );
+    assert_eq!(
+        kind(&inside, &wide),
+        Some(ChangeKind::Widened),
+        "block around"
+    );
+    let other = ip("IpAddress", r#""172.16.0.0/12""#);
+    assert_eq!(
+        kind(&wide, &other),
+        Some(ChangeKind::Review),
+        "block elsewhere"
+    );
+    let one = ip("IpAddress", r#""10.0.0.1""#);
+    assert_eq!(kind(&one, &ip("IpAddress", r#""10.0.0.1/32""#)), None);
+    let v6 = ip("IpAddress", r#""2001:db8::/32""#);
+    assert_eq!(
+        kind(&v6, &ip("IpAddress", r#""2001:db8:1::/48""#)),
+        Some(ChangeKind::Narrowed)
+    );
+    assert_eq!(kind(&wide, &v6), Some(ChangeKind::Review), "IPv4 and IPv6");
+    // NotIpAddress: excluding a larger block narrows.
+    let not_small = ip("NotIpAddress", r#""10.1.0.0/16""#);
+    let not_large = ip("NotIpAddress", r#""10.0.0.0/8""#);
+    assert_eq!(kind(&not_small, &not_large), Some(ChangeKind::Narrowed));
+    assert_eq!(kind(&not_large, &not_small), Some(ChangeKind::Widened));
     // Another operator on the same key: not provably narrower.
     let like = with_condition(r#"{"StringLike":{"iam:PassedToService":"ec2.amazonaws.com"}}"#);
     assert!(pair(&ec2, &like).widened());

@@ -175,6 +175,9 @@ pub(super) struct SidGroup<'a> {
     /// Type statements whose dependent actions are on `*` already (cleared when actions
     /// are removed).
     wildcard_added: HashSet<usize>,
+    /// The distinct row formats of a service's actions at a level (cached: each target
+    /// would otherwise scan every action of the service).
+    level_formats: HashMap<(Service, AccessLevel), Rc<[&'static str]>>,
 }
 
 impl<'a> SidGroup<'a> {
@@ -188,6 +191,7 @@ impl<'a> SidGroup<'a> {
             type_names: HashMap::new(),
             partition,
             wildcard_added: HashSet::new(),
+            level_formats: HashMap::new(),
         }
     }
 
@@ -232,22 +236,37 @@ impl<'a> SidGroup<'a> {
             };
             let matcher = arn::Matcher::new(user_arn);
             for (service_key, service) in &target.services {
-                for action in service.actions() {
-                    if self.levels.level(action) != level {
+                // Adding a format twice changes nothing, so the distinct formats, in the
+                // order the actions first name them, add what every row would.
+                for &format in self.formats_at_level(*service, level).iter() {
+                    if !matcher.matches(format) {
                         continue;
                     }
-                    for format in row_formats(action) {
-                        if !matcher.matches(format) {
-                            continue;
-                        }
-                        let Some(type_name) = self.type_name(*service, format) else {
-                            continue;
-                        };
-                        self.add_to_type_statement(target, service_key, level, type_name, format);
-                    }
+                    let Some(type_name) = self.type_name(*service, format) else {
+                        continue;
+                    };
+                    self.add_to_type_statement(target, service_key, level, type_name, format);
                 }
             }
         }
+    }
+
+    /// The distinct row formats of the service's actions at `level`, in first-seen order.
+    fn formats_at_level(&mut self, service: Service, level: AccessLevel) -> Rc<[&'static str]> {
+        let levels = self.levels;
+        let formats = self
+            .level_formats
+            .entry((service, level))
+            .or_insert_with(|| {
+                let mut seen = HashSet::new();
+                service
+                    .actions()
+                    .filter(|&action| levels.level(action) == level)
+                    .flat_map(row_formats)
+                    .filter(|format| seen.insert(*format))
+                    .collect()
+            });
+        Rc::clone(formats)
     }
 
     /// The name of the resource type with this format in the service (cached).

@@ -59,14 +59,19 @@ pub(crate) fn minimize_actions(
     if services.len() > 1 {
         known.sort_unstable();
     }
-    // "Is p a prefix of an action the statement does not grant": a binary search to the
-    // actions starting with p, then the first of them not granted (usually the first).
+    // "Is p a prefix of an action the statement does not grant": the actions starting with p
+    // are a run of the sorted list, found by two binary searches; a running count of the
+    // actions not granted says whether the run holds one.
+    let mut denied_before = Vec::with_capacity(known.len() + 1);
+    denied_before.push(0usize);
+    for name in &known {
+        let last = denied_before[denied_before.len() - 1];
+        denied_before.push(last + usize::from(!desired_set.contains(name)));
+    }
     let is_denied_prefix = |p: &str| {
         let start = known.partition_point(|d| *d < p);
-        known[start..]
-            .iter()
-            .take_while(|d| d.starts_with(p))
-            .any(|d| !desired_set.contains(d))
+        let end = start + known[start..].partition_point(|d| d.starts_with(p));
+        denied_before[end] > denied_before[start]
     };
 
     let mut out: BTreeSet<String> = BTreeSet::new();
@@ -85,13 +90,14 @@ pub(crate) fn minimize_actions(
             if min_length > 0 && count + 1 < min_length {
                 continue;
             }
-            let prefix = format!("{service}:{}", &name[..end]);
-            if !is_denied_prefix(&prefix) {
+            // `service:` and the first `end` bytes of the name.
+            let prefix = &action[..service.len() + 1 + end];
+            if !is_denied_prefix(prefix) {
                 // Upstream writes the prefix bare whenever it is *some* desired action, which
                 // loses this action when that is another, shorter one (`ssm:getparameters`
                 // for `ssm:getparametersbypath`): bare only when it is this action (D23).
-                if prefix == *action {
-                    out.insert(prefix);
+                if prefix == action {
+                    out.insert(prefix.to_string());
                 } else {
                     out.insert(format!("{prefix}*"));
                 }

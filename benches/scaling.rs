@@ -65,7 +65,9 @@ fn actions_template(count: usize) -> String {
 /// Parse + write + JSON text, as one `write-policy` call does.
 fn bench_write(bencher: divan::Bencher, text: &str) {
     bencher.bench(|| {
-        let template = Template::parse("bench.yml", black_box(text)).unwrap().template;
+        let template = Template::parse("bench.yml", black_box(text))
+            .unwrap()
+            .template;
         write_policy(&template, &WriteOptions::default())
             .unwrap()
             .to_json_pretty()

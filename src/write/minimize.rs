@@ -2,7 +2,7 @@
 //! Netflix policyuniverse). A prefix is safe when no action of the service outside the
 //! statement starts with it. The result is lower-case, as upstream prints it.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use crate::data::resolve::{Spelling, find_service};
 
@@ -40,7 +40,6 @@ pub(crate) fn minimize_actions(
     cache: &mut MinimizeCache,
 ) -> Vec<String> {
     let desired: Vec<String> = actions.iter().map(|a| a.to_lowercase()).collect();
-    let desired_set: HashSet<&str> = desired.iter().map(String::as_str).collect();
 
     let mut services: Vec<&str> = desired.iter().filter_map(|a| a.split(':').next()).collect();
     services.sort_unstable();
@@ -60,19 +59,21 @@ pub(crate) fn minimize_actions(
         known.sort_unstable();
     }
     // "Is p a prefix of an action the statement does not grant": the actions starting with p
-    // are a run of the sorted list, found by two binary searches; a running count of the
-    // actions not granted says whether the run holds one.
-    let mut denied_before = Vec::with_capacity(known.len() + 1);
-    denied_before.push(0usize);
-    for name in &known {
-        let last = denied_before[denied_before.len() - 1];
-        denied_before.push(last + usize::from(!desired_set.contains(name)));
-    }
-    let is_denied_prefix = |p: &str| {
-        let start = known.partition_point(|d| *d < p);
-        let end = start + known[start..].partition_point(|d| d.starts_with(p));
-        denied_before[end] > denied_before[start]
+    // are a run of each sorted list (two binary searches); a run of the service's actions
+    // longer than the run of the granted ones holds one that is not granted. No pass over
+    // the service's actions per statement.
+    let mut granted: Vec<&str> = desired
+        .iter()
+        .map(String::as_str)
+        .filter(|d| known.binary_search(d).is_ok())
+        .collect();
+    granted.sort_unstable();
+    granted.dedup();
+    let run = |sorted: &[&str], p: &str| {
+        let start = sorted.partition_point(|d| *d < p);
+        sorted[start..].partition_point(|d| d.starts_with(p))
     };
+    let is_denied_prefix = |p: &str| run(&known, p) > run(&granted, p);
 
     let mut out: BTreeSet<String> = BTreeSet::new();
     for action in &desired {

@@ -524,11 +524,12 @@ impl<'a> Matcher<'a> {
         if self.wildcard_type {
             return true;
         }
-        let in_place = self.literals_in_place(format_resource)
-            || (slashes_in_names && names_hold_slashes(self.user.resource, format_resource));
-        in_place
-            && literals_present(&self.segments, format_resource)
+        // The cheap tests first: most formats of a service fail the presence of their
+        // literals (another resource type), without the positional comparisons.
+        literals_present(&self.segments, format_resource)
             && slash_rule(self.user.resource, format_resource)
+            && (self.literals_in_place(format_resource)
+                || (slashes_in_names && names_hold_slashes(self.user.resource, format_resource)))
     }
 
     /// Upstream: every literal segment of the format faces an equal segment of the ARN, or a

@@ -9,6 +9,8 @@
 //! `executionSuccessful` is then false (what other SARIF consumers read). A run that checked
 //! nothing ([`failed_run_log`]) is still a complete log: no results, one notification.
 
+use serde::ser::{SerializeSeq, SerializeStruct};
+use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
 use super::check::{Finding, Rule};
@@ -95,61 +97,204 @@ fn rule_index(rule: Rule) -> usize {
 }
 
 /// A SARIF region: 1-based, never empty (code scanning refuses an end before the start).
-fn region(l: Location) -> Value {
-    json!({
-        "startLine": l.line.max(1),
-        "startColumn": l.column.max(1),
-        "endLine": l.end_line.max(l.line).max(1),
-        "endColumn": if l.end_line > l.line { l.end_column.max(1) } else { l.end_column.max(l.column + 1) },
-    })
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
 }
 
-/// The SARIF log of a check run.
-pub fn sarif_log(report: &CheckReport, tool_version: &str) -> Value {
-    let mut results = Vec::new();
+fn region(l: Location) -> Region {
+    Region {
+        start_line: l.line.max(1),
+        start_column: l.column.max(1),
+        end_line: l.end_line.max(l.line).max(1),
+        end_column: if l.end_line > l.line {
+            l.end_column.max(1)
+        } else {
+            l.end_column.max(l.column + 1)
+        },
+    }
+}
+
+/// The SARIF log of a check run. It borrows the report and is written as it is serialized
+/// (results one by one), so a large run never holds a JSON tree of every finding.
+pub fn sarif_log<'a>(report: &'a CheckReport, tool_version: &'a str) -> SarifLog<'a> {
     let mut notifications = Vec::new();
     for file in &report.files {
-        let uri = &artifact_uri(&file.name);
         if let Some(problem) = &file.problem {
-            notifications.push(file_notification(uri, problem, file.findings.first()));
-        }
-        for f in &file.findings {
-            let mut result = json!({
-                "ruleId": f.rule.id(),
-                "ruleIndex": rule_index(f.rule),
-                "level": f.level().as_str(),
-                "message": { "text": f.message },
-                "partialFingerprints": { "policySentryFinding/v1": fingerprint(uri, f) },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": { "uri": uri },
-                        "region": region(f.location),
-                    }
-                }],
-            });
-            let mut props = serde_json::Map::new();
-            if let Some(i) = f.statement {
-                props.insert("statementIndex".into(), i.into());
-            }
-            if let Some(sid) = &f.sid {
-                props.insert("sid".into(), sid.clone().into());
-            }
-            if !f.actions.is_empty() {
-                props.insert("actions".into(), f.listed_actions().into());
-                props.insert("actionCount".into(), f.actions.len().into());
-            }
-            if !props.is_empty() {
-                result["properties"] = Value::Object(props);
-            }
-            results.push(result);
+            let uri = artifact_uri(&file.name);
+            notifications.push(file_notification(&uri, problem, file.findings.first()));
         }
     }
-    log(results, notifications, tool_version)
+    SarifLog {
+        report: Some(report),
+        notifications,
+        tool_version,
+    }
+}
+
+/// A SARIF 2.1.0 log, serialized on demand ([`sarif_log`], [`failed_run_log`]).
+pub struct SarifLog<'a> {
+    report: Option<&'a CheckReport>,
+    notifications: Vec<Value>,
+    tool_version: &'a str,
+}
+
+impl Serialize for SarifLog<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rules: Vec<Value> = Rule::ALL.iter().map(|r| rule_descriptor(*r)).collect();
+        let tool = json!({
+            "driver": {
+                "name": "policy_sentry",
+                "informationUri": INFORMATION_URI,
+                "version": self.tool_version,
+                "semanticVersion": self.tool_version,
+                "rules": rules,
+            }
+        });
+        let invocations = json!([{
+            "executionSuccessful": self.notifications.is_empty(),
+            "toolExecutionNotifications": self.notifications,
+        }]);
+        let run = Run {
+            tool,
+            invocations,
+            column_kind: "utf16CodeUnits",
+            results: Results(self.report),
+        };
+        let mut log = serializer.serialize_struct("SarifLog", 3)?;
+        log.serialize_field("$schema", SCHEMA)?;
+        log.serialize_field("version", "2.1.0")?;
+        log.serialize_field("runs", &[run])?;
+        log.end()
+    }
+}
+
+/// One run: the tool and its rules, the invocation (successful when nothing needed a
+/// notification: every notification is an input or a run that could not be checked), the
+/// results.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Value,
+    invocations: Value,
+    column_kind: &'static str,
+    results: Results<'a>,
+}
+
+/// One result per finding of every file, made as it is written.
+struct Results<'a>(Option<&'a CheckReport>);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        for file in self.0.iter().flat_map(|report| &report.files) {
+            let uri = artifact_uri(&file.name);
+            for f in &file.findings {
+                seq.serialize_element(&SarifResult::new(&uri, f))?;
+            }
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: Text<'a>,
+    partial_fingerprints: Fingerprints,
+    locations: [PhysicalLocation<'a>; 1],
+    #[serde(skip_serializing_if = "Properties::is_empty")]
+    properties: Properties<'a>,
+}
+
+impl<'a> SarifResult<'a> {
+    fn new(uri: &'a str, f: &'a Finding) -> Self {
+        let listed = (!f.actions.is_empty()).then(|| f.listed_actions());
+        SarifResult {
+            rule_id: f.rule.id(),
+            rule_index: rule_index(f.rule),
+            level: f.level().as_str(),
+            message: Text { text: &f.message },
+            partial_fingerprints: Fingerprints {
+                finding: fingerprint(uri, f),
+            },
+            locations: [PhysicalLocation {
+                physical_location: ArtifactRegion {
+                    artifact_location: Uri { uri },
+                    region: region(f.location),
+                },
+            }],
+            properties: Properties {
+                statement_index: f.statement,
+                sid: f.sid.as_deref(),
+                actions: listed,
+                action_count: listed.map(|_| f.actions.len()),
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "policySentryFinding/v1")]
+    finding: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    physical_location: ArtifactRegion<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactRegion<'a> {
+    artifact_location: Uri<'a>,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct Uri<'a> {
+    uri: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Properties<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    statement_index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sid: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    actions: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action_count: Option<usize>,
+}
+
+impl Properties<'_> {
+    fn is_empty(&self) -> bool {
+        self.statement_index.is_none()
+            && self.sid.is_none()
+            && self.actions.is_none()
+            && self.action_count.is_none()
+    }
 }
 
 /// The SARIF log of a run that checked nothing (no policy file found, an option that could not
 /// be used): no results, and a notification that says why, naming the `paths` concerned.
-pub fn failed_run_log(message: &str, paths: &[String], tool_version: &str) -> Value {
+pub fn failed_run_log<'a>(message: &str, paths: &[String], tool_version: &'a str) -> SarifLog<'a> {
     let mut notification = json!({ "level": "error", "message": { "text": message } });
     if !paths.is_empty() {
         let locations: Vec<Value> = paths
@@ -158,7 +303,11 @@ pub fn failed_run_log(message: &str, paths: &[String], tool_version: &str) -> Va
             .collect();
         notification["locations"] = locations.into();
     }
-    log(Vec::new(), vec![notification], tool_version)
+    SarifLog {
+        report: None,
+        notifications: vec![notification],
+        tool_version,
+    }
 }
 
 /// An input that could not be checked, as a notification of the invocation: the full problem
@@ -169,39 +318,12 @@ fn file_notification(uri: &str, problem: &str, finding: Option<&Finding>) -> Val
     if let Some(f) = finding {
         // A file that could not be read has no text for a region to point into.
         if f.rule != Rule::UnreadableFile {
-            location["region"] = region(f.location);
+            location["region"] = json!(region(f.location));
         }
         notification["associatedRule"] = json!({ "id": f.rule.id(), "index": rule_index(f.rule) });
     }
     notification["locations"] = json!([{ "physicalLocation": location }]);
     notification
-}
-
-/// One run: the tool and its rules, the results, and the invocation, successful when nothing
-/// needed a notification (every notification is an input or a run that could not be checked).
-fn log(results: Vec<Value>, notifications: Vec<Value>, tool_version: &str) -> Value {
-    let rules: Vec<Value> = Rule::ALL.iter().map(|r| rule_descriptor(*r)).collect();
-    json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": "policy_sentry",
-                    "informationUri": INFORMATION_URI,
-                    "version": tool_version,
-                    "semanticVersion": tool_version,
-                    "rules": rules,
-                }
-            },
-            "invocations": [{
-                "executionSuccessful": notifications.is_empty(),
-                "toolExecutionNotifications": notifications,
-            }],
-            "columnKind": "utf16CodeUnits",
-            "results": results,
-        }]
-    })
 }
 
 #[cfg(test)]

@@ -347,7 +347,10 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// Print one JSON document (4-space indent, as upstream) and a newline on stdout.
 pub fn print_json<T: serde::Serialize + ?Sized>(value: &T) -> anyhow::Result<()> {
-    policy_sentry::io::write_pretty_json(std::io::stdout().lock(), value)?;
+    // Stdout is line-buffered: unbuffered, an indented document costs a write per line.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    policy_sentry::io::write_pretty_json(&mut out, value)?;
+    out.flush()?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! Netflix policyuniverse). A prefix is safe when no action of the service outside the
 //! statement starts with it. The result is lower-case, as upstream prints it.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use crate::data::resolve::{Spelling, find_service};
 
@@ -40,7 +40,6 @@ pub(crate) fn minimize_actions(
     cache: &mut MinimizeCache,
 ) -> Vec<String> {
     let desired: Vec<String> = actions.iter().map(|a| a.to_lowercase()).collect();
-    let desired_set: HashSet<&str> = desired.iter().map(String::as_str).collect();
 
     let mut services: Vec<&str> = desired.iter().filter_map(|a| a.split(':').next()).collect();
     services.sort_unstable();
@@ -59,15 +58,22 @@ pub(crate) fn minimize_actions(
     if services.len() > 1 {
         known.sort_unstable();
     }
-    // "Is p a prefix of an action the statement does not grant": a binary search to the
-    // actions starting with p, then the first of them not granted (usually the first).
-    let is_denied_prefix = |p: &str| {
-        let start = known.partition_point(|d| *d < p);
-        known[start..]
-            .iter()
-            .take_while(|d| d.starts_with(p))
-            .any(|d| !desired_set.contains(d))
+    // "Is p a prefix of an action the statement does not grant": the actions starting with p
+    // are a run of each sorted list (two binary searches); a run of the service's actions
+    // longer than the run of the granted ones holds one that is not granted. No pass over
+    // the service's actions per statement.
+    let mut granted: Vec<&str> = desired
+        .iter()
+        .map(String::as_str)
+        .filter(|d| known.binary_search(d).is_ok())
+        .collect();
+    granted.sort_unstable();
+    granted.dedup();
+    let run = |sorted: &[&str], p: &str| {
+        let start = sorted.partition_point(|d| *d < p);
+        sorted[start..].partition_point(|d| d.starts_with(p))
     };
+    let is_denied_prefix = |p: &str| run(&known, p) > run(&granted, p);
 
     let mut out: BTreeSet<String> = BTreeSet::new();
     for action in &desired {
@@ -85,13 +91,14 @@ pub(crate) fn minimize_actions(
             if min_length > 0 && count + 1 < min_length {
                 continue;
             }
-            let prefix = format!("{service}:{}", &name[..end]);
-            if !is_denied_prefix(&prefix) {
+            // `service:` and the first `end` bytes of the name.
+            let prefix = &action[..service.len() + 1 + end];
+            if !is_denied_prefix(prefix) {
                 // Upstream writes the prefix bare whenever it is *some* desired action, which
                 // loses this action when that is another, shorter one (`ssm:getparameters`
                 // for `ssm:getparametersbypath`): bare only when it is this action (D23).
-                if prefix == *action {
-                    out.insert(prefix);
+                if prefix == action {
+                    out.insert(prefix.to_string());
                 } else {
                     out.insert(format!("{prefix}*"));
                 }

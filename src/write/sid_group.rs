@@ -175,7 +175,14 @@ pub(super) struct SidGroup<'a> {
     /// Type statements whose dependent actions are on `*` already (cleared when actions
     /// are removed).
     wildcard_added: HashSet<usize>,
+    /// The distinct row formats of a service's actions at a level (cached: each target
+    /// would otherwise scan every action of the service).
+    level_formats: HashMap<(Service, AccessLevel), Rc<[&'static str]>>,
+    actions_by_type: HashMap<Service, Rc<ActionsByType>>,
 }
+
+/// A service's actions by the lower-cased name of a resource type they take.
+type ActionsByType = HashMap<String, Vec<Action>>;
 
 impl<'a> SidGroup<'a> {
     pub(super) fn new(levels: &'a LevelSource, partition: Partition) -> Self {
@@ -188,6 +195,8 @@ impl<'a> SidGroup<'a> {
             type_names: HashMap::new(),
             partition,
             wildcard_added: HashSet::new(),
+            level_formats: HashMap::new(),
+            actions_by_type: HashMap::new(),
         }
     }
 
@@ -232,22 +241,55 @@ impl<'a> SidGroup<'a> {
             };
             let matcher = arn::Matcher::new(user_arn);
             for (service_key, service) in &target.services {
-                for action in service.actions() {
-                    if self.levels.level(action) != level {
+                // Adding a format twice changes nothing, so the distinct formats, in the
+                // order the actions first name them, add what every row would.
+                for &format in self.formats_at_level(*service, level).iter() {
+                    if !matcher.matches(format) {
                         continue;
                     }
-                    for format in row_formats(action) {
-                        if !matcher.matches(format) {
-                            continue;
-                        }
-                        let Some(type_name) = self.type_name(*service, format) else {
-                            continue;
-                        };
-                        self.add_to_type_statement(target, service_key, level, type_name, format);
-                    }
+                    let Some(type_name) = self.type_name(*service, format) else {
+                        continue;
+                    };
+                    self.add_to_type_statement(target, service_key, level, type_name, format);
                 }
             }
         }
+    }
+
+    /// The service's actions by the lower-cased name of each resource type they take, in
+    /// the service's order (cached: a wildcard ARN asks for every type at every level).
+    fn actions_by_type(&mut self, service: Service) -> Rc<ActionsByType> {
+        let index = self.actions_by_type.entry(service).or_insert_with(|| {
+            let mut index: ActionsByType = HashMap::new();
+            for action in service.actions() {
+                for row in action.resource_types() {
+                    let with_type = index.entry(row.name().to_lowercase()).or_default();
+                    if with_type.last() != Some(&action) {
+                        with_type.push(action);
+                    }
+                }
+            }
+            Rc::new(index)
+        });
+        Rc::clone(index)
+    }
+
+    /// The distinct row formats of the service's actions at `level`, in first-seen order.
+    fn formats_at_level(&mut self, service: Service, level: AccessLevel) -> Rc<[&'static str]> {
+        let levels = self.levels;
+        let formats = self
+            .level_formats
+            .entry((service, level))
+            .or_insert_with(|| {
+                let mut seen = HashSet::new();
+                service
+                    .actions()
+                    .filter(|&action| levels.level(action) == level)
+                    .flat_map(row_formats)
+                    .filter(|format| seen.insert(*format))
+                    .collect()
+            });
+        Rc::clone(formats)
     }
 
     /// The name of the resource type with this format in the service (cached).
@@ -296,23 +338,19 @@ impl<'a> SidGroup<'a> {
             return Rc::clone(found);
         }
         let sid = sid_namespace(service_key, level.as_str(), type_name);
-        let type_lower = type_name.to_lowercase();
-        let has_type = |action: Action| {
-            action
-                .resource_types()
-                .any(|r| r.name().to_lowercase() == type_lower)
-        };
         let mut actions = Vec::new();
         let mut matching_type = HashSet::new();
         if let Some(service) = service_exact(service_key) {
-            for action in service.actions() {
-                if has_type(action) {
-                    // Upstream names these with the prefix as written in the ARN…
-                    matching_type.insert(format!("{service_key}:{}", action.name()));
-                    if self.levels.level(action) == level {
-                        // …and these with the service's own prefix.
-                        actions.push(format!("{}:{}", service.prefix(), action.name()));
-                    }
+            let by_type = self.actions_by_type(service);
+            let with_type = by_type
+                .get(&type_name.to_lowercase())
+                .map_or(&[][..], Vec::as_slice);
+            for &action in with_type {
+                // Upstream names these with the prefix as written in the ARN…
+                matching_type.insert(format!("{service_key}:{}", action.name()));
+                if self.levels.level(action) == level {
+                    // …and these with the service's own prefix.
+                    actions.push(format!("{}:{}", service.prefix(), action.name()));
                 }
             }
         }

@@ -379,3 +379,41 @@ fn bad_level(level: &str) -> String {
         names.join(", ")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_in_a_tool_is_an_error_result_not_the_end_of_the_server() {
+        let answer = guarded(|| panic!("a bug"));
+        assert!(answer.unwrap_err().starts_with("internal error:"));
+        assert!(guarded(|| json_answer(&["s3:GetObject"])).is_ok());
+    }
+
+    #[test]
+    fn every_tool_has_an_object_input_schema_and_a_description() {
+        let tools = PolicySentryServer::tool_router().list_all();
+        assert_eq!(tools.len(), 9);
+        for tool in tools {
+            assert_eq!(
+                tool.input_schema.get("type"),
+                Some(&serde_json::Value::from("object"))
+            );
+            assert!(
+                tool.description.is_some_and(|d| d.len() > 40),
+                "{}",
+                tool.name
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_access_level_names_the_right_ones() {
+        let message = bad_level("everything");
+        assert!(
+            message.contains("read, write, list, tagging, permissions-management"),
+            "{message}"
+        );
+    }
+}

@@ -125,21 +125,26 @@ pub(super) fn read_policy(
         bail!("{name}: is a folder; diff compares policy files");
     }
     let text = global.read_input(path)?;
-    // A template (YAML: `.yml`, `.yaml`, or text that is no JSON object) is written first.
-    let is_template = policy_sentry::io::has_extension(path, &["yml", "yaml"])
-        || !text.trim_start().starts_with('{');
-    if !is_template {
-        return Ok(ParsedPolicy::parse(&name, &text)?);
+    let is_yaml_file = policy_sentry::io::has_extension(path, &["yml", "yaml"]);
+    policy_from_text(&name, &text, is_yaml_file, global)
+}
+
+/// A policy, or a template (YAML, or text that is no JSON object) written into its policy.
+pub(super) fn policy_from_text(
+    name: &str,
+    text: &str,
+    is_yaml_file: bool,
+    global: &GlobalArgs,
+) -> anyhow::Result<ParsedPolicy> {
+    if !is_yaml_file && text.trim_start().starts_with('{') {
+        return Ok(ParsedPolicy::parse(name, text)?);
     }
     let options = WriteOptions {
         minimize: None,
         levels: global.level_source()?,
     };
     let (written, parsed) =
-        super::write_policy::write_from_text(&name, &text, false, None, &options)?;
+        super::write_policy::write_from_text(name, text, false, None, &options)?;
     super::write_policy::print_warnings(&parsed, &written);
-    Ok(ParsedPolicy::parse(
-        &name,
-        &written.policy.to_json_pretty(),
-    )?)
+    Ok(ParsedPolicy::parse(name, &written.policy.to_json_pretty())?)
 }

@@ -28,24 +28,15 @@ pub enum ExpandFormat {
 }
 
 pub fn run(args: &ExpandArgs, _global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let mut matched: BTreeSet<(String, Action)> = BTreeSet::new();
-    let mut failed = false;
-    for pattern in &args.actions {
-        let actions = expand(pattern);
-        if actions.is_empty() {
-            eprintln!("error: {}", no_match_message(pattern.trim()));
-            failed = true;
+    let names = match expand_all(&args.actions) {
+        Ok(names) => names,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("error: {e}");
+            }
+            return Ok(Exit::Failed.into());
         }
-        matched.extend(
-            actions
-                .into_iter()
-                .map(|a| (a.to_string().to_lowercase(), a)),
-        );
-    }
-    if failed {
-        return Ok(Exit::Failed.into());
-    }
-    let names: Vec<String> = matched.into_iter().map(|(_, a)| a.to_string()).collect();
+    };
     match args.fmt {
         ExpandFormat::Json => super::print_json(&names)?,
         ExpandFormat::Text => {
@@ -57,6 +48,28 @@ pub fn run(args: &ExpandArgs, _global: &GlobalArgs) -> anyhow::Result<ExitCode> 
         }
     }
     Ok(Exit::Success.into())
+}
+
+/// The actions the patterns match, each once, sorted case-insensitively; or why each pattern
+/// that matches nothing does not (the `mcp` command's expand tool shares it).
+pub(super) fn expand_all(patterns: &[String]) -> Result<Vec<String>, Vec<String>> {
+    let mut matched: BTreeSet<(String, Action)> = BTreeSet::new();
+    let mut errors = Vec::new();
+    for pattern in patterns {
+        let actions = expand(pattern);
+        if actions.is_empty() {
+            errors.push(no_match_message(pattern.trim()));
+        }
+        matched.extend(
+            actions
+                .into_iter()
+                .map(|a| (a.to_string().to_lowercase(), a)),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(matched.into_iter().map(|(_, a)| a.to_string()).collect())
 }
 
 /// Why a pattern matched nothing, with the closest names (the library's explainer).

@@ -32,6 +32,9 @@ pub enum ExplainFormat {
     Yaml,
 }
 
+/// The error when the input holds no denial (the `mcp` command's tool says the same).
+pub(super) const NO_DENIAL_FOUND: &str = "no access-denied message found in the input: expected a message like `User: ARN is not authorized to perform: s3:GetObject on resource: ARN because …`, an `Encoded authorization failure message: …`, or CloudTrail events whose errorCode is AccessDenied, AccessDeniedException, Client.UnauthorizedOperation or UnauthorizedOperation";
+
 pub fn run(args: &ExplainDeniedArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
     let text = if args.messages.len() == 1 && args.messages[0] == "-" {
         global.read_input(Path::new("-"))?
@@ -40,9 +43,7 @@ pub fn run(args: &ExplainDeniedArgs, global: &GlobalArgs) -> anyhow::Result<Exit
     };
     let found = parse_denied(&text);
     if found.is_empty() {
-        eprintln!(
-            "error: no access-denied message found in the input: expected a message like `User: ARN is not authorized to perform: s3:GetObject on resource: ARN because …`, an `Encoded authorization failure message: …`, or CloudTrail events whose errorCode is AccessDenied, AccessDeniedException, Client.UnauthorizedOperation or UnauthorizedOperation"
-        );
+        eprintln!("error: {NO_DENIAL_FOUND}");
         return Ok(Exit::InputError.into());
     }
     let explained: Vec<Explanation> = found.iter().map(explain).collect();

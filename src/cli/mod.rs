@@ -14,6 +14,8 @@ mod expand;
 mod explain_denied;
 mod initialize;
 mod man;
+#[cfg(feature = "mcp")]
+mod mcp;
 mod query;
 mod schema;
 mod simulate;
@@ -202,6 +204,9 @@ pub enum Command {
     Man(man::ManArgs),
     /// Print the JSON Schema of templates or of analyze's report config (for editors).
     Schema(schema::SchemaArgs),
+    /// Serve the IAM database and the audits to AI assistants (an MCP server on stdio).
+    #[cfg(feature = "mcp")]
+    Mcp(mcp::McpArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -227,6 +232,8 @@ pub fn main() -> ExitCode {
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => man::run(args),
         Command::Schema(args) => schema::run(args),
+        #[cfg(feature = "mcp")]
+        Command::Mcp(args) => mcp::run(args, &cli.global),
     };
     match result {
         Ok(code) => code,

@@ -165,14 +165,63 @@ pub struct ServiceTableArgs {
 }
 
 pub fn run(args: &QueryArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
-    let out = Output { global };
-    match &args.command {
-        QueryCommand::ActionTable(a) => action_table(a, &global.level_source()?, &out)?,
-        QueryCommand::ArnTable(a) => arn_table(a, &out)?,
-        QueryCommand::ConditionTable(a) => condition_table(a)?,
-        QueryCommand::ServiceTable(a) => service_table(a.fmt)?,
-    }
+    let fmt = match &args.command {
+        QueryCommand::ActionTable(a) => a.fmt,
+        QueryCommand::ArnTable(a) => a.fmt,
+        QueryCommand::ConditionTable(a) => a.fmt,
+        QueryCommand::ServiceTable(a) => match a.fmt {
+            ServiceTableFormat::Json => TableFormat::Json,
+            ServiceTableFormat::Yaml => TableFormat::Yaml,
+            // The answer's lines are already CSV or text, as asked.
+            ServiceTableFormat::Csv | ServiceTableFormat::Text => TableFormat::Text,
+        },
+    };
+    answer(&args.command, global)?.print(fmt)?;
     Ok(Exit::Success.into())
+}
+
+/// The answer to a query, before it is printed (the `mcp` command's query tools share it).
+pub(super) fn answer(command: &QueryCommand, global: &GlobalArgs) -> anyhow::Result<Answer> {
+    let out = Output { global };
+    match command {
+        QueryCommand::ActionTable(a) => action_table(a, &global.level_source()?, &out),
+        QueryCommand::ArnTable(a) => arn_table(a, &out),
+        QueryCommand::ConditionTable(a) => condition_table(a),
+        QueryCommand::ServiceTable(a) => service_table(a.fmt),
+    }
+}
+
+/// A query's answer: the document that JSON and YAML print, and the lines that text (or
+/// service-table's CSV) prints.
+pub(super) struct Answer {
+    pub document: serde_json::Value,
+    lines: Vec<String>,
+}
+
+impl Answer {
+    /// A list: a JSON or YAML list, or one item a line.
+    fn list(items: Vec<String>) -> Answer {
+        Answer {
+            document: serde_json::Value::from(items.clone()),
+            lines: items,
+        }
+    }
+
+    /// A document, and its lines as text.
+    fn document<T: Serialize>(value: &T, lines: Vec<String>) -> anyhow::Result<Answer> {
+        Ok(Answer {
+            document: serde_json::to_value(value)?,
+            lines,
+        })
+    }
+
+    fn print(&self, fmt: TableFormat) -> anyhow::Result<()> {
+        match fmt {
+            TableFormat::Json => super::print_json(&self.document),
+            TableFormat::Yaml => super::print_yaml(&self.document),
+            TableFormat::Text => print_lines(&self.lines),
+        }
+    }
 }
 
 /// Where headings and warnings go: stderr, headings only for a person (a terminal) or `-v`.
@@ -230,7 +279,11 @@ fn one_service(prefix: &str, command: &str) -> anyhow::Result<Service> {
     Ok(cli_service(prefix)?)
 }
 
-fn action_table(args: &ActionTableArgs, levels: &LevelSource, out: &Output) -> anyhow::Result<()> {
+fn action_table(
+    args: &ActionTableArgs,
+    levels: &LevelSource,
+    out: &Output,
+) -> anyhow::Result<Answer> {
     let options = ActionTableOptions {
         name: args.name.as_deref(),
         access_level: args.access_level.map(Into::into),
@@ -252,8 +305,8 @@ fn action_table(args: &ActionTableArgs, levels: &LevelSource, out: &Output) -> a
         out.heading(&heading);
     }
     match plan.question.answer(levels)? {
-        ActionTableAnswer::Prefixes(prefixes) => print_list(&strings(prefixes), args.fmt),
-        ActionTableAnswer::Actions(actions) => print_list(&strings(actions), args.fmt),
+        ActionTableAnswer::Prefixes(prefixes) => Ok(Answer::list(strings(prefixes))),
+        ActionTableAnswer::Actions(actions) => Ok(Answer::list(strings(actions))),
         ActionTableAnswer::Details(data) => {
             if args.fmt != TableFormat::Text {
                 // stdout keeps upstream's fields; which keys are global goes beside it.
@@ -265,7 +318,7 @@ fn action_table(args: &ActionTableArgs, levels: &LevelSource, out: &Output) -> a
                     ));
                 }
             }
-            print_action_rows(&data, args.fmt)
+            Answer::document(&data, action_row_lines(&data))
         }
     }
 }
@@ -339,142 +392,111 @@ fn heading_and_reason(question: &ActionQuestion) -> (Option<String>, &'static st
     }
 }
 
-fn arn_table(args: &ArnTableArgs, out: &Output) -> anyhow::Result<()> {
+fn arn_table(args: &ArnTableArgs, out: &Output) -> anyhow::Result<Answer> {
     let service = one_service(&args.service, "arn-table")?;
     let prefix = service.prefix();
     match &args.name {
         None if !args.list_arn_types => {
             let formats = query::arn_formats(prefix)?;
-            print_list(
-                &formats.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
-                args.fmt,
-            )
+            Ok(Answer::list(strings(formats)))
         }
         None => {
             let types = query::resource_types(prefix)?;
-            match args.fmt {
-                TableFormat::Text => print_lines(
-                    types
-                        .0
-                        .iter()
-                        .map(|rt| format!("{}\t{}", rt.name(), rt.arn_format())),
-                ),
-                fmt => print_value(&types, fmt),
-            }
+            let lines = types
+                .0
+                .iter()
+                .map(|rt| format!("{}\t{}", rt.name(), rt.arn_format()))
+                .collect();
+            Answer::document(&types, lines)
         }
         Some(name) => {
             if args.list_arn_types {
                 out.ignored_flags(&["--list-arn-types"], "with --name");
             }
             let details = query::resource_type(prefix, name)?;
-            match args.fmt {
-                TableFormat::Text => print_lines([
-                    format!("resource_type_name: {}", details.resource_type_name),
-                    format!("raw_arn: {}", details.raw_arn),
-                    format!("condition_keys: {}", details.condition_keys.join(", ")),
-                ]),
-                fmt => print_value(&details, fmt),
-            }
+            let lines = vec![
+                format!("resource_type_name: {}", details.resource_type_name),
+                format!("raw_arn: {}", details.raw_arn),
+                format!("condition_keys: {}", details.condition_keys.join(", ")),
+            ];
+            Answer::document(&details, lines)
         }
     }
 }
 
-fn condition_table(args: &ConditionTableArgs) -> anyhow::Result<()> {
+fn condition_table(args: &ConditionTableArgs) -> anyhow::Result<Answer> {
     let Some(prefix) = &args.service else {
         return global_condition_table(args);
     };
     let service = one_service(prefix, "condition-table")?;
     let prefix = service.prefix();
-    match &args.name {
-        None => {
-            let keys = query::condition_keys(prefix)?;
-            print_list(
-                &keys.iter().map(|k| k.to_string()).collect::<Vec<_>>(),
-                args.fmt,
-            )
-        }
-        Some(name) => {
-            let global = GlobalConditionKey::lookup(name);
-            let details = query::condition_key(prefix, name).map_err(|e| match global {
-                Some(g) => anyhow::anyhow!(
-                    "{e}\nnote: `{name}` is a global condition key ({}); see `query condition-table --global --name {name}`",
-                    g.value_type_text()
-                ),
-                None => e.into(),
-            })?;
-            // stdout keeps upstream's fields; whether the key is global goes to stderr.
-            if let Some(g) = global {
-                eprintln!(
-                    "note: `{name}` is also a global condition key (`{}`, {})",
-                    g.name(),
-                    g.value_type_text()
-                );
-            }
-            match args.fmt {
-                TableFormat::Text => print_lines([
-                    format!("name: {}", details.name),
-                    format!("description: {}", details.description),
-                    format!("condition_value_type: {}", details.condition_value_type),
-                    format!("global: {}", global.is_some()),
-                ]),
-                fmt => print_value(&details, fmt),
-            }
-        }
+    let Some(name) = &args.name else {
+        return Ok(Answer::list(strings(query::condition_keys(prefix)?)));
+    };
+    let global = GlobalConditionKey::lookup(name);
+    let details = query::condition_key(prefix, name).map_err(|e| match global {
+        Some(g) => anyhow::anyhow!(
+            "{e}\nnote: `{name}` is a global condition key ({}); see `query condition-table --global --name {name}`",
+            g.value_type_text()
+        ),
+        None => e.into(),
+    })?;
+    // stdout keeps upstream's fields; whether the key is global goes to stderr.
+    if let Some(g) = global {
+        eprintln!(
+            "note: `{name}` is also a global condition key (`{}`, {})",
+            g.name(),
+            g.value_type_text()
+        );
     }
+    let lines = vec![
+        format!("name: {}", details.name),
+        format!("description: {}", details.description),
+        format!("condition_value_type: {}", details.condition_value_type),
+        format!("global: {}", global.is_some()),
+    ];
+    Answer::document(&details, lines)
 }
 
 /// `--global`: the global condition keys, or one of them.
-fn global_condition_table(args: &ConditionTableArgs) -> anyhow::Result<()> {
-    match &args.name {
-        None => {
-            let keys = query::global_condition_keys();
-            match args.fmt {
-                TableFormat::Text => print_lines(
-                    keys.iter()
-                        .map(|k| format!("{}\t{}\t{}", k.name, k.condition_value_type, k.category)),
-                ),
-                fmt => print_value(&keys, fmt),
-            }
-        }
-        Some(name) => {
-            let details = query::global_condition_key(name)?;
-            match args.fmt {
-                TableFormat::Text => {
-                    let mut lines = vec![
-                        format!("name: {}", details.name),
-                        format!("description: {}", details.description),
-                        format!("condition_value_type: {}", details.condition_value_type),
-                        format!("category: {}", details.category),
-                    ];
-                    if !details.note.is_empty() {
-                        lines.push(format!("note: {}", details.note));
-                    }
-                    print_lines(lines)
-                }
-                fmt => print_value(&details, fmt),
-            }
-        }
+fn global_condition_table(args: &ConditionTableArgs) -> anyhow::Result<Answer> {
+    let Some(name) = &args.name else {
+        let keys = query::global_condition_keys();
+        let lines = keys
+            .iter()
+            .map(|k| format!("{}\t{}\t{}", k.name, k.condition_value_type, k.category))
+            .collect();
+        return Answer::document(&keys, lines);
+    };
+    let details = query::global_condition_key(name)?;
+    let mut lines = vec![
+        format!("name: {}", details.name),
+        format!("description: {}", details.description),
+        format!("condition_value_type: {}", details.condition_value_type),
+        format!("category: {}", details.category),
+    ];
+    if !details.note.is_empty() {
+        lines.push(format!("note: {}", details.note));
     }
+    Answer::document(&details, lines)
 }
 
-fn service_table(fmt: ServiceTableFormat) -> anyhow::Result<()> {
+fn service_table(fmt: ServiceTableFormat) -> anyhow::Result<Answer> {
     let services = query::services();
-    match fmt {
-        ServiceTableFormat::Json => super::print_json(&services),
-        ServiceTableFormat::Yaml => super::print_yaml(&services),
-        ServiceTableFormat::Csv => print_lines(
-            std::iter::once("prefix,service_name".to_string()).chain(
+    let lines = match fmt {
+        ServiceTableFormat::Csv => std::iter::once("prefix,service_name".to_string())
+            .chain(
                 services
                     .iter()
                     .map(|s| format!("{},{}", csv_field(s.prefix), csv_field(s.service_name))),
-            ),
-        ),
-        ServiceTableFormat::Text => print_lines(
-            services
-                .iter()
-                .map(|s| format!("{}\t{}", s.prefix, s.service_name)),
-        ),
-    }
+            )
+            .collect(),
+        _ => services
+            .iter()
+            .map(|s| format!("{}\t{}", s.prefix, s.service_name))
+            .collect(),
+    };
+    Answer::document(&services, lines)
 }
 
 /// A CSV field, quoted per RFC 4180 when it holds a comma, quote or line break (D20).
@@ -490,27 +512,10 @@ fn strings<T: ToString>(items: Vec<T>) -> Vec<String> {
     items.iter().map(ToString::to_string).collect()
 }
 
-fn print_list(items: &[String], fmt: TableFormat) -> anyhow::Result<()> {
-    match fmt {
-        TableFormat::Text => print_lines(items.iter()),
-        fmt => print_value(&items, fmt),
-    }
-}
-
-fn print_value<T: Serialize>(value: &T, fmt: TableFormat) -> anyhow::Result<()> {
-    match fmt {
-        TableFormat::Yaml => super::print_yaml(value),
-        TableFormat::Json | TableFormat::Text => super::print_json(value),
-    }
-}
-
-fn print_action_rows(data: &query::ActionData, fmt: TableFormat) -> anyhow::Result<()> {
-    if fmt != TableFormat::Text {
-        return print_value(data, fmt);
-    }
+/// action-table's rows as text, the global condition keys marked.
+fn action_row_lines(data: &query::ActionData) -> Vec<String> {
     let mut lines = Vec::new();
     for row in &data.rows {
-        // The row's condition keys, the global ones marked.
         let keys: Vec<String> = row
             .condition_keys
             .iter()
@@ -527,7 +532,7 @@ fn print_action_rows(data: &query::ActionData, fmt: TableFormat) -> anyhow::Resu
             keys.join(", ")
         ));
     }
-    print_lines(lines)
+    lines
 }
 
 fn print_lines<I, S>(lines: I) -> anyhow::Result<()>

@@ -380,14 +380,22 @@ pub fn print_warnings(parsed: &ParsedTemplate, written: &Written) {
 }
 
 fn print_warning_list(parsed: &ParsedTemplate, warnings: &[Warning]) {
-    for w in warnings {
+    for line in warning_lines(parsed, warnings) {
+        eprintln!("{line}");
+    }
+}
+
+/// Each warning as `warning: LOCATION: MESSAGE`.
+pub fn warning_lines(parsed: &ParsedTemplate, warnings: &[Warning]) -> Vec<String> {
+    let line = |w: &Warning| {
         let message = if w.key.is_empty() {
             w.message.clone()
         } else {
             format!("`{}`: {}", w.key, w.message)
         };
-        eprintln!("warning: {}: {message}", parsed.location(&w.key));
-    }
+        format!("warning: {}: {message}", parsed.location(&w.key))
+    };
+    warnings.iter().map(line).collect()
 }
 
 #[cfg(test)]

@@ -64,6 +64,8 @@ mod ecosystem_tools;
 mod exit_codes;
 #[cfg(feature = "cli")]
 mod man_pages;
+#[cfg(feature = "mcp")]
+mod mcp_client;
 #[cfg(feature = "cli")]
 mod query_cli;
 #[cfg(feature = "cli")]
@@ -129,6 +131,9 @@ fn every_test_file_is_a_module_of_this_binary() {
     };
     if cfg!(not(feature = "cli")) {
         common::skipped!("{} (built without the `cli` feature)", left_out("cli"));
+    }
+    if cfg!(not(feature = "mcp")) {
+        common::skipped!("{} (built without the `mcp` feature)", left_out("mcp"));
     }
     if cfg!(not(feature = "download")) {
         common::skipped!(

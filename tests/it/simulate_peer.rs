@@ -157,13 +157,13 @@ fn collect_names(value: &Value, names: &mut Vec<String>) {
     }
 }
 
+/// The peer's answer to one request: its decision (or its refusal), and the context keys it
+/// dropped as not applying to the action.
+type PeerAnswer = (Result<String, String>, Vec<String>);
+
 /// Runs the peer over every scenario: per request, its decision or its refusal, and the
 /// context keys it dropped as not applying to the action.
-fn run_peer(
-    dir: &Path,
-    work: &Path,
-    scenarios: &[Scenario],
-) -> Vec<(Result<String, String>, Vec<String>)> {
+fn run_peer(dir: &Path, work: &Path, scenarios: &[Scenario]) -> Vec<PeerAnswer> {
     let mut listed = Vec::new();
     for (i, scenario) in scenarios.iter().enumerate() {
         stage_files(&scenario.policies, work);
@@ -495,10 +495,7 @@ fn compare<'a>(
     ours: Option<&str>,
     work: &Path,
     scenarios: &'a [Scenario],
-) -> (
-    Vec<Compared<'a>>,
-    Vec<(Result<String, String>, Vec<String>)>,
-) {
+) -> (Vec<Compared<'a>>, Vec<PeerAnswer>) {
     write_json(&work.join(NO_IDENTITY), &no_identity_policy());
     let peer_answers = run_peer(peer, work, scenarios);
     let Some(bin) = ours else {

@@ -219,9 +219,9 @@ fn resource_for(rng: &mut Lcg, action: Action) -> Option<String> {
         let end = rest[start..]
             .find('}')
             .map_or(rest.len(), |e| start + e + 1);
-        arn.push_str(match &rest[start + 2..end - 1] {
+        let value: &str = match &rest[start + 2..end - 1] {
             "Partition" => "aws",
-            "Region" => *pick(rng, &["us-east-1", "eu-west-1"]),
+            "Region" => pick::<&str>(rng, &["us-east-1", "eu-west-1"]),
             "Account" | "AccountId" => {
                 if chance(rng, 90) {
                     ACCOUNT
@@ -229,8 +229,9 @@ fn resource_for(rng: &mut Lcg, action: Action) -> Option<String> {
                     OTHER_ACCOUNT
                 }
             }
-            _ => *pick(rng, &["alpha", "alice", "team-1"]),
-        });
+            _ => pick::<&str>(rng, &["alpha", "alice", "team-1"]),
+        };
+        arn.push_str(value);
         rest = &rest[end..];
     }
     arn.push_str(rest);

@@ -76,9 +76,7 @@ fn decide(
             policies: policies.clone(),
         },
     };
-    // "No permissions are required to perform this operation", and a Deny cannot stop it
-    // (AWS STS API Reference, GetCallerIdentity).
-    if request.action.eq_ignore_ascii_case("sts:GetCallerIdentity") {
+    if needs_no_permission(&request.action) {
         let summary = "sts:GetCallerIdentity needs no permission and cannot be denied".into();
         return answer(Verdict::Allowed, summary, Vec::new());
     }
@@ -147,8 +145,15 @@ fn decide(
     answer(Verdict::ImplicitlyDenied, summary, Vec::new())
 }
 
+/// Whether the action is allowed whatever the policies say: "No permissions are required to
+/// perform this operation", and a Deny cannot stop it (AWS STS API Reference,
+/// GetCallerIdentity).
+pub(crate) fn needs_no_permission(action: &str) -> bool {
+    action.eq_ignore_ascii_case("sts:GetCallerIdentity")
+}
+
 /// A KMS action on a key (not `kms:ListKeys` and the like, on `*`).
-fn is_kms_key(request: &Request) -> bool {
+pub(crate) fn is_kms_key(request: &Request) -> bool {
     let service = request.action.split(':').next().unwrap_or("");
     service.eq_ignore_ascii_case("kms") && request.resource.contains(":key/")
 }

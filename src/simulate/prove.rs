@@ -111,15 +111,47 @@ fn failure(action: &str, resource: &str, expected: &str, got: Verdict) -> ProofF
     }
 }
 
+/// The request as a role of the resource's account makes it (same-account: the proof is of
+/// the identity policy). A KMS key also needs its key
+/// policy to allow: the proof gives it the default key policy, which lets the account's IAM
+/// policies decide (AWS KMS Developer Guide, "Default key policy").
 fn simulate(
     policies: &Policies,
     context: &RequestContext,
     action: &str,
     resource: &str,
 ) -> Verdict {
-    let mut request = Request::new(action, resource, None);
+    let account = resource
+        .split(':')
+        .nth(4)
+        .filter(|a| !a.is_empty() && a.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or(PROOF_ACCOUNT);
+    let principal = format!("arn:aws:iam::{account}:role/policy-sentry-prove");
+    let mut request = Request::new(action, resource, Some(&principal));
+    // Same account: a resource made concrete may carry `example` as its account.
+    request.resource_account = Some(account.to_string());
     request.context = context.clone();
-    evaluate(&request, policies).decision
+    if !evaluate::is_kms_key(&request) {
+        return evaluate(&request, policies).decision;
+    }
+    let with_key_policy = Policies {
+        identity: policies.identity.clone(),
+        resource: Some(default_key_policy(account)),
+        ..Policies::default()
+    };
+    evaluate(&request, &with_key_policy).decision
+}
+
+/// The account of requests whose resource names none.
+const PROOF_ACCOUNT: &str = "123456789012";
+
+/// The key policy AWS KMS gives a key created without one: the account may use IAM policies.
+fn default_key_policy(account: &str) -> ParsedPolicy {
+    let text = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{account}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
+    );
+    ParsedPolicy::parse("default key policy", &text)
+        .unwrap_or_else(|e| unreachable!("the default key policy parses: {e}"))
 }
 
 /// Each action (wildcards expanded) on each concrete resource of the statements with the
@@ -178,6 +210,7 @@ fn unasked_sample(pairs: &[(String, String)]) -> Vec<(String, String)> {
             .actions()
             .map(|a| a.full_name())
             .filter(|a| !asked.contains(&a.to_ascii_lowercase()))
+            .filter(|a| !evaluate::needs_no_permission(a))
             .collect();
         let step = (others.len() / UNASKED_SAMPLE_PER_SERVICE).max(1);
         sample.extend(

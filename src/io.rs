@@ -5,6 +5,7 @@
 
 #[cfg(any(feature = "cli", feature = "download"))]
 mod atomic;
+mod parallel;
 
 use std::collections::HashSet;
 use std::io::{Read, Write};
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 #[cfg(any(feature = "cli", feature = "download"))]
 pub use atomic::{WriteError, WriteMode, write_atomically};
+pub use parallel::map_in_order;
 
 /// Default of `--max-input-bytes`: larger inputs are refused before they are read whole.
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 8 << 20;

@@ -62,6 +62,22 @@ pub struct ConditionBlock {
     pub key_locations: Vec<Location>,
 }
 
+#[cfg(test)]
+impl ConditionBlock {
+    /// A block of one key, without locations: the tests' shorthand.
+    pub(crate) fn single(operator: &str, key: &str, values: &[&str]) -> Self {
+        Self {
+            operator: operator.to_string(),
+            entries: vec![(
+                key.to_string(),
+                values.iter().map(|v| v.to_string()).collect(),
+            )],
+            operator_location: Default::default(),
+            key_locations: vec![Default::default()],
+        }
+    }
+}
+
 /// One principal of a `Principal` or `NotPrincipal` value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PrincipalEntry {

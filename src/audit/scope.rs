@@ -108,15 +108,7 @@ mod tests {
     use super::*;
 
     fn block(operator: &str, key: &str, values: &[&str]) -> ConditionBlock {
-        ConditionBlock {
-            operator: operator.to_string(),
-            entries: vec![(
-                key.to_string(),
-                values.iter().map(|v| v.to_string()).collect(),
-            )],
-            operator_location: Default::default(),
-            key_locations: vec![Default::default()],
-        }
+        ConditionBlock::single(operator, key, values)
     }
 
     fn scoped(action: &str, operator: &str, key: &str, values: &[&str]) -> bool {

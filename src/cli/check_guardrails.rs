@@ -79,12 +79,14 @@ pub fn no_new_access(paths: &[PathBuf], global: &GlobalArgs) -> CheckReport {
             &reason,
         ));
     }
-    for file in walked.files {
-        let relative = file.strip_prefix(new).unwrap_or(&file);
+    // Pairs are independent: compared on every core, reported in the walk's order.
+    let checked = policy_sentry::io::map_in_order(&walked.files, |file| {
+        let relative = file.strip_prefix(new).unwrap_or(file);
         let counterpart = old.join(relative);
         let old = counterpart.is_file().then_some(counterpart.as_path());
-        report.files.push(pair(old, &file, global));
-    }
+        pair(old, file, global)
+    });
+    report.files.extend(checked);
     report
 }
 

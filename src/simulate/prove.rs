@@ -283,34 +283,21 @@ mod tests {
 
     #[test]
     fn compliant_values_meet_allows_and_escape_denies() {
-        let v = |s: &str| vec![s.to_string()];
-        assert_eq!(
-            compliant_value("StringEquals", &v("a"), Effect::Allow),
-            Some("a".into())
-        );
-        assert_eq!(
-            compliant_value("StringNotEquals", &v("a"), Effect::Allow),
-            None
-        );
-        assert_eq!(
-            compliant_value("StringNotEquals", &v("a"), Effect::Deny),
-            Some("a".into())
-        );
-        assert_eq!(
-            compliant_value("Bool", &v("false"), Effect::Deny),
-            Some("true".into())
-        );
-        assert_eq!(
-            compliant_value("NotIpAddress", &v("10.0.0.0/8"), Effect::Deny),
-            Some("10.0.0.0".into())
-        );
-        assert_eq!(
-            compliant_value("Null", &v("true"), Effect::Deny),
-            Some("example".into())
-        );
-        assert_eq!(
-            compliant_value("ForAnyValue:StringLike", &v("x"), Effect::Allow),
-            Some("x".into())
-        );
+        let cases = [
+            ("StringEquals", "a", Effect::Allow, Some("a")),
+            ("StringNotEquals", "a", Effect::Allow, None),
+            ("StringNotEquals", "a", Effect::Deny, Some("a")),
+            ("Bool", "false", Effect::Deny, Some("true")),
+            ("NotIpAddress", "10.0.0.0/8", Effect::Deny, Some("10.0.0.0")),
+            ("Null", "true", Effect::Deny, Some("example")),
+            ("ForAnyValue:StringLike", "x", Effect::Allow, Some("x")),
+        ];
+        for (operator, value, effect, expected) in cases {
+            assert_eq!(
+                compliant_value(operator, &[value.to_string()], effect),
+                expected.map(String::from),
+                "{operator} {value} under {effect:?}"
+            );
+        }
     }
 }

@@ -23,19 +23,24 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-#[test]
-fn policy_file_writes_the_page_and_replaces_an_older_one() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("page.html"), "old").unwrap();
+/// `analyze policy-file` of the example policy with `--html PAGE`, run in `dir`.
+fn analyze_example_with_html(dir: &std::path::Path, page: &str) -> std::process::Output {
     let args = [
         "analyze",
         "policy-file",
         "--policy",
         &example(),
         "--html",
-        "page.html",
+        page,
     ];
-    let out = common::run_in(dir.path(), &args, None);
+    common::run_in(dir, &args, None)
+}
+
+#[test]
+fn policy_file_writes_the_page_and_replaces_an_older_one() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("page.html"), "old").unwrap();
+    let out = analyze_example_with_html(dir.path(), "page.html");
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json_file = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
     assert_eq!(String::from_utf8(out.stdout).unwrap(), json_file);
@@ -63,15 +68,7 @@ fn policy_file_writes_the_page_and_replaces_an_older_one() {
 #[test]
 fn a_bad_html_path_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let args = [
-        "analyze",
-        "policy-file",
-        "--policy",
-        &example(),
-        "--html",
-        "no-such-folder/page.html",
-    ];
-    let out = common::run_in(dir.path(), &args, None);
+    let out = analyze_example_with_html(dir.path(), "no-such-folder/page.html");
     assert_ne!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
     assert!(

@@ -829,6 +829,40 @@ mod cli {
     }
 
     #[test]
+    fn check_no_new_access_reports_folder_pairs_in_walk_order() {
+        let base = tempfile::tempdir().unwrap();
+        let (a, b) = (base.path().join("a"), base.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        let policy = |statement: String| format!(r#"{{"Statement":[{statement}]}}"#);
+        let old = policy(allow(r#""s3:GetObject""#, r#""*""#));
+        let new = policy(allow(r#"["s3:GetObject","s3:PutObject"]"#, r#""*""#));
+        for i in 0..60 {
+            std::fs::write(a.join(format!("p{i:02}.json")), &old).unwrap();
+            std::fs::write(b.join(format!("p{i:02}.json")), &new).unwrap();
+        }
+        let (a, b) = (a.display().to_string(), b.display().to_string());
+        let (v, code) = check_json(&["--no-new-access", &a, &b]);
+        assert_eq!((code, v["files_checked"].as_u64()), (Some(1), Some(60)));
+        let files: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                f["file"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        let expected: Vec<String> = (0..60).map(|i| format!("p{i:02}.json")).collect();
+        assert_eq!(files, expected);
+    }
+
+    #[test]
     fn check_access_not_granted() {
         let dir = files(
             r#"{"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::1:role/app-*","Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}"#,

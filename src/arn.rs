@@ -13,6 +13,7 @@
 //! assert_eq!(fill_format("arn:${Partition}:s3:::${BucketName}", Partition::AwsCn), "arn:aws-cn:s3:::*");
 //! ```
 
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -545,6 +546,63 @@ impl<'a> Matcher<'a> {
                     .get(i)
                     .is_some_and(|&u| u == segment || u == "*")
             })
+    }
+}
+
+/// ARN formats indexed by the first literal segment of their resource, lower-cased, for
+/// matching many ARNs against the same formats: a format matches only an ARN that has its
+/// literal segments ([`literals_present`]), so an ARN is tested against the formats that
+/// name one of its segments instead of all of them (an `ec2` ARN against ~10 formats of the
+/// ~150 of ec2 at a level).
+#[derive(Debug, Default)]
+pub struct FormatIndex {
+    formats: Vec<&'static str>,
+    by_first_literal: HashMap<String, Vec<usize>>,
+    without_literal: Vec<usize>,
+}
+
+impl FormatIndex {
+    /// The formats, kept in their order.
+    pub fn new(formats: impl IntoIterator<Item = &'static str>) -> Self {
+        let mut index = FormatIndex::default();
+        for (i, format) in formats.into_iter().enumerate() {
+            let resource = format.splitn(6, ':').nth(5).unwrap_or("");
+            match resource.split([':', '/']).find(|s| is_literal(s)) {
+                Some(literal) => index
+                    .by_first_literal
+                    .entry(literal.to_ascii_lowercase())
+                    .or_default()
+                    .push(i),
+                None => index.without_literal.push(i),
+            }
+            index.formats.push(format);
+        }
+        index
+    }
+
+    /// The formats the ARN matches ([`Matcher::matches`]), in their order.
+    pub fn matching(&self, matcher: &Matcher<'_>) -> Vec<&'static str> {
+        if matcher.wildcard_type {
+            return self
+                .formats
+                .iter()
+                .copied()
+                .filter(|f| matcher.matches(f))
+                .collect();
+        }
+        let mut candidates = self.without_literal.clone();
+        for segment in &matcher.segments {
+            if let Some(found) = self.by_first_literal.get(&segment.to_ascii_lowercase()) {
+                candidates.extend(found);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .map(|i| self.formats[i])
+            .filter(|f| matcher.matches(f))
+            .collect()
     }
 }
 

@@ -2,10 +2,11 @@
 //! reimplemented step for step, because statement order, SIDs and action case are
 //! observable in the output. Actions are kept as strings, as upstream compares them.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use crate::arn::{self, Arn, Partition};
+use crate::arn::{self, Arn, FormatIndex, Partition};
 
 use crate::Effect;
 use crate::data::resolve::{self, Spelling};
@@ -57,9 +58,14 @@ fn lookup_action(full: &str) -> Option<Action> {
 /// Every dependent action of every row of the actions, each once (upstream's
 /// `get_dependent_actions`; the order is irrelevant to the output, which is sorted).
 fn dependent_actions(actions: &[String]) -> Vec<String> {
+    dependents_of(actions.iter().filter_map(|a| lookup_action(a)))
+}
+
+/// [`dependent_actions`] of actions already looked up.
+fn dependents_of(actions: impl IntoIterator<Item = Action>) -> Vec<String> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    for action in actions.iter().filter_map(|a| lookup_action(a)) {
+    for action in actions {
         for row in action.resource_types() {
             for dep in row.dependent_actions() {
                 if seen.insert(dep) {
@@ -75,13 +81,17 @@ fn dependent_actions(actions: &[String]) -> Vec<String> {
 /// capitalize(alnum(type))`, where capitalize upper-cases the first character and
 /// lower-cases the rest.
 pub(super) fn sid_namespace(service: &str, level: &str, resource_type: &str) -> String {
-    let mut sid = String::new();
+    let mut sid = String::with_capacity(service.len() + level.len() + resource_type.len());
     for part in [service, level, resource_type] {
-        let alnum: String = part.chars().filter(|c| c.is_alphanumeric()).collect();
-        let mut chars = alnum.chars();
-        if let Some(first) = chars.next() {
-            sid.extend(first.to_uppercase());
-            sid.extend(chars.flat_map(char::to_lowercase));
+        let alnum = part.chars().filter(|c| c.is_alphanumeric());
+        for (i, c) in alnum.enumerate() {
+            // ASCII first: the Unicode case tables cost ~100 instructions a character.
+            match (i, c.is_ascii()) {
+                (0, true) => sid.push(c.to_ascii_uppercase()),
+                (_, true) => sid.push(c.to_ascii_lowercase()),
+                (0, false) => sid.extend(c.to_uppercase()),
+                (_, false) => sid.extend(c.to_lowercase()),
+            }
         }
     }
     sid
@@ -177,12 +187,12 @@ pub(super) struct SidGroup<'a> {
     wildcard_added: HashSet<usize>,
     /// The distinct row formats of a service's actions at a level (cached: each target
     /// would otherwise scan every action of the service).
-    level_formats: HashMap<(Service, AccessLevel), Rc<[&'static str]>>,
+    level_formats: HashMap<(Service, AccessLevel), Rc<FormatIndex>>,
     actions_by_type: HashMap<Service, Rc<ActionsByType>>,
 }
 
 /// A service's actions by the lower-cased name of a resource type they take.
-type ActionsByType = HashMap<String, Vec<Action>>;
+type ActionsByType = HashMap<Cow<'static, str>, Vec<Action>>;
 
 impl<'a> SidGroup<'a> {
     pub(super) fn new(levels: &'a LevelSource, partition: Partition) -> Self {
@@ -243,10 +253,7 @@ impl<'a> SidGroup<'a> {
             for (service_key, service) in &target.services {
                 // Adding a format twice changes nothing, so the distinct formats, in the
                 // order the actions first name them, add what every row would.
-                for &format in self.formats_at_level(*service, level).iter() {
-                    if !matcher.matches(format) {
-                        continue;
-                    }
+                for format in self.formats_at_level(*service, level).matching(&matcher) {
                     let Some(type_name) = self.type_name(*service, format) else {
                         continue;
                     };
@@ -263,7 +270,14 @@ impl<'a> SidGroup<'a> {
             let mut index: ActionsByType = HashMap::new();
             for action in service.actions() {
                 for row in action.resource_types() {
-                    let with_type = index.entry(row.name().to_lowercase()).or_default();
+                    let name = row.name();
+                    // Most names are lower-case already: no String for those.
+                    let key = if name.chars().any(char::is_uppercase) {
+                        Cow::Owned(name.to_lowercase())
+                    } else {
+                        Cow::Borrowed(name)
+                    };
+                    let with_type = index.entry(key).or_default();
                     if with_type.last() != Some(&action) {
                         with_type.push(action);
                     }
@@ -275,19 +289,19 @@ impl<'a> SidGroup<'a> {
     }
 
     /// The distinct row formats of the service's actions at `level`, in first-seen order.
-    fn formats_at_level(&mut self, service: Service, level: AccessLevel) -> Rc<[&'static str]> {
+    fn formats_at_level(&mut self, service: Service, level: AccessLevel) -> Rc<FormatIndex> {
         let levels = self.levels;
         let formats = self
             .level_formats
             .entry((service, level))
             .or_insert_with(|| {
                 let mut seen = HashSet::new();
-                service
+                let distinct = service
                     .actions()
                     .filter(|&action| levels.level(action) == level)
                     .flat_map(row_formats)
-                    .filter(|format| seen.insert(*format))
-                    .collect()
+                    .filter(|format| seen.insert(*format));
+                Rc::new(FormatIndex::new(distinct))
             });
         Rc::clone(formats)
     }
@@ -338,29 +352,34 @@ impl<'a> SidGroup<'a> {
             return Rc::clone(found);
         }
         let sid = sid_namespace(service_key, level.as_str(), type_name);
-        let mut actions = Vec::new();
-        let mut matching_type = HashSet::new();
-        if let Some(service) = service_exact(service_key) {
-            let by_type = self.actions_by_type(service);
-            let with_type = by_type
-                .get(&type_name.to_lowercase())
-                .map_or(&[][..], Vec::as_slice);
-            for &action in with_type {
-                // Upstream names these with the prefix as written in the ARN…
-                matching_type.insert(format!("{service_key}:{}", action.name()));
-                if self.levels.level(action) == level {
-                    // …and these with the service's own prefix.
-                    actions.push(format!("{}:{}", service.prefix(), action.name()));
-                }
-            }
-        }
-        let dependents: Vec<String> = dependent_actions(&actions)
+        let by_type = match service_exact(service_key) {
+            Some(service) => self.actions_by_type(service),
+            None => Rc::default(),
+        };
+        let with_type = by_type
+            .get(type_name.to_lowercase().as_str())
+            .map_or(&[][..], Vec::as_slice);
+        let at_level: Vec<Action> = with_type
+            .iter()
+            .copied()
+            .filter(|&action| self.levels.level(action) == level)
+            .collect();
+        // These are named with the service's own prefix…
+        let mut actions: Vec<String> = at_level.iter().map(Action::to_string).collect();
+        // …and upstream compares dependent actions with the type's actions named with the
+        // prefix as written in the ARN (no set of them built: few statements have dependents).
+        let has_type = |dep: &str| {
+            dep.split_once(':').is_some_and(|(prefix, name)| {
+                prefix == service_key && with_type.iter().any(|a| a.name() == name)
+            })
+        };
+        let dependents: Vec<String> = dependents_of(at_level)
             .into_iter()
             .filter(|d| !actions.contains(d))
             .collect();
         let mut to_wildcard = Vec::new();
         for dep in dependents {
-            if matching_type.contains(&dep) {
+            if has_type(&dep) {
                 if !actions.contains(&dep) {
                     actions.push(dep);
                 }

@@ -155,7 +155,7 @@ fn check_in_parallel<T: Sync, R: Send>(items: &[T], check: impl Fn(&T) -> R + Sy
     };
     let mut indexed: Vec<(usize, R)> = Vec::with_capacity(items.len());
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(&work)).collect();
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
         for worker in workers {
             match worker.join() {
                 Ok(done) => indexed.extend(done),

@@ -588,7 +588,7 @@ fn check_resources(grant: &StatementGrant, dependents: &ActionSet, findings: &mu
                     && !dependents.contains(a)
                     && !scopes_resources(**a, &statement.condition)
             })
-            .map(|a| a.to_string())
+            .map(|a| a.full_name())
             .collect();
         if !constrainable.is_empty() {
             let message = format!(

@@ -173,7 +173,7 @@ fn check_supported(
     {
         return;
     }
-    let names: Vec<String> = actions.iter().map(ToString::to_string).collect();
+    let names: Vec<String> = actions.iter().map(|a| a.full_name()).collect();
     let shown = names.len().min(NAMED);
     let more = match names.len() - shown {
         0 => String::new(),

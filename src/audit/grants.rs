@@ -26,7 +26,7 @@ impl GrantedName {
     /// `service:action` in lower case, the 2020 report's spelling.
     pub fn lower(&self) -> String {
         match self {
-            GrantedName::Known(a) => a.to_string().to_lowercase(),
+            GrantedName::Known(a) => a.full_name().to_lowercase(),
             GrantedName::Unknown(n) => n.clone(),
         }
     }
@@ -34,7 +34,7 @@ impl GrantedName {
     /// The canonical spelling for known actions (`iam:PassRole`).
     pub fn display(&self) -> String {
         match self {
-            GrantedName::Known(a) => a.to_string(),
+            GrantedName::Known(a) => a.full_name(),
             GrantedName::Unknown(n) => n.clone(),
         }
     }

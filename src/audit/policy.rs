@@ -203,30 +203,36 @@ const VERSIONS: [&str; 2] = ["2012-10-17", "2008-10-17"];
 impl ParsedPolicy {
     /// Parse the text of a policy document; `origin` names it in errors (usually the path).
     pub fn parse(origin: &str, text: &str) -> Result<ParsedPolicy, PolicyError> {
-        let reader = Reader {
-            origin,
-            text,
-            lines: LineIndex::new(text),
-        };
-        let root = json::parse(text).map_err(|e| PolicyError {
-            kind: PolicyErrorKind::InvalidJson,
-            ..reader.error_at(e.offset, None, e.message)
-        })?;
+        let (reader, root) = Reader::read(origin, text)?;
         reader.policy(&root)
+    }
+
+    /// [`ParsedPolicy::parse`] for a file found by searching a folder: `Ok(None)` when the
+    /// text is JSON that does not look like a policy ([`ParsedPolicy::looks_like_policy`]).
+    /// The JSON is read once for both questions.
+    pub fn parse_if_policy(origin: &str, text: &str) -> Result<Option<ParsedPolicy>, PolicyError> {
+        let (reader, root) = Reader::read(origin, text)?;
+        if !looks_like_policy(&root) {
+            return Ok(None);
+        }
+        reader.policy(&root).map(Some)
     }
 
     /// Whether a parsed JSON document looks like a policy at all (has `Statement` or
     /// `Version`); used to skip other JSON files found in folders.
     pub fn looks_like_policy(text: &str) -> bool {
-        match json::parse(text) {
-            Ok(Value {
-                kind: Kind::Object(members),
-                ..
-            }) => members
-                .iter()
-                .any(|m| m.key == "Statement" || m.key == "Version"),
-            _ => true,
-        }
+        json::parse(text).map_or(true, |root| looks_like_policy(&root))
+    }
+}
+
+/// Not a JSON object, or an object with `Statement` or `Version` (text that is not JSON at all
+/// also "looks like" one: it is reported as invalid rather than skipped).
+fn looks_like_policy(root: &Value) -> bool {
+    match &root.kind {
+        Kind::Object(members) => members
+            .iter()
+            .any(|m| m.key == "Statement" || m.key == "Version"),
+        _ => true,
     }
 }
 
@@ -236,7 +242,23 @@ struct Reader<'a> {
     lines: LineIndex,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    /// The JSON of `text`, and a reader of it that knows where each offset is.
+    fn read(origin: &'a str, text: &'a str) -> Result<(Reader<'a>, Value), PolicyError> {
+        let reader = Reader {
+            origin,
+            text,
+            lines: LineIndex::new(text),
+        };
+        match json::parse(text) {
+            Ok(root) => Ok((reader, root)),
+            Err(e) => Err(PolicyError {
+                kind: PolicyErrorKind::InvalidJson,
+                ..reader.error_at(e.offset, None, e.message)
+            }),
+        }
+    }
+
     fn error_at(&self, offset: usize, field: Option<String>, message: String) -> PolicyError {
         let (line, column) = self.lines.position(self.text, offset);
         PolicyError {

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::check::{CheckOptions, Finding, Level, check_policy};
-use super::policy::ParsedPolicy;
+use super::policy::{ParsedPolicy, PolicyError};
 
 /// One input of a check run.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,16 +31,42 @@ impl CheckedFile {
         rules: impl FnOnce(&ParsedPolicy) -> Vec<Finding>,
     ) -> CheckedFile {
         match ParsedPolicy::parse(name, text) {
-            Ok(policy) => CheckedFile {
-                name: name.to_string(),
-                findings: rules(&policy),
-                problem: None,
-            },
-            Err(e) => CheckedFile {
-                name: name.to_string(),
-                findings: vec![Finding::invalid_file(&e)],
-                problem: Some(e.to_string()),
-            },
+            Ok(policy) => CheckedFile::checked(name, &policy, rules),
+            Err(e) => CheckedFile::invalid(name, &e),
+        }
+    }
+
+    /// [`CheckedFile::check`] for a file found by searching a folder: `None` when it is JSON
+    /// that does not look like a policy ([`ParsedPolicy::looks_like_policy`]), to be skipped.
+    pub fn check_found(
+        name: &str,
+        text: &str,
+        rules: impl FnOnce(&ParsedPolicy) -> Vec<Finding>,
+    ) -> Option<CheckedFile> {
+        match ParsedPolicy::parse_if_policy(name, text) {
+            Ok(Some(policy)) => Some(CheckedFile::checked(name, &policy, rules)),
+            Ok(None) => None,
+            Err(e) => Some(CheckedFile::invalid(name, &e)),
+        }
+    }
+
+    fn checked(
+        name: &str,
+        policy: &ParsedPolicy,
+        rules: impl FnOnce(&ParsedPolicy) -> Vec<Finding>,
+    ) -> CheckedFile {
+        CheckedFile {
+            name: name.to_string(),
+            findings: rules(policy),
+            problem: None,
+        }
+    }
+
+    fn invalid(name: &str, error: &PolicyError) -> CheckedFile {
+        CheckedFile {
+            name: name.to_string(),
+            findings: vec![Finding::invalid_file(error)],
+            problem: Some(error.to_string()),
         }
     }
 

@@ -6,12 +6,13 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Args, ValueEnum};
 use policy_sentry::audit::findings_json::findings_json;
 use policy_sentry::audit::guardrails::access_granted;
 use policy_sentry::audit::{
-    CheckOptions, CheckReport, CheckedFile, Level, ParsedPolicy, Rule, Verdict, sarif,
+    CheckOptions, CheckReport, CheckedFile, Level, ParsedPolicy, Rule, Verdict, check_policy, sarif,
 };
 use policy_sentry::io::{self, Walk, Walker};
 
@@ -84,32 +85,37 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         Ok(granted) => granted,
         Err(message) => return run_failed(args, &message, &[]),
     };
-    let mut report = CheckReport::default();
-    for input in collect(&args.paths) {
+    let inputs = collect(&args.paths);
+    let outcomes = check_in_parallel(&inputs, |input| {
         let input = match input {
             Ok(input) => input,
-            Err(unreadable) => {
-                report.files.push(unreadable);
-                continue;
-            }
+            Err(unreadable) => return Outcome::Checked(unreadable.clone()),
         };
-        let checked = match global.read_input(&input.path) {
-            Err(e) => CheckedFile::unreadable(&input.display, &e),
-            Ok(text) if input.from_folder && !ParsedPolicy::looks_like_policy(&text) => {
-                eprintln!(
-                    "warning: {}: skipped: not an IAM policy document (no \"Statement\" or \"Version\")",
-                    input.display
-                );
-                continue;
-            }
-            Ok(text) => match &granted {
-                Some(actions) => CheckedFile::check_with(&input.display, &text, |p| {
-                    access_granted(p, actions, &args.guardrails.resources)
-                }),
-                None => CheckedFile::check(&input.display, &text, &options),
-            },
+        let text = match global.read_input(&input.path) {
+            Ok(text) => text,
+            Err(e) => return Outcome::Checked(CheckedFile::unreadable(&input.display, &e)),
         };
-        report.files.push(checked);
+        let rules = |p: &ParsedPolicy| match &granted {
+            Some(actions) => access_granted(p, actions, &args.guardrails.resources),
+            None => check_policy(p, &options),
+        };
+        if !input.from_folder {
+            return Outcome::Checked(CheckedFile::check_with(&input.display, &text, rules));
+        }
+        match CheckedFile::check_found(&input.display, &text, rules) {
+            Some(checked) => Outcome::Checked(checked),
+            None => Outcome::Skipped(format!(
+                "warning: {}: skipped: not an IAM policy document (no \"Statement\" or \"Version\")",
+                input.display
+            )),
+        }
+    });
+    let mut report = CheckReport::default();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Checked(file) => report.files.push(file),
+            Outcome::Skipped(warning) => eprintln!("{warning}"),
+        }
     }
     if report.files.is_empty() {
         let paths: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
@@ -117,6 +123,48 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         return run_failed(args, &message, &paths);
     }
     finish(args, report)
+}
+
+/// What became of one input.
+enum Outcome {
+    Checked(CheckedFile),
+    /// A JSON file found in a folder that is not a policy: the warning to print.
+    Skipped(String),
+}
+
+/// `check` of every item, on as many threads as the machine has cores (each takes the next
+/// unchecked item, as files differ in cost), the results in the order of `items`: the output
+/// does not depend on the threads.
+fn check_in_parallel<T: Sync, R: Send>(items: &[T], check: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(check).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, check(item)));
+        }
+    };
+    let mut indexed: Vec<(usize, R)> = Vec::with_capacity(items.len());
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        for worker in workers {
+            match worker.join() {
+                Ok(done) => indexed.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    indexed.sort_unstable_by_key(|(i, _)| *i);
+    indexed.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Print the report and exit as `--fail-on` says.

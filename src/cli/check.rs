@@ -6,7 +6,6 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clap::{Args, ValueEnum};
 use policy_sentry::audit::findings_json::findings_json;
@@ -86,7 +85,8 @@ pub fn run(args: &CheckArgs, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
         Err(message) => return run_failed(args, &message, &[]),
     };
     let inputs = collect(&args.paths);
-    let outcomes = check_in_parallel(&inputs, |input| {
+    // Files are independent: checked on every core, reported in input order.
+    let outcomes = io::map_in_order(&inputs, |input| {
         let input = match input {
             Ok(input) => input,
             Err(unreadable) => return Outcome::Checked(unreadable.clone()),
@@ -130,41 +130,6 @@ enum Outcome {
     Checked(CheckedFile),
     /// A JSON file found in a folder that is not a policy: the warning to print.
     Skipped(String),
-}
-
-/// `check` of every item, on as many threads as the machine has cores (each takes the next
-/// unchecked item, as files differ in cost), the results in the order of `items`: the output
-/// does not depend on the threads.
-fn check_in_parallel<T: Sync, R: Send>(items: &[T], check: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
-    if threads <= 1 {
-        return items.iter().map(check).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else {
-                return done;
-            };
-            done.push((i, check(item)));
-        }
-    };
-    let mut indexed: Vec<(usize, R)> = Vec::with_capacity(items.len());
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-        for worker in workers {
-            match worker.join() {
-                Ok(done) => indexed.extend(done),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-    });
-    indexed.sort_unstable_by_key(|(i, _)| *i);
-    indexed.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Print the report and exit as `--fail-on` says.

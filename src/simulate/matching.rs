@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::context::RequestContext;
 use super::request::{Request, arn_account, is_account_id};
 use super::variables::{MissingVariable, pattern};
-use crate::arn::{Coverage, resource_covers};
+use crate::arn::{Coverage, resource_covers, resource_matches_arn};
 use crate::audit::policy::{ActionField, Located, PrincipalField, ResourceField};
 use crate::expand::glob_match;
 
@@ -136,9 +136,7 @@ pub fn resource_matches(pattern: &str, resource: &str) -> bool {
         }
         // Most patterns of a policy are about other resources: their literal ends tell it
         // without compiling the pattern.
-        if !literal_ends_fit(pattern, resource) {
-            return false;
-        }
+        return literal_ends_fit(pattern, resource) && resource_matches_arn(pattern, resource);
     }
     resource_covers(pattern, resource) == Coverage::Covers
 }

@@ -4,7 +4,7 @@
 
 use divan::black_box;
 use policy_sentry::audit::ParsedPolicy;
-use policy_sentry::simulate::{Policies, Request, evaluate, requests_from_jsonl};
+use policy_sentry::simulate::{Policies, Request, decide, evaluate, requests_from_jsonl};
 
 fn main() {
     divan::main();
@@ -57,25 +57,40 @@ fn policies() -> Policies {
     }
 }
 
+/// `n` request lines, each action with a resource of its own type. scripts/perf-report's
+/// `simulate_batch` writes the same lines (same generator, same seed) for the CLI and
+/// iam-simulate.
 fn jsonl(n: usize) -> String {
     let mut rng = Lcg(23);
     let mut out = String::new();
     for _ in 0..n {
         let action = ACTIONS[rng.next(ACTIONS.len())];
-        let b = rng.next(10);
+        let (i, key) = (rng.next(10), rng.next(1000));
+        let region = format!("us-east-{}", 1 + rng.next(2));
+        let resource = resource(action, i, key, &region);
         out.push_str(&format!(
-            r#"{{"action":"{action}","resource":"arn:aws:s3:::bucket-{b}/k{}","principal":"arn:aws:iam::111122223333:role/r","context":{{"aws:RequestedRegion":"us-east-{}"}}}}"#,
-            rng.next(1000),
-            1 + rng.next(2)
+            r#"{{"action":"{action}","resource":"{resource}","principal":"arn:aws:iam::111122223333:role/r","context":{{"aws:RequestedRegion":"{region}"}}}}"#
         ));
         out.push('\n');
     }
     out
 }
 
-#[divan::bench]
-fn one_request_ten_policies(bencher: divan::Bencher) {
-    let policies = policies();
+fn resource(action: &str, i: usize, key: usize, region: &str) -> String {
+    let account = "111122223333";
+    match action {
+        "s3:GetObject" | "s3:PutObject" => format!("arn:aws:s3:::bucket-{i}/k{key}"),
+        "s3:ListBucket" => format!("arn:aws:s3:::bucket-{i}"),
+        "dynamodb:GetItem" | "dynamodb:Query" => {
+            format!("arn:aws:dynamodb:{region}:{account}:table/t{i}-{key}")
+        }
+        "kms:Decrypt" => format!("arn:aws:kms:{region}:{account}:key/k{key}"),
+        "sqs:SendMessage" => format!("arn:aws:sqs:{region}:{account}:q{key}"),
+        _ => "*".to_string(),
+    }
+}
+
+fn one_request() -> Request {
     let mut request = Request::new(
         "s3:GetObject",
         "arn:aws:s3:::bucket-3/key",
@@ -83,11 +98,42 @@ fn one_request_ten_policies(bencher: divan::Bencher) {
     );
     request.context.push("aws:RequestedRegion", "us-east-1");
     request.add_implied_context();
+    request
+}
+
+/// The decision alone ([`decide`]): what a caller that needs allowed-or-not pays.
+#[divan::bench]
+fn one_request_ten_policies(bencher: divan::Bencher) {
+    let (policies, request) = (policies(), one_request());
+    bencher.bench_local(|| black_box(decide(black_box(&request), &policies)));
+}
+
+/// The decision with its explanation ([`evaluate`]), as `simulate` prints it.
+#[divan::bench]
+fn one_request_ten_policies_explained(bencher: divan::Bencher) {
+    let (policies, request) = (policies(), one_request());
     bencher.bench_local(|| black_box(evaluate(black_box(&request), &policies)));
 }
 
+/// 100,000 lines read and decided.
 #[divan::bench(sample_count = 5)]
 fn requests_100k_jsonl(bencher: divan::Bencher) {
+    let policies = policies();
+    let text = jsonl(100_000);
+    bencher.bench_local(|| {
+        let requests = requests_from_jsonl("bench.jsonl", black_box(&text)).unwrap();
+        let allowed = requests
+            .iter()
+            .filter(|r| decide(r, &policies).is_allowed())
+            .count();
+        black_box(allowed)
+    });
+}
+
+/// The same lines read and explained, as `simulate --requests` does on one core (without
+/// writing the JSON).
+#[divan::bench(sample_count = 3)]
+fn requests_100k_jsonl_explained(bencher: divan::Bencher) {
     let policies = policies();
     let text = jsonl(100_000);
     bencher.bench_local(|| {
@@ -97,5 +143,18 @@ fn requests_100k_jsonl(bencher: divan::Bencher) {
             .filter(|r| evaluate(r, &policies).decision.is_allowed())
             .count();
         black_box(allowed)
+    });
+}
+
+/// Reading the 100,000 lines alone.
+#[divan::bench(sample_count = 5)]
+fn parse_100k_jsonl(bencher: divan::Bencher) {
+    let text = jsonl(100_000);
+    bencher.bench_local(|| {
+        black_box(
+            requests_from_jsonl("bench.jsonl", black_box(&text))
+                .unwrap()
+                .len(),
+        )
     });
 }

@@ -287,6 +287,12 @@ pub fn resource_covers(outer: &str, inner: &str) -> Coverage {
     policy::covers(outer, inner)
 }
 
+/// Whether the policy resource `pattern` matches `arn`, an ARN without wildcards or policy
+/// variables: what [`resource_covers`] says of such an ARN, in one pass over it.
+pub fn resource_matches_arn(pattern: &str, arn: &str) -> bool {
+    policy::matches_text(pattern, arn)
+}
+
 /// Whether some ARN matches both policy resources ([`Rules::Policy`] reading).
 pub fn resources_overlap(one: &str, other: &str) -> bool {
     policy::overlap(one, other)

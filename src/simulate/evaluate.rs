@@ -16,13 +16,65 @@ use super::context::RequestContext;
 use super::explain::{
     Decision, Explanation, PolicyTrace, PolicyType, StatementRef, StatementTrace, Verdict,
 };
-use super::matching::{PrincipalMatch, match_action, match_principal, match_resource};
+use super::matching::{
+    PrincipalMatch, action_matches, match_action, match_principal, match_resource,
+    principal_matches, resource_element_matches,
+};
 use super::request::{Policies, Request};
 use crate::Effect;
 use crate::audit::policy::{ParsedPolicy, ParsedStatement};
 
 /// Evaluate one request against its policies: the decision, and why.
 pub fn evaluate(request: &Request, policies: &Policies) -> Decision {
+    let mut traces = Vec::new();
+    let mut resource_how = None;
+    each_policy(request, policies, |policy_type, policy, exemption| {
+        let (t, how) = trace(policy_type, policy, request, exemption);
+        if policy_type == PolicyType::Resource {
+            resource_how = how;
+        }
+        traces.push(t);
+    });
+    explain(request, traces, resource_how)
+}
+
+/// The decision alone, the same as [`evaluate`]'s, without building the explanation (no
+/// per-statement traces, no text): for callers that only need allowed or not.
+///
+/// ```
+/// use policy_sentry::audit::ParsedPolicy;
+/// use policy_sentry::simulate::{Policies, Request, Verdict, decide};
+///
+/// let text = r#"{"Version": "2012-10-17", "Statement": [
+///     {"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::reports/*"}]}"#;
+/// let policies = Policies {
+///     identity: vec![ParsedPolicy::parse("reader.json", text)?],
+///     ..Policies::default()
+/// };
+/// let request = Request::new("s3:PutObject", "arn:aws:s3:::reports/q1.csv", None);
+/// assert_eq!(decide(&request, &policies), Verdict::ImplicitlyDenied);
+/// # Ok::<(), policy_sentry::audit::PolicyError>(())
+/// ```
+pub fn decide(request: &Request, policies: &Policies) -> Verdict {
+    let mut outcomes = Vec::with_capacity(8);
+    let mut resource_how = None;
+    each_policy(request, policies, |policy_type, policy, exemption| {
+        let (outcome, how) = policy_outcome(policy_type, policy, request, exemption);
+        if policy_type == PolicyType::Resource {
+            resource_how = how;
+        }
+        outcomes.push(outcome);
+    });
+    rule(request, &outcomes, resource_how).verdict()
+}
+
+/// Every policy that takes part, in the explanation's order, with its exemption (why it does
+/// not apply to this request).
+fn each_policy<'p>(
+    request: &Request,
+    policies: &'p Policies,
+    mut visit: impl FnMut(PolicyType, &'p ParsedPolicy, Option<&'static str>),
+) {
     let slr = request.is_service_linked_role();
     let management = policies.management_account.is_some()
         && request.principal_account() == policies.management_account.as_deref();
@@ -34,72 +86,86 @@ pub fn evaluate(request: &Request, policies: &Policies) -> Decision {
         None
     };
     let rcp_exemption = slr.then_some("service-linked roles are not restricted by RCPs");
-    let mut traces = Vec::new();
-    let mut resource_how = None;
     for policy in &policies.identity {
-        traces.push(trace(PolicyType::Identity, policy, request, None).0);
+        visit(PolicyType::Identity, policy, None);
     }
     if let Some(policy) = &policies.resource {
-        let (t, how) = trace(PolicyType::Resource, policy, request, None);
-        resource_how = how;
-        traces.push(t);
+        visit(PolicyType::Resource, policy, None);
     }
     for policy in &policies.scps {
-        traces.push(trace(PolicyType::Scp, policy, request, scp_exemption).0);
+        visit(PolicyType::Scp, policy, scp_exemption);
     }
     for policy in &policies.rcps {
-        traces.push(trace(PolicyType::Rcp, policy, request, rcp_exemption).0);
+        visit(PolicyType::Rcp, policy, rcp_exemption);
     }
     if let Some(policy) = &policies.boundary {
-        traces.push(trace(PolicyType::PermissionsBoundary, policy, request, None).0);
+        visit(PolicyType::PermissionsBoundary, policy, None);
     }
     if let Some(policy) = &policies.session {
-        traces.push(trace(PolicyType::Session, policy, request, None).0);
+        visit(PolicyType::Session, policy, None);
     }
-    decide(request, traces, resource_how)
 }
 
-/// Apply the evaluation order (module docs) to the traced policies.
-fn decide(
-    request: &Request,
-    policies: Vec<PolicyTrace>,
-    resource_how: Option<PrincipalMatch>,
-) -> Decision {
-    let cross_account = request.is_cross_account();
-    let denies = matched(&policies, |p| p.applies, Effect::Deny);
-    let answer = |decision, summary: String, decided_by| Decision {
-        decision,
-        explanation: Explanation {
-            summary,
-            decided_by,
-            cross_account,
-            policies: policies.clone(),
-        },
-    };
-    if needs_no_permission(&request.action) {
-        let summary = "sts:GetCallerIdentity needs no permission and cannot be denied".into();
-        return answer(Verdict::Allowed, summary, Vec::new());
+/// What the decision needs of one policy: a [`PolicyTrace`] without its statements.
+#[derive(Clone, Copy, Debug)]
+struct Outcome {
+    policy_type: PolicyType,
+    applies: bool,
+    allows: bool,
+    denies: bool,
+}
+
+impl Outcome {
+    fn of(trace: &PolicyTrace) -> Outcome {
+        Outcome {
+            policy_type: trace.policy_type,
+            applies: trace.applies,
+            allows: trace.allows,
+            denies: trace.denies,
+        }
     }
-    if !denies.is_empty() {
-        return answer(
-            Verdict::ExplicitlyDenied,
-            "an explicit Deny matched".into(),
-            denies,
-        );
+}
+
+/// Which rule of the evaluation order (module docs) decided.
+#[derive(Clone, Copy, Debug)]
+enum Rule {
+    NeedsNoPermission,
+    ExplicitDeny,
+    /// The policy (an index into the outcomes) of a level that must allow and does not.
+    LevelAllowsNone(usize),
+    Granted {
+        identity: bool,
+        resource: bool,
+    },
+    Denied {
+        limits_ok: bool,
+    },
+}
+
+impl Rule {
+    fn verdict(self) -> Verdict {
+        match self {
+            Rule::NeedsNoPermission | Rule::Granted { .. } => Verdict::Allowed,
+            Rule::ExplicitDeny => Verdict::ExplicitlyDenied,
+            Rule::LevelAllowsNone(_) | Rule::Denied { .. } => Verdict::ImplicitlyDenied,
+        }
+    }
+}
+
+/// Apply the evaluation order (module docs) to the policies' outcomes.
+fn rule(request: &Request, policies: &[Outcome], resource_how: Option<PrincipalMatch>) -> Rule {
+    if needs_no_permission(&request.action) {
+        return Rule::NeedsNoPermission;
+    }
+    if policies.iter().any(|p| p.applies && p.denies) {
+        return Rule::ExplicitDeny;
     }
     // Only SCP levels must allow: every RCP level also holds RCPFullAWSAccess (module docs).
-    for kind in [PolicyType::Scp] {
-        if let Some(p) = policies
-            .iter()
-            .find(|p| p.policy_type == kind && p.applies && !p.allows)
-        {
-            let summary = format!(
-                "{} {} allows none of it: every level must allow",
-                kind.name(),
-                p.policy
-            );
-            return answer(Verdict::ImplicitlyDenied, summary, Vec::new());
-        }
+    if let Some(i) = policies
+        .iter()
+        .position(|p| p.policy_type == PolicyType::Scp && p.applies && !p.allows)
+    {
+        return Rule::LevelAllowsNone(i);
     }
     let allows = |kind: PolicyType| policies.iter().any(|p| p.policy_type == kind && p.allows);
     let present = |kind: PolicyType| policies.iter().any(|p| p.policy_type == kind);
@@ -110,6 +176,7 @@ fn decide(
     // allow access to a KMS key" (AWS KMS Developer Guide, "Key policies").
     let key_policy_trusts = !is_kms_key(request) || resource_how.is_some();
     let identity = allows(PolicyType::Identity) && limits_ok && key_policy_trusts;
+    let cross_account = request.is_cross_account();
     let resource = match resource_how {
         None => false,
         Some(_) if cross_account => true,
@@ -123,26 +190,71 @@ fn decide(
         identity || resource
     };
     if granted {
-        let mut by = Vec::new();
-        if identity {
-            by.extend(matched(
-                &policies,
-                |p| p.policy_type == PolicyType::Identity,
-                Effect::Allow,
-            ));
-        }
-        if resource_how.is_some() {
-            by.extend(matched(
-                &policies,
-                |p| p.policy_type == PolicyType::Resource,
-                Effect::Allow,
-            ));
-        }
-        let summary = allowed_summary(cross_account, identity, resource);
-        return answer(Verdict::Allowed, summary, by);
+        Rule::Granted { identity, resource }
+    } else {
+        Rule::Denied { limits_ok }
     }
-    let summary = denied_summary(cross_account, &policies, resource_how, limits_ok);
-    answer(Verdict::ImplicitlyDenied, summary, Vec::new())
+}
+
+/// The decision with its explanation: the rule that decided, in words, and the statements.
+fn explain(
+    request: &Request,
+    policies: Vec<PolicyTrace>,
+    resource_how: Option<PrincipalMatch>,
+) -> Decision {
+    let cross_account = request.is_cross_account();
+    let outcomes: Vec<Outcome> = policies.iter().map(Outcome::of).collect();
+    let rule = rule(request, &outcomes, resource_how);
+    let (summary, decided_by) = match rule {
+        Rule::NeedsNoPermission => (
+            "sts:GetCallerIdentity needs no permission and cannot be denied".into(),
+            Vec::new(),
+        ),
+        Rule::ExplicitDeny => (
+            "an explicit Deny matched".into(),
+            matched(&policies, |p| p.applies, Effect::Deny),
+        ),
+        Rule::LevelAllowsNone(i) => {
+            let p = &policies[i];
+            let summary = format!(
+                "{} {} allows none of it: every level must allow",
+                p.policy_type.name(),
+                p.policy
+            );
+            (summary, Vec::new())
+        }
+        Rule::Granted { identity, resource } => {
+            let mut by = Vec::new();
+            if identity {
+                by.extend(matched(
+                    &policies,
+                    |p| p.policy_type == PolicyType::Identity,
+                    Effect::Allow,
+                ));
+            }
+            if resource_how.is_some() {
+                by.extend(matched(
+                    &policies,
+                    |p| p.policy_type == PolicyType::Resource,
+                    Effect::Allow,
+                ));
+            }
+            (allowed_summary(cross_account, identity, resource), by)
+        }
+        Rule::Denied { limits_ok } => (
+            denied_summary(cross_account, &outcomes, resource_how, limits_ok),
+            Vec::new(),
+        ),
+    };
+    Decision {
+        decision: rule.verdict(),
+        explanation: Explanation {
+            summary,
+            decided_by,
+            cross_account,
+            policies,
+        },
+    }
 }
 
 /// Whether the action is allowed whatever the policies say: "No permissions are required to
@@ -172,7 +284,7 @@ fn allowed_summary(cross_account: bool, identity: bool, resource: bool) -> Strin
 /// Which policy that must allow did not.
 fn denied_summary(
     cross_account: bool,
-    policies: &[PolicyTrace],
+    policies: &[Outcome],
     resource_how: Option<PrincipalMatch>,
     limits_ok: bool,
 ) -> String {
@@ -311,4 +423,68 @@ fn trace_statement(
     }
     t.matched = true;
     (t, how)
+}
+
+/// [`trace`] without the trace: whether the policy allows and denies, and how its matching
+/// `Allow`s named the caller. A policy that does not apply (an exempt SCP or RCP) neither
+/// allows nor denies, so its statements are not read.
+fn policy_outcome(
+    policy_type: PolicyType,
+    policy: &ParsedPolicy,
+    request: &Request,
+    exemption: Option<&str>,
+) -> (Outcome, Option<PrincipalMatch>) {
+    let applies = exemption.is_none();
+    let (mut allows, mut denies, mut how) = (false, false, None);
+    for statement in policy.statements.iter().filter(|_| applies) {
+        // Settled: one matching Deny is enough, and an Allow that names the caller itself is
+        // the most specific there is.
+        let settled = match statement.effect {
+            Effect::Deny => denies,
+            Effect::Allow => how == Some(PrincipalMatch::Exact),
+        };
+        if settled {
+            continue;
+        }
+        let Some(named) = statement_matches(statement, request) else {
+            continue;
+        };
+        if statement.effect == Effect::Deny {
+            denies = true;
+        } else {
+            allows = true;
+            // A statement without Principal (not a resource-based policy's) names no one.
+            let named = named.unwrap_or(PrincipalMatch::Exact);
+            how = Some(how.map_or(named, |h: PrincipalMatch| h.max(named)));
+        }
+    }
+    let outcome = Outcome {
+        policy_type,
+        applies,
+        allows,
+        denies,
+    };
+    (outcome, how)
+}
+
+/// [`trace_statement`]'s `matched` without the trace: `Some` when the statement is about the
+/// request, with how its `Principal` named the caller (`None` inside: it has no `Principal`).
+fn statement_matches(
+    statement: &ParsedStatement,
+    request: &Request,
+) -> Option<Option<PrincipalMatch>> {
+    let ctx = &request.context;
+    if !action_matches(&statement.actions, &request.action)
+        || !resource_element_matches(&statement.resources, &request.resource, ctx)
+    {
+        return None;
+    }
+    let how = match &statement.principal {
+        Some(field) => Some(principal_matches(field, request)?),
+        None => None,
+    };
+    if !statement.condition.is_empty() && !conditions::matches(&statement.condition, ctx) {
+        return None;
+    }
+    Some(how)
 }

@@ -5,8 +5,8 @@ use serde::Serialize;
 
 use super::context::RequestContext;
 use super::request::{Request, arn_account, is_account_id};
-use super::variables::pattern;
-use crate::arn::{Coverage, resource_covers};
+use super::variables::{MissingVariable, pattern};
+use crate::arn::{Coverage, resource_covers, resource_matches_arn};
 use crate::audit::policy::{ActionField, Located, PrincipalField, ResourceField};
 use crate::expand::glob_match;
 
@@ -34,17 +34,29 @@ impl ElementMatch {
 
 /// `Action` / `NotAction`: IAM's case-insensitive wildcards (`*`, `?`) over `service:Action`.
 pub fn match_action(field: &ActionField, action: &str) -> ElementMatch {
-    let (entries, negated) = match field {
-        ActionField::Action(v) => (v, false),
-        ActionField::NotAction(v) => (v, true),
-    };
-    let hit = entries.iter().find(|e| glob_match(e.value.trim(), action));
+    let (negated, hit) = action_hit(field, action);
     let entry = hit.map(|e| e.value.as_str());
     match (negated, entry) {
         (false, _) => ElementMatch::of(entry.is_some(), entry, None),
         (true, Some(_)) => ElementMatch::of(false, entry, Some("excluded by NotAction".into())),
         (true, None) => ElementMatch::of(true, None, Some("not listed in NotAction".into())),
     }
+}
+
+/// [`match_action`]'s `matched`, without the explanation.
+pub(super) fn action_matches(field: &ActionField, action: &str) -> bool {
+    let (negated, hit) = action_hit(field, action);
+    negated != hit.is_some()
+}
+
+/// Whether the field is `NotAction`, and its first entry that matches the action.
+fn action_hit<'f>(field: &'f ActionField, action: &str) -> (bool, Option<&'f Located<String>>) {
+    let (entries, negated) = match field {
+        ActionField::Action(v) => (v, false),
+        ActionField::NotAction(v) => (v, true),
+    };
+    let hit = entries.iter().find(|e| glob_match(e.value.trim(), action));
+    (negated, hit)
 }
 
 /// `Resource` / `NotResource`, policy variables taking the request's values (a variable the
@@ -63,19 +75,7 @@ pub fn match_resource(field: &ResourceField, resource: &str, ctx: &RequestContex
         }
     };
     let mut missing = Vec::new();
-    let hit = entries.iter().find(|e| {
-        if !e.value.contains("${") {
-            return resource_matches(&e.value, resource);
-        }
-        // Substituted values are literal text, `${*}` a literal `*`: the variables' glob.
-        match pattern(e.value.trim(), ctx) {
-            Ok(pattern) => pattern.matches(resource),
-            Err(err) => {
-                missing.push(err.to_string());
-                false
-            }
-        }
-    });
+    let hit = resource_hit(entries, resource, ctx, |err| missing.push(err.to_string()));
     let note = (!missing.is_empty()).then(|| missing.join("; "));
     let entry = hit.map(|e| e.value.as_str());
     match (negated, entry) {
@@ -83,6 +83,42 @@ pub fn match_resource(field: &ResourceField, resource: &str, ctx: &RequestContex
         (true, Some(_)) => ElementMatch::of(false, entry, Some("excluded by NotResource".into())),
         (true, None) => ElementMatch::of(true, None, note),
     }
+}
+
+/// [`match_resource`]'s `matched`, without the explanation.
+pub(super) fn resource_element_matches(
+    field: &ResourceField,
+    resource: &str,
+    ctx: &RequestContext,
+) -> bool {
+    match field {
+        ResourceField::Resource(v) => resource_hit(v, resource, ctx, drop).is_some(),
+        ResourceField::NotResource(v) => resource_hit(v, resource, ctx, drop).is_none(),
+        ResourceField::Absent => true,
+    }
+}
+
+/// The first entry that matches the resource; `missing` hears of each variable without a
+/// value (its entry matches nothing).
+fn resource_hit<'e>(
+    entries: &'e [Located<String>],
+    resource: &str,
+    ctx: &RequestContext,
+    mut missing: impl FnMut(MissingVariable),
+) -> Option<&'e Located<String>> {
+    entries.iter().find(|e| {
+        if !e.value.contains("${") {
+            return resource_matches(&e.value, resource);
+        }
+        // Substituted values are literal text, `${*}` a literal `*`: the variables' glob.
+        match pattern(e.value.trim(), ctx) {
+            Ok(pattern) => pattern.matches(resource),
+            Err(err) => {
+                missing(err);
+                false
+            }
+        }
+    })
 }
 
 /// One `Resource` pattern (variables substituted) against the request's resource. `*` and
@@ -93,10 +129,24 @@ pub fn resource_matches(pattern: &str, resource: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    if !pattern.contains(['*', '?', '$']) && !resource.contains(['*', '?', '$']) {
-        return pattern == resource;
+    const SPECIAL: [char; 3] = ['*', '?', '$'];
+    if !resource.contains(SPECIAL) {
+        if !pattern.contains(SPECIAL) {
+            return pattern == resource;
+        }
+        // Most patterns of a policy are about other resources: their literal ends tell it
+        // without compiling the pattern.
+        return literal_ends_fit(pattern, resource) && resource_matches_arn(pattern, resource);
     }
     resource_covers(pattern, resource) == Coverage::Covers
+}
+
+/// Whether a wildcard-free `text` starts with the pattern's text before its first wildcard or
+/// variable, and ends with its text after the last one (`}` ends a variable).
+fn literal_ends_fit(pattern: &str, text: &str) -> bool {
+    let start = pattern.find(['*', '?', '$']).unwrap_or(pattern.len());
+    let end = pattern.rfind(['*', '?', '$', '}']).map_or(0, |i| i + 1);
+    text.starts_with(&pattern[..start]) && text.ends_with(&pattern[end..])
 }
 
 /// How a `Principal` entry named the caller: it matters in the same account, where a grant
@@ -117,15 +167,7 @@ pub fn match_principal(
     field: &PrincipalField,
     request: &Request,
 ) -> (ElementMatch, Option<PrincipalMatch>) {
-    let mut best: Option<(PrincipalMatch, &Located<String>)> = None;
-    for entry in &field.entries {
-        let kind = entry.kind.as_deref().unwrap_or("AWS");
-        if let Some(how) = names_caller(kind, entry.value.value.trim(), request)
-            && best.is_none_or(|(b, _)| how > b)
-        {
-            best = Some((how, &entry.value));
-        }
-    }
+    let best = best_principal(field, request);
     let entry = best.map(|(_, e)| e.value.as_str());
     if field.negated {
         return match best {
@@ -144,6 +186,36 @@ pub fn match_principal(
         ElementMatch::of(best.is_some(), entry, note),
         best.map(|(how, _)| how),
     )
+}
+
+/// [`match_principal`] without the explanation: how the field named the caller when it
+/// matched (`NotPrincipal` that does not list the caller: [`PrincipalMatch::Exact`]).
+pub(super) fn principal_matches(
+    field: &PrincipalField,
+    request: &Request,
+) -> Option<PrincipalMatch> {
+    match (field.negated, best_principal(field, request)) {
+        (false, best) => best.map(|(how, _)| how),
+        (true, Some(_)) => None,
+        (true, None) => Some(PrincipalMatch::Exact),
+    }
+}
+
+/// The entry that names the caller most specifically, and how.
+fn best_principal<'f>(
+    field: &'f PrincipalField,
+    request: &Request,
+) -> Option<(PrincipalMatch, &'f Located<String>)> {
+    let mut best: Option<(PrincipalMatch, &Located<String>)> = None;
+    for entry in &field.entries {
+        let kind = entry.kind.as_deref().unwrap_or("AWS");
+        if let Some(how) = names_caller(kind, entry.value.value.trim(), request)
+            && best.is_none_or(|(b, _)| how > b)
+        {
+            best = Some((how, &entry.value));
+        }
+    }
+    best
 }
 
 impl PrincipalMatch {
@@ -220,6 +292,18 @@ mod tests {
         // A request for `*` (an action without a resource) is matched only by `*`.
         assert!(resource_matches("*", "*"));
         assert!(!resource_matches("arn:aws:s3:::*", "*"));
+    }
+
+    proptest::proptest! {
+        /// The literal-ends shortcut never changes the answer of the full comparison.
+        #[test]
+        fn literal_ends_only_reject_what_does_not_match(
+            pattern in "(arn:aws:s3:::)?[ab*?/:]{0,5}(\\$\\{[a*]\\})?[ab*/}]{0,4}",
+            text in "(arn:aws:s3:::)?[ab/:]{0,8}",
+        ) {
+            let full = resource_covers(pattern.trim(), &text) == Coverage::Covers;
+            proptest::prop_assert_eq!(resource_matches(&pattern, &text), full);
+        }
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub mod prove;
 mod request;
 pub mod variables;
 
-pub use evaluate::evaluate;
+pub use evaluate::{decide, evaluate};
 pub use explain::{
     Decision, Explanation, PolicyTrace, PolicyType, StatementRef, StatementTrace, Verdict,
     render_text,

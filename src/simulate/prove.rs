@@ -132,14 +132,14 @@ fn simulate(
     request.resource_account = Some(account.to_string());
     request.context = context.clone();
     if !evaluate::is_kms_key(&request) {
-        return evaluate(&request, policies).decision;
+        return evaluate::decide(&request, policies);
     }
     let with_key_policy = Policies {
         identity: policies.identity.clone(),
         resource: Some(default_key_policy(account)),
         ..Policies::default()
     };
-    evaluate(&request, &with_key_policy).decision
+    evaluate::decide(&request, &with_key_policy)
 }
 
 /// The account of requests whose resource names none.

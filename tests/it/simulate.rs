@@ -2,7 +2,7 @@
 //! the command line (flags, `--requests` JSONL, exit codes, errors).
 
 use policy_sentry::audit::ParsedPolicy;
-use policy_sentry::simulate::{Policies, Request, Verdict, evaluate};
+use policy_sentry::simulate::{Policies, Request, Verdict, decide, evaluate, requests_from_jsonl};
 use proptest::prelude::*;
 
 const ACCOUNT: &str = "111122223333";
@@ -46,8 +46,11 @@ fn request(action: &str, resource: &str, principal: Option<&str>) -> Request {
     r
 }
 
+/// The decision, which the decision-only path must give too.
 fn verdict(policies: &Policies, r: &Request) -> Verdict {
-    evaluate(r, policies).decision
+    let decision = evaluate(r, policies).decision;
+    assert_eq!(decide(r, policies), decision, "decide vs evaluate: {r:?}");
+    decision
 }
 
 #[test]
@@ -294,6 +297,48 @@ fn conditions_and_policy_variables_take_the_request_context() {
     );
     bob.context.push("aws:SourceIp", "10.1.2.3");
     assert_eq!(verdict(&p, &bob), Verdict::ImplicitlyDenied);
+}
+
+/// The decision-only path gives `evaluate`'s decision: every request of the known answers
+/// (`tests/files/simulate/known-answers.json`) against every case's policies, with the SCP
+/// files also as boundary, session policy and RCP.
+#[test]
+fn decide_gives_the_decision_of_evaluate() {
+    let folder = crate::common::crate_path("tests/files/simulate");
+    let text = std::fs::read_to_string(folder.join("known-answers.json")).unwrap();
+    let cases: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let cases = cases["cases"].as_array().unwrap();
+    let read = |name: &serde_json::Value| {
+        let name = name.as_str().unwrap();
+        let text = std::fs::read_to_string(folder.join(name)).unwrap();
+        ParsedPolicy::parse(name, &text).unwrap()
+    };
+    let files = |v: &serde_json::Value| -> Vec<ParsedPolicy> {
+        v.as_array().map_or(Vec::new(), |list| {
+            list.iter().filter(|n| n.is_string()).map(read).collect()
+        })
+    };
+    let lines: Vec<String> = cases.iter().map(|c| c["request"].to_string()).collect();
+    let requests = requests_from_jsonl("known-answers", &lines.join("\n")).unwrap();
+    let mut compared = 0;
+    for case in cases {
+        let p = &case["policies"];
+        let scps = files(&p["scp"]);
+        let policies = Policies {
+            identity: files(&p["identity"]),
+            resource: p.get("resource").map(read),
+            boundary: scps.first().cloned(),
+            session: scps.last().cloned(),
+            rcps: files(&p["rcp"]).into_iter().chain(scps.clone()).collect(),
+            scps,
+            management_account: None,
+        };
+        for r in &requests {
+            verdict(&policies, r);
+            compared += 1;
+        }
+    }
+    assert!(compared > 500, "only {compared} requests compared");
 }
 
 proptest! {

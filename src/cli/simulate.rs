@@ -98,28 +98,14 @@ fn run_batch(path: &Path, policies: &Policies, global: &GlobalArgs) -> anyhow::R
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut all_allowed = true;
-    // One buffer per worker, kept from block to block: fresh ones cost page faults and copies.
-    let mut buffers = vec![Vec::new(); workers];
-    // Blocks keep the memory of the answers bounded; within one, each worker answers a slice
-    // and the slices are written in order.
+    // Blocks keep the memory of the answers bounded; within one, the slices are answered on
+    // every core and written in order.
     for block in requests.chunks(workers * BATCH_SLICE) {
-        let answered = std::thread::scope(|scope| {
-            let mut jobs = block.chunks(BATCH_SLICE).zip(buffers.iter_mut());
-            let first = jobs.next();
-            let others: Vec<_> = jobs
-                .map(|(slice, lines)| scope.spawn(move || answer(slice, policies, lines)))
-                .collect();
-            let mut answered =
-                vec![first.map_or(Ok(true), |(slice, lines)| answer(slice, policies, lines))];
-            for worker in others {
-                let outcome = worker.join();
-                answered.push(outcome.unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-            }
-            answered
-        });
-        for (allowed, lines) in answered.into_iter().zip(&buffers) {
-            all_allowed &= allowed?;
-            out.write_all(lines)?;
+        let slices: Vec<&[Request]> = block.chunks(BATCH_SLICE).collect();
+        for answered in policy_sentry::io::map_in_order(&slices, |slice| answer(slice, policies)) {
+            let (allowed, lines) = answered?;
+            all_allowed &= allowed;
+            out.write_all(&lines)?;
         }
     }
     out.flush()?;
@@ -130,22 +116,18 @@ fn run_batch(path: &Path, policies: &Policies, global: &GlobalArgs) -> anyhow::R
 /// Requests one worker of `--requests` answers at a time.
 const BATCH_SLICE: usize = 512;
 
-/// One JSON decision per line for each request into `lines` (emptied first), and whether all
-/// were allowed.
-fn answer(
-    requests: &[Request],
-    policies: &Policies,
-    lines: &mut Vec<u8>,
-) -> serde_json::Result<bool> {
-    lines.clear();
+/// One JSON decision per line for each request, and whether all were allowed.
+fn answer(requests: &[Request], policies: &Policies) -> serde_json::Result<(bool, Vec<u8>)> {
+    // An explained decision is a few KiB of JSON: sized once rather than grown by copies.
+    let mut lines = Vec::with_capacity(requests.len() * 4096);
     let mut all_allowed = true;
     for request in requests {
         let decision = evaluate(request, policies);
         all_allowed &= decision.decision.is_allowed();
-        serde_json::to_writer(&mut *lines, &decision)?;
+        serde_json::to_writer(&mut lines, &decision)?;
         lines.push(b'\n');
     }
-    Ok(all_allowed)
+    Ok((all_allowed, lines))
 }
 
 fn verdict_exit(allowed: bool) -> ExitCode {

@@ -557,7 +557,7 @@ impl<'a> Matcher<'a> {
 
 /// ARN formats indexed by the first literal segment of their resource, lower-cased, for
 /// matching many ARNs against the same formats: a format matches only an ARN that has its
-/// literal segments ([`literals_present`]), so an ARN is tested against the formats that
+/// literal segments (`literals_present`), so an ARN is tested against the formats that
 /// name one of its segments instead of all of them (an `ec2` ARN against ~10 formats of the
 /// ~150 of ec2 at a level).
 #[derive(Debug, Default)]

@@ -98,7 +98,12 @@ pub(crate) fn minimize_actions(
             None => out.insert(action.clone()),
         };
     }
-    // After the D23 fix `x` and `x*` can both appear; `x*` already grants `x`.
+    without_starred_twins(out)
+}
+
+/// The set as a sorted list, without each `x` whose `x*` is also there: after the D23 fix
+/// both can appear, and `x*` already grants `x`.
+fn without_starred_twins(mut out: BTreeSet<String>) -> Vec<String> {
     let starred: Vec<String> = out
         .iter()
         .filter_map(|a| a.strip_suffix('*'))
@@ -324,14 +329,6 @@ mod tests {
                 None => action.clone(),
             });
         }
-        let starred: Vec<String> = out
-            .iter()
-            .filter_map(|a| a.strip_suffix('*'))
-            .map(String::from)
-            .collect();
-        for bare in starred {
-            out.remove(&bare);
-        }
-        out.into_iter().collect()
+        without_starred_twins(out)
     }
 }

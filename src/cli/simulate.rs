@@ -23,7 +23,8 @@ pub struct SimulateArgs {
     /// Service control policies, one file per level of the organization: each must allow.
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub scp: Vec<PathBuf>,
-    /// Resource control policies, one file per level: each must allow.
+    /// Resource control policies, one file per level: each must allow. They restrict only the
+    /// services that support RCPs (s3, sts, kms, sqs, secretsmanager, …: see the README).
     #[arg(long, value_name = "FILE", num_args = 1..)]
     pub rcp: Vec<PathBuf>,
     /// The principal's permissions boundary.
@@ -42,6 +43,8 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "ARN", requires = "action")]
     pub resource: Option<String>,
     /// The caller: user, role, assumed-role session or root ARN, or a service principal.
+    /// Without it the identity policies given are the caller's, and a resource-based policy
+    /// names the caller only with `"Principal": "*"`.
     #[arg(long, value_name = "ARN", conflicts_with = "requests")]
     pub principal: Option<String>,
     /// The account owning the resource (default: the account in the resource ARN, else the

@@ -105,6 +105,9 @@ fn resolved_values(
     ctx: &RequestContext,
 ) -> Option<String> {
     let op = op.as_ref().ok()?;
+    if ctx.variables_are_literal() {
+        return None;
+    }
     let reads_variables = matches!(op.family, Family::String | Family::Arn | Family::Bool)
         && op.base != "BinaryEquals";
     if !reads_variables || !policy_values.iter().any(|v| variables::has_variables(v)) {

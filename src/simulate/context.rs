@@ -4,6 +4,9 @@
 //! it compares them. A key the request lacks is *missing*, which is not the same as a key with
 //! an empty list of values.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 /// The value of one context key: one value (`aws:SourceIp`), or a list (`aws:TagKeys`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ContextValue {
@@ -32,9 +35,14 @@ impl ContextValue {
 /// The condition keys of one request, found by name in any case. A request carries a few
 /// dozen keys at most: a list scanned with an ASCII case-insensitive comparison finds one
 /// without the lowercased copy of the name a map would need.
+///
+/// It also says how the policy being read takes policy variables: a policy without
+/// `"Version": "2012-10-17"` reads `${…}` as literal text ([`RequestContext::for_policy_version`]).
+/// The keys are shared, so that view costs no copy of them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequestContext {
-    entries: Vec<(String, ContextValue)>,
+    entries: Arc<Vec<(String, ContextValue)>>,
+    literal_variables: bool,
 }
 
 impl RequestContext {
@@ -44,9 +52,11 @@ impl RequestContext {
 
     /// Set a key's value, replacing the one it had (the name keeps the case it is given in).
     pub fn insert(&mut self, key: &str, value: ContextValue) {
-        match self.position(key) {
-            Some(i) => self.entries[i] = (key.to_string(), value),
-            None => self.entries.push((key.to_string(), value)),
+        let position = self.position(key);
+        let entries = Arc::make_mut(&mut self.entries);
+        match position {
+            Some(i) => entries[i] = (key.to_string(), value),
+            None => entries.push((key.to_string(), value)),
         }
     }
 
@@ -55,7 +65,7 @@ impl RequestContext {
         let Some(i) = self.position(key) else {
             return self.insert(key, ContextValue::Single(value.to_string()));
         };
-        let slot = &mut self.entries[i].1;
+        let slot = &mut Arc::make_mut(&mut self.entries)[i].1;
         match slot {
             ContextValue::Multi(values) => values.push(value.to_string()),
             ContextValue::Single(first) => {
@@ -81,6 +91,27 @@ impl RequestContext {
 
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// The context as a policy of this `Version` reads it. "Policy variables were introduced in
+    /// version 2012-10-17"; without that version "variables such as `${aws:username}` aren't
+    /// recognized as variables and are instead treated as literal strings in the policy" (IAM
+    /// User Guide, "IAM JSON policy elements: Version"). So a policy with
+    /// `"Version": "2008-10-17"`, or none, gets a context whose variables are literal.
+    pub fn for_policy_version(&self, version: Option<&str>) -> Cow<'_, RequestContext> {
+        if version.is_some_and(|v| v.trim() == "2012-10-17") {
+            return Cow::Borrowed(self);
+        }
+        Cow::Owned(RequestContext {
+            entries: Arc::clone(&self.entries),
+            literal_variables: true,
+        })
+    }
+
+    /// Whether `${…}` in the policy being read is literal text, not a variable (see
+    /// [`RequestContext::for_policy_version`]).
+    pub fn variables_are_literal(&self) -> bool {
+        self.literal_variables
     }
 
     fn position(&self, key: &str) -> Option<usize> {
@@ -121,6 +152,20 @@ mod tests {
         let value = ctx.get("aws:TagKeys").unwrap();
         assert_eq!(value.values(), ["a", "b", "c"]);
         assert_eq!(value.as_single(), None);
+    }
+
+    #[test]
+    fn only_version_2012_10_17_reads_variables() {
+        let mut ctx = RequestContext::new();
+        ctx.push("aws:username", "alice");
+        let current = ctx.for_policy_version(Some("2012-10-17"));
+        assert!(matches!(current, Cow::Borrowed(_)));
+        assert!(!current.variables_are_literal());
+        for older in [Some("2008-10-17"), None] {
+            let literal = ctx.for_policy_version(older);
+            assert!(literal.variables_are_literal(), "{older:?}");
+            assert_eq!(literal.get("aws:username"), ctx.get("aws:username"));
+        }
     }
 
     #[test]

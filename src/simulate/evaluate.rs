@@ -3,7 +3,8 @@
 //! 1. An explicit `Deny` in any policy that applies wins.
 //! 2. SCPs: every level must allow (the management account's principals and service-linked
 //!    roles are exempt). RCPs only deny: AWS keeps `RCPFullAWSAccess` attached to every level
-//!    and it cannot be detached (Organizations User Guide, "Resource control policies").
+//!    and it cannot be detached (Organizations User Guide, "Resource control policies"); and
+//!    only requests for the services that support RCPs ([`super::rcp::RCP_SERVICES`]).
 //! 3. Same account: the identity side (identity policies, within the permissions boundary and
 //!    the session policy) OR the resource-based policy allows. How the resource-based policy
 //!    names the caller matters: naming the caller itself (a user, a role session, `*`) allows
@@ -11,7 +12,6 @@
 //!    policy; naming the account delegates to the account, so the identity side must allow.
 //! 4. Cross account: the identity side AND the resource-based policy must allow.
 
-use super::conditions;
 use super::context::RequestContext;
 use super::explain::{
     Decision, Explanation, PolicyTrace, PolicyType, StatementRef, StatementTrace, Verdict,
@@ -21,6 +21,7 @@ use super::matching::{
     principal_matches, resource_element_matches,
 };
 use super::request::{Policies, Request};
+use super::{conditions, rcp};
 use crate::Effect;
 use crate::audit::policy::{ParsedPolicy, ParsedStatement};
 
@@ -85,7 +86,13 @@ fn each_policy<'p>(
     } else {
         None
     };
-    let rcp_exemption = slr.then_some("service-linked roles are not restricted by RCPs");
+    let rcp_exemption = if slr {
+        Some("service-linked roles are not restricted by RCPs")
+    } else if !rcp::applies_to(&request.action) {
+        Some(rcp::OTHER_SERVICE)
+    } else {
+        None
+    };
     for policy in &policies.identity {
         visit(PolicyType::Identity, policy, None);
     }
@@ -355,8 +362,11 @@ fn trace(
 ) -> (PolicyTrace, Option<PrincipalMatch>) {
     let mut how: Option<PrincipalMatch> = None;
     let mut statements = Vec::with_capacity(policy.statements.len());
+    let ctx = request
+        .context
+        .for_policy_version(policy.version.as_deref());
     for statement in &policy.statements {
-        let (t, named) = trace_statement(statement, request, &request.context);
+        let (t, named) = trace_statement(statement, request, &ctx);
         if t.matched && t.effect == Effect::Allow {
             // A statement without Principal (not a resource-based policy's) names no one.
             let named = named.unwrap_or(PrincipalMatch::Exact);
@@ -436,6 +446,9 @@ fn policy_outcome(
 ) -> (Outcome, Option<PrincipalMatch>) {
     let applies = exemption.is_none();
     let (mut allows, mut denies, mut how) = (false, false, None);
+    let ctx = request
+        .context
+        .for_policy_version(policy.version.as_deref());
     for statement in policy.statements.iter().filter(|_| applies) {
         // Settled: one matching Deny is enough, and an Allow that names the caller itself is
         // the most specific there is.
@@ -446,7 +459,7 @@ fn policy_outcome(
         if settled {
             continue;
         }
-        let Some(named) = statement_matches(statement, request) else {
+        let Some(named) = statement_matches(statement, request, &ctx) else {
             continue;
         };
         if statement.effect == Effect::Deny {
@@ -469,11 +482,12 @@ fn policy_outcome(
 
 /// [`trace_statement`]'s `matched` without the trace: `Some` when the statement is about the
 /// request, with how its `Principal` named the caller (`None` inside: it has no `Principal`).
+/// `ctx` is the request's context as the statement's policy reads it (its `Version`).
 fn statement_matches(
     statement: &ParsedStatement,
     request: &Request,
+    ctx: &RequestContext,
 ) -> Option<Option<PrincipalMatch>> {
-    let ctx = &request.context;
     if !action_matches(&statement.actions, &request.action)
         || !resource_element_matches(&statement.resources, &request.resource, ctx)
     {

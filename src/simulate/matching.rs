@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::context::RequestContext;
 use super::request::{Request, arn_account, is_account_id};
-use super::variables::{MissingVariable, pattern};
+use super::variables::{MissingVariable, arn_pattern};
 use crate::arn::{Coverage, resource_covers, resource_matches_arn};
 use crate::audit::policy::{ActionField, Located, PrincipalField, ResourceField};
 use crate::expand::glob_match;
@@ -110,9 +110,9 @@ fn resource_hit<'e>(
         if !e.value.contains("${") {
             return resource_matches(&e.value, resource);
         }
-        // Substituted values are literal text, `${*}` a literal `*`: the variables' glob.
-        match pattern(e.value.trim(), ctx) {
-            Ok(pattern) => pattern.matches(resource),
+        // Substituted values are literal text, `${*}` a literal `*`; then the same ARN rules.
+        match arn_pattern(e.value.trim(), ctx) {
+            Ok(pattern) => resource_matches(&pattern, resource),
             Err(err) => {
                 missing(err);
                 false
@@ -303,6 +303,28 @@ mod tests {
         ) {
             let full = resource_covers(pattern.trim(), &text) == Coverage::Covers;
             proptest::prop_assert_eq!(resource_matches(&pattern, &text), full);
+        }
+    }
+
+    proptest::proptest! {
+        /// An entry with a variable matches what the entry with the value written in its place
+        /// matches (the value holds no wildcard here).
+        #[test]
+        fn a_variable_matches_as_its_value_written_in(
+            head in "(arn:aws:s3:::)?[ab*?/:]{0,5}",
+            value in "[ab/:]{0,4}",
+            tail in "[ab*/]{0,3}",
+            text in "(arn:aws:s3:::)?[ab/:]{0,8}",
+        ) {
+            let mut ctx = RequestContext::new();
+            ctx.push("aws:username", &value);
+            let entry = format!("{head}${{aws:username}}{tail}");
+            let written = format!("{head}{value}{tail}");
+            let pattern = arn_pattern(&entry, &ctx).unwrap();
+            proptest::prop_assert_eq!(
+                resource_matches(&pattern, &text),
+                resource_matches(&written, &text)
+            );
         }
     }
 

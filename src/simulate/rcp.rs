@@ -16,11 +16,9 @@
 /// - `logs` (CloudWatch Logs) and Amazon Cognito: added in January 2026 (the same article);
 ///   which Cognito prefix was not said, so both `cognito-idp` (user pools) and
 ///   `cognito-identity` (identity pools) are here;
-/// - `dynamodb`: not confirmed by a page read that day.
 ///
-/// An entry too many makes an RCP deny where AWS would not; one missing lets through what AWS
-/// denies: the uncertain entries are kept, the first error being the safer. Keep this table in
-/// step with the Organizations page.
+/// Only confirmed services are listed: a service AWS adds later is not restricted here until a
+/// page that lists it is read. Keep this table in step with the Organizations page.
 pub const RCP_SERVICES: &[&str] = &[
     "s3",
     "sts",
@@ -32,7 +30,6 @@ pub const RCP_SERVICES: &[&str] = &[
     "cognito-idp",
     "cognito-identity",
     "logs",
-    "dynamodb",
 ];
 
 /// Why RCPs do not restrict a request for an action of another service (the explanation's note).
@@ -57,12 +54,12 @@ mod tests {
             "s3:GetObject",
             "STS:AssumeRole",
             "kms:Decrypt",
-            "dynamodb:GetItem",
         ] {
             assert!(applies_to(action), "{action}");
         }
         for action in [
             "ec2:RunInstances",
+            "dynamodb:GetItem",
             "iam:DeleteRole",
             "s3express:CreateSession",
             "*",

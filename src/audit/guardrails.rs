@@ -58,14 +58,14 @@ fn new_access_finding(
         .first()
         .map(|d| format!("; {}: {}", first.action, super::diff_report::detail_text(d)))
         .unwrap_or_default();
-    let names: Vec<String> = changes.iter().map(|c| c.action.clone()).collect();
+    let shown: Vec<&str> = changes.iter().take(5).map(|c| c.action.as_str()).collect();
     let message = format!(
         "{}{what}: {}{}{why}",
         statement
             .map(|s| format!("{}: ", s.label()))
             .unwrap_or_default(),
-        names[..names.len().min(5)].join(", "),
-        more(names.len(), 5)
+        shown.join(", "),
+        more(changes.len(), 5)
     );
     Finding {
         rule: Rule::NewAccess,
@@ -73,7 +73,10 @@ fn new_access_finding(
         statement: statement.map(|s| s.index),
         sid: statement.and_then(|s| s.sid.clone()),
         location: statement.map_or(FILE_START, |s| s.location),
-        actions: names,
+        actions: changes
+            .iter()
+            .map(|c| GrantedName::of_name(&c.action))
+            .collect(),
     }
 }
 
@@ -161,7 +164,7 @@ pub fn access_granted(
                     )
                 })
                 .collect();
-            let mut names: Vec<String> = granted.iter().map(|(a, _)| a.clone()).collect();
+            let mut names: Vec<&str> = granted.iter().map(|(a, _)| a.as_str()).collect();
             names.dedup();
             Finding {
                 rule: Rule::AccessGranted,
@@ -173,7 +176,7 @@ pub fn access_granted(
                 statement: Some(s.index),
                 sid: s.sid.clone(),
                 location: s.location,
-                actions: names,
+                actions: names.into_iter().map(GrantedName::of_name).collect(),
             }
         })
         .collect()

@@ -123,7 +123,7 @@ pub fn access_granted(
     } else {
         resources
     };
-    let mut by_statement: BTreeMap<usize, Vec<(String, &str)>> = BTreeMap::new();
+    let mut by_statement: BTreeMap<usize, Vec<(Action, &str)>> = BTreeMap::new();
     for &action in actions {
         let name = GrantedName::Known(action);
         for resource in resources {
@@ -139,10 +139,7 @@ pub fn access_granted(
                     && reaches(s.resources(), resource)
             });
             if let Some(i) = granting {
-                by_statement
-                    .entry(i)
-                    .or_default()
-                    .push((action.to_string(), resource));
+                by_statement.entry(i).or_default().push((action, resource));
             }
         }
     }
@@ -150,9 +147,9 @@ pub fn access_granted(
         .into_iter()
         .map(|(i, granted)| {
             let s = statements[i].statement;
-            let mut on: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            let mut on: BTreeMap<&str, Vec<String>> = BTreeMap::new();
             for (action, resource) in &granted {
-                on.entry(resource).or_default().push(action);
+                on.entry(resource).or_default().push(action.to_string());
             }
             let listed: Vec<String> = on
                 .iter()
@@ -164,7 +161,7 @@ pub fn access_granted(
                     )
                 })
                 .collect();
-            let mut names: Vec<&str> = granted.iter().map(|(a, _)| a.as_str()).collect();
+            let mut names: Vec<Action> = granted.iter().map(|(a, _)| *a).collect();
             names.dedup();
             Finding {
                 rule: Rule::AccessGranted,
@@ -176,7 +173,7 @@ pub fn access_granted(
                 statement: Some(s.index),
                 sid: s.sid.clone(),
                 location: s.location,
-                actions: names.into_iter().map(GrantedName::of_name).collect(),
+                actions: names.into(),
             }
         })
         .collect()

@@ -47,6 +47,7 @@
 //! let findings = check_policy(&policy, &CheckOptions::default());
 //! assert_eq!(findings[0].rule, Rule::UnknownAction);
 //! assert!(findings[0].message.contains("did you mean s3:GetObject?"));
+//! assert_eq!(findings[0].actions.names(), ["s3:GetObject"]);
 //! # Ok::<(), policy_sentry::audit::PolicyError>(())
 //! ```
 //!

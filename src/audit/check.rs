@@ -1,6 +1,10 @@
 //! `check`: lint rules over a parsed policy. Each rule has a stable id (documented in the
 //! README and in SARIF output) and a level.
 
+use std::fmt::{self, Write as _};
+
+pub use super::finding_actions::MAX_LISTED_ACTIONS;
+use super::finding_actions::{FindingActions, ListedActions};
 use super::grants::{ActionSet, GrantedActions, GrantedName, PolicyGrants, StatementGrant};
 use super::policy::{
     ActionField, ConditionBlock, Effect, Located, Location, ParsedPolicy, ParsedStatement,
@@ -9,7 +13,7 @@ use super::policy::{
 use super::risk::RiskCategory;
 use super::scope::scopes_resources;
 use crate::arn::{Rules, filled_empty_fields, is_policy_arn};
-use crate::data::{LevelSource, ResourceType};
+use crate::data::{Action, LevelSource, ResourceType};
 use crate::error::LookupError;
 use crate::expand::why_no_match;
 use crate::suggest::did_you_mean;
@@ -355,13 +359,9 @@ pub struct Finding {
     pub statement: Option<usize>,
     pub sid: Option<String>,
     pub location: Location,
-    /// The actions concerned (canonical case), for machine readers.
-    pub actions: Vec<String>,
+    /// The actions concerned (written in canonical case), for machine readers.
+    pub actions: FindingActions,
 }
-
-/// Most actions machine-readable output lists per finding (a `"Action": "*"` statement
-/// concerns thousands); the total is given beside.
-pub const MAX_LISTED_ACTIONS: usize = 50;
 
 impl Finding {
     pub fn level(&self) -> Level {
@@ -369,8 +369,8 @@ impl Finding {
     }
 
     /// The first [`MAX_LISTED_ACTIONS`] actions concerned.
-    pub fn listed_actions(&self) -> &[String] {
-        &self.actions[..self.actions.len().min(MAX_LISTED_ACTIONS)]
+    pub fn listed_actions(&self) -> ListedActions<'_> {
+        self.actions.listed()
     }
 
     /// A file that is not JSON or not a policy document, at the place the error names.
@@ -404,7 +404,7 @@ impl Finding {
             statement: None,
             sid: None,
             location,
-            actions: Vec::new(),
+            actions: FindingActions::default(),
         }
     }
 }
@@ -427,16 +427,21 @@ pub struct CheckOptions {
 /// Most actions a message names before "and N more".
 const LISTED: usize = 8;
 
-fn list_names(names: &[String]) -> String {
-    if names.len() <= LISTED {
-        names.join(", ")
-    } else {
-        format!(
-            "{}, and {} more",
-            names[..LISTED].join(", "),
-            names.len() - LISTED
-        )
+fn list_names<T: fmt::Display>(names: &[T]) -> String {
+    let mut text = join(&names[..names.len().min(LISTED)], ", ");
+    if names.len() > LISTED {
+        let _ = write!(text, ", and {} more", names.len() - LISTED);
     }
+    text
+}
+
+/// `names` written one after the other with `separator` between them.
+fn join<T: fmt::Display>(names: &[T], separator: &str) -> String {
+    let mut text = String::new();
+    for (i, name) in names.iter().enumerate() {
+        let _ = write!(text, "{}{name}", if i == 0 { "" } else { separator });
+    }
+    text
 }
 
 /// Run every rule over a policy. Findings come in statement order, then rule order.
@@ -449,7 +454,7 @@ pub fn check_policy(policy: &ParsedPolicy, options: &CheckOptions) -> Vec<Findin
             statement: None,
             sid: None,
             location: policy.statements_location,
-            actions: Vec::new(),
+            actions: FindingActions::default(),
         });
     }
     let grants = PolicyGrants::of(policy);
@@ -481,7 +486,7 @@ pub fn check_policy(policy: &ParsedPolicy, options: &CheckOptions) -> Vec<Findin
             statement: None,
             sid: None,
             location: FILE_START,
-            actions: Vec::new(),
+            actions: FindingActions::default(),
         });
     }
     findings
@@ -492,7 +497,7 @@ pub(super) fn finding(
     statement: &ParsedStatement,
     location: Location,
     message: String,
-    actions: Vec<String>,
+    actions: FindingActions,
 ) -> Finding {
     Finding {
         rule,
@@ -520,7 +525,7 @@ fn check_action_names(grant: &StatementGrant, findings: &mut Vec<Finding>) {
                     statement.label(),
                     entry.value
                 ),
-                Vec::new(),
+                FindingActions::default(),
             )
         };
         let Some(why) = why_no_match(pattern) else {
@@ -539,9 +544,11 @@ fn check_action_names(grant: &StatementGrant, findings: &mut Vec<Finding>) {
             LookupError::UnknownAction {
                 ref suggestions, ..
             } => {
-                let closest = suggestions.clone();
                 let mut f = here(Rule::UnknownAction, why.to_string());
-                f.actions = closest;
+                f.actions = suggestions
+                    .iter()
+                    .map(|s| GrantedName::of_name(s))
+                    .collect();
                 f
             }
             _ => continue,
@@ -581,14 +588,14 @@ fn check_resources(grant: &StatementGrant, dependents: &ActionSet, findings: &mu
     if !statement.has_principal()
         && let Some(star) = resources.iter().find(|r| r.value.trim() == "*")
     {
-        let constrainable: Vec<String> = actions
+        let constrainable: Vec<Action> = actions
             .iter()
+            .copied()
             .filter(|a| {
                 a.resource_types().any(|row| !row.name().is_empty())
                     && !dependents.contains(a)
-                    && !scopes_resources(**a, &statement.condition)
+                    && !scopes_resources(*a, &statement.condition)
             })
-            .map(|a| a.full_name())
             .collect();
         if !constrainable.is_empty() {
             let message = format!(
@@ -603,7 +610,7 @@ fn check_resources(grant: &StatementGrant, dependents: &ActionSet, findings: &mu
                 statement,
                 star.location,
                 message,
-                constrainable,
+                constrainable.into(),
             ));
         }
     }
@@ -651,7 +658,7 @@ fn check_resource_arn(
             statement,
             resource.location,
             message,
-            Vec::new(),
+            FindingActions::default(),
         ));
         return;
     }
@@ -682,7 +689,7 @@ fn check_resource_arn(
         statement,
         resource.location,
         message,
-        Vec::new(),
+        FindingActions::default(),
     ));
 }
 
@@ -785,7 +792,7 @@ fn check_public_principal(statement: &ParsedStatement, findings: &mut Vec<Findin
         statement,
         location,
         message,
-        Vec::new(),
+        FindingActions::default(),
     ));
 }
 
@@ -814,7 +821,7 @@ fn check_sid(
             statement,
             location,
             message,
-            Vec::new(),
+            FindingActions::default(),
         ));
     }
     let mut refused: Vec<char> = sid.chars().filter(|c| !c.is_ascii_alphanumeric()).collect();
@@ -832,7 +839,7 @@ fn check_sid(
             statement,
             location,
             message,
-            Vec::new(),
+            FindingActions::default(),
         ));
     }
 }
@@ -845,7 +852,7 @@ fn check_risks(grants: &PolicyGrants, options: &CheckOptions, findings: &mut Vec
         all.extend(granted);
     }
     for method in all.complete_methods() {
-        let names: Vec<String> = method.actions.iter().map(GrantedName::display).collect();
+        let names = &method.actions;
         let granting: Vec<&ParsedStatement> = per_statement
             .iter()
             .filter(|(_, g)| method.actions.iter().any(|a| g.contains(a)))
@@ -858,7 +865,7 @@ fn check_risks(grants: &PolicyGrants, options: &CheckOptions, findings: &mut Vec
         let message = format!(
             "privilege escalation by {}: the policy grants {} (in {})",
             method.name,
-            names.join(" + "),
+            join(names, " + "),
             labels.join(", ")
         );
         findings.push(finding(
@@ -866,7 +873,7 @@ fn check_risks(grants: &PolicyGrants, options: &CheckOptions, findings: &mut Vec
             first,
             first.location,
             message,
-            names,
+            names.iter().cloned().collect(),
         ));
     }
     for (grant, granted) in &per_statement {
@@ -876,11 +883,7 @@ fn check_risks(grants: &PolicyGrants, options: &CheckOptions, findings: &mut Vec
             (RiskCategory::CredentialsExposure, Rule::CredentialsExposure),
             (RiskCategory::NetworkExposure, Rule::NetworkExposure),
         ] {
-            let names: Vec<String> = granted
-                .in_category(category, &options.levels)
-                .iter()
-                .map(GrantedName::display)
-                .collect();
+            let names = granted.in_category(category, &options.levels);
             if names.is_empty() {
                 continue;
             }
@@ -892,7 +895,14 @@ fn check_risks(grants: &PolicyGrants, options: &CheckOptions, findings: &mut Vec
                 category.title().to_lowercase(),
                 list_names(&names)
             );
-            findings.push(finding(rule, statement, statement.location, message, names));
+            let actions = names.into_iter().collect();
+            findings.push(finding(
+                rule,
+                statement,
+                statement.location,
+                message,
+                actions,
+            ));
         }
     }
 }
@@ -900,7 +910,6 @@ fn check_risks(grants: &PolicyGrants, options: &CheckOptions, findings: &mut Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::Action;
 
     fn ids(text: &str) -> Vec<&'static str> {
         let policy = ParsedPolicy::parse("t.json", text).unwrap();
@@ -943,7 +952,7 @@ mod tests {
             ParsedPolicy::parse("t.json", &one(r#""s3:GetObjct""#, r#""arn:aws:s3:::b/*""#))
                 .unwrap();
         let f = &check_policy(&policy, &CheckOptions::default())[0];
-        assert_eq!(f.actions, ["s3:GetObject"]);
+        assert_eq!(f.actions.names(), ["s3:GetObject"]);
         assert!(
             f.message.contains("did you mean s3:GetObject?"),
             "{}",

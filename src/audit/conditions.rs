@@ -173,9 +173,9 @@ fn check_supported(
     {
         return;
     }
-    let names: Vec<String> = actions.iter().map(|a| a.full_name()).collect();
-    let shown = names.len().min(NAMED);
-    let more = match names.len() - shown {
+    let shown = actions.len().min(NAMED);
+    let names: Vec<String> = actions[..shown].iter().map(|a| a.full_name()).collect();
+    let more = match actions.len() - shown {
         0 => String::new(),
         n => format!(" and {n} more"),
     };
@@ -186,16 +186,15 @@ fn check_supported(
     };
     let message = format!(
         "AWS does not evaluate \"{key}\" for any action of the statement, so the condition {outcome}: {}{more}",
-        names[..shown].join(", ")
+        names.join(", ")
     );
-    let mut f = finding(
+    let f = finding(
         Rule::ConditionKeyNotSupported,
         grant.statement,
         at,
         format!("{}: {message}", grant.statement.label()),
-        Vec::new(),
+        actions.into(),
     );
-    f.actions = names;
     findings.push(f);
 }
 
@@ -221,5 +220,5 @@ fn push(
 ) {
     let statement = grant.statement;
     let message = format!("{}: {message}", statement.label());
-    findings.push(finding(rule, statement, at, message, Vec::new()));
+    findings.push(finding(rule, statement, at, message, Default::default()));
 }

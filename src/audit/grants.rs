@@ -23,6 +23,15 @@ pub enum GrantedName {
 }
 
 impl GrantedName {
+    /// The data's action of that name (any case), else `Unknown` with the name as given
+    /// (names the data does not know are lower case where they come from).
+    pub fn of_name(name: &str) -> GrantedName {
+        Action::lookup(name).map_or_else(
+            || GrantedName::Unknown(name.to_string()),
+            GrantedName::Known,
+        )
+    }
+
     /// `service:action` in lower case, the 2020 report's spelling.
     pub fn lower(&self) -> String {
         match self {
@@ -36,6 +45,15 @@ impl GrantedName {
         match self {
             GrantedName::Known(a) => a.full_name(),
             GrantedName::Unknown(n) => n.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for GrantedName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GrantedName::Known(a) => a.fmt(f),
+            GrantedName::Unknown(n) => f.write_str(n),
         }
     }
 }

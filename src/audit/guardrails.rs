@@ -58,14 +58,14 @@ fn new_access_finding(
         .first()
         .map(|d| format!("; {}: {}", first.action, super::diff_report::detail_text(d)))
         .unwrap_or_default();
-    let names: Vec<String> = changes.iter().map(|c| c.action.clone()).collect();
+    let shown: Vec<&str> = changes.iter().take(5).map(|c| c.action.as_str()).collect();
     let message = format!(
         "{}{what}: {}{}{why}",
         statement
             .map(|s| format!("{}: ", s.label()))
             .unwrap_or_default(),
-        names[..names.len().min(5)].join(", "),
-        more(names.len(), 5)
+        shown.join(", "),
+        more(changes.len(), 5)
     );
     Finding {
         rule: Rule::NewAccess,
@@ -73,7 +73,10 @@ fn new_access_finding(
         statement: statement.map(|s| s.index),
         sid: statement.and_then(|s| s.sid.clone()),
         location: statement.map_or(FILE_START, |s| s.location),
-        actions: names,
+        actions: changes
+            .iter()
+            .map(|c| GrantedName::of_name(&c.action))
+            .collect(),
     }
 }
 
@@ -120,7 +123,7 @@ pub fn access_granted(
     } else {
         resources
     };
-    let mut by_statement: BTreeMap<usize, Vec<(String, &str)>> = BTreeMap::new();
+    let mut by_statement: BTreeMap<usize, Vec<(Action, &str)>> = BTreeMap::new();
     for &action in actions {
         let name = GrantedName::Known(action);
         for resource in resources {
@@ -136,10 +139,7 @@ pub fn access_granted(
                     && reaches(s.resources(), resource)
             });
             if let Some(i) = granting {
-                by_statement
-                    .entry(i)
-                    .or_default()
-                    .push((action.to_string(), resource));
+                by_statement.entry(i).or_default().push((action, resource));
             }
         }
     }
@@ -147,9 +147,9 @@ pub fn access_granted(
         .into_iter()
         .map(|(i, granted)| {
             let s = statements[i].statement;
-            let mut on: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+            let mut on: BTreeMap<&str, Vec<String>> = BTreeMap::new();
             for (action, resource) in &granted {
-                on.entry(resource).or_default().push(action);
+                on.entry(resource).or_default().push(action.to_string());
             }
             let listed: Vec<String> = on
                 .iter()
@@ -161,7 +161,7 @@ pub fn access_granted(
                     )
                 })
                 .collect();
-            let mut names: Vec<String> = granted.iter().map(|(a, _)| a.clone()).collect();
+            let mut names: Vec<Action> = granted.iter().map(|(a, _)| *a).collect();
             names.dedup();
             Finding {
                 rule: Rule::AccessGranted,
@@ -173,7 +173,7 @@ pub fn access_granted(
                 statement: Some(s.index),
                 sid: s.sid.clone(),
                 location: s.location,
-                actions: names,
+                actions: names.into(),
             }
         })
         .collect()

@@ -11,6 +11,7 @@ mod conditions;
 pub mod diff;
 mod diff_report;
 pub mod downloaded;
+pub mod finding_actions;
 pub mod findings_json;
 pub mod grants;
 pub mod guardrails;
@@ -24,5 +25,6 @@ mod scope;
 
 pub use check::{CheckOptions, Finding, Level, Rule, check_policy};
 pub use diff::{AccessDiff, Grant, diff, grants, grants_in};
+pub use finding_actions::{ActionName, FindingActions};
 pub use policy::{ParsedPolicy, PolicyError, PolicyErrorKind};
 pub use report::{CheckReport, CheckedFile, Verdict};

@@ -145,9 +145,17 @@ impl CheckReport {
     /// One line per finding: `file:line:column: level[rule-id]: message` (the shape editors
     /// and CI problem matchers read).
     pub fn to_text(&self) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
+        self.write_text(&mut out)
+            .expect("writing to a Vec<u8> does not fail");
+        String::from_utf8(out).expect("the lines are written from strings")
+    }
+
+    /// [`CheckReport::to_text`] written line by line to `out` (a run over many files need not
+    /// hold the whole text).
+    pub fn write_text(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         for (file, f) in self.findings() {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "{file}:{}:{}: {}[{}]: {}",
                 f.location.line,
@@ -155,9 +163,9 @@ impl CheckReport {
                 f.level().as_str(),
                 f.rule.id(),
                 f.message
-            );
+            )?;
         }
-        out
+        Ok(())
     }
 
     /// "5 files checked: 2 errors, 1 warning, 0 notes", and how many could not be checked.

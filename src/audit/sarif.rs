@@ -13,7 +13,10 @@ use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 use serde_json::{Value, json};
 
+use std::fmt::Write as _;
+
 use super::check::{Finding, Rule};
+use super::finding_actions::ListedActions;
 use super::policy::Location;
 use super::report::CheckReport;
 
@@ -51,22 +54,38 @@ fn fingerprint(uri: &str, f: &Finding) -> String {
         (_, Some(i)) => format!("index:{i}"),
         _ => String::new(),
     };
-    let key = format!(
-        "{uri}\n{}\n{statement}\n{}\n{}",
-        f.rule.id(),
-        f.actions.join(","),
-        if f.actions.is_empty() {
-            f.message.as_str()
-        } else {
-            ""
-        }
-    );
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in key.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    // The key is hashed as it is written: a finding can name thousands of actions.
+    let mut key = Fnv1a::default();
+    let _ = write!(key, "{uri}\n{}\n{statement}\n", f.rule.id());
+    for (i, action) in f.actions.iter().enumerate() {
+        let _ = write!(key, "{}{action}", if i == 0 { "" } else { "," });
     }
-    format!("{hash:016x}")
+    let message = if f.actions.is_empty() {
+        f.message.as_str()
+    } else {
+        ""
+    };
+    let _ = write!(key, "\n{message}");
+    format!("{:016x}", key.0)
+}
+
+/// 64-bit FNV-1a over the bytes written to it.
+struct Fnv1a(u64);
+
+impl Default for Fnv1a {
+    fn default() -> Self {
+        Fnv1a(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::fmt::Write for Fnv1a {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        for b in s.bytes() {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        Ok(())
+    }
 }
 
 fn rule_descriptor(rule: Rule) -> Value {
@@ -278,7 +297,7 @@ struct Properties<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     sid: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    actions: Option<&'a [String]>,
+    actions: Option<ListedActions<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     action_count: Option<usize>,
 }
@@ -329,6 +348,7 @@ fn file_notification(uri: &str, problem: &str, finding: Option<&Finding>) -> Val
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::grants::GrantedName;
 
     #[test]
     fn fingerprints_tell_findings_on_one_line_apart() {
@@ -338,7 +358,7 @@ mod tests {
             statement: Some(0),
             sid: Some("A".into()),
             location: Location::default(),
-            actions: actions.iter().map(|a| a.to_string()).collect(),
+            actions: actions.iter().map(|a| GrantedName::of_name(a)).collect(),
         };
         let a = fingerprint("p.json", &finding(&["iam:CreateAccessKey"]));
         assert_eq!(a, fingerprint("p.json", &finding(&["iam:CreateAccessKey"])));
@@ -347,6 +367,40 @@ mod tests {
             fingerprint("p.json", &finding(&["iam:PassRole", "ec2:RunInstances"]))
         );
         assert_ne!(a, fingerprint("q.json", &finding(&["iam:CreateAccessKey"])));
+    }
+
+    /// Hashed as written, the key is the v1 key: `uri`, rule, statement, actions joined by
+    /// commas (or the message when there are none), a line each.
+    #[test]
+    fn fingerprints_are_those_of_the_v1_key() {
+        let v1 = |key: &str| {
+            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in key.bytes() {
+                hash ^= u64::from(b);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            format!("{hash:016x}")
+        };
+        let mut f = Finding {
+            rule: Rule::ResourceExposure,
+            message: "m".into(),
+            statement: Some(2),
+            sid: None,
+            location: Location::default(),
+            actions: ["iam:PassRole", "iam:retiredaction"]
+                .iter()
+                .map(|a| GrantedName::of_name(a))
+                .collect(),
+        };
+        assert_eq!(
+            fingerprint("p.json", &f),
+            v1("p.json\nresource-exposure\nindex:2\niam:PassRole,iam:retiredaction\n")
+        );
+        f.actions = Default::default();
+        assert_eq!(
+            fingerprint("p.json", &f),
+            v1("p.json\nresource-exposure\nindex:2\n\nm")
+        );
     }
 
     #[test]

@@ -141,9 +141,11 @@ fn finish(args: &CheckArgs, report: CheckReport) -> anyhow::Result<ExitCode> {
         }
     }
     match args.fmt {
-        CheckFormat::Text => std::io::stdout()
-            .lock()
-            .write_all(report.to_text().as_bytes())?,
+        CheckFormat::Text => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            report.write_text(&mut out)?;
+            out.flush()?;
+        }
         CheckFormat::Json => super::print_json(&findings_json(&report))?,
         CheckFormat::Sarif => {
             super::print_json(&sarif::sarif_log(&report, env!("CARGO_PKG_VERSION")))?

@@ -195,5 +195,5 @@ fn findings_point_at_the_key() {
         .find(|f| f.rule.id() == "condition-key-not-supported")
         .unwrap();
     assert_eq!((f.location.line, f.location.column), (2, 30));
-    assert_eq!(f.actions, ["s3:GetObject"]);
+    assert_eq!(f.actions.names(), ["s3:GetObject"]);
 }

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use crate::data::Action;
 use crate::data::resolve::{Spelling, find_service};
 
 /// Every service's actions as lower-case `prefix:name`, sorted, computed once per writer.
@@ -17,15 +18,29 @@ impl MinimizeCache {
         if self.by_service.contains_key(prefix) {
             return;
         }
-        let mut names: Vec<String> = match find_service(prefix, Spelling::Upstream) {
+        let mut actions: Vec<Action> = match find_service(prefix, Spelling::Upstream) {
             // The `catalog` alias: upstream's list of all actions has no `catalog:` names.
-            Some(service) if service.prefix() == prefix => service
-                .actions()
-                .map(|a| format!("{prefix}:{}", a.name().to_lowercase()))
-                .collect(),
+            Some(service) if service.prefix() == prefix => service.actions().collect(),
             _ => Vec::new(),
         };
-        names.sort_unstable();
+        // The data's rank sorts by lower-case `prefix:name`: no string comparisons.
+        actions.sort_unstable_by_key(|a| a.sorted_rank());
+        let mut names: Vec<String> = actions
+            .iter()
+            .map(|a| {
+                let mut name = String::with_capacity(prefix.len() + 1 + a.name().len());
+                name.push_str(prefix);
+                name.push(':');
+                match a.name() {
+                    ascii if ascii.is_ascii() => {
+                        name.extend(ascii.chars().map(|c| c.to_ascii_lowercase()));
+                    }
+                    other => name.push_str(&other.to_lowercase()),
+                }
+                name
+            })
+            .collect();
+        debug_assert!(names.is_sorted());
         names.dedup();
         self.by_service.insert(prefix.to_string(), names);
     }
@@ -38,67 +53,60 @@ pub(crate) fn minimize_actions(
     min_length: usize,
     cache: &mut MinimizeCache,
 ) -> Vec<String> {
-    let desired: Vec<String> = actions.iter().map(|a| lower_case(a)).collect();
-
-    let mut services: Vec<&str> = desired.iter().filter_map(|a| a.split(':').next()).collect();
-    services.sort_unstable();
-    services.dedup();
-    for prefix in &services {
-        cache.fill(prefix);
-    }
-    // The actions of the statement's services, sorted: with one service (the usual case) the
-    // cached list itself, borrowed.
-    let several: Vec<String>;
-    let known: &[String] = match services.as_slice() {
-        [one] => cache.by_service.get(*one).map_or(&[], Vec::as_slice),
-        _ => {
-            let mut all: Vec<String> = services
-                .iter()
-                .filter_map(|p| cache.by_service.get(*p))
-                .flatten()
-                .cloned()
-                .collect();
-            all.sort_unstable();
-            several = all;
-            &several
-        }
-    };
-    // A prefix is unsafe when an action the statement does not grant starts with it, so the
-    // shortest safe prefix of an action is one byte longer than the longest prefix it shares
-    // with such an action; in sorted order that action is the nearest one not granted on
-    // either side of its place. A few binary searches per action, nothing per known action.
-    let not_granted = NotGranted::new(known, &desired);
-
+    let mut desired: Vec<String> = actions.iter().map(|a| lower_case(a)).collect();
+    desired.sort_unstable_by(|a, b| (service_of(a), a).cmp(&(service_of(b), b)));
+    desired.dedup();
+    // Each service against its own actions only: an action shares at most its service
+    // prefix (without the colon) with another service's actions, fewer bytes than any
+    // wildcard keeps, so no list of several services' actions is built (`*` statements
+    // hold many services).
     let mut out: BTreeSet<String> = BTreeSet::new();
-    for action in &desired {
-        let shared = not_granted.longest_shared_prefix(action);
-        if shared == action.len() {
-            // An action not granted starts with the whole action.
-            out.insert(action.clone());
-            continue;
+    for same_service in desired.chunk_by(|a, b| service_of(a) == service_of(b)) {
+        let prefix = service_of(&same_service[0]);
+        cache.fill(prefix);
+        let known = cache.by_service.get(prefix).map_or(&[][..], Vec::as_slice);
+        let not_granted = NotGranted::new(known, same_service);
+        for action in same_service {
+            out.insert(shortest_safe(action, &not_granted, min_length));
         }
-        let Some((service, name)) = action.split_once(':').filter(|(_, n)| !n.contains(':')) else {
-            out.insert(action.clone());
-            continue;
-        };
-        // `service:` and the first `end` bytes of the name: the first long enough to be
-        // shared with no action outside the statement, of at least `min_length` characters.
-        let ends = name.char_indices().map(|(i, c)| i + c.len_utf8());
-        let safe = ends
-            .enumerate()
-            .filter(|(count, _)| min_length == 0 || count + 1 >= min_length)
-            .map(|(_, end)| &action[..service.len() + 1 + end])
-            .find(|prefix| prefix.len() > shared);
-        match safe {
-            // Upstream writes the prefix bare whenever it is *some* desired action, which
-            // loses this action when that is another, shorter one (`ssm:getparameters`
-            // for `ssm:getparametersbypath`): bare only when it is this action (D23).
-            Some(prefix) if prefix == action => out.insert(prefix.to_string()),
-            Some(prefix) => out.insert([prefix, "*"].concat()),
-            None => out.insert(action.clone()),
-        };
     }
     without_starred_twins(out)
+}
+
+/// The service part of a lower-case action (all of it without a colon).
+fn service_of(action: &str) -> &str {
+    action.split(':').next().unwrap_or(action)
+}
+
+/// The shortest safe form of one action: a prefix is unsafe when an action the statement
+/// does not grant starts with it, so the shortest safe prefix is one byte longer than the
+/// longest prefix the action shares with such an action; in sorted order that action is the
+/// nearest one not granted on either side of its place (a few binary searches).
+fn shortest_safe(action: &str, not_granted: &NotGranted<'_>, min_length: usize) -> String {
+    let shared = not_granted.longest_shared_prefix(action);
+    if shared == action.len() {
+        // An action not granted starts with the whole action.
+        return action.to_string();
+    }
+    let Some((service, name)) = action.split_once(':').filter(|(_, n)| !n.contains(':')) else {
+        return action.to_string();
+    };
+    // `service:` and the first `end` bytes of the name: the first long enough to be
+    // shared with no action outside the statement, of at least `min_length` characters.
+    let ends = name.char_indices().map(|(i, c)| i + c.len_utf8());
+    let safe = ends
+        .enumerate()
+        .filter(|(count, _)| min_length == 0 || count + 1 >= min_length)
+        .map(|(_, end)| &action[..service.len() + 1 + end])
+        .find(|prefix| prefix.len() > shared);
+    match safe {
+        // Upstream writes the prefix bare whenever it is *some* desired action, which
+        // loses this action when that is another, shorter one (`ssm:getparameters`
+        // for `ssm:getparametersbypath`): bare only when it is this action (D23).
+        Some(prefix) if prefix == action => prefix.to_string(),
+        Some(prefix) => [prefix, "*"].concat(),
+        None => action.to_string(),
+    }
 }
 
 /// The set as a sorted list, without each `x` whose `x*` is also there: after the D23 fix

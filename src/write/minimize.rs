@@ -2,7 +2,7 @@
 //! Netflix policyuniverse). A prefix is safe when no action of the service outside the
 //! statement starts with it. The result is lower-case, as upstream prints it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use crate::data::Action;
 use crate::data::resolve::{Spelling, find_service};
@@ -54,22 +54,26 @@ pub(crate) fn minimize_actions(
     cache: &mut MinimizeCache,
 ) -> Vec<String> {
     let mut desired: Vec<String> = actions.iter().map(|a| lower_case(a)).collect();
-    desired.sort_unstable_by(|a, b| (service_of(a), a).cmp(&(service_of(b), b)));
+    // Sorted, the actions of a service are together: all that start with `service:` are
+    // (an entry without a colon may stand apart, and is kept as it is anyway).
+    desired.sort_unstable();
     desired.dedup();
     // Each service against its own actions only: an action shares at most its service
     // prefix (without the colon) with another service's actions, fewer bytes than any
     // wildcard keeps, so no list of several services' actions is built (`*` statements
     // hold many services).
-    let mut out: BTreeSet<String> = BTreeSet::new();
+    let mut out: Vec<String> = Vec::with_capacity(desired.len());
     for same_service in desired.chunk_by(|a, b| service_of(a) == service_of(b)) {
         let prefix = service_of(&same_service[0]);
         cache.fill(prefix);
         let known = cache.by_service.get(prefix).map_or(&[][..], Vec::as_slice);
         let not_granted = NotGranted::new(known, same_service);
         for action in same_service {
-            out.insert(shortest_safe(action, &not_granted, min_length));
+            out.push(shortest_safe(action, &not_granted, min_length));
         }
     }
+    out.sort_unstable();
+    out.dedup();
     without_starred_twins(out)
 }
 
@@ -109,18 +113,24 @@ fn shortest_safe(action: &str, not_granted: &NotGranted<'_>, min_length: usize) 
     }
 }
 
-/// The set as a sorted list, without each `x` whose `x*` is also there: after the D23 fix
-/// both can appear, and `x*` already grants `x`.
-fn without_starred_twins(mut out: BTreeSet<String>) -> Vec<String> {
-    let starred: Vec<String> = out
+/// The sorted, de-duplicated list without each `x` whose `x*` is also there: after the D23
+/// fix both can appear, and `x*` already grants `x`.
+fn without_starred_twins(mut out: Vec<String>) -> Vec<String> {
+    let mut twins: Vec<usize> = out
         .iter()
         .filter_map(|a| a.strip_suffix('*'))
-        .map(String::from)
+        .filter_map(|bare| out.binary_search_by(|a| a.as_str().cmp(bare)).ok())
         .collect();
-    for bare in starred {
-        out.remove(&bare);
+    if twins.is_empty() {
+        return out;
     }
-    out.into_iter().collect()
+    twins.sort_unstable();
+    let mut place = 0;
+    out.retain(|_| {
+        place += 1;
+        twins.binary_search(&(place - 1)).is_err()
+    });
+    out
 }
 
 /// `str::to_lowercase`, without the Unicode tables for the usual ASCII name.
@@ -210,6 +220,7 @@ impl<'a> NotGranted<'a> {
 mod tests {
     use super::*;
     use crate::data::Service;
+    use std::collections::BTreeSet;
 
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
@@ -337,6 +348,6 @@ mod tests {
                 None => action.clone(),
             });
         }
-        without_starred_twins(out)
+        without_starred_twins(out.into_iter().collect())
     }
 }

@@ -216,7 +216,9 @@ pub(super) struct SidGroup<'a> {
     levels: &'a LevelSource,
     exclude: HashSet<String>,
     skip_resource_constraints: Vec<String>,
-    by_type: HashMap<(String, AccessLevel, String), Rc<TypeStatement>>,
+    /// By the service prefix as written, then level and type name (looked up without
+    /// building a key: asked once per matching format per target).
+    by_type: HashMap<String, HashMap<(AccessLevel, &'static str), Rc<TypeStatement>>>,
     /// Resource type name by service and raw ARN format.
     type_names: HashMap<(Service, &'static str), Option<&'static str>>,
     /// What `${Partition}` becomes in resources written from ARN formats (D24).
@@ -402,7 +404,7 @@ impl<'a> SidGroup<'a> {
         target: &Target,
         service_key: &str,
         level: AccessLevel,
-        type_name: &str,
+        type_name: &'static str,
         format: &str,
     ) {
         let statement = self.type_statement(service_key, level, type_name);
@@ -459,10 +461,13 @@ impl<'a> SidGroup<'a> {
         &mut self,
         service_key: &str,
         level: AccessLevel,
-        type_name: &str,
+        type_name: &'static str,
     ) -> Rc<TypeStatement> {
-        let key = (service_key.to_string(), level, type_name.to_string());
-        if let Some(found) = self.by_type.get(&key) {
+        let found = self
+            .by_type
+            .get(service_key)
+            .and_then(|by_level| by_level.get(&(level, type_name)));
+        if let Some(found) = found {
             return Rc::clone(found);
         }
         let sid = sid_namespace(service_key, level.as_str(), type_name);
@@ -506,7 +511,10 @@ impl<'a> SidGroup<'a> {
             actions,
             to_wildcard,
         });
-        self.by_type.insert(key, Rc::clone(&statement));
+        self.by_type
+            .entry(service_key.to_string())
+            .or_default()
+            .insert((level, type_name), Rc::clone(&statement));
         statement
     }
 

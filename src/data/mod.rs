@@ -409,6 +409,12 @@ impl ActionResourceType {
         self.rec().resource_type().get()
     }
 
+    /// A number for the row's resource type name, the same for every row that names it
+    /// (below the number of distinct names): for tables indexed by name.
+    pub(crate) fn name_id(self) -> usize {
+        usize::from(self.rec().resource_type_id())
+    }
+
     /// Whether the page marks the resource type as required (`*`).
     pub fn required(self) -> bool {
         self.rec().required

@@ -160,6 +160,11 @@ impl R {
     pub fn resource_type(&self) -> Str {
         RESOURCE_TYPE_NAMES[self.resource_type as usize]
     }
+    /// The resource type name's place in [`RESOURCE_TYPE_NAMES`].
+    #[inline]
+    pub fn resource_type_id(&self) -> u16 {
+        self.resource_type
+    }
     #[inline]
     pub fn condition_keys(&self) -> &'static [Str] {
         list(u32::from(self.keys))

@@ -2,8 +2,9 @@
 //! Netflix policyuniverse). A prefix is safe when no action of the service outside the
 //! statement starts with it. The result is lower-case, as upstream prints it.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
+use crate::data::Action;
 use crate::data::resolve::{Spelling, find_service};
 
 /// Every service's actions as lower-case `prefix:name`, sorted, computed once per writer.
@@ -17,15 +18,29 @@ impl MinimizeCache {
         if self.by_service.contains_key(prefix) {
             return;
         }
-        let mut names: Vec<String> = match find_service(prefix, Spelling::Upstream) {
+        let mut actions: Vec<Action> = match find_service(prefix, Spelling::Upstream) {
             // The `catalog` alias: upstream's list of all actions has no `catalog:` names.
-            Some(service) if service.prefix() == prefix => service
-                .actions()
-                .map(|a| format!("{prefix}:{}", a.name().to_lowercase()))
-                .collect(),
+            Some(service) if service.prefix() == prefix => service.actions().collect(),
             _ => Vec::new(),
         };
-        names.sort_unstable();
+        // The data's rank sorts by lower-case `prefix:name`: no string comparisons.
+        actions.sort_unstable_by_key(|a| a.sorted_rank());
+        let mut names: Vec<String> = actions
+            .iter()
+            .map(|a| {
+                let mut name = String::with_capacity(prefix.len() + 1 + a.name().len());
+                name.push_str(prefix);
+                name.push(':');
+                match a.name() {
+                    ascii if ascii.is_ascii() => {
+                        name.extend(ascii.chars().map(|c| c.to_ascii_lowercase()));
+                    }
+                    other => name.push_str(&other.to_lowercase()),
+                }
+                name
+            })
+            .collect();
+        debug_assert!(names.is_sorted());
         names.dedup();
         self.by_service.insert(prefix.to_string(), names);
     }
@@ -38,81 +53,84 @@ pub(crate) fn minimize_actions(
     min_length: usize,
     cache: &mut MinimizeCache,
 ) -> Vec<String> {
-    let desired: Vec<String> = actions.iter().map(|a| lower_case(a)).collect();
-
-    let mut services: Vec<&str> = desired.iter().filter_map(|a| a.split(':').next()).collect();
-    services.sort_unstable();
-    services.dedup();
-    for prefix in &services {
+    let mut desired: Vec<String> = actions.iter().map(|a| lower_case(a)).collect();
+    // Sorted, the actions of a service are together: all that start with `service:` are
+    // (an entry without a colon may stand apart, and is kept as it is anyway).
+    desired.sort_unstable();
+    desired.dedup();
+    // Each service against its own actions only: an action shares at most its service
+    // prefix (without the colon) with another service's actions, fewer bytes than any
+    // wildcard keeps, so no list of several services' actions is built (`*` statements
+    // hold many services).
+    let mut out: Vec<String> = Vec::with_capacity(desired.len());
+    for same_service in desired.chunk_by(|a, b| service_of(a) == service_of(b)) {
+        let prefix = service_of(&same_service[0]);
         cache.fill(prefix);
-    }
-    // The actions of the statement's services, sorted: with one service (the usual case) the
-    // cached list itself, borrowed.
-    let several: Vec<String>;
-    let known: &[String] = match services.as_slice() {
-        [one] => cache.by_service.get(*one).map_or(&[], Vec::as_slice),
-        _ => {
-            let mut all: Vec<String> = services
-                .iter()
-                .filter_map(|p| cache.by_service.get(*p))
-                .flatten()
-                .cloned()
-                .collect();
-            all.sort_unstable();
-            several = all;
-            &several
+        let known = cache.by_service.get(prefix).map_or(&[][..], Vec::as_slice);
+        let not_granted = NotGranted::new(known, same_service);
+        for action in same_service {
+            out.push(shortest_safe(action, &not_granted, min_length));
         }
-    };
-    // A prefix is unsafe when an action the statement does not grant starts with it, so the
-    // shortest safe prefix of an action is one byte longer than the longest prefix it shares
-    // with such an action; in sorted order that action is the nearest one not granted on
-    // either side of its place. A few binary searches per action, nothing per known action.
-    let not_granted = NotGranted::new(known, &desired);
-
-    let mut out: BTreeSet<String> = BTreeSet::new();
-    for action in &desired {
-        let shared = not_granted.longest_shared_prefix(action);
-        if shared == action.len() {
-            // An action not granted starts with the whole action.
-            out.insert(action.clone());
-            continue;
-        }
-        let Some((service, name)) = action.split_once(':').filter(|(_, n)| !n.contains(':')) else {
-            out.insert(action.clone());
-            continue;
-        };
-        // `service:` and the first `end` bytes of the name: the first long enough to be
-        // shared with no action outside the statement, of at least `min_length` characters.
-        let ends = name.char_indices().map(|(i, c)| i + c.len_utf8());
-        let safe = ends
-            .enumerate()
-            .filter(|(count, _)| min_length == 0 || count + 1 >= min_length)
-            .map(|(_, end)| &action[..service.len() + 1 + end])
-            .find(|prefix| prefix.len() > shared);
-        match safe {
-            // Upstream writes the prefix bare whenever it is *some* desired action, which
-            // loses this action when that is another, shorter one (`ssm:getparameters`
-            // for `ssm:getparametersbypath`): bare only when it is this action (D23).
-            Some(prefix) if prefix == action => out.insert(prefix.to_string()),
-            Some(prefix) => out.insert([prefix, "*"].concat()),
-            None => out.insert(action.clone()),
-        };
     }
+    out.sort_unstable();
+    out.dedup();
     without_starred_twins(out)
 }
 
-/// The set as a sorted list, without each `x` whose `x*` is also there: after the D23 fix
-/// both can appear, and `x*` already grants `x`.
-fn without_starred_twins(mut out: BTreeSet<String>) -> Vec<String> {
-    let starred: Vec<String> = out
+/// The service part of a lower-case action (all of it without a colon).
+fn service_of(action: &str) -> &str {
+    action.split(':').next().unwrap_or(action)
+}
+
+/// The shortest safe form of one action: a prefix is unsafe when an action the statement
+/// does not grant starts with it, so the shortest safe prefix is one byte longer than the
+/// longest prefix the action shares with such an action; in sorted order that action is the
+/// nearest one not granted on either side of its place (a few binary searches).
+fn shortest_safe(action: &str, not_granted: &NotGranted<'_>, min_length: usize) -> String {
+    let shared = not_granted.longest_shared_prefix(action);
+    if shared == action.len() {
+        // An action not granted starts with the whole action.
+        return action.to_string();
+    }
+    let Some((service, name)) = action.split_once(':').filter(|(_, n)| !n.contains(':')) else {
+        return action.to_string();
+    };
+    // `service:` and the first `end` bytes of the name: the first long enough to be
+    // shared with no action outside the statement, of at least `min_length` characters.
+    let ends = name.char_indices().map(|(i, c)| i + c.len_utf8());
+    let safe = ends
+        .enumerate()
+        .filter(|(count, _)| min_length == 0 || count + 1 >= min_length)
+        .map(|(_, end)| &action[..service.len() + 1 + end])
+        .find(|prefix| prefix.len() > shared);
+    match safe {
+        // Upstream writes the prefix bare whenever it is *some* desired action, which
+        // loses this action when that is another, shorter one (`ssm:getparameters`
+        // for `ssm:getparametersbypath`): bare only when it is this action (D23).
+        Some(prefix) if prefix == action => prefix.to_string(),
+        Some(prefix) => [prefix, "*"].concat(),
+        None => action.to_string(),
+    }
+}
+
+/// The sorted, de-duplicated list without each `x` whose `x*` is also there: after the D23
+/// fix both can appear, and `x*` already grants `x`.
+fn without_starred_twins(mut out: Vec<String>) -> Vec<String> {
+    let mut twins: Vec<usize> = out
         .iter()
         .filter_map(|a| a.strip_suffix('*'))
-        .map(String::from)
+        .filter_map(|bare| out.binary_search_by(|a| a.as_str().cmp(bare)).ok())
         .collect();
-    for bare in starred {
-        out.remove(&bare);
+    if twins.is_empty() {
+        return out;
     }
-    out.into_iter().collect()
+    twins.sort_unstable();
+    let mut place = 0;
+    out.retain(|_| {
+        place += 1;
+        twins.binary_search(&(place - 1)).is_err()
+    });
+    out
 }
 
 /// `str::to_lowercase`, without the Unicode tables for the usual ASCII name.
@@ -202,6 +220,7 @@ impl<'a> NotGranted<'a> {
 mod tests {
     use super::*;
     use crate::data::Service;
+    use std::collections::BTreeSet;
 
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
@@ -329,6 +348,6 @@ mod tests {
                 None => action.clone(),
             });
         }
-        without_starred_twins(out)
+        without_starred_twins(out.into_iter().collect())
     }
 }

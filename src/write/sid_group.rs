@@ -10,7 +10,7 @@ use crate::arn::{self, Arn, FormatIndex, Partition};
 
 use crate::Effect;
 use crate::data::resolve::{self, Spelling};
-use crate::data::{AccessLevel, Action, LevelSource, Service};
+use crate::data::{AccessLevel, Action, ActionResourceType, LevelSource, Service};
 
 use super::minimize::{MinimizeCache, minimize_actions};
 use super::policy::{WrittenPolicy, WrittenStatement};
@@ -27,21 +27,26 @@ fn service_exact(prefix: &str) -> Option<Service> {
 /// resource type, and for a type the service does not define), without a stray `^` (D27).
 pub(crate) fn row_formats(action: Action) -> impl Iterator<Item = &'static str> {
     let service = action.service();
-    action.resource_types().map(move |row| {
-        let name = row.name();
-        if name.is_empty() {
-            return "*";
-        }
-        // The index lookup ignores case; upstream's dict lookup does not.
-        let format = match row.resource_type() {
-            Some(rt) if rt.name() == name => rt.arn_format(),
-            _ => service
-                .resource_types()
-                .find(|rt| rt.name() == name)
-                .map_or("*", |rt| rt.arn_format()),
-        };
-        arn::usable_format(format)
-    })
+    action
+        .resource_types()
+        .map(move |row| row_format(service, row))
+}
+
+/// [`row_formats`] of one row of an action of `service`.
+fn row_format(service: Service, row: ActionResourceType) -> &'static str {
+    let name = row.name();
+    if name.is_empty() {
+        return "*";
+    }
+    // The index lookup ignores case; upstream's dict lookup does not.
+    let format = match row.resource_type() {
+        Some(rt) if rt.name() == name => rt.arn_format(),
+        _ => service
+            .resource_types()
+            .find(|rt| rt.name() == name)
+            .map_or("*", |rt| rt.arn_format()),
+    };
+    arn::usable_format(format)
 }
 
 /// Whether an action supports only `*` resources (exactly one row, without a resource type).
@@ -57,24 +62,58 @@ fn lookup_action(full: &str) -> Option<Action> {
 
 /// Every dependent action of every row of the actions, each once (upstream's
 /// `get_dependent_actions`; the order is irrelevant to the output, which is sorted).
-fn dependent_actions(actions: &[String]) -> Vec<String> {
+fn dependent_actions(actions: &[String]) -> Vec<&'static str> {
     dependents_of(actions.iter().filter_map(|a| lookup_action(a)))
 }
 
 /// [`dependent_actions`] of actions already looked up.
-fn dependents_of(actions: impl IntoIterator<Item = Action>) -> Vec<String> {
-    let mut seen = HashSet::new();
+fn dependents_of(actions: impl IntoIterator<Item = Action>) -> Vec<&'static str> {
     let mut out = Vec::new();
     for action in actions {
         for row in action.resource_types() {
             for dep in row.dependent_actions() {
-                if seen.insert(dep) {
-                    out.push(dep.to_string());
+                // Few actions have dependents: a list beats a set.
+                if !out.contains(&dep) {
+                    out.push(dep);
                 }
             }
         }
     }
     out
+}
+
+/// An action of a type statement: one of the data's, named with its service's own prefix,
+/// or a dependent action as the data writes it. Kept as a handle: `mode: actions` drops
+/// most of a type's actions, so only those kept become text.
+#[derive(Debug, Clone, Copy)]
+enum ActionName {
+    Known(Action),
+    Dependent(&'static str),
+}
+
+impl ActionName {
+    /// Whether the action's text is `text`, exactly.
+    fn is(self, text: &str) -> bool {
+        match self {
+            ActionName::Known(action) => text.split_once(':').is_some_and(|(prefix, name)| {
+                prefix == action.service().prefix() && name == action.name()
+            }),
+            ActionName::Dependent(dep) => dep == text,
+        }
+    }
+
+    /// The action's text, written into `out` (cleared first).
+    fn write_to(self, out: &mut String) {
+        out.clear();
+        match self {
+            ActionName::Known(action) => {
+                out.push_str(action.service().prefix());
+                out.push(':');
+                out.push_str(action.name());
+            }
+            ActionName::Dependent(dep) => out.push_str(dep),
+        }
+    }
 }
 
 /// Upstream's SID naming: `capitalize(alnum(service)) + capitalize(alnum(level)) +
@@ -166,9 +205,9 @@ pub(super) type OnWildcard = (String, String);
 #[derive(Debug, Clone)]
 struct TypeStatement {
     sid: String,
-    actions: Vec<String>,
+    actions: Vec<ActionName>,
     /// Dependent actions that cannot take this resource type: they go on `*`.
-    to_wildcard: Vec<String>,
+    to_wildcard: Vec<&'static str>,
 }
 
 pub(super) struct SidGroup<'a> {
@@ -177,7 +216,9 @@ pub(super) struct SidGroup<'a> {
     levels: &'a LevelSource,
     exclude: HashSet<String>,
     skip_resource_constraints: Vec<String>,
-    by_type: HashMap<(String, AccessLevel, String), Rc<TypeStatement>>,
+    /// By the service prefix as written, then level and type name (looked up without
+    /// building a key: asked once per matching format per target).
+    by_type: HashMap<String, HashMap<(AccessLevel, &'static str), Rc<TypeStatement>>>,
     /// Resource type name by service and raw ARN format.
     type_names: HashMap<(Service, &'static str), Option<&'static str>>,
     /// What `${Partition}` becomes in resources written from ARN formats (D24).
@@ -188,7 +229,12 @@ pub(super) struct SidGroup<'a> {
     /// The distinct row formats of a service's actions at a level (cached: each target
     /// would otherwise scan every action of the service).
     level_formats: HashMap<(Service, AccessLevel), Rc<FormatIndex>>,
+    service_formats: HashMap<Service, Rc<[(AccessLevel, &'static str)]>>,
     actions_by_type: HashMap<Service, Rc<ActionsByType>>,
+    /// While `add_by_list_of_actions` adds the actions of resource types: the lower-cased
+    /// actions it keeps afterwards. The others are left out as they come, the statements
+    /// they would open still opened (empty), so that statement order is unchanged.
+    keep_only: Option<HashSet<String>>,
 }
 
 /// A service's actions by the lower-cased name of a resource type they take.
@@ -206,7 +252,9 @@ impl<'a> SidGroup<'a> {
             partition,
             wildcard_added: HashSet::new(),
             level_formats: HashMap::new(),
+            service_formats: HashMap::new(),
             actions_by_type: HashMap::new(),
+            keep_only: None,
         }
     }
 
@@ -290,20 +338,57 @@ impl<'a> SidGroup<'a> {
 
     /// The distinct row formats of the service's actions at `level`, in first-seen order.
     fn formats_at_level(&mut self, service: Service, level: AccessLevel) -> Rc<FormatIndex> {
+        if let Some(formats) = self.level_formats.get(&(service, level)) {
+            return Rc::clone(formats);
+        }
+        let pairs = self.service_formats(service);
+        let distinct = pairs
+            .iter()
+            .filter(|(at, _)| *at == level)
+            .map(|(_, format)| *format);
+        let formats = Rc::new(FormatIndex::new(distinct));
+        self.level_formats
+            .insert((service, level), Rc::clone(&formats));
+        formats
+    }
+
+    /// The distinct (level, row format) pairs of the service's actions, in first-seen
+    /// order (cached: one pass over the service's rows serves every level).
+    fn service_formats(&mut self, service: Service) -> Rc<[(AccessLevel, &'static str)]> {
         let levels = self.levels;
-        let formats = self
-            .level_formats
-            .entry((service, level))
-            .or_insert_with(|| {
-                let mut seen = HashSet::new();
-                let distinct = service
-                    .actions()
-                    .filter(|&action| levels.level(action) == level)
-                    .flat_map(row_formats)
-                    .filter(|format| seen.insert(*format));
-                Rc::new(FormatIndex::new(distinct))
-            });
-        Rc::clone(formats)
+        let pairs = self.service_formats.entry(service).or_insert_with(|| {
+            // Rows name few distinct types: each name's format is found once (by the name's
+            // number, no hashing), and each format is noted once per level.
+            let mut format_of_name: Vec<Option<usize>> = Vec::new();
+            let mut formats: Vec<&'static str> = Vec::new();
+            let mut at_levels: Vec<[bool; AccessLevel::ALL.len()]> = Vec::new();
+            let mut pairs = Vec::new();
+            for action in service.actions() {
+                let level = levels.level(action);
+                for row in action.resource_types() {
+                    let name_id = row.name_id();
+                    if format_of_name.len() <= name_id {
+                        format_of_name.resize(name_id + 1, None);
+                    }
+                    let id = *format_of_name[name_id].get_or_insert_with(|| {
+                        let format = row_format(service, row);
+                        formats
+                            .iter()
+                            .position(|f| *f == format)
+                            .unwrap_or_else(|| {
+                                formats.push(format);
+                                at_levels.push([false; AccessLevel::ALL.len()]);
+                                formats.len() - 1
+                            })
+                    });
+                    if !std::mem::replace(&mut at_levels[id][level as usize], true) {
+                        pairs.push((level, formats[id]));
+                    }
+                }
+            }
+            pairs.into()
+        });
+        Rc::clone(pairs)
     }
 
     /// The name of the resource type with this format in the service (cached).
@@ -319,24 +404,55 @@ impl<'a> SidGroup<'a> {
         target: &Target,
         service_key: &str,
         level: AccessLevel,
-        type_name: &str,
+        type_name: &'static str,
         format: &str,
     ) {
         let statement = self.type_statement(service_key, level, type_name);
         // Adding is idempotent: once per statement until actions are removed.
         if self.wildcard_added.insert(Rc::as_ptr(&statement) as usize) {
-            for dep in &statement.to_wildcard {
-                self.add_action_without_resource_constraint(dep, MULT_MULT_NONE);
+            for &dep in &statement.to_wildcard {
+                if self.keeps(dep) {
+                    self.add_action_without_resource_constraint(dep, MULT_MULT_NONE);
+                } else if self.group_mut(MULT_MULT_NONE).is_none() {
+                    self.open_empty(MULT_MULT_NONE);
+                }
             }
         }
         if let Some(group) = self.group_mut(&statement.sid) {
             group.add_resource(&target.written);
         } else {
-            self.sids.push((
-                statement.sid.clone(),
-                Group::new(target, format, statement.actions.clone()),
-            ));
+            let actions = self.kept_names(&statement.actions);
+            self.sids
+                .push((statement.sid.clone(), Group::new(target, format, actions)));
         }
+    }
+
+    /// Whether the action stays (always, but while `keep_only` is set).
+    fn keeps(&self, action: &str) -> bool {
+        self.keep_only
+            .as_ref()
+            .is_none_or(|keep| keep.contains(lower_case(action).as_ref()))
+    }
+
+    /// The text of each action that stays, in order.
+    fn kept_names(&self, actions: &[ActionName]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut text = String::new();
+        for name in actions {
+            name.write_to(&mut text);
+            if self.keeps(&text) {
+                out.push(text.clone());
+            }
+        }
+        out
+    }
+
+    /// A statement on `*` with no action yet: where it would have opened with an action
+    /// `keep_only` leaves out.
+    fn open_empty(&mut self, sid: &str) {
+        let everything = Target::user_arn("*", Vec::new());
+        self.sids
+            .push((sid.to_string(), Group::new(&everything, "*", Vec::new())));
     }
 
     /// The SID, actions and dependent actions of a resource type at a level (cached: an ARN
@@ -345,10 +461,13 @@ impl<'a> SidGroup<'a> {
         &mut self,
         service_key: &str,
         level: AccessLevel,
-        type_name: &str,
+        type_name: &'static str,
     ) -> Rc<TypeStatement> {
-        let key = (service_key.to_string(), level, type_name.to_string());
-        if let Some(found) = self.by_type.get(&key) {
+        let found = self
+            .by_type
+            .get(service_key)
+            .and_then(|by_level| by_level.get(&(level, type_name)));
+        if let Some(found) = found {
             return Rc::clone(found);
         }
         let sid = sid_namespace(service_key, level.as_str(), type_name);
@@ -365,7 +484,8 @@ impl<'a> SidGroup<'a> {
             .filter(|&action| self.levels.level(action) == level)
             .collect();
         // These are named with the service's own prefix…
-        let mut actions: Vec<String> = at_level.iter().map(Action::to_string).collect();
+        let mut actions: Vec<ActionName> =
+            at_level.iter().copied().map(ActionName::Known).collect();
         // …and upstream compares dependent actions with the type's actions named with the
         // prefix as written in the ARN (no set of them built: few statements have dependents).
         let has_type = |dep: &str| {
@@ -373,16 +493,15 @@ impl<'a> SidGroup<'a> {
                 prefix == service_key && with_type.iter().any(|a| a.name() == name)
             })
         };
-        let dependents: Vec<String> = dependents_of(at_level)
+        let dependents: Vec<&'static str> = dependents_of(at_level)
             .into_iter()
-            .filter(|d| !actions.contains(d))
+            .filter(|d| !actions.iter().any(|a| a.is(d)))
             .collect();
         let mut to_wildcard = Vec::new();
         for dep in dependents {
-            if has_type(&dep) {
-                if !actions.contains(&dep) {
-                    actions.push(dep);
-                }
+            if has_type(dep) {
+                // Each dependent comes once, and none is one of the type's actions.
+                actions.push(ActionName::Dependent(dep));
             } else {
                 to_wildcard.push(dep);
             }
@@ -392,7 +511,10 @@ impl<'a> SidGroup<'a> {
             actions,
             to_wildcard,
         });
-        self.by_type.insert(key, Rc::clone(&statement));
+        self.by_type
+            .entry(service_key.to_string())
+            .or_default()
+            .insert((level, type_name), Rc::clone(&statement));
         statement
     }
 
@@ -401,9 +523,15 @@ impl<'a> SidGroup<'a> {
     /// upstream would leave out goes on its formats anyway, or on `*` (D27): the returned
     /// list says which went on `*` and why.
     pub(super) fn add_by_list_of_actions(&mut self, supplied: &[String]) -> Vec<OnWildcard> {
-        let dependents: Vec<String> = dependent_actions(supplied)
+        let dependents: Vec<&'static str> = dependent_actions(supplied)
             .into_iter()
-            .filter(|d| !supplied.contains(d))
+            .filter(|d| !supplied.iter().any(|s| s == d))
+            .collect();
+        let keep: HashSet<String> = supplied
+            .iter()
+            .map(String::as_str)
+            .chain(dependents.iter().copied())
+            .map(|a| lower_case(a).into_owned())
             .collect();
         let mut rows: Vec<(&'static str, AccessLevel, String)> = Vec::new();
         for action in supplied.iter().filter_map(|a| lookup_action(a)) {
@@ -413,6 +541,8 @@ impl<'a> SidGroup<'a> {
             }
         }
         let mut without_resource_constraints = Vec::new();
+        // The actions not kept would be removed below: they are not written at all.
+        self.keep_only = Some(keep);
         for (format, level, action) in rows {
             if format == "*" {
                 without_resource_constraints.push(action);
@@ -420,14 +550,10 @@ impl<'a> SidGroup<'a> {
                 self.add_by_arn_and_access_level(&[target], level);
             }
         }
+        let keep = self.keep_only.take().unwrap_or_default();
         for dep in &dependents {
             self.add_action_without_resource_constraint(dep, MULT_MULT_NONE);
         }
-        let keep: HashSet<String> = supplied
-            .iter()
-            .chain(&dependents)
-            .map(|a| a.to_lowercase())
-            .collect();
         self.remove_actions_not_matching(&keep);
         for action in &without_resource_constraints {
             self.add_action_without_resource_constraint(action, MULT_MULT_NONE);
@@ -506,7 +632,9 @@ impl<'a> SidGroup<'a> {
     fn remove_actions_not_matching(&mut self, keep: &HashSet<String>) {
         self.wildcard_added.clear();
         for (_, group) in &mut self.sids {
-            group.actions.retain(|a| keep.contains(&a.to_lowercase()));
+            group
+                .actions
+                .retain(|a| keep.contains(lower_case(a).as_ref()));
         }
         self.sids.retain(|(_, g)| !g.actions.is_empty());
     }
@@ -640,6 +768,18 @@ impl<'a> SidGroup<'a> {
             }
         }
         WrittenPolicy::new(statements)
+    }
+}
+
+/// `str::to_lowercase`, without a new String for text that is lower-case already, nor the
+/// Unicode tables for ASCII.
+fn lower_case(text: &str) -> Cow<'_, str> {
+    if !text.bytes().any(|b| b.is_ascii_uppercase()) && text.is_ascii() {
+        Cow::Borrowed(text)
+    } else if text.is_ascii() {
+        Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        Cow::Owned(text.to_lowercase())
     }
 }
 

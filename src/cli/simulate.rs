@@ -139,8 +139,13 @@ fn run_batch(
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut all_allowed = true;
     // Blocks keep the memory of the answers bounded; within one, the slices are answered on
-    // every core and written in order.
-    for block in requests.chunks(workers * BATCH_SLICE) {
+    // every core and written in order. Decisions alone are a few bytes each: one block, so the
+    // threads never wait for each other between blocks.
+    let block_len = match kind {
+        Answer::Explained => workers * BATCH_SLICE,
+        Answer::Decision => requests.len().max(1),
+    };
+    for block in requests.chunks(block_len) {
         let slices: Vec<&[Request]> = block.chunks(BATCH_SLICE).collect();
         for answered in
             policy_sentry::io::map_in_order(&slices, |slice| answer(slice, policies, kind))

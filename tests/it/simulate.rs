@@ -607,6 +607,126 @@ mod cli {
         assert_eq!(lines[1]["decision"], "ImplicitlyDenied");
     }
 
+    /// `--decision-only` answers each request with the decision of its full answer, and exits
+    /// the same way: on a generated batch of mixed decisions, on one allowed by every line,
+    /// and on single requests (text and json).
+    #[test]
+    fn decision_only_gives_the_decisions_of_the_full_answers() {
+        let dir = setup();
+        std::fs::write(
+            dir.path().join("mixed.json"),
+            r#"{"Version":"2012-10-17","Statement":[
+              {"Effect":"Allow","Action":["s3:Get*","s3:List*"],"Resource":["arn:aws:s3:::b1","arn:aws:s3:::b1/*"]},
+              {"Effect":"Allow","Action":"dynamodb:*","Resource":"arn:aws:dynamodb:*:111122223333:table/t1*"},
+              {"Effect":"Allow","NotAction":"iam:*","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":"us-east-1"}}},
+              {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#,
+        )
+        .unwrap();
+        let actions = [
+            "s3:GetObject",
+            "s3:DeleteObject",
+            "dynamodb:Query",
+            "iam:GetRole",
+        ];
+        let resources = [
+            "arn:aws:s3:::b1/k",
+            "arn:aws:s3:::b2/k",
+            "arn:aws:dynamodb:us-east-2:111122223333:table/t1-a",
+            "arn:aws:dynamodb:us-east-2:111122223333:table/t2",
+            "*",
+        ];
+        let mut lines = String::new();
+        for (i, action) in actions.iter().enumerate() {
+            for (j, resource) in resources.iter().enumerate() {
+                let region = ["us-east-1", "us-east-2"][(i + j) % 2];
+                lines.push_str(&format!(
+                    r#"{{"action":"{action}","resource":"{resource}","principal":"arn:aws:iam::111122223333:role/r","context":{{"aws:RequestedRegion":"{region}"}}}}"#
+                ));
+                lines.push('\n');
+            }
+        }
+        std::fs::write(dir.path().join("mixed.jsonl"), &lines).unwrap();
+        let allowed = lines
+            .lines()
+            .next()
+            .unwrap()
+            .replace("us-east-2", "us-east-1");
+        std::fs::write(
+            dir.path().join("allowed.jsonl"),
+            format!("{allowed}\n{allowed}\n"),
+        )
+        .unwrap();
+        let decisions = |file: &str, extra: &[&str]| {
+            let mut args = vec![
+                "simulate",
+                "--identity-policy",
+                "mixed.json",
+                "--requests",
+                file,
+            ];
+            args.extend_from_slice(extra);
+            let out = run_in(dir.path(), &args, None);
+            let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+            (out.status.code(), lines)
+        };
+        for (file, code) in [("mixed.jsonl", 1), ("allowed.jsonl", 0)] {
+            let (full_code, full) = decisions(file, &[]);
+            let (only_code, only) = decisions(file, &["--decision-only"]);
+            assert_eq!((full_code, only_code), (Some(code), Some(code)), "{file}");
+            assert_eq!(full.len(), lines_in(dir.path(), file));
+            let expected: Vec<serde_json::Value> = full
+                .iter()
+                .map(|answer| serde_json::json!({"decision": answer["decision"]}))
+                .collect();
+            assert_eq!(only, expected, "{file}");
+        }
+        let (_, full) = decisions("mixed.jsonl", &[]);
+        let kinds: std::collections::BTreeSet<&str> = full
+            .iter()
+            .map(|a| a["decision"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            kinds.len(),
+            3,
+            "the batch should hold every decision: {kinds:?}"
+        );
+
+        let single = |extra: &[&str]| {
+            let mut args = vec![
+                "simulate",
+                "--identity-policy",
+                "id.json",
+                "--action",
+                "s3:GetObject",
+                "--resource",
+                "arn:aws:s3:::bucket/k",
+                "--decision-only",
+            ];
+            args.extend_from_slice(extra);
+            let out = run_in(dir.path(), &args, None);
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+            )
+        };
+        let blue = ["--context", "aws:PrincipalTag/team=blue"];
+        assert_eq!(single(&blue), (Some(0), "Allowed\n".to_string()));
+        let (code, json) = single(&["--fmt", "json"]);
+        assert_eq!(code, Some(1));
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(json, serde_json::json!({"decision": "ImplicitlyDenied"}));
+    }
+
+    fn lines_in(dir: &std::path::Path, file: &str) -> usize {
+        std::fs::read_to_string(dir.join(file))
+            .unwrap()
+            .lines()
+            .count()
+    }
+
     #[test]
     fn bad_input_exits_2_with_where_and_what() {
         let dir = setup();
@@ -620,7 +740,15 @@ mod cli {
             "{\"action\":\"s3:GetObject\",\"resource\":\"arn:aws:s3:::b/k\"}\n{\"action\":\"s3:GetObject\",\"resource\":\"bucket\"}\n",
         )
         .unwrap();
-        let cases: [(&[&str], &str); 5] = [
+        // Read in pieces on every core: the line number is still the file's.
+        let good = "{\"action\":\"s3:GetObject\",\"resource\":\"arn:aws:s3:::b/k\"}\n";
+        let bad = "{\"action\":\"s3:GetObject\",\"resource\":\"bucket\"}\n";
+        std::fs::write(
+            dir.path().join("big.jsonl"),
+            format!("{}{bad}{}", good.repeat(1499), good.repeat(500)),
+        )
+        .unwrap();
+        let cases: [(&[&str], &str); 6] = [
             (
                 &[
                     "--identity-policy",
@@ -659,6 +787,10 @@ mod cli {
             (
                 &["--identity-policy", "id.json", "--requests", "bad.jsonl"],
                 "bad.jsonl:2: resource \"bucket\" is not an ARN",
+            ),
+            (
+                &["--identity-policy", "id.json", "--requests", "big.jsonl"],
+                "big.jsonl:1500: resource \"bucket\" is not an ARN",
             ),
             (
                 &[

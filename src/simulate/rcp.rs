@@ -50,11 +50,7 @@ mod tests {
 
     #[test]
     fn only_the_listed_services_are_restricted() {
-        for action in [
-            "s3:GetObject",
-            "STS:AssumeRole",
-            "kms:Decrypt",
-        ] {
+        for action in ["s3:GetObject", "STS:AssumeRole", "kms:Decrypt"] {
             assert!(applies_to(action), "{action}");
         }
         for action in [

@@ -549,9 +549,9 @@ impl ConditionKey {
         self.rec().name.get()
     }
 
-    /// The page's description.
-    pub fn description(self) -> &'static str {
-        self.rec().description.get()
+    /// The page's description (a [`Text`]: stored word-coded, decoded while written).
+    pub fn description(self) -> Text {
+        Text::coded("", self.rec().description.coded())
     }
 
     /// The value type.

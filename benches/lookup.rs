@@ -108,7 +108,7 @@ fn s3_api_links_written(bencher: divan::Bencher) {
     });
 }
 
-/// The descriptions of every s3 action written out: a shared opening and the rest.
+/// The descriptions of every s3 action written out: a shared opening and the word-coded rest.
 #[divan::bench]
 fn s3_descriptions_written(bencher: divan::Bencher) {
     use std::fmt::Write as _;

@@ -2,7 +2,10 @@
 //! one interned string blob, plus perfect-hash indexes whose keys are themselves slices of the
 //! blob (no `&'static str` per key, so no relocation per entry). An action's description and
 //! API link are stored in pieces whose common parts are shared (`build/pieces.rs`), and the
-//! rows name their lists of strings by id, each distinct list stored once.
+//! rows name their lists of strings by id, each distinct list stored once. The rest of an
+//! action's description (after its opening) and a condition key's description are stored
+//! word-coded in a blob of their own
+//! (`iam_description_codes.bin`, see `Words` in `build/pieces.rs`).
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
@@ -11,7 +14,7 @@ use std::hash::{Hash, Hasher};
 use crate::model::level_index;
 use crate::model::{Condition, Database, Privilege, Resource, Service};
 use crate::overrides_format::OverridesFile;
-use crate::pieces::{Openings, split_link};
+use crate::pieces::{Openings, Words, split_link};
 use crate::source::Snapshot;
 
 /// Condition value types the runtime knows (lower-case spelling → enum variant). A page with
@@ -132,14 +135,24 @@ fn rust_str(s: &str) -> String {
     format!("{s:?}")
 }
 
-/// The Rust source of the tables (`iam_tables.rs`) and the string blob they point into
-/// (`iam_strings.txt`). The header names the generator and the snapshot.
+/// The generated files: the Rust source of the tables, the string blob and the coded
+/// descriptions they point into.
+pub struct Generated {
+    /// `iam_tables.rs`; its header names the generator and the snapshot.
+    pub code: String,
+    /// `iam_strings.txt`.
+    pub strings: String,
+    /// `iam_description_codes.bin`.
+    pub description_codes: Vec<u8>,
+}
+
+/// The tables of a database (see [`Generated`]).
 pub fn generate(
     db: &Database,
     snapshot: &Snapshot,
     chosen_by: &str,
     overrides: &OverridesFile,
-) -> Result<(String, String), String> {
+) -> Result<Generated, String> {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -152,10 +165,24 @@ pub fn generate(
     );
     out.push_str("use super::AccessLevel::{List, PermissionsManagement, Read, Tagging, Write};\n\nconst fn s(off: u32, len: u32) -> Str { Str { off, len } }\nconst fn sp(start: u32, len: u32) -> Span { Span { start, len } }\n#[allow(dead_code)]\nconst N: Str = Str::NONE;\n\n");
 
-    let descriptions = db.services.values().flat_map(|s| s.privileges.values());
-    let mut tables = Tables::new(Openings::choose(
-        descriptions.map(|p| p.description.as_str()),
-    ));
+    let descriptions = || {
+        db.services
+            .values()
+            .flat_map(|s| s.privileges.values())
+            .map(|p| p.description.as_str())
+    };
+    let openings = Openings::choose(descriptions());
+    let condition_descriptions = db
+        .services
+        .values()
+        .flat_map(|s| s.conditions.values())
+        .map(|c| c.description.as_str());
+    let words = Words::choose(
+        descriptions()
+            .map(|d| openings.split(d).1)
+            .chain(condition_descriptions),
+    )?;
+    let mut tables = Tables::new(openings, words);
     // Prefixes and action names first, side by side: listing or looking up actions reads
     // only these pages of the blob, not the descriptions and links between them.
     for service in db.services.values() {
@@ -169,10 +196,14 @@ pub fn generate(
     }
     tables.write_records(&mut out);
     write_sorted_services(db, &mut out);
-    let mut blob = tables.write_indexes(&mut out);
+    let (mut blob, description_codes) = tables.write_indexes(&mut out);
     write_bundled_overrides(&mut blob, overrides, &mut out)?;
     write_build_info(db, snapshot, chosen_by, &mut out);
-    Ok((out, blob.text))
+    Ok(Generated {
+        code: out,
+        strings: blob.text,
+        description_codes,
+    })
 }
 
 /// The record tables as they fill, service by service, in the order of the database. Strings
@@ -182,6 +213,10 @@ struct Tables {
     blob: Blob,
     /// The description openings (`src/data/text.rs` joins them back).
     openings: Option<Openings>,
+    /// The word dictionary of the descriptions' rests, the coded rests, each distinct one once.
+    words: Option<Words>,
+    description_codes: Vec<u8>,
+    coded_index: HashMap<Vec<u8>, (u32, u32)>,
     /// (head, tail) of the API links → id, and their table.
     link_shapes: HashMap<(String, String), u32>,
     link_shape_table: String,
@@ -212,9 +247,10 @@ struct Tables {
 }
 
 impl Tables {
-    fn new(openings: Openings) -> Tables {
+    fn new(openings: Openings, words: Words) -> Tables {
         Tables {
             openings: Some(openings),
+            words: Some(words),
             ..Tables::default()
         }
     }
@@ -266,6 +302,22 @@ impl Tables {
             }
         };
         Ok((id, self.blob.s(middle)))
+    }
+
+    /// `s(offset, length)` of a description (an action's rest, a condition key's) in the coded blob.
+    fn coded(&mut self, rest: &str) -> String {
+        let words = self.words.as_ref().expect("Tables::new chose the words");
+        let codes = words.encode(rest);
+        let (off, len) = match self.coded_index.get(&codes) {
+            Some(&at) => at,
+            None => {
+                let at = (self.description_codes.len() as u32, codes.len() as u32);
+                self.description_codes.extend_from_slice(&codes);
+                self.coded_index.insert(codes, at);
+                at
+            }
+        };
+        format!("s({off},{len})")
     }
 
     fn resource_type_id(&mut self, name: &str) -> usize {
@@ -333,7 +385,7 @@ impl Tables {
             .as_ref()
             .expect("Tables::new chose the openings");
         let (opening, rest) = openings.split(&p.description);
-        let rest = self.blob.s(rest);
+        let rest = self.coded(rest);
         check_action_limits(p)?;
         let _ = writeln!(
             self.actions,
@@ -372,11 +424,11 @@ impl Tables {
         c: &Condition,
     ) -> Result<(), String> {
         let variant = condition_type_variant(prefix, c)?;
+        let description = self.coded(&c.description);
         let _ = writeln!(
             self.conditions,
-            "C{{service:{service_id},value_type:ConditionType::{variant},name:{},description:{},type_text:{}}},",
+            "C{{service:{service_id},value_type:ConditionType::{variant},name:{},description:{description},type_text:{}}},",
             self.blob.s(&c.name),
-            self.blob.s(&c.description),
             self.blob.s(&c.value_type)
         );
         let key = format!("{}:{}", prefix.to_lowercase(), c.name.to_lowercase());
@@ -458,10 +510,18 @@ impl Tables {
             "/// Openings of descriptions, by id (0: none).\npub(crate) static DESCRIPTION_OPENINGS: [Str; {}] = [{table}];\n",
             openings.chosen().len() + 1
         );
+        let words = self.words.take().expect("Tables::new chose the words");
+        let table: Vec<String> = words.chosen().iter().map(|w| self.blob.s(w)).collect();
+        let _ = writeln!(
+            out,
+            "/// The words of the coded descriptions, by id.\npub(crate) static DESCRIPTION_WORDS: [Str; {}] = [{}];\n",
+            table.len(),
+            table.join(",")
+        );
     }
 
-    /// The four perfect-hash indexes; what is left is the string blob.
-    fn write_indexes(self, out: &mut String) -> Blob {
+    /// The four perfect-hash indexes; what is left is the string blob and the coded descriptions.
+    fn write_indexes(self, out: &mut String) -> (Blob, Vec<u8>) {
         let indexes = [
             (
                 self.service_index,
@@ -491,7 +551,7 @@ impl Tables {
         for (index, name, type_name, what) in indexes {
             index.emit(name, type_name, what, out);
         }
-        self.blob
+        (self.blob, self.description_codes)
     }
 }
 

@@ -91,7 +91,7 @@ impl Serialize for Condition {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("Condition", 3)?;
         st.serialize_field("condition", self.0.name())?;
-        st.serialize_field("description", self.0.description())?;
+        st.serialize_field("description", &self.0.description())?;
         st.serialize_field("type", self.0.value_type_text())?;
         st.end()
     }

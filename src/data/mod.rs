@@ -2,9 +2,9 @@
 //! keys of the AWS Service Authorization Reference, with typed, case-insensitive lookups.
 //!
 //! Handles ([`Service`], [`Action`], [`ResourceType`], [`ConditionKey`]) are small `Copy` ids
-//! into static tables; their accessors return `&'static str`, except an action's description
-//! and API link, which are a [`Text`] (stored in pieces, see there). Nothing is loaded at
-//! start-up.
+//! into static tables; their accessors return `&'static str`, except the descriptions of actions
+//! and condition keys and an action's API link, which are a [`Text`] (stored in pieces or
+//! word-coded, see there). Nothing is loaded or decoded at start-up.
 //!
 //! ```
 //! use policy_sentry::data::{Action, AccessLevel};
@@ -555,9 +555,9 @@ impl ConditionKey {
         self.rec().name.get()
     }
 
-    /// The page's description.
-    pub fn description(self) -> &'static str {
-        self.rec().description.get()
+    /// The page's description (a [`Text`]: stored word-coded, decoded while written).
+    pub fn description(self) -> Text {
+        Text::coded("", self.rec().description.coded())
     }
 
     /// The value type.

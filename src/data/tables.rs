@@ -21,6 +21,13 @@ impl Str {
         len: 0,
     };
 
+    /// The bytes of [`DESCRIPTION_CODES`] this slice names (for a description).
+    #[inline]
+    pub fn coded(self) -> &'static [u8] {
+        let start = self.off as usize;
+        &DESCRIPTION_CODES[start..start + self.len as usize]
+    }
+
     #[inline]
     pub fn get(self) -> &'static str {
         let start = self.off as usize;
@@ -54,8 +61,9 @@ pub(crate) struct Sv {
 }
 
 /// An action, packed: 28 bytes (lengths fit the narrow fields; build.rs checks). Its
-/// description is an opening of [`DESCRIPTION_OPENINGS`] and the rest; its API link a shape
-/// of [`LINK_SHAPES`] around a middle (usually the name: the same bytes of the blob).
+/// description is an opening of [`DESCRIPTION_OPENINGS`] and the rest, word-coded in
+/// [`DESCRIPTION_CODES`]; its API link a shape of [`LINK_SHAPES`] around a middle (usually the
+/// name: the same bytes of the blob).
 pub(crate) struct A {
     pub service: u16,
     pub level: AccessLevel,
@@ -116,7 +124,7 @@ impl A {
             len: u32::from(self.description_len),
         };
         let opening = DESCRIPTION_OPENINGS[usize::from(self.description_opening)];
-        Text::new([opening.get(), rest.get(), ""])
+        Text::coded(opening.get(), rest.coded())
     }
     #[inline]
     pub fn link(&self) -> Option<Text> {
@@ -195,6 +203,7 @@ pub(crate) struct C {
     pub service: u32,
     pub value_type: ConditionType,
     pub name: Str,
+    /// Into [`DESCRIPTION_CODES`] (word-coded).
     pub description: Str,
     pub type_text: Str,
 }
@@ -287,4 +296,172 @@ include!(concat!(env!("OUT_DIR"), "/global_keys.rs"));
 
 pub(crate) static STRINGS: &str = include_str!(concat!(env!("OUT_DIR"), "/iam_strings.txt"));
 
+/// The rests of the action descriptions and the condition key descriptions, word-coded: bytes below 0x80 are ASCII, the others
+/// name a word of [`DESCRIPTION_WORDS`] (`Text` decodes them while writing; `build/pieces.rs`).
+pub(crate) static DESCRIPTION_CODES: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/iam_description_codes.bin"));
+
 include!(concat!(env!("OUT_DIR"), "/iam_tables.rs"));
+
+/// What the embedded data weighs, by kind: `cargo test --lib data::tables -- --nocapture`
+/// prints it (the binary-size rows of PERFORMANCE.md). It also checks that every byte of the
+/// string blob belongs to some record (nothing is stored that nothing reads).
+#[cfg(test)]
+mod layout {
+    use super::*;
+    use std::mem::size_of_val;
+
+    /// Each byte of [`STRINGS`] → the first kind of string that uses it (0: none).
+    struct Owners {
+        kinds: Vec<&'static str>,
+        of_byte: Vec<u8>,
+    }
+
+    impl Owners {
+        fn mark(&mut self, kind: &'static str, s: Str) {
+            if s.off == u32::MAX {
+                return;
+            }
+            let id = match self.kinds.iter().position(|k| *k == kind) {
+                Some(id) => id,
+                None => {
+                    self.kinds.push(kind);
+                    self.kinds.len() - 1
+                }
+            };
+            for owner in &mut self.of_byte[s.off as usize..(s.off + s.len) as usize] {
+                if *owner == 0 {
+                    *owner = id as u8;
+                }
+            }
+        }
+    }
+
+    fn blob_by_kind() -> Owners {
+        let mut o = Owners {
+            kinds: vec!["(not used)"],
+            of_byte: vec![0; STRINGS.len()],
+        };
+        SERVICES
+            .iter()
+            .for_each(|s| o.mark("service prefixes", s.prefix));
+        ACTIONS
+            .iter()
+            .for_each(|a| o.mark("action names", a.name()));
+        for s in &SERVICES {
+            o.mark("service names", s.name);
+            o.mark("service authorization URLs", s.url);
+        }
+        for a in &ACTIONS {
+            if let Some(l) = a.link() {
+                o.mark("API link middles (not the name)", str_of(l.pieces().nth(1)));
+            }
+        }
+        for (head, tail) in &LINK_SHAPES {
+            o.mark("API link heads and tails", *head);
+            o.mark("API link heads and tails", *tail);
+        }
+        DESCRIPTION_OPENINGS
+            .iter()
+            .for_each(|s| o.mark("description openings", *s));
+        DESCRIPTION_WORDS
+            .iter()
+            .for_each(|s| o.mark("description words", *s));
+        RESOURCE_TYPE_NAMES
+            .iter()
+            .for_each(|s| o.mark("row resource-type names", *s));
+        for r in &RESOURCES {
+            o.mark("resource-type names", r.name);
+            o.mark("ARN formats", r.arn);
+        }
+        for c in &CONDITIONS {
+            o.mark("condition key names", c.name);
+            o.mark("condition value types", c.type_text);
+        }
+        LISTS
+            .iter()
+            .for_each(|s| o.mark("list items (keys, dependent actions)", *s));
+        for (prefix, _, action) in &BUNDLED_OVERRIDES {
+            o.mark("bundled overrides", *prefix);
+            o.mark("bundled overrides", *action);
+        }
+        o
+    }
+
+    /// The [`Str`] of a piece of the blob.
+    fn str_of(piece: Option<&'static str>) -> Str {
+        let piece = piece.unwrap_or("");
+        let off = piece.as_ptr() as usize - STRINGS.as_ptr() as usize;
+        Str {
+            off: off as u32,
+            len: piece.len() as u32,
+        }
+    }
+
+    #[test]
+    fn every_byte_of_the_blob_is_used_and_the_sizes_are_printed() {
+        let owners = blob_by_kind();
+        let mut bytes = vec![0usize; owners.kinds.len()];
+        owners
+            .of_byte
+            .iter()
+            .for_each(|&k| bytes[usize::from(k)] += 1);
+        println!("string blob: {} bytes", STRINGS.len());
+        for (kind, n) in owners.kinds.iter().zip(&bytes) {
+            println!("  {kind}: {n}");
+        }
+        println!("coded descriptions: {} bytes", DESCRIPTION_CODES.len());
+        let phf = |entries: usize, disps: usize| entries + disps;
+        let tables = [
+            ("ACTIONS", size_of_val(&ACTIONS)),
+            ("ROWS", size_of_val(&ROWS)),
+            ("CONDITIONS", size_of_val(&CONDITIONS)),
+            ("LISTS", size_of_val(&LISTS)),
+            ("LIST_SPANS", size_of_val(&LIST_SPANS)),
+            ("RESOURCES", size_of_val(&RESOURCES)),
+            ("SERVICES", size_of_val(&SERVICES)),
+            (
+                "ACTIONS_SORTED + ACTIONS_RANK",
+                size_of_val(&ACTIONS_SORTED) * 2,
+            ),
+            ("SERVICES_SORTED", size_of_val(&SERVICES_SORTED)),
+            ("RESOURCE_TYPE_NAMES", size_of_val(&RESOURCE_TYPE_NAMES)),
+            ("LINK_SHAPES", size_of_val(&LINK_SHAPES)),
+            ("DESCRIPTION_OPENINGS", size_of_val(&DESCRIPTION_OPENINGS)),
+            ("DESCRIPTION_WORDS", size_of_val(&DESCRIPTION_WORDS)),
+            ("BUNDLED_OVERRIDES", size_of_val(&BUNDLED_OVERRIDES)),
+            (
+                "ACTION_INDEX (phf)",
+                phf(
+                    size_of_val(ACTION_INDEX.map.entries),
+                    size_of_val(ACTION_INDEX.map.disps),
+                ),
+            ),
+            (
+                "RESOURCE_INDEX + CONDITION_INDEX + SERVICE_INDEX (phf)",
+                [
+                    &RESOURCE_INDEX.map.disps,
+                    &CONDITION_INDEX.map.disps,
+                    &SERVICE_INDEX.map.disps,
+                ]
+                .iter()
+                .map(|d| size_of_val(**d))
+                .sum::<usize>()
+                    + size_of_val(RESOURCE_INDEX.map.entries)
+                    + size_of_val(CONDITION_INDEX.map.entries)
+                    + size_of_val(SERVICE_INDEX.map.entries),
+            ),
+        ];
+        for (name, n) in tables {
+            println!("{name}: {n} bytes");
+        }
+        let total: usize = tables.iter().map(|t| t.1).sum();
+        println!(
+            "tables {total} + blob {} + coded descriptions {} = {} bytes",
+            STRINGS.len(),
+            DESCRIPTION_CODES.len(),
+            total + STRINGS.len() + DESCRIPTION_CODES.len()
+        );
+        assert_eq!(bytes[0], 0, "bytes of the blob that no record uses");
+    }
+}

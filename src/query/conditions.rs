@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::service;
-use crate::data::{ConditionKey, GlobalConditionKey, LevelSource, Service};
+use crate::data::{ConditionKey, GlobalConditionKey, LevelSource, Service, Text};
 use crate::error::LookupError;
 use crate::suggest::suggest;
 
@@ -26,7 +26,8 @@ pub fn condition_keys(prefix: &str) -> Result<Vec<&'static str>, LookupError> {
 pub struct ConditionKeyDetails {
     /// The key as the page writes it (`s3:x-amz-acl`, `aws:ResourceTag/${TagKey}`).
     pub name: &'static str,
-    pub description: &'static str,
+    /// A [`Text`]: prints and serialises as the page's description.
+    pub description: Text,
     /// The value type, lower-cased like upstream (`string`, `arrayofstring`, `arn`, …).
     pub condition_value_type: String,
 }

@@ -334,23 +334,27 @@ fn policy(statements: Vec<Value>) -> Value {
     json!({"Version": "2012-10-17", "Statement": statements})
 }
 
+/// A service picked at random and up to 6 (action, resource) pairs of it; `None` when none of
+/// the picked actions has a resource to request.
+fn random_targets(rng: &mut Lcg) -> Option<(&'static str, Vec<(String, String)>)> {
+    let service = *pick(rng, SERVICES);
+    let actions = actions_of(service);
+    let targets: Vec<(String, String)> = (0..6)
+        .filter_map(|_| {
+            let action = *pick(rng, &actions);
+            Some((action.full_name(), resource_for(rng, action)?))
+        })
+        .collect();
+    (!targets.is_empty()).then_some((service, targets))
+}
+
 /// Generated identity policies (with a boundary and an SCP level now and then) over one
 /// service's actions, and requests for those actions by a user and a role.
 pub fn synthetic_scenarios(rng: &mut Lcg, work: &Path, count: usize) -> Vec<Scenario> {
     let allow_all = json!({"Effect": "Allow", "Action": "*", "Resource": "*"});
     (0..count)
         .filter_map(|i| {
-            let service = *pick(rng, SERVICES);
-            let actions = actions_of(service);
-            let targets: Vec<(String, String)> = (0..6)
-                .filter_map(|_| {
-                    let action = *pick(rng, &actions);
-                    Some((action.full_name(), resource_for(rng, action)?))
-                })
-                .collect();
-            if targets.is_empty() {
-                return None;
-            }
+            let (service, targets) = random_targets(rng)?;
             let mut statements: Vec<Value> = (0..1 + rng.next(3))
                 .map(|_| statement(rng, &targets, "Allow"))
                 .collect();
@@ -398,17 +402,7 @@ pub fn session_scenarios(work: &Path, count: usize) -> Vec<Scenario> {
     let rng = &mut rng;
     (0..count)
         .filter_map(|i| {
-            let service = *pick(rng, SERVICES);
-            let actions = actions_of(service);
-            let targets: Vec<(String, String)> = (0..6)
-                .filter_map(|_| {
-                    let action = *pick(rng, &actions);
-                    Some((action.full_name(), resource_for(rng, action)?))
-                })
-                .collect();
-            if targets.is_empty() {
-                return None;
-            }
+            let (service, targets) = random_targets(rng)?;
             let written = |suffix: &str, statements: Vec<Value>| {
                 let name = format!("session-{i}{suffix}.json");
                 write_json(&work.join(&name), &policy(statements));

@@ -192,7 +192,11 @@ fn line_pieces(text: &str, count: usize) -> Vec<(usize, &str)> {
     let (mut start, mut lines_before) = (0, 0);
     while start < text.len() {
         let cut = (start + size).min(text.len());
-        let end = text[cut..].find('\n').map_or(text.len(), |i| cut + i + 1);
+        // Searched as bytes: `cut` may fall inside a character, a `\n` byte never does.
+        let end = text.as_bytes()[cut..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| cut + i + 1);
         let piece = &text[start..end];
         pieces.push((lines_before, piece));
         lines_before += piece.bytes().filter(|&b| b == b'\n').count();
@@ -290,4 +294,24 @@ fn read_policies(args: &SimulateArgs, global: &GlobalArgs) -> Result<Policies, S
         session: read_one(&args.session_policy)?,
         management_account: args.management_account.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line_pieces;
+
+    #[test]
+    fn pieces_end_at_line_ends_whatever_the_characters() {
+        let text = "{\"a\":\"é€\"}\n{\"b\":\"ü\"}\n\u{1F600}\n{}";
+        for count in 1..=text.len() + 1 {
+            let pieces = line_pieces(text, count);
+            let joined: String = pieces.iter().map(|(_, piece)| *piece).collect();
+            assert_eq!(joined, text, "{count} pieces");
+            let mut lines = 0;
+            for (before, piece) in &pieces {
+                assert_eq!(*before, lines);
+                lines += piece.matches('\n').count();
+            }
+        }
+    }
 }
